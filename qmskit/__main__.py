@@ -1,0 +1,3 @@
+from qmskit.cli import main
+
+main()

@@ -1,0 +1,29 @@
+"""File writes that never leave half a file behind and, where asked, never replace an existing one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write via a temporary file in the same folder and an atomic rename (or link, when not overwriting).
+
+    Raises FileExistsError when `overwrite` is false and `path` exists, even if another process created it a
+    moment ago: `os.link` fails on an existing target where `os.replace` would clobber it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)
+    finally:
+        if os.path.exists(temporary):  # noqa: PTH110 - a plain path string from mkstemp
+            os.unlink(temporary)  # noqa: PTH108

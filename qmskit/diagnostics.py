@@ -1,0 +1,60 @@
+"""The one finding type every check produces, and where it points."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= threshold` selects what fails a run."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in the manual: a path relative to the manual root (POSIX separators), 1-based line and column.
+
+    Line 0 means "the file as a whole" (e.g. a file that could not be decoded).
+    """
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    location: Location
+    rule: str
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule, self.message)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.label}: {self.message} [{self.rule}]"
+
+
+def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Deterministic order (file, line, column, rule) with exact duplicates removed."""
+    return sorted(set(diagnostics), key=Diagnostic.sort_key)

@@ -1,0 +1,68 @@
+"""Reading the manual's files from disk, refusing what could hurt: huge files, bad encodings, escaping symlinks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from qmskit.diagnostics import Diagnostic, Location, Severity
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class TextFile:
+    rel: str
+    text: str
+
+
+def iter_files(root: Path, folder: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Files under root/folder with the given suffixes, in a stable order, without following directory links."""
+    base = root / folder
+    if not base.is_dir() or base.is_symlink():
+        return
+    for directory, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(suffixes) and not name.startswith("."):
+                yield Path(directory) / name
+
+
+def relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_text(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> TextFile | Diagnostic:
+    """The file's text, or the one diagnostic that says why it is not read."""
+    rel = relative(root, path)
+    where = Location(rel)
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return Diagnostic(where, "QMS-FILE-003", Severity.ERROR,
+                              "symbolic link points outside the manual; not followed",
+                              "Copy the file into the manual, or remove the link.")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Diagnostic(where, "QMS-FILE-002", Severity.ERROR,
+                              f"file is {size:,} bytes, over the limit of {max_bytes:,}; not read",
+                              "Split the file; manual files are small. Large data belongs outside the manual.")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Diagnostic(where, "QMS-FILE-001", Severity.ERROR, f"cannot read file: {exc.strerror}",
+                          "Check that the file exists and is readable.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Diagnostic(Location(rel, line, column), "QMS-FILE-004", Severity.ERROR,
+                          f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                          "Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).")
+    if not text.strip():
+        return Diagnostic(Location(rel, 1, 1), "QMS-FILE-005", Severity.ERROR, "file is empty",
+                          "Fill in the file from its template, or delete it.")
+    return TextFile(rel, text.replace("\r\n", "\n"))

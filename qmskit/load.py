@@ -1,0 +1,195 @@
+"""Read a manual directory into a `Manual` plus the diagnostics of reading it (syntax, encoding, schema).
+
+The I/O edge of the core: everything after this works on the immutable model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from qmskit import build, schemas
+from qmskit.diagnostics import Diagnostic, Location, Severity
+from qmskit.files import TextFile, iter_files, read_text
+from qmskit.markdown import headings, split_front_matter
+from qmskit.model import Catalogue, Clause, Config, Manual, Origin, PositionLookup
+from qmskit.resources import schemas_dir
+from qmskit.yamlsource import parse_yaml
+
+CONFIG_FILE = "qms.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# Single-file lists: path in the manual -> (schema kind, list key, builder)
+LIST_FILES: dict[str, tuple[str, Callable[[dict[str, Any], Origin], Any]]] = {
+    "organisation/roles.yaml": ("roles", build.role),
+    "organisation/people.yaml": ("people", build.person),
+    "organisation/competences.yaml": ("competences", build.competence),
+    "organisation/training.yaml": ("training", build.training),
+    "organisation/parties.yaml": ("parties", build.party),
+    "objectives.yaml": ("objectives", build.objective),
+    "risks.yaml": ("risks", build.risk),
+}
+
+
+@dataclass(slots=True)
+class LoadResult:
+    manual: Manual
+    diagnostics: list[Diagnostic]
+    config_ok: bool  # False: qms.yaml is broken, so rules that depend on it would only add noise
+
+
+@dataclass(slots=True)
+class _Collector:
+    root: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, PositionLookup] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def read(self, path: Path) -> TextFile | None:
+        result = read_text(self.root, path)
+        if isinstance(result, Diagnostic):
+            self.diagnostics.append(result)
+            return None
+        self.files.append(result.rel)
+        return result
+
+    def parse(self, kind: str, text: str, rel: str, line_offset: int = 0) -> Any:
+        """Parsed and schema-checked data, or None when the YAML itself is unusable."""
+        doc = parse_yaml(text, rel, line_offset)
+        self.sources[rel] = doc.source
+        self.diagnostics.extend(doc.diagnostics)
+        if not doc.ok:
+            return None
+        if not isinstance(doc.data, dict):
+            self.diagnostics.append(Diagnostic(doc.source.value(), "QMS-SCHEMA-001", Severity.ERROR,
+                                               f"expected a mapping of keys to values, found {_kind_of(doc.data)}",
+                                               f"Start from the template for {kind} files."))
+            return None
+        for problem in schemas.check(kind, doc.data):
+            location = doc.source.key(problem.pointer) if problem.at_key else doc.source.value(problem.pointer)
+            self.diagnostics.append(Diagnostic(location, "QMS-SCHEMA-001", Severity.ERROR, problem.message,
+                                               _schema_hint(kind, problem.message)))
+        return doc.data
+
+    def parse_file(self, kind: str, path: Path) -> tuple[str, Any]:
+        source = self.read(path)
+        if source is None:
+            return "", None
+        return source.rel, self.parse(kind, source.text, source.rel)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    return "a plain value"
+
+
+def _schema_hint(kind: str, message: str) -> str:
+    if "is not of type 'string'" in message and any(c.isdigit() for c in message.rsplit(":", maxsplit=1)[-1][:6]):
+        return 'Put the value in quotes: unquoted 8.5 is read as a number, and 8.10 would become 8.1.'
+    return f"See schemas/{kind}.schema.json for the fields this file may have."
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The bundled ISO 9001:2015 clause catalogue."""
+    raw = json.loads((schemas_dir() / "iso9001-2015.clauses.json").read_text(encoding="utf-8"))
+    clauses = tuple(
+        Clause(c["number"], c["title"], c["number"].rpartition(".")[0], c.get("maintain", ""), c.get("retain", ""))
+        for c in raw["clauses"]
+    )
+    return Catalogue(raw["standard"], clauses)
+
+
+def load_manual(root: Path) -> LoadResult:
+    """Read every file of the manual at `root` (the folder holding qms.yaml). Never raises for bad content."""
+    collector = _Collector(root)
+    config, config_ok = _load_config(collector)
+    documents = _load_documents(collector)
+    processes = _load_each(collector, "processes", "process", build.process)
+    forms = _load_each(collector, "forms", "form", build.form)
+    records = _load_each(collector, "records", "record", build.record)
+    lists: dict[str, tuple[Any, ...]] = {}
+    for rel, (kind, make) in LIST_FILES.items():
+        path = root / rel
+        lists[kind] = ()
+        if path.exists() or path.is_symlink():
+            rel_path, data = collector.parse_file(kind, path)
+            if data is not None:
+                lists[kind] = build.items(data, kind, Origin(rel_path), make)
+    manual = Manual(
+        config=config, catalogue=catalogue(), documents=documents, processes=processes, forms=forms,
+        records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
+        training=lists["training"], parties=lists["parties"], objectives=lists["objectives"],
+        risks=lists["risks"], files=tuple(sorted(collector.files)), sources=collector.sources,
+    )
+    return LoadResult(manual, collector.diagnostics, config_ok)
+
+
+def _load_config(collector: _Collector) -> tuple[Config, bool]:
+    before = len(collector.diagnostics)
+    rel, data = collector.parse_file("qms", collector.root / CONFIG_FILE)
+    ok = data is not None and not any(d.severity is Severity.ERROR for d in collector.diagnostics[before:])
+    return build.config(data or {}, Origin(rel or CONFIG_FILE)), ok
+
+
+def _load_each(collector: _Collector, folder: str, kind: str,
+               make: Callable[[dict[str, Any], Origin], Any]) -> tuple[Any, ...]:
+    built = []
+    for path in iter_files(collector.root, folder, YAML_SUFFIXES):
+        rel, data = collector.parse_file(kind, path)
+        if data is not None:
+            item = make(data, Origin(rel))
+            if item is not None:
+                built.append(item)
+    return tuple(built)
+
+
+def _load_documents(collector: _Collector) -> tuple[Any, ...]:
+    documents = []
+    for path in iter_files(collector.root, "documents", (".md",)):
+        source = collector.read(path)
+        if source is None:
+            continue
+        split = split_front_matter(source.text)
+        if split.front_matter is None:
+            collector.diagnostics.append(_no_front_matter(source.rel, split.unterminated))
+            continue
+        data = collector.parse("document", split.front_matter, source.rel, line_offset=1)
+        if data is None:
+            continue
+        heads = headings(split.body, split.body_line)
+        document = build.document(data, Origin(source.rel), split.body, split.body_line, heads)
+        if document is not None:
+            documents.append(document)
+    return tuple(documents)
+
+
+def _no_front_matter(rel: str, unterminated: bool) -> Diagnostic:
+    if unterminated:
+        return Diagnostic(Location(rel, 1, 1), "QMS-DOC-002", Severity.ERROR,
+                          "front matter starts with '---' but is never closed",
+                          "Close the front matter with a line that holds only '---'.")
+    return Diagnostic(Location(rel, 1, 1), "QMS-DOC-002", Severity.ERROR,
+                      "document has no YAML front matter, so it is not under document control",
+                      "Start the file with '---', the id, title, type, owner and status, then '---'.")
+
+
+def find_manual_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds qms.yaml, the way git finds a repository."""
+    current = start.resolve()
+    for folder in (current, *current.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def missing_config(root: Path) -> Diagnostic:
+    return Diagnostic(Location(CONFIG_FILE), "QMS-FILE-006", Severity.ERROR,
+                      f"no {CONFIG_FILE} in {root}", "Run `qms init DIR` to start a manual, or pass its folder.")

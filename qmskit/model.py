@@ -1,0 +1,355 @@
+"""The manual as immutable data: what the loader builds and every rule, report and renderer reads.
+
+No I/O here. Every object remembers its `Origin` (file and position inside the file) so that findings point at the
+exact line; `Manual.locate` turns an origin into a `Location` through the per-file source maps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from qmskit.diagnostics import Location, Severity
+
+Pointer = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an object came from: a manual-relative path and the path of keys/indices inside that file."""
+
+    path: str
+    pointer: Pointer = ()
+
+    def child(self, *parts: str | int) -> Origin:
+        return Origin(self.path, (*self.pointer, *parts))
+
+
+class PositionLookup(Protocol):
+    """What the loader's source maps offer (a protocol, so the model stays free of YAML)."""
+
+    def value(self, path: Pointer = ()) -> Location: ...
+
+    def key(self, path: Pointer) -> Location: ...
+
+
+# --- qms.yaml -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentType:
+    name: str
+    prefix: str
+    approvers: tuple[str, ...] = ()
+    required_sections: tuple[str, ...] = ()
+    review_every: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A clause the organisation declares not applicable (ISO 9001 4.3), with its justification."""
+
+    clause: str
+    justification: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """Per-manual rule configuration: rules switched off and severities changed."""
+
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    organisation: str
+    standard: str = "iso9001:2015"
+    language: str = "en"
+    document_types: Mapping[str, DocumentType] = field(default_factory=dict)
+    review_every: int = 12
+    exclusions: tuple[Exclusion, ...] = ()
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    site_url: str = ""
+    origin: Origin = Origin("qms.yaml")
+
+
+# --- documents and processes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    title: str
+    type: str
+    owner: str
+    status: str
+    origin: Origin
+    audience: str = "internal"
+    processes: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    review_every: int | None = None
+    headings: tuple[Heading, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One input (`party` is where it comes from) or output (`party` is who receives it) of a process."""
+
+    name: str
+    party: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    id: str
+    name: str
+    target: str
+    origin: Origin
+    spec: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Process:
+    id: str
+    name: str
+    category: str
+    origin: Origin
+    owner: str = ""
+    parent: str = ""
+    purpose: str = ""
+    customer: str = ""
+    inputs: tuple[Flow, ...] = ()
+    outputs: tuple[Flow, ...] = ()
+    resources: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    risks: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()
+    lead_time_days: float | None = None
+
+
+# --- forms and records --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    id: str
+    label: str
+    type: str
+    origin: Origin
+    required: bool = False
+    spec: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    id: str
+    title: str
+    origin: Origin
+    record_prefix: str = ""
+    processes: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()
+    fields: tuple[FormField, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    id: str
+    form: str
+    origin: Origin
+    created_at: str = ""
+    created_by: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+# --- organisation -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    competence: str
+    level: int
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    name: str
+    origin: Origin
+    responsibilities: tuple[str, ...] = ()
+    requires: tuple[Requirement, ...] = ()
+    authorities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Qualification:
+    competence: str
+    level: int
+    origin: Origin
+    gained: str = ""
+    valid_until: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    origin: Origin
+    emails: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Competence:
+    id: str
+    name: str
+    origin: Origin
+    description: str = ""
+    valid_months: int | None = None
+    critical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Training:
+    id: str
+    person: str
+    competence: str
+    origin: Origin
+    planned: str = ""
+    status: str = "planned"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """An external party: a customer, a supplier, a regulator."""
+
+    id: str
+    name: str
+    kind: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    id: str
+    title: str
+    origin: Origin
+    target: str = ""
+    owner: str = ""
+    due: str = ""
+    process: str = ""
+    kpi: str = ""
+    clauses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    id: str
+    title: str
+    kind: str
+    origin: Origin
+    owner: str = ""
+    processes: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()
+
+
+# --- ISO 9001 catalogue -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    number: str
+    title: str
+    parent: str = ""
+    maintain: str = ""  # what documented information the clause asks to maintain ("" = none)
+    retain: str = ""  # what documented information the clause asks to retain as evidence
+
+    @property
+    def depth(self) -> int:
+        return self.number.count(".")
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    standard: str
+    clauses: tuple[Clause, ...]
+    index: Mapping[str, Clause] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {c.number: c for c in self.clauses})
+
+    def get(self, number: str) -> Clause | None:
+        return self.index.get(number)
+
+    def leaves(self) -> list[Clause]:
+        """Clauses without sub-clauses: the units that must each be addressed."""
+        parents = {c.parent for c in self.clauses}
+        return [c for c in self.clauses if c.number not in parents]
+
+
+# --- the whole manual ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Manual:
+    config: Config
+    catalogue: Catalogue
+    documents: tuple[Document, ...] = ()
+    processes: tuple[Process, ...] = ()
+    forms: tuple[Form, ...] = ()
+    records: tuple[Record, ...] = ()
+    roles: tuple[Role, ...] = ()
+    people: tuple[Person, ...] = ()
+    competences: tuple[Competence, ...] = ()
+    training: tuple[Training, ...] = ()
+    parties: tuple[Party, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    files: tuple[str, ...] = ()
+    sources: Mapping[str, PositionLookup] = field(default_factory=dict)
+
+    def locate(self, origin: Origin, *parts: str | int, key: bool = False) -> Location:
+        """The exact place of `origin` (or of one of its fields) in its file."""
+        source = self.sources.get(origin.path)
+        if source is None:
+            return Location(origin.path, 1, 1)
+        pointer = (*origin.pointer, *parts)
+        return source.key(pointer) if key else source.value(pointer)
+
+    def clause_owners(self) -> tuple[Document | Process | Form | Objective | Risk, ...]:
+        """Everything that may declare the ISO 9001 clauses it addresses."""
+        return (*self.documents, *self.processes, *self.forms, *self.objectives, *self.risks)
+
+    def groups(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """(kind, objects) for every kind of identified object, for uniqueness and reference checks."""
+        yield "document", self.documents
+        yield "process", self.processes
+        yield "form", self.forms
+        yield "record", self.records
+        yield "role", self.roles
+        yield "person", self.people
+        yield "competence", self.competences
+        yield "training", self.training
+        yield "party", self.parties
+        yield "objective", self.objectives
+        yield "risk", self.risks

@@ -1,0 +1,29 @@
+"""The rules of `qms validate`: pure functions from the manual to findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from qmskit.diagnostics import Diagnostic
+from qmskit.rules import coverage, documents, processes, references
+from qmskit.rules.context import Context
+
+RuleFunction = Callable[[Context], Iterator[Diagnostic]]
+
+RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
+    references.check_unique,
+    references.check_references,
+    references.check_clauses,
+    processes.check_complete,
+    processes.check_interfaces,
+    processes.check_hierarchy,
+    processes.check_connected,
+    processes.check_customer,
+    coverage.check_coverage,
+    documents.check_sections,
+    documents.check_prefix,
+)
+
+
+def run_rules(ctx: Context) -> list[Diagnostic]:
+    return [finding for function in RULE_FUNCTIONS for finding in function(ctx)]

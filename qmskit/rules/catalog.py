@@ -1,0 +1,72 @@
+"""Every rule qmskit reports: stable id, default severity, a title and what to do about it.
+
+Ids never change meaning once released; retired ids are not reused. SARIF output lists these in its driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qmskit.diagnostics import Diagnostic, Location, Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+    hint: str
+
+    def at(self, location: Location, message: str, hint: str = "") -> Diagnostic:
+        return Diagnostic(location, self.id, self.severity, message, hint or self.hint)
+
+
+_RULES = (
+    Rule("QMS-FILE-001", E, "File cannot be read", "Check that the file exists and is readable."),
+    Rule("QMS-FILE-002", E, "File too large", "Split the file; manual files are small."),
+    Rule("QMS-FILE-003", E, "Symbolic link leaves the manual", "Copy the file into the manual instead."),
+    Rule("QMS-FILE-004", E, "File is not UTF-8", "Save the file as UTF-8."),
+    Rule("QMS-FILE-005", E, "File is empty", "Fill the file in from its template, or delete it."),
+    Rule("QMS-FILE-006", E, "No qms.yaml", "Run `qms init DIR` or pass the manual's folder."),
+    Rule("QMS-YAML-001", E, "YAML syntax error", "Fix the YAML syntax at this place."),
+    Rule("QMS-YAML-002", E, "Duplicate key", "Remove one of the two entries."),
+    Rule("QMS-YAML-003", E, "Complex mapping key", "Use a simple name as the key."),
+    Rule("QMS-YAML-004", E, "Unsupported YAML tag", "Remove the tag."),
+    Rule("QMS-YAML-005", E, "YAML structure too large or recursive", "Remove anchors and aliases."),
+    Rule("QMS-SCHEMA-001", E, "File does not match its schema", "See the schema in schemas/."),
+    Rule("QMS-REF-001", E, "Reference does not resolve", "Use the id of an existing item, or add the item."),
+    Rule("QMS-REF-002", E, "Duplicate id", "Give each item its own id."),
+    Rule("QMS-REF-003", E, "Unknown ISO 9001 clause", "Use a clause number from ISO 9001:2015, e.g. \"8.4.1\"."),
+    Rule("QMS-PROC-001", E, "Process lacks owner, input, output or customer",
+         "Every process needs an owner, at least one input and output, and a customer (ISO 9001 4.4.1)."),
+    Rule("QMS-PROC-002", E, "Process interfaces disagree",
+         "Record the flow on both ends: the supplier's output `to` and the receiver's input `from`."),
+    Rule("QMS-PROC-003", E, "Process hierarchy has a cycle", "Make the `parent` chain end at a top-level process."),
+    Rule("QMS-PROC-004", W, "Process is not connected to any other process",
+         "Add the inputs and outputs that link it to the processes it serves and depends on."),
+    Rule("QMS-PROC-005", W, "Process customer receives none of its outputs",
+         "Add an output to the customer, or name as customer the party that receives the output."),
+    Rule("QMS-COV-001", E, "ISO 9001 clause not addressed",
+         "List the clause under `clauses:` of the document, process or form that addresses it, or exclude it "
+         "with a justification in qms.yaml."),
+    Rule("QMS-COV-002", E, "Documented information to maintain is missing",
+         "Write an active document that lists this clause under `clauses:`."),
+    Rule("QMS-COV-003", W, "No form keeps the records this clause asks for",
+         "Add a form whose records are the evidence, and list the clause under its `clauses:`."),
+    Rule("QMS-COV-004", W, "Exclusion outside clause 8",
+         "ISO 9001 4.3 allows excluding only requirements that do not affect conformity, in practice from "
+         "clause 8 (e.g. 8.3 design)."),
+    Rule("QMS-DOC-001", E, "Document lacks a required section",
+         "Add the section as a heading; the document type in qms.yaml lists the sections it needs."),
+    Rule("QMS-DOC-002", E, "Document has no front matter", "Start the file with a YAML front matter block."),
+    Rule("QMS-DOC-003", E, "Document id does not match its type's prefix",
+         "Use the prefix qms.yaml gives the document type, e.g. PRO-001 for a procedure."),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+
+def rule(rule_id: str) -> Rule:
+    return RULES[rule_id]

@@ -1,0 +1,102 @@
+"""The process model (ISO 9001 4.4): owners, interfaces that agree on both ends, a sound hierarchy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qmskit.diagnostics import Diagnostic
+from qmskit.model import Process
+from qmskit.rules.catalog import rule
+from qmskit.rules.context import Context
+
+INCOMPLETE, DISAGREE, CYCLE, ISOLATED, CUSTOMER = (
+    rule(f"QMS-PROC-00{n}") for n in range(1, 6)
+)
+
+
+def check_complete(ctx: Context) -> Iterator[Diagnostic]:
+    for proc in ctx.manual.processes:
+        missing = [name for name, present in (("an owner", proc.owner), ("an input", proc.inputs),
+                                              ("an output", proc.outputs), ("a customer", proc.customer))
+                   if not present]
+        if missing:
+            yield INCOMPLETE.at(ctx.at(proc.origin, "id"), f"process '{proc.id}' lacks {_join(missing)}")
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
+    """An output from A to process B must appear as an input of B (or of a parent of B) from A, and vice versa.
+
+    Parents count on both ends so that a sub-process may receive what is delivered to its parent.
+    """
+    for proc in ctx.manual.processes:
+        for flow in proc.outputs:
+            receiver = ctx.process(flow.party)
+            if receiver is not None and not _receives(ctx, receiver, proc.id):
+                yield DISAGREE.at(ctx.at(flow.origin, "to"),
+                                  f"'{proc.id}' delivers '{flow.name}' to '{receiver.id}', but '{receiver.id}' "
+                                  f"lists no input from '{proc.id}'")
+        for flow in proc.inputs:
+            supplier = ctx.process(flow.party)
+            if supplier is not None and not _delivers(ctx, supplier, proc.id):
+                yield DISAGREE.at(ctx.at(flow.origin, "from"),
+                                  f"'{proc.id}' receives '{flow.name}' from '{supplier.id}', but '{supplier.id}' "
+                                  f"lists no output to '{proc.id}'")
+
+
+def _related(ctx: Context, a: str, b: str) -> bool:
+    """True when a and b are the same process or one is an ancestor of the other."""
+    return a in ctx.lineage.get(b, (b,)) or b in ctx.lineage.get(a, (a,))
+
+
+def _receives(ctx: Context, receiver: Process, supplier_id: str) -> bool:
+    candidates = (ctx.process(p) for p in ctx.subtree.get(receiver.id, (receiver.id,)))
+    return any(_related(ctx, f.party, supplier_id) for c in candidates if c for f in c.inputs)
+
+
+def _delivers(ctx: Context, supplier: Process, receiver_id: str) -> bool:
+    candidates = (ctx.process(p) for p in ctx.subtree.get(supplier.id, (supplier.id,)))
+    return any(_related(ctx, f.party, receiver_id) for c in candidates if c for f in c.outputs)
+
+
+def check_hierarchy(ctx: Context) -> Iterator[Diagnostic]:
+    reported: set[str] = set()
+    for proc in ctx.manual.processes:
+        chain = [proc.id]
+        current = ctx.process(proc.parent) if proc.parent else None
+        while current is not None:
+            if current.id in chain:
+                cycle = [*chain[chain.index(current.id):], current.id]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    yield CYCLE.at(ctx.at(proc.origin, "parent"),
+                                   f"process hierarchy loops: {' -> '.join(cycle)}")
+                break
+            chain.append(current.id)
+            current = ctx.process(current.parent) if current.parent else None
+
+
+def check_connected(ctx: Context) -> Iterator[Diagnostic]:
+    """Every process should exchange something with another process (or be part of one that does)."""
+    linked: set[str] = set()
+    for proc in ctx.manual.processes:
+        for flow in (*proc.inputs, *proc.outputs):
+            if ctx.process(flow.party) is not None:
+                linked.update((proc.id, flow.party))
+    if len(ctx.manual.processes) < 2:
+        return
+    for proc in ctx.manual.processes:
+        family = {*ctx.lineage.get(proc.id, ()), *ctx.subtree.get(proc.id, ())}
+        if not family & linked:
+            yield ISOLATED.at(ctx.at(proc.origin, "id"),
+                              f"process '{proc.id}' exchanges nothing with any other process")
+
+
+def check_customer(ctx: Context) -> Iterator[Diagnostic]:
+    for proc in ctx.manual.processes:
+        if proc.customer and proc.outputs and not any(_related(ctx, f.party, proc.customer) for f in proc.outputs):
+            yield CUSTOMER.at(ctx.at(proc.origin, "customer"),
+                              f"customer '{proc.customer}' of process '{proc.id}' receives none of its outputs")

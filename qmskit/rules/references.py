@@ -1,0 +1,133 @@
+"""Every id resolves and every id is unique (DESIGN 3: references)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qmskit.diagnostics import Diagnostic
+from qmskit.model import Origin
+from qmskit.rules.catalog import rule
+from qmskit.rules.context import Context
+
+UNRESOLVED, DUPLICATE, CLAUSE = rule("QMS-REF-001"), rule("QMS-REF-002"), rule("QMS-REF-003")
+
+# A reference: where it stands, the id it names, and which kinds of object may answer it.
+Ref = tuple[Origin, tuple[str | int, ...], str, tuple[str, ...]]
+
+
+def _each(origin: Origin, field: str, values: tuple[str, ...], kinds: tuple[str, ...]) -> Iterator[Ref]:
+    for index, value in enumerate(values):
+        yield origin, (field, index), value, kinds
+
+
+def _one(origin: Origin, field: str, value: str, kinds: tuple[str, ...]) -> Iterator[Ref]:
+    if value:
+        yield origin, (field,), value, kinds
+
+
+PARTY = ("process", "party")
+
+
+def references(ctx: Context) -> Iterator[Ref]:
+    m = ctx.manual
+    for doc in m.documents:
+        yield from _one(doc.origin, "owner", doc.owner, ("role",))
+        yield from _one(doc.origin, "type", doc.type, ("document type",))
+        yield from _each(doc.origin, "processes", doc.processes, ("process",))
+        yield from _each(doc.origin, "references", doc.references, ("document",))
+        yield from _each(doc.origin, "roles", doc.roles, ("role",))
+    for proc in m.processes:
+        yield from _one(proc.origin, "owner", proc.owner, ("role",))
+        yield from _one(proc.origin, "parent", proc.parent, ("process",))
+        yield from _one(proc.origin, "customer", proc.customer, PARTY)
+        for flow in proc.inputs:
+            yield from _one(flow.origin, "from", flow.party, PARTY)
+        for flow in proc.outputs:
+            yield from _one(flow.origin, "to", flow.party, PARTY)
+        yield from _each(proc.origin, "documents", proc.documents, ("document",))
+        yield from _each(proc.origin, "forms", proc.forms, ("form",))
+        yield from _each(proc.origin, "risks", proc.risks, ("risk",))
+    for form in m.forms:
+        yield from _each(form.origin, "processes", form.processes, ("process",))
+    for record in m.records:
+        yield from _one(record.origin, "form", record.form, ("form",))
+        yield from _one(record.origin, "created_by", record.created_by, ("person",))
+    for role in m.roles:
+        for req in role.requires:
+            yield from _one(req.origin, "competence", req.competence, ("competence",))
+    for person in m.people:
+        yield from _each(person.origin, "roles", person.roles, ("role",))
+        for qual in person.qualifications:
+            yield from _one(qual.origin, "competence", qual.competence, ("competence",))
+    for item in m.training:
+        yield from _one(item.origin, "person", item.person, ("person",))
+        yield from _one(item.origin, "competence", item.competence, ("competence",))
+    for objective in m.objectives:
+        yield from _one(objective.origin, "owner", objective.owner, ("role",))
+        yield from _one(objective.origin, "process", objective.process, ("process",))
+    for risk in m.risks:
+        yield from _one(risk.origin, "owner", risk.owner, ("role",))
+        yield from _each(risk.origin, "processes", risk.processes, ("process",))
+    for name, doc_type in m.config.document_types.items():
+        origin = m.config.origin.child("document_types", name)
+        yield from _each(origin, "approvers", doc_type.approvers, ("role",))
+
+
+def check_references(ctx: Context) -> Iterator[Diagnostic]:
+    types = ctx.manual.config.document_types
+    for origin, parts, value, kinds in references(ctx):
+        found = any(value in types if kind == "document type" else ctx.has(kind, value) for kind in kinds)
+        if not found:
+            yield UNRESOLVED.at(ctx.at(origin, *parts), f"{parts[0]} '{value}' is not a known {' or '.join(kinds)}",
+                                _suggest(ctx, value, kinds))
+    yield from _kpi_references(ctx)
+
+
+def _kpi_references(ctx: Context) -> Iterator[Diagnostic]:
+    for objective in ctx.manual.objectives:
+        process = ctx.process(objective.process)
+        if objective.kpi and process is not None and objective.kpi not in {k.id for k in process.kpis}:
+            yield UNRESOLVED.at(ctx.at(objective.origin, "kpi"),
+                                f"kpi '{objective.kpi}' is not a KPI of process '{process.id}'",
+                                f"Use one of: {', '.join(k.id for k in process.kpis) or '(the process has none)'}.")
+
+
+def _suggest(ctx: Context, value: str, kinds: tuple[str, ...]) -> str:
+    known: list[str] = []
+    for kind in kinds:
+        known += list(ctx.manual.config.document_types) if kind == "document type" else list(ctx.ids.get(kind, {}))
+    close = [k for k in known if k.casefold() == value.casefold() or value.casefold() in k.casefold()]
+    if close:
+        return f"Did you mean '{sorted(close)[0]}'?"
+    return f"Add the {kinds[0]} or use an existing id ({len(known)} known)."
+
+
+def check_unique(ctx: Context) -> Iterator[Diagnostic]:
+    for kind, items in ctx.manual.groups():
+        first: dict[str, Origin] = {}
+        for item in items:
+            if item.id in first:
+                where = first[item.id]
+                yield DUPLICATE.at(ctx.at(item.origin, "id"),
+                                   f"{kind} id '{item.id}' is already used in {where.path}:"
+                                   f"{ctx.at(where, 'id').line}")
+            else:
+                first[item.id] = item.origin
+    for party in ctx.manual.parties:
+        if ctx.has("process", party.id):
+            yield DUPLICATE.at(ctx.at(party.origin, "id"),
+                               f"party id '{party.id}' is also a process id, so flows naming it are ambiguous",
+                               "Rename the party or the process.")
+
+
+def check_clauses(ctx: Context) -> Iterator[Diagnostic]:
+    m = ctx.manual
+    for owner in m.clause_owners():
+        for index, number in enumerate(owner.clauses):
+            if m.catalogue.get(number) is None:
+                yield CLAUSE.at(ctx.at(owner.origin, "clauses", index),
+                                f"'{number}' is not a clause of ISO 9001:2015")
+    for exclusion in m.config.exclusions:
+        if m.catalogue.get(exclusion.clause) is None:
+            yield CLAUSE.at(ctx.at(exclusion.origin, "clause"),
+                            f"excluded clause '{exclusion.clause}' is not a clause of ISO 9001:2015")

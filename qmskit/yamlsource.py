@@ -1,0 +1,256 @@
+"""Read YAML the way a QMS needs it: safely, with YAML 1.2 meanings, and with the position of every value.
+
+This is the only module that imports PyYAML. PyYAML resolves YAML 1.1 (`no` -> False, `2026-13-01` -> a crash in
+the date constructor) and silently keeps the last of two duplicate keys. We let PyYAML's C parser compose the node
+graph (fast, and linear even for alias bombs because aliases share nodes), resolve plain scalars with the YAML 1.2
+core schema, and build plain Python values ourselves, recording positions and reporting duplicates as we go.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import yaml
+
+from qmskit.diagnostics import Diagnostic, Location, Severity
+
+try:  # the C parser is ~5x faster; fall back to pure Python where libyaml is missing
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _BaseLoader = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+
+STR, INT, FLOAT, BOOL, NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
+MAP, SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+MAX_DEPTH = 64
+# An alias may be expanded, but the expanded document may not grow beyond this many nodes (billion laughs).
+MAX_EXPANDED_NODES = 200_000
+
+
+class _Yaml12Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader whose implicit resolvers are YAML 1.2's core schema (no yes/no/on/off booleans, no dates)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_CORE_RESOLVERS = [
+    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     "-+0123456789."),
+    (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+]
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """Positions (1-based line, column) of values and mapping keys, addressed by JSON-pointer-like paths."""
+
+    path: str
+    line_offset: int = 0
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def value(self, path: Path_ = ()) -> Location:
+        """The value at `path`, or the nearest enclosing value that has a position."""
+        for i in range(len(path), -1, -1):
+            pos = self.values.get(path[:i])
+            if pos is not None:
+                return Location(self.path, pos[0] + self.line_offset, pos[1])
+        return Location(self.path, 1 + self.line_offset, 1)
+
+    def key(self, path: Path_) -> Location:
+        """The key that introduces `path` (better for "unknown property" findings), else its value."""
+        pos = self.keys.get(path)
+        if pos is not None:
+            return Location(self.path, pos[0] + self.line_offset, pos[1])
+        return self.value(path)
+
+
+@dataclass(slots=True)
+class YamlDoc:
+    data: Any
+    source: SourceMap
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+_HINT_TABS = "YAML does not allow tab characters for indentation: indent with spaces."
+_HINT_SYNTAX = "Fix the YAML syntax at this place; a YAML-aware editor shows the problem as you type."
+
+
+def _syntax_diagnostic(exc: yaml.YAMLError, source: SourceMap, text: str) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = _position(mark) if mark is not None else (1, 1)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"invalid YAML: {context}, {problem}" if context else f"invalid YAML: {problem}"
+    lines = text.splitlines()
+    has_tab = "\t" in problem or (0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)])
+    return Diagnostic(
+        Location(source.path, line + source.line_offset, column),
+        "QMS-YAML-001",
+        Severity.ERROR,
+        message,
+        _HINT_TABS if has_tab else _HINT_SYNTAX,
+    )
+
+
+class _Builder:
+    """Turns a composed node graph into plain values, recording positions and problems."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.expanded = 0
+        self.active: set[int] = set()
+
+    def error(self, node: yaml.Node, rule: str, message: str, hint: str) -> None:
+        line, column = _position(node.start_mark)
+        location = Location(self.source.path, line + self.source.line_offset, column)
+        self.diagnostics.append(Diagnostic(location, rule, Severity.ERROR, message, hint))
+
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
+        self.expanded += 1
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise _TooLarge(node)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node)
+        self.source.values.setdefault(path, _position(node.start_mark))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise _Recursive(node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            return self.mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def mapping(self, node: yaml.Node, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "QMS-YAML-003", "a mapping key must be a plain value, not a list or mapping",
+                           "Use a simple name as the key.")
+                continue
+            key = str(key_node.value)
+            key_line = key_node.start_mark.line + 1 + self.source.line_offset
+            if key in first_seen:
+                self.error(key_node, "QMS-YAML-002",
+                           f"duplicate key '{key}' (first defined on line {first_seen[key]})",
+                           "Remove one of the two entries; YAML keeps only one of them and would silently "
+                           "drop the other.")
+                continue
+            first_seen[key] = key_line
+            self.source.keys[(*path, key)] = _position(key_node.start_mark)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == STR or node.style:  # quoted or block scalars are always strings
+            return text
+        if tag == NULL:
+            return None
+        if tag == BOOL:
+            return text.lower() == "true"
+        if tag == INT:
+            return _parse_int(text)
+        if tag == FLOAT:
+            return _parse_float(text)
+        self.error(node, "QMS-YAML-004", f"unsupported YAML tag '{tag}'",
+                   "Remove the tag; qmskit reads plain strings, numbers, booleans, lists and mappings.")
+        return text
+
+
+def _parse_int(text: str) -> int:
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(text)
+
+
+class _Abort(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+class _TooLarge(_Abort):
+    pass
+
+
+class _TooDeep(_Abort):
+    pass
+
+
+class _Recursive(_Abort):
+    pass
+
+
+_ABORT_MESSAGES: dict[type[_Abort], tuple[str, str]] = {
+    _TooLarge: (f"the document expands to more than {MAX_EXPANDED_NODES:,} values through aliases",
+                "Remove the anchors (&) and aliases (*) that repeat large parts of the file."),
+    _TooDeep: (f"the document nests deeper than {MAX_DEPTH} levels",
+               "Flatten the structure; manual files need only a few levels."),
+    _Recursive: ("an alias refers to a value that contains it (a recursive structure)",
+                 "Remove the alias (*) that points back at its own parent."),
+}
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
+    """Parse one YAML document. Never raises for bad input: problems come back as diagnostics."""
+    source = SourceMap(path, line_offset)
+    try:
+        node = yaml.compose(text, Loader=_Yaml12Loader)
+    except yaml.YAMLError as exc:
+        return YamlDoc(None, source, [_syntax_diagnostic(exc, source, text)])
+    except RecursionError:
+        diag = Diagnostic(Location(path, 1 + line_offset, 1), "QMS-YAML-005", Severity.ERROR,
+                          _ABORT_MESSAGES[_TooDeep][0], _ABORT_MESSAGES[_TooDeep][1])
+        return YamlDoc(None, source, [diag])
+    if node is None:
+        return YamlDoc(None, source, [])
+    builder = _Builder(source)
+    try:
+        data = builder.build(node, ())
+    except _Abort as abort:
+        message, hint = _ABORT_MESSAGES[type(abort)]
+        builder.diagnostics.clear()
+        builder.error(abort.node, "QMS-YAML-005", message, hint)
+        return YamlDoc(None, source, builder.diagnostics)
+    return YamlDoc(data, source, builder.diagnostics)
+
+
+def dump_yaml(data: Any) -> str:
+    """Write data as block-style YAML with keys in the order given (for files qmskit creates)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
