@@ -152,7 +152,9 @@ def init(
 def main() -> None:
     """Entry point with one error boundary: user errors -> 2, Ctrl-C -> 130, bugs -> 3 with a short report."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the exit code of `typer.Exit` instead of raising it.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except QmsError as error:
