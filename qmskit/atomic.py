@@ -21,7 +21,7 @@ def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         if overwrite:
-            os.replace(temporary, path)
+            Path(temporary).replace(path)
         else:
             os.link(temporary, path)
     finally:

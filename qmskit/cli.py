@@ -16,7 +16,7 @@ from qmskit import __version__
 from qmskit.atomic import write_text
 from qmskit.check import Selection, check_manual
 from qmskit.errors import ConfigError, ExitCode, QmsError
-from qmskit.gitrepo import init_and_commit
+from qmskit.gitrepo import enclosing_work_tree, init_and_commit
 from qmskit.load import CONFIG_FILE, find_manual_root
 from qmskit.report import FORMATS, ReportInput, repository_prefix
 from qmskit.report.machine import RENDERERS
@@ -143,9 +143,13 @@ def init(
     console.print(f"Wrote {len(result.written)} files to {escape(str(directory))}")
     for kept in result.kept:
         console.print(f"  kept existing {escape(kept)}")
-    if git and result.written:
+    enclosing = enclosing_work_tree(directory)
+    if git and result.written and enclosing is not None:
+        console.print(f"{escape(str(directory))} is inside the Git work tree {escape(str(enclosing))}: commit the "
+                      "new files there (no nested repository was made).")
+    elif git and result.written:
         commit = init_and_commit(directory, "Start the quality manual with qms init")
-        console.print(f"First commit {commit[:10]}")
+        console.print(f"Initialised a Git repository; first commit {commit[:10]}")
     console.print(f"Next: [bold]qms validate {escape(str(directory))}[/]")
 
 
@@ -163,7 +167,7 @@ def main() -> None:
     except (KeyboardInterrupt, typer.Abort):
         _stderr().print("interrupted")
         sys.exit(ExitCode.INTERRUPTED)
-    except Exception as error:  # noqa: BLE001 - the one place that turns a bug into a report
+    except Exception as error:
         if isinstance(error, typer.BadParameter | typer.Exit) or type(error).__module__.startswith(("click", "typer")):
             _usage_error(error)
             sys.exit(ExitCode.USAGE)

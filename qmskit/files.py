@@ -63,6 +63,6 @@ def read_text(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> TextFi
                           f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                           "Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).")
     if not text.strip():
-        return Diagnostic(Location(rel, 1, 1), "QMS-FILE-005", Severity.ERROR, "file is empty",
+        return Diagnostic(where, "QMS-FILE-005", Severity.ERROR, "file is empty",
                           "Fill in the file from its template, or delete it.")
     return TextFile(rel, text.replace("\r\n", "\n"))

@@ -9,8 +9,16 @@ import git
 from qmskit.errors import RepoError, ToolMissingError
 
 
+def enclosing_work_tree(folder: Path) -> Path | None:
+    """The top of the Git work tree that contains `folder`, if any."""
+    try:
+        return Path(git.Repo(folder, search_parent_directories=True).working_tree_dir or folder)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
 def init_and_commit(folder: Path, message: str) -> str:
-    """`git init` the folder (unless it is already inside a work tree), add everything, commit; return the hash."""
+    """`git init` the folder, add everything, commit; return the commit hash."""
     try:
         repo = git.Repo.init(folder)
         repo.git.add(A=True)

@@ -16,7 +16,7 @@ from qmskit import build, schemas
 from qmskit.diagnostics import Diagnostic, Location, Severity
 from qmskit.files import TextFile, iter_files, read_text
 from qmskit.markdown import headings, split_front_matter
-from qmskit.model import Catalogue, Clause, Config, Manual, Origin, PositionLookup
+from qmskit.model import Catalogue, Clause, Config, Document, Manual, Origin, PositionLookup
 from qmskit.resources import schemas_dir
 from qmskit.yamlsource import parse_yaml
 
@@ -24,14 +24,14 @@ CONFIG_FILE = "qms.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 # Single-file lists: path in the manual -> (schema kind, list key, builder)
-LIST_FILES: dict[str, tuple[str, Callable[[dict[str, Any], Origin], Any]]] = {
-    "organisation/roles.yaml": ("roles", build.role),
-    "organisation/people.yaml": ("people", build.person),
-    "organisation/competences.yaml": ("competences", build.competence),
-    "organisation/training.yaml": ("training", build.training),
-    "organisation/parties.yaml": ("parties", build.party),
-    "objectives.yaml": ("objectives", build.objective),
-    "risks.yaml": ("risks", build.risk),
+LIST_FILES: dict[str, tuple[str, str, Callable[[dict[str, Any], Origin], Any]]] = {
+    "organisation/roles.yaml": ("roles", "role", build.role),
+    "organisation/people.yaml": ("people", "person", build.person),
+    "organisation/competences.yaml": ("competences", "competence", build.competence),
+    "organisation/training.yaml": ("training", "training", build.training),
+    "organisation/parties.yaml": ("parties", "party", build.party),
+    "objectives.yaml": ("objectives", "objective", build.objective),
+    "risks.yaml": ("risks", "risk", build.risk),
 }
 
 
@@ -48,6 +48,7 @@ class _Collector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, PositionLookup] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    incomplete: set[str] = field(default_factory=set)
 
     def read(self, path: Path) -> TextFile | None:
         result = read_text(self.root, path)
@@ -62,8 +63,8 @@ class _Collector:
         doc = parse_yaml(text, rel, line_offset)
         self.sources[rel] = doc.source
         self.diagnostics.extend(doc.diagnostics)
-        if not doc.ok:
-            return None
+        if doc.data is None and doc.diagnostics:
+            return None  # unparseable; duplicate keys and odd tags still leave usable data
         if not isinstance(doc.data, dict):
             self.diagnostics.append(Diagnostic(doc.source.value(), "QMS-SCHEMA-001", Severity.ERROR,
                                                f"expected a mapping of keys to values, found {_kind_of(doc.data)}",
@@ -118,18 +119,21 @@ def load_manual(root: Path) -> LoadResult:
     forms = _load_each(collector, "forms", "form", build.form)
     records = _load_each(collector, "records", "record", build.record)
     lists: dict[str, tuple[Any, ...]] = {}
-    for rel, (kind, make) in LIST_FILES.items():
+    for rel, (kind, item_kind, make) in LIST_FILES.items():
         path = root / rel
         lists[kind] = ()
         if path.exists() or path.is_symlink():
             rel_path, data = collector.parse_file(kind, path)
-            if data is not None:
+            if data is None:
+                collector.incomplete.add(item_kind)
+            else:
                 lists[kind] = build.items(data, kind, Origin(rel_path), make)
     manual = Manual(
         config=config, catalogue=catalogue(), documents=documents, processes=processes, forms=forms,
         records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
         training=lists["training"], parties=lists["parties"], objectives=lists["objectives"],
         risks=lists["risks"], files=tuple(sorted(collector.files)), sources=collector.sources,
+        incomplete=frozenset(collector.incomplete),
     )
     return LoadResult(manual, collector.diagnostics, config_ok)
 
@@ -146,31 +150,38 @@ def _load_each(collector: _Collector, folder: str, kind: str,
     built = []
     for path in iter_files(collector.root, folder, YAML_SUFFIXES):
         rel, data = collector.parse_file(kind, path)
-        if data is not None:
-            item = make(data, Origin(rel))
-            if item is not None:
-                built.append(item)
+        item = make(data, Origin(rel)) if data is not None else None
+        if item is None:
+            collector.incomplete.add(kind)
+        else:
+            built.append(item)
     return tuple(built)
 
 
-def _load_documents(collector: _Collector) -> tuple[Any, ...]:
+def _load_documents(collector: _Collector) -> tuple[Document, ...]:
     documents = []
     for path in iter_files(collector.root, "documents", (".md",)):
-        source = collector.read(path)
-        if source is None:
-            continue
-        split = split_front_matter(source.text)
-        if split.front_matter is None:
-            collector.diagnostics.append(_no_front_matter(source.rel, split.unterminated))
-            continue
-        data = collector.parse("document", split.front_matter, source.rel, line_offset=1)
-        if data is None:
-            continue
-        heads = headings(split.body, split.body_line)
-        document = build.document(data, Origin(source.rel), split.body, split.body_line, heads)
-        if document is not None:
+        document = _load_document(collector, path)
+        if document is None:
+            collector.incomplete.add("document")
+        else:
             documents.append(document)
     return tuple(documents)
+
+
+def _load_document(collector: _Collector, path: Path) -> Document | None:
+    source = collector.read(path)
+    if source is None:
+        return None
+    split = split_front_matter(source.text)
+    if split.front_matter is None:
+        collector.diagnostics.append(_no_front_matter(source.rel, split.unterminated))
+        return None
+    data = collector.parse("document", split.front_matter, source.rel, line_offset=1)
+    if data is None:
+        return None
+    heads = headings(split.body, split.body_line)
+    return build.document(data, Origin(source.rel), split.body, split.body_line, heads)
 
 
 def _no_front_matter(rel: str, unterminated: bool) -> Diagnostic:
@@ -191,7 +202,3 @@ def find_manual_root(start: Path) -> Path | None:
             return folder
     return None
 
-
-def missing_config(root: Path) -> Diagnostic:
-    return Diagnostic(Location(CONFIG_FILE), "QMS-FILE-006", Severity.ERROR,
-                      f"no {CONFIG_FILE} in {root}", "Run `qms init DIR` to start a manual, or pass its folder.")

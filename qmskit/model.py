@@ -327,6 +327,8 @@ class Manual:
     risks: tuple[Risk, ...] = ()
     files: tuple[str, ...] = ()
     sources: Mapping[str, PositionLookup] = field(default_factory=dict)
+    # Kinds of object (e.g. "process") of which some file could not be read: references to them cannot be judged.
+    incomplete: frozenset[str] = frozenset()
 
     def locate(self, origin: Origin, *parts: str | int, key: bool = False) -> Location:
         """The exact place of `origin` (or of one of its fields) in its file."""

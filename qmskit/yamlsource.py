@@ -80,9 +80,6 @@ class YamlDoc:
     source: SourceMap
     diagnostics: list[Diagnostic]
 
-    @property
-    def ok(self) -> bool:
-        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 def _position(mark: Any) -> tuple[int, int]:

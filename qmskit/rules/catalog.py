@@ -29,7 +29,6 @@ _RULES = (
     Rule("QMS-FILE-003", E, "Symbolic link leaves the manual", "Copy the file into the manual instead."),
     Rule("QMS-FILE-004", E, "File is not UTF-8", "Save the file as UTF-8."),
     Rule("QMS-FILE-005", E, "File is empty", "Fill the file in from its template, or delete it."),
-    Rule("QMS-FILE-006", E, "No qms.yaml", "Run `qms init DIR` or pass the manual's folder."),
     Rule("QMS-YAML-001", E, "YAML syntax error", "Fix the YAML syntax at this place."),
     Rule("QMS-YAML-002", E, "Duplicate key", "Remove one of the two entries."),
     Rule("QMS-YAML-003", E, "Complex mapping key", "Use a simple name as the key."),

@@ -72,8 +72,8 @@ def check_hierarchy(ctx: Context) -> Iterator[Diagnostic]:
                 cycle = [*chain[chain.index(current.id):], current.id]
                 if not reported.intersection(cycle):
                     reported.update(cycle)
-                    yield CYCLE.at(ctx.at(proc.origin, "parent"),
-                                   f"process hierarchy loops: {' -> '.join(cycle)}")
+                    closing = ctx.process(cycle[-2]) or proc  # its parent points back into the loop
+                    yield CYCLE.at(ctx.at(closing.origin, "parent"), f"process hierarchy loops: {' -> '.join(cycle)}")
                 break
             chain.append(current.id)
             current = ctx.process(current.parent) if current.parent else None
@@ -86,7 +86,7 @@ def check_connected(ctx: Context) -> Iterator[Diagnostic]:
         for flow in (*proc.inputs, *proc.outputs):
             if ctx.process(flow.party) is not None:
                 linked.update((proc.id, flow.party))
-    if len(ctx.manual.processes) < 2:
+    if len(ctx.manual.processes) < 2 or "process" in ctx.manual.incomplete:
         return
     for proc in ctx.manual.processes:
         family = {*ctx.lineage.get(proc.id, ()), *ctx.subtree.get(proc.id, ())}

@@ -76,6 +76,8 @@ def references(ctx: Context) -> Iterator[Ref]:
 def check_references(ctx: Context) -> Iterator[Diagnostic]:
     types = ctx.manual.config.document_types
     for origin, parts, value, kinds in references(ctx):
+        if ctx.manual.incomplete.intersection(kinds):
+            continue  # a file of that kind could not be read: its ids are unknown, and it is reported already
         found = any(value in types if kind == "document type" else ctx.has(kind, value) for kind in kinds)
         if not found:
             yield UNRESOLVED.at(ctx.at(origin, *parts), f"{parts[0]} '{value}' is not a known {' or '.join(kinds)}",

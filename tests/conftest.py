@@ -1,0 +1,106 @@
+"""Shared fixtures: copies of real manuals in tmp_path, the `qms` command run in-process, and git pinned down."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qmskit.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "example_manual"
+TEMPLATE = REPO / "templates" / "manual"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Git sees no user or system configuration, a fixed identity and fixed dates, so hashes are stable."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Test Person")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "test.person@example.com")
+        monkeypatch.setenv(f"GIT_{who}_DATE", "2026-01-15T12:00:00+02:00")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture
+def qms(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run `qms ARGS...` in this process, as the console script would, and capture what it prints."""
+
+    def run(*args: str | Path, cwd: Path | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        monkeypatch.setattr(sys, "argv", ["qms", *map(str, args)])
+        capsys.readouterr()
+        try:
+            main()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        else:
+            code = 0
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A private copy of the example manual that a test may break."""
+    target = tmp_path / "manual"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    target = tmp_path / "manual"
+    shutil.copytree(TEMPLATE, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text that must be there (a test whose edit silently did nothing would prove nothing)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line where `needle` first appears."""
+    for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture
+def findings(qms: Callable[..., Result]) -> Callable[..., list[tuple[str, str, int]]]:
+    """(rule, path, line) of every finding `qms validate --format json` reports for a manual."""
+
+    def collect(manual: Path, *extra: str) -> list[tuple[str, str, int]]:
+        result = qms("validate", manual, "--format", "json", *extra)
+        assert result.code in (0, 1), result.err
+        return [(d["rule"], d["path"], d["line"]) for d in result.json()["diagnostics"]]
+
+    return collect
+
