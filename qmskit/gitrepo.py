@@ -22,9 +22,11 @@ def init_and_commit(folder: Path, message: str) -> str:
     try:
         repo = git.Repo.init(folder)
         repo.git.add(A=True)
-        repo.index.commit(message)
+        repo.git.commit("-q", "-m", message)  # git itself: it honours the user's identity, hooks and signing
         return str(repo.head.commit.hexsha)
     except git.GitCommandNotFound as exc:
         raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
     except git.GitCommandError as exc:
-        raise RepoError(f"git failed: {exc.stderr.strip() or exc}", "Check the folder and your git setup.") from exc
+        raise RepoError(f"git failed: {str(exc.stderr).strip() or exc}",
+                        "If git asks who you are, set `git config --global user.name` and `user.email`; "
+                        "the files are written, so you can commit by hand.") from exc

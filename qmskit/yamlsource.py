@@ -132,6 +132,8 @@ class _Builder:
             return self.scalar(node)
         if id(node) in self.active:
             raise _Recursive(node)
+        if node.tag not in (SEQ, MAP):
+            self.unsupported_tag(node)
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -173,9 +175,12 @@ class _Builder:
             return _parse_int(text)
         if tag == FLOAT:
             return _parse_float(text)
-        self.error(node, "QMS-YAML-004", f"unsupported YAML tag '{tag}'",
-                   "Remove the tag; qmskit reads plain strings, numbers, booleans, lists and mappings.")
+        self.unsupported_tag(node)
         return text
+
+    def unsupported_tag(self, node: yaml.Node) -> None:
+        self.error(node, "QMS-YAML-004", f"unsupported YAML tag '{node.tag}'",
+                   "Remove the tag; qmskit reads plain strings, numbers, booleans, lists and mappings.")
 
 
 def _parse_int(text: str) -> int:
