@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -43,8 +44,31 @@ def _registry() -> Registry[Any]:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    schema = _registry().contents(schema_url(kind))
+    schema = _inline_references(_registry().contents(schema_url(kind)), schema_url(kind))
     return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
+
+
+def _inline_references(node: Any, base: str) -> Any:
+    """Replace `$ref`s into the bundled schemas by what they point at.
+
+    The files keep their `$ref`s (editors follow them), but resolving a reference costs python-jsonschema more than
+    checking the value: inlining them once here makes validating a front matter ~3x faster. Our schemas have no
+    recursive definitions, so inlining terminates.
+    """
+    if isinstance(node, list):
+        return [_inline_references(item, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _inline_references(value, base) for key, value in node.items() if key != "$ref"}
+    if "$ref" in node:
+        target_url = urljoin(base, node["$ref"])
+        document, _, fragment = target_url.partition("#")
+        target = _registry().contents(document)
+        for part in filter(None, fragment.split("/")):
+            target = target[part]
+        inlined = _inline_references(target, document)
+        result = {**inlined, **result}
+    return result
 
 
 def check(kind: str, data: Any) -> Iterator[SchemaProblem]:

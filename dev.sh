@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Set up a development environment and run the main jobs. Usage: bash dev.sh demo|test|setup
+# Safe to run again: every step checks what is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=${QMS_VENV:-.venv}
+PY="$VENV/bin/python"
+
+system_packages() {
+  # graphviz draws the process maps; chromium runs the browser tests of the published site.
+  local missing=()
+  command -v dot >/dev/null || missing+=(graphviz)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v git >/dev/null || missing+=(git)
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "== installing ${missing[*]} (Debian packages)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+python_env() {
+  [ -x "$PY" ] || python3 -m venv "$VENV"
+  if ! "$PY" -c "import qmskit, pytest, playwright, mypy, ruff" 2>/dev/null \
+     || [ pyproject.toml -nt "$VENV/.installed" ]; then
+    echo "== installing Python dependencies into $VENV"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -e ".[test]"
+    touch "$VENV/.installed"
+  fi
+}
+
+setup() { system_packages; python_env; }
+
+demo() {
+  setup
+  local out=out/example
+  mkdir -p "$out"
+  echo "== qms validate example_manual"
+  "$VENV/bin/qms" validate example_manual
+  for format in json sarif junit gitlab; do
+    "$VENV/bin/qms" validate example_manual --format "$format" -o "$out/validate.$format"
+  done
+  echo "== reports written to $out/"
+}
+
+tests() {
+  setup
+  echo "== ruff"
+  "$VENV/bin/ruff" check qmskit tests benchmarks
+  echo "== mypy"
+  "$VENV/bin/mypy" qmskit
+  echo "== pytest"
+  "$PY" -m pytest
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  demo) demo ;;
+  test) tests ;;
+  *) echo "usage: bash dev.sh demo|test|setup" >&2; exit 2 ;;
+esac
