@@ -43,7 +43,9 @@ demo() {
   for format in json sarif junit gitlab; do
     "$VENV/bin/qms" validate example_manual --format "$format" -o "$out/validate.$format"
   done
-  echo "== reports written to $out/"
+  echo "== qms diagram example_manual --all"
+  "$VENV/bin/qms" diagram example_manual --all -o "$out/diagrams"
+  echo "== reports and diagrams written to $out/"
 }
 
 tests() {

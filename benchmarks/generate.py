@@ -14,20 +14,21 @@ CATEGORIES = ("management", "core", "support")
 CLAUSES = ("8.1", "8.5.1", "8.5.2", "7.5.3.1", "9.1.1", "10.2.1")
 
 
-def process_yaml(index: int, count: int) -> str:
+def process_yaml(index: int, count: int, fan: int = 1) -> str:
+    """Process `index` of a chain: it delivers to the next `fan` processes and receives from the previous `fan`
+    (the first receives from the customer, the last delivers to it), so interfaces agree on both ends."""
     pid = f"gen-{index:04d}"
-    source = f"gen-{index - 1:04d}" if index > 0 else "customer"
-    target = f"gen-{index + 1:04d}" if index < count - 1 else "customer"
-    flows_in = [f"  - {{name: Work package {index}, from: {source}}}"]
-    flows_out = [f"  - {{name: Work package {index + 1}, to: {target}}}"]
-    # every fifth process also hands a report to the one two steps ahead, for a denser map
-    if index % 5 == 0 and index + 2 < count:
-        flows_out.append(f"  - {{name: Report {index}, to: gen-{index + 2:04d}}}")
-    if index % 5 == 2 and index >= 2:
-        flows_in.append(f"  - {{name: Report {index - 2}, from: gen-{index - 2:04d}}}")
+    before, after = range(max(0, index - fan), index), range(index + 1, min(count, index + 1 + fan))
+    flows_in = [f"  - {{name: Work package {j}-{index}, from: gen-{j:04d}}}" for j in before]
+    flows_out = [f"  - {{name: Work package {index}-{j}, to: gen-{j:04d}}}" for j in after]
+    if index == 0:
+        flows_in.append("  - {name: Orders, from: customer}")
+    if index == count - 1:
+        flows_out.append("  - {name: Delivered product, to: customer}")
+    customer = f"gen-{index + 1:04d}" if index < count - 1 else "customer"
     return "\n".join([
         f"id: {pid}", f"name: Generated process {index}", f"category: {CATEGORIES[index % 3]}",
-        "owner: production-manager", f"purpose: Step {index} of a long generated chain.", f"customer: {target}",
+        "owner: production-manager", f"purpose: Step {index} of a long generated chain.", f"customer: {customer}",
         "inputs:", *flows_in, "outputs:", *flows_out, f"lead_time_days: {1 + index % 4}",
         f'clauses: ["{CLAUSES[index % len(CLAUSES)]}"]', "",
     ])
@@ -71,13 +72,13 @@ The production log (form `production-log`).
 """
 
 
-def generate(out: Path, documents: int, processes: int) -> Path:
+def generate(out: Path, documents: int, processes: int, fan: int = 1) -> Path:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(EXAMPLE, out)
     (out / "processes" / "generated").mkdir()
     for index in range(processes):
-        (out / "processes" / "generated" / f"gen-{index:04d}.yaml").write_text(process_yaml(index, processes))
+        (out / "processes" / "generated" / f"gen-{index:04d}.yaml").write_text(process_yaml(index, processes, fan))
     docs = out / "documents" / "generated"
     docs.mkdir()
     for index in range(documents):
@@ -90,8 +91,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=300)
+    parser.add_argument("--fan", type=int, default=1, help="flows from each process to the next N processes")
     args = parser.parse_args()
-    generate(args.out, args.documents, args.processes)
+    generate(args.out, args.documents, args.processes, args.fan)
 
 
 if __name__ == "__main__":

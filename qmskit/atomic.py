@@ -8,6 +8,11 @@ from pathlib import Path
 
 
 def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write text as UTF-8 with `\n` line ends; see `write_bytes`."""
+    write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     """Write via a temporary file in the same folder and an atomic rename (or link, when not overwriting).
 
     Raises FileExistsError when `overwrite` is false and `path` exists, even if another process created it a
@@ -16,8 +21,10 @@ def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would, or keep the old one.
+        os.fchmod(handle, path.stat().st_mode & 0o7777 if path.exists() else _default_mode())
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         if overwrite:
@@ -27,3 +34,9 @@ def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
     finally:
         if os.path.exists(temporary):  # noqa: PTH110 - a plain path string from mkstemp
             os.unlink(temporary)  # noqa: PTH108
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

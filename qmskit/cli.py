@@ -13,8 +13,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from qmskit import __version__
-from qmskit.atomic import write_text
+from qmskit.atomic import write_bytes, write_text
 from qmskit.check import Selection, check_manual
+from qmskit.diagram import views
+from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
+from qmskit.diagram.render import render
 from qmskit.errors import ConfigError, ExitCode, QmsError
 from qmskit.gitrepo import enclosing_work_tree, init_and_commit
 from qmskit.load import CONFIG_FILE, find_manual_root
@@ -117,6 +120,53 @@ def _check_rule_ids(patterns: list[str]) -> None:
     for pattern in patterns:
         if not any(rule_id == pattern or rule_id.startswith(pattern.rstrip("-") + "-") for rule_id in RULES):
             raise ConfigError(f"no rule matches '{pattern}'", "List the rules with `qms rules`.")
+
+
+@app.command()
+def diagram(
+    path: ManualPath = None,
+    view_name: Annotated[str, typer.Option("--view", help="map (how processes interact), process (one "
+                                                            "process's card) or chain (order to delivery).")] = "map",
+    process: Annotated[str, typer.Option("--process", help="The process id, for --view process.")] = "",
+    depth: Annotated[int, typer.Option("--depth", min=1, max=9, help="Levels of sub-processes to show.")] = 1,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="svg, png, pdf or dot.")] = "svg",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write (a folder with "
+                                                                        "--all). Default: standard output.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Write every view into the folder given by -o.")] = False,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Prefix of the links on process nodes. "
+                                                                     "Default: site.url from qms.yaml.")] = None,
+) -> None:
+    """Draw process maps with Graphviz: the interaction map, a process card, or the value chain."""
+    if output_format not in DIAGRAM_FORMATS:
+        raise ConfigError(f"unknown format '{output_format}'", f"Use one of: {', '.join(DIAGRAM_FORMATS)}.")
+    if view_name not in views.VIEWS:
+        raise ConfigError(f"unknown view '{view_name}'", f"Use one of: {', '.join(views.VIEWS)}.")
+    root = resolve_manual(path)
+    result = check_manual(root)
+    manual = result.loaded.manual
+    if result.failed(strict=False):
+        _stderr().print(f"[yellow]warning:[/] the manual has errors; the diagram may be incomplete. "
+                        f"Run `qms validate {escape(str(path or '.'))}`.")
+    links = views.Links(manual.config.site_url if base_url is None else base_url)
+    if every:
+        if output is None:
+            raise ConfigError("--all needs a folder to write into", "Add -o DIR.")
+        for stem, graph in views.all_views(manual, links).items():
+            write_bytes(output / f"{stem}.{output_format}", render(graph.source, output_format))
+        _stdout().print(f"Wrote {len(manual.processes) + 3} diagrams to {escape(str(output))}")
+        return
+    if view_name == "process" and process not in {p.id for p in manual.processes}:
+        known = ", ".join(sorted(p.id for p in manual.processes)[:12])
+        raise ConfigError(f"no process '{process}'" if process else "--view process needs --process ID",
+                          f"Known processes: {known}.")
+    data = render(views.view(manual, view_name, process, depth, links).source, output_format)
+    if output is not None:
+        write_bytes(output, data)
+    elif output_format in ("png", "pdf") and sys.stdout.isatty():
+        raise ConfigError(f"{output_format} is binary and standard output is a terminal", "Add -o FILE.")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 @app.command()

@@ -1,0 +1,50 @@
+"""How diagrams look: one place for fonts and colours, and the escaping every label goes through."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+
+import graphviz
+
+FONT = "Helvetica"  # fontconfig maps it to a sans-serif that is installed (e.g. Nimbus Sans, DejaVu Sans)
+
+# category -> (fill, border, text)
+CATEGORY_COLOURS = {
+    "management": ("#dbeafe", "#1d4ed8", "#1e3a8a"),
+    "core": ("#dcfce7", "#15803d", "#14532d"),
+    "support": ("#fef3c7", "#b45309", "#78350f"),
+}
+OTHER = ("#f3f4f6", "#6b7280", "#111827")
+PARTY_COLOURS = {"customer": ("#fce7f3", "#be185d", "#831843")}
+CATEGORY_TITLES = {"management": "Management processes", "core": "Core processes", "support": "Support processes"}
+EDGE_COLOUR = "#4b5563"
+
+
+def category_colours(category: str) -> tuple[str, str, str]:
+    return CATEGORY_COLOURS.get(category, OTHER)
+
+
+def party_colours(kind: str) -> tuple[str, str, str]:
+    return PARTY_COLOURS.get(kind, OTHER)
+
+
+def text(value: str) -> str:
+    """User text for an HTML-like label: entities for <, >, &, quotes; newlines and tabs become spaces.
+
+    HTML-like labels do not interpret backslash escapes (\\N, \\G, \\l), so nothing in a name can reach the graph.
+    """
+    return html.escape(re.sub(r"\s+", " ", value).strip(), quote=True)
+
+
+def plain(value: str) -> graphviz.quoting.NoHtml:
+    """User text for a quoted attribute such as a tooltip: backslashes doubled, never read as HTML."""
+    return graphviz.nohtml(graphviz.escape(re.sub(r"\s+", " ", value).strip()))
+
+
+def node_name(kind: str, item_id: str) -> str:
+    """A DOT node name that no id can break: only [A-Za-z0-9_], plus a readable prefix."""
+    safe = re.sub(r"[^A-Za-z0-9]", "_", item_id)[:40]
+    digest = hashlib.sha256(item_id.encode("utf-8")).hexdigest()[:8]
+    return f"{kind}_{safe}_{digest}"

@@ -1,0 +1,344 @@
+"""Manual -> Graphviz graphs: the interaction map, the process card ("turtle") and the value chain.
+
+Pure: builds DOT source with python-graphviz and never runs `dot`. Everything from the manual enters a label
+through `style.text` (HTML-like labels) or `style.plain` (tooltips), and node names come from `style.node_name`,
+so no name can change the structure of the graph. Output is sorted, so the same manual gives the same DOT.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import graphviz
+
+from qmskit import urls
+from qmskit.diagram.style import (
+    CATEGORY_TITLES,
+    EDGE_COLOUR,
+    FONT,
+    category_colours,
+    node_name,
+    party_colours,
+    plain,
+    text,
+)
+from qmskit.model import Manual, Process
+from qmskit.processmap import Edge, ProcessMap
+
+VIEWS = ("map", "process", "chain")
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Prefix for node links: the site's root URL, or a relative path from the page that shows the diagram."""
+
+    base: str = ""
+
+    def process(self, process_id: str) -> str:
+        return self.base + urls.process_page(process_id)
+
+    def document(self, document_id: str) -> str:
+        return self.base + urls.document_page(document_id)
+
+
+def _graph(name: str, title: str, rankdir: str = "LR") -> graphviz.Digraph:
+    graph = graphviz.Digraph(name=name)
+    graph.attr(rankdir=rankdir, newrank="true", compound="true", fontname=FONT, fontsize="16", labelloc="t",
+               label=f"<<b>{text(title)}</b>>", bgcolor="white", pad="0.3", nodesep="0.35", ranksep="0.8",
+               charset="UTF-8", forcelabels="true")
+    graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="rounded,filled", penwidth="1.2",
+               margin="0.15,0.07")
+    graph.attr("edge", fontname=FONT, fontsize="9", color=EDGE_COLOUR, fontcolor="#374151", arrowsize="0.7")
+    return graph
+
+
+def _wrap(value: str, width: int = 28) -> str:
+    return "<br/>".join(text(line) for line in textwrap.wrap(value, width) or [""])
+
+
+def _process_node(graph: graphviz.Digraph, process: Process, manual: Manual, links: Links,
+                  bold: bool = False) -> None:
+    fill, border, ink = category_colours(process.category)
+    owner = next((r.name for r in manual.roles if r.id == process.owner), process.owner)
+    label = f'<<b>{_wrap(process.name)}</b><br/><font point-size="9" color="{ink}">{text(owner)}</font>>'
+    graph.node(node_name("p", process.id), label=label, fillcolor=fill, color=border, fontcolor=ink,
+               penwidth="2.4" if bold else "1.2", URL=plain(links.process(process.id)), target="_top",
+               tooltip=plain(f"{process.name}: {process.purpose}" if process.purpose else process.name))
+
+
+def _party_node(graph: graphviz.Digraph, pmap: ProcessMap, party_id: str, side: str = "") -> str:
+    party = pmap.parties.get(party_id)
+    name = party.name if party else party_id
+    kind = party.kind if party else "other"
+    fill, border, ink = party_colours(kind)
+    key = node_name("x" + side, party_id)
+    suffix = {"in": "requirements", "out": "receives"}.get(side, kind)
+    graph.node(key, label=f'<{_wrap(name, 22)}<br/><font point-size="8">{text(suffix)}</font>>', shape="box",
+               style="filled,dashed" if kind != "customer" else "rounded,filled,bold", fillcolor=fill,
+               color=border, fontcolor=ink, tooltip=plain(name))
+    return key
+
+
+def _edge(graph: graphviz.Digraph, tail: str, head: str, names: Iterable[str], **attrs: str) -> None:
+    label = "<br/>".join(_wrap(n, 24) for n in names)
+    graph.edge(tail, head, label=f"<{label}>", **attrs)
+
+
+def _legend(graph: graphviz.Digraph) -> None:
+    with graph.subgraph(name="cluster_legend") as legend:
+        legend.attr(label="<<b>Legend</b>>", style="rounded", color="#d1d5db", fontsize="10", rank="sink")
+        previous = ""
+        for category, title in CATEGORY_TITLES.items():
+            fill, border, ink = category_colours(category)
+            key = f"legend_{category}"
+            legend.node(key, label=f"<{text(title)}>", fillcolor=fill, color=border, fontcolor=ink, fontsize="9")
+            if previous:
+                legend.edge(previous, key, style="invis")
+            previous = key
+        fill, border, ink = party_colours("customer")
+        legend.node("legend_customer", label="<Customer>", fillcolor=fill, color=border, fontcolor=ink,
+                    style="rounded,filled,bold", fontsize="9")
+        legend.edge(previous, "legend_customer", style="invis")
+
+
+def interaction_map(manual: Manual, depth: int = 1, links: Links = Links()) -> graphviz.Digraph:
+    """Every process (to `depth` levels) grouped by category, every flow between them, parties at the edges.
+
+    The classic picture of the process approach: management processes on top, the core processes as a row from
+    the customer's requirements (left) to the customer (right), support processes and suppliers below. Rows are
+    fixed by invisible edges; the real flows do not constrain the layout, so they cannot scramble it.
+    """
+    pmap = ProcessMap(manual)
+    graph = _graph("process_map", f"{manual.config.organisation or 'Quality management system'} — process map",
+                   rankdir="TB")
+    graph.attr(ranksep="1.2", nodesep="0.9")
+    shown = _shown(pmap, depth)
+    order = _chain_order(pmap, depth)
+    rows: list[list[str]] = []
+    for category in (*CATEGORY_TITLES, ""):
+        members = sorted((p for p in shown if (p.category == category if category else
+                                                 p.category not in CATEGORY_TITLES)),
+                         key=lambda p: (order.get(p.id, len(order)), p.id))
+        if not members:
+            continue
+        _, border, ink = category_colours(category)
+        # The core row also holds the customer at both ends; a cluster around it would let dot move them.
+        name = f"{'row' if category == 'core' else 'cluster'}_{category or 'other'}"
+        with graph.subgraph(name=name) as cluster:
+            cluster.attr(label=f"<<b>{text(CATEGORY_TITLES.get(category, 'Other processes'))}</b>>",
+                         style="rounded,dashed", color=border, fontcolor=ink, fontsize="12")
+            for process in members:
+                _process_node(cluster, process, manual, links)
+        rows.append([node_name("p", p.id) for p in members])
+    edges = _without_summaries(pmap, pmap.edges(depth), depth)
+    customers_in = sorted({e.source for e in edges if pmap.is_customer(e.source)})
+    customers_out = sorted({e.target for e in edges if pmap.is_customer(e.target)})
+    core_row = next((i for i, row in enumerate(rows)
+                     if row and row[0] in {node_name("p", p.id) for p in shown if p.category == "core"}), None)
+    if core_row is not None:
+        rows[core_row] = [*(node_name("xin", c) for c in customers_in), *rows[core_row],
+                          *(node_name("xout", c) for c in customers_out)]
+    place = {key: (r, c) for r, row in enumerate(rows) for c, key in enumerate(row)}
+    flat: dict[tuple[str, str], list[str]] = {}  # (left, right) -> label lines, for flows within one row
+    for edge in edges:
+        tail, head = _endpoint(graph, pmap, edge.source, "in"), _endpoint(graph, pmap, edge.target, "out")
+        if tail in place and head in place and place[tail][0] == place[head][0]:
+            forward = place[tail] < place[head]
+            arrow = "→" if forward else "←"
+            pair = (tail, head) if forward else (head, tail)
+            flat.setdefault(pair, []).extend(f"{arrow} {name}" for name in edge.names)
+        else:
+            _edge(graph, tail, head, edge.names)
+    for (left, right), lines in sorted(flat.items()):
+        # A labelled edge within a row becomes two ranks in dot and reorders the row, and dot breaks cycles of
+        # flat edges arbitrarily: draw one edge per pair, left to right, labelled outside the layout (xlabel),
+        # with arrows at the ends that have flows.
+        directions = {line[0] for line in lines}
+        # one direction: the arrowhead says it all
+        shown_lines = [line[2:] for line in lines] if len(directions) == 1 else lines
+        label = "<br/>".join(_wrap(line, 26) for line in sorted(shown_lines, key=lambda x: x[0] != "→"))
+        graph.edge(left, right, xlabel=f"<{label}>", dir="both" if len(directions) == 2 else
+                   ("forward" if "→" in directions else "back"))
+    _stack_rows(graph, rows)
+    _legend(graph)
+    return graph
+
+
+def _chain_order(pmap: ProcessMap, depth: int) -> dict[str, int]:
+    """Position of each visible process along the value chain, so the core row reads order -> delivery."""
+    order: dict[str, int] = {}
+    for step in pmap.value_chain():
+        order.setdefault(pmap.visible(step.process.id, depth), len(order))
+    return order
+
+
+def _stack_rows(graph: graphviz.Digraph, rows: list[list[str]]) -> None:
+    """Each row on one rank, left to right in the given order; each row below the previous one."""
+    for index, row in enumerate(rows):
+        with graph.subgraph(name=f"row_{index}") as rank:
+            rank.attr(rank="same")
+            for key in row:
+                rank.node(key)
+            for left, right in pairwise(row):
+                rank.edge(left, right, style="invis", weight="100")
+        if index:
+            graph.edge(rows[index - 1][0], row[0], style="invis", weight="10")
+
+
+def _shown(pmap: ProcessMap, depth: int) -> list[Process]:
+    """Processes drawn as nodes at `depth`: those at that level, and shallower ones without children."""
+    return [p for p in sorted(pmap.processes.values(), key=lambda p: p.id)
+            if pmap.level(p.id) == depth or (pmap.level(p.id) < depth and p.id not in pmap.children)]
+
+
+def _without_summaries(pmap: ProcessMap, edges: list[Edge], depth: int) -> list[Edge]:
+    """At depth > 1 a parent's own flows repeat what its sub-processes show in detail: keep only the detail."""
+    drawn = {p.id for p in _shown(pmap, depth)}
+    kept = []
+    for edge in edges:
+        hidden = [end for end in (edge.source, edge.target) if end in pmap.processes and end not in drawn]
+        if hidden:
+            continue  # a flow of a parent drawn as its sub-processes; the sub-processes' flows carry it
+        kept.append(edge)
+    return kept
+
+
+def _endpoint(graph: graphviz.Digraph, pmap: ProcessMap, node_id: str, side: str) -> str:
+    if node_id in pmap.processes:
+        return node_name("p", node_id)
+    return _party_node(graph, pmap, node_id, side if pmap.is_customer(node_id) else "")
+
+
+def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links = Links()) -> graphviz.Digraph:
+    """One process: inputs with their sources, the card, outputs with their receivers; sub-processes below."""
+    pmap = ProcessMap(manual)
+    process = pmap.processes[process_id]
+    graph = _graph(f"process_{node_name('p', process_id)}", f"{process.name} — process card")
+    card = node_name("card", process.id)
+    graph.node(card, label=_card_label(manual, process), shape="plain", fillcolor="white", style="filled",
+               URL=plain(links.process(process.id)),
+               target="_top", tooltip=plain(process.name))
+    for index, flow in enumerate(sorted(process.inputs, key=lambda f: (f.party, f.name))):
+        source = _card_party(graph, pmap, flow.party, links=links, key=f"in{index}")
+        _edge(graph, source, card, [flow.name])
+    for index, flow in enumerate(sorted(process.outputs, key=lambda f: (f.party, f.name))):
+        target = _card_party(graph, pmap, flow.party, links=links, key=f"out{index}")
+        _edge(graph, card, target, [flow.name])
+    kids = _descendants(pmap, process.id, depth)
+    if kids:
+        with graph.subgraph(name="cluster_subprocesses") as cluster:
+            cluster.attr(label="<<b>Sub-processes</b>>", style="rounded,dashed", color="#9ca3af")
+            for kid in kids:
+                _process_node(cluster, pmap.processes[kid], manual, links)
+        for edge in pmap.edges(pmap.level(process.id) + depth, within=kids):
+            _edge(graph, node_name("p", edge.source), node_name("p", edge.target), edge.names)
+    return graph
+
+
+def _descendants(pmap: ProcessMap, process_id: str, depth: int) -> list[str]:
+    found: list[str] = []
+    frontier = [process_id]
+    for _ in range(depth):
+        frontier = [kid for parent in frontier for kid in pmap.children.get(parent, ())]
+        found += frontier
+    deepest = set(frontier)
+    return sorted(k for k in found if k in deepest or k not in pmap.children)
+
+
+def _card_party(graph: graphviz.Digraph, pmap: ProcessMap, party: str, *, links: Links, key: str) -> str:
+    """A separate node per input and output, so the card reads like a turtle diagram (left in, right out)."""
+    name = node_name(key, party)
+    other = pmap.processes.get(party)
+    if other is not None:
+        fill, border, ink = category_colours(other.category)
+        graph.node(name, label=f"<{_wrap(other.name, 24)}>", fillcolor=fill, color=border, fontcolor=ink,
+                   URL=plain(links.process(other.id)), target="_top", tooltip=plain(other.name))
+        return name
+    party_obj = pmap.parties.get(party)
+    fill, border, ink = party_colours(party_obj.kind if party_obj else "other")
+    graph.node(name, label=f"<{_wrap(party_obj.name if party_obj else party, 24)}>", fillcolor=fill,
+               color=border, fontcolor=ink, style="filled,dashed", tooltip=plain(party))
+    return name
+
+
+def _card_label(manual: Manual, process: Process) -> str:
+    fill, border, ink = category_colours(process.category)
+    roles = {r.id: r.name for r in manual.roles}
+    documents = {d.id: d.title for d in manual.documents}
+    forms = {f.id: f.title for f in manual.forms}
+    risks = {r.id: r.title for r in manual.risks}
+    rows = [
+        ("Owner", [roles.get(process.owner, process.owner)]),
+        ("Purpose", [process.purpose]),
+        ("Customer", [_party_name(manual, process.customer)]),
+        ("Lead time", [f"{process.lead_time_days:g} days"] if process.lead_time_days is not None else []),
+        ("Resources", list(process.resources)),
+        ("Documents", [f"{d} {documents.get(d, '')}".strip() for d in process.documents]),
+        ("Forms", [forms.get(f, f) for f in process.forms]),
+        ("KPIs", [f"{k.name}: {k.target}" for k in process.kpis]),
+        ("Risks", [f"{r} {risks.get(r, '')}".strip() for r in process.risks]),
+    ]
+    cells = "".join(
+        f'<tr><td align="left" valign="top"><font point-size="9" color="{ink}"><b>{name}</b></font></td>'
+        f'<td align="left" balign="left">{"<br/>".join(_wrap(v, 48) for v in values)}</td></tr>'
+        for name, values in rows if values and any(values)
+    )
+    return (f'<<table border="1" cellborder="0" cellspacing="0" cellpadding="5" color="{border}">'
+            f'<tr><td colspan="2" bgcolor="{fill}"><font point-size="13" color="{ink}"><b>{text(process.name)}'
+            f'</b></font><br/><font point-size="8">{text(process.id)} · {text(process.category)}</font></td></tr>'
+            f"{cells}</table>>")
+
+
+def _party_name(manual: Manual, party_id: str) -> str:
+    names = {p.id: p.name for p in manual.parties} | {p.id: p.name for p in manual.processes}
+    return names.get(party_id, party_id)
+
+
+def value_chain(manual: Manual, links: Links = Links()) -> graphviz.Digraph:
+    """The critical path from the customer's order to delivery, with each step's planned days."""
+    pmap = ProcessMap(manual)
+    steps = pmap.value_chain()
+    total = steps[-1].end_day if steps else 0
+    graph = _graph("value_chain", f"Value chain: order to delivery, {total:g} days planned")
+    fill, border, ink = party_colours("customer")
+    graph.node("order", label="<<b>Customer order</b><br/>day 0>", fillcolor=fill, color=border, fontcolor=ink,
+               style="rounded,filled,bold")
+    previous = "order"
+    longest = max((s.end_day - s.start_day for s in steps), default=0)
+    for step in steps:
+        process = step.process
+        p_fill, p_border, p_ink = category_colours(process.category)
+        days = step.end_day - step.start_day
+        key = node_name("p", process.id)
+        graph.node(key, label=f'<<b>{_wrap(process.name, 22)}</b><br/><font point-size="9">day {step.start_day:g}'
+                              f' → {step.end_day:g} ({days:g} d)</font>>', fillcolor=p_fill, color=p_border,
+                   fontcolor=p_ink, penwidth="2.6" if days == longest and days > 0 else "1.2",
+                   URL=plain(links.process(process.id)), target="_top",
+                   tooltip=plain(f"{process.name}: planned lead time {days:g} days"))
+        graph.edge(previous, key)
+        previous = key
+    graph.node("delivered", label=f"<<b>Delivered to the customer</b><br/>day {total:g}>", fillcolor=fill,
+               color=border, fontcolor=ink, style="rounded,filled,bold")
+    graph.edge(previous, "delivered")
+    return graph
+
+
+def view(manual: Manual, name: str, process_id: str = "", depth: int = 1, links: Links = Links()) -> graphviz.Digraph:
+    """One view by name; `process` needs `process_id`."""
+    if name == "map":
+        return interaction_map(manual, depth, links)
+    if name == "chain":
+        return value_chain(manual, links)
+    return process_card(manual, process_id, depth, links)
+
+
+def all_views(manual: Manual, links: Links = Links()) -> dict[str, graphviz.Digraph]:
+    """Every view, keyed by a file name stem: map, chain, and process-<id> for each process."""
+    views = {"map": interaction_map(manual, 1, links), "map-detailed": interaction_map(manual, 2, links),
+             "chain": value_chain(manual, links)}
+    for process in sorted(manual.processes, key=lambda p: p.id):
+        views.setdefault(f"process-{urls.slug(process.id)}", process_card(manual, process.id, 1, links))
+    return views
