@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from qmskit.diagnostics import Severity
 from qmskit.model import (
+    Baseline,
     Competence,
     Config,
     Document,
@@ -95,8 +96,14 @@ def config(data: Data, origin: Origin) -> Config:
             rule: Severity.parse(level) for rule, level in mapping(rules, "severity").items()
             if isinstance(level, str) and level.upper() in Severity.__members__}),
         site_url=text(mapping(data, "site"), "url"),
+        baseline=_baseline(mapping(data, "baseline")),
         origin=origin,
     )
+
+
+def _baseline(data: Data) -> Baseline | None:
+    until = text(data, "until")
+    return Baseline(until, texts(data, "approved_by"), text(data, "note")) if until else None
 
 
 def _exclusion(data: Data, origin: Origin) -> Exclusion | None:
@@ -195,7 +202,7 @@ def person(data: Data, origin: Origin) -> Person | None:
     if not person_id:
         return None
     return Person(person_id, text(data, "name", person_id), origin, texts(data, "emails"), texts(data, "roles"),
-                  items(data, "qualifications", origin, _qualification))
+                  items(data, "qualifications", origin, _qualification), text(data, "github"))
 
 
 def competence(data: Data, origin: Origin) -> Competence | None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from qmskit.gitrepo import read_blobs, read_history
+from qmskit.history import History
 from qmskit.load import LoadResult, load_manual
-from qmskit.model import RuleSettings
+from qmskit.markdown import split_front_matter
+from qmskit.model import Manual, RuleSettings
 from qmskit.rules import run_rules
 from qmskit.rules.context import Context
+from qmskit.yamlsource import parse_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,7 @@ def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
 class CheckResult:
     loaded: LoadResult
     diagnostics: list[Diagnostic]
+    history: History
 
     def failed(self, strict: bool) -> bool:
         threshold = Severity.WARNING if strict else Severity.ERROR
@@ -51,9 +57,42 @@ def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, select
     return sorted_diagnostics(kept)
 
 
-def check_manual(root: Path, selection: Selection = Selection()) -> CheckResult:
+def check_manual(root: Path, selection: Selection = Selection(), today: date | None = None,
+                 history: History | None = None) -> CheckResult:
+    """Everything `qms validate` checks. `history` defaults to what Git says about `root`."""
     loaded = load_manual(root)
     findings = list(loaded.diagnostics)
+    if history is None:
+        history = read_history(root)
     if loaded.config_ok:
-        findings += run_rules(Context.of(loaded.manual))
-    return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection))
+        first_ids, deleted_ids = past_ids(root, loaded.manual, history)
+        context = Context.of(loaded.manual, today, history, first_ids, deleted_ids)
+        findings += run_rules(context)
+    return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection), history)
+
+
+def past_ids(root: Path, manual: Manual, history: History) -> tuple[dict[str, str], dict[str, str]]:
+    """The id each current document had at its first revision, and the ids of deleted documents, read from
+    Git in one batch (for QMS-CTRL-007)."""
+    if not history.usable:
+        return {}, {}
+    firsts = {}
+    for document in manual.documents:
+        file = history.of(document.origin.path)
+        if file is not None and len(file.revisions) > 1:
+            firsts[document.origin.path] = (file.revisions[0].commit.sha, file.revisions[0].path)
+    deleted = {}
+    for file in history.deleted:
+        if file.path.endswith(".md") and len(file.revisions) > 0:
+            deleted[file.path] = (file.revisions[-1].commit.sha, file.revisions[-1].path)
+    blobs = read_blobs(root, [*firsts.values(), *deleted.values()])
+    first_ids = {path: doc_id for path, spec in firsts.items() if (doc_id := front_matter_id(blobs.get(spec, "")))}
+    deleted_ids = {doc_id: path for path, spec in deleted.items() if (doc_id := front_matter_id(blobs.get(spec, "")))}
+    return first_ids, deleted_ids
+
+
+def front_matter_id(text: str) -> str:
+    front = split_front_matter(text).front_matter
+    data = parse_yaml(front, "").data if front else None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""

@@ -1,12 +1,179 @@
-"""The Git edge: everything qmskit asks of git goes through here (gitpython, with git's own CLI underneath)."""
+"""The Git edge: everything qmskit asks of git goes through here (gitpython, with git's own CLI underneath).
+
+History is read in one pass (`git log` over the main line, parsed in Python), never one `git log` per file.
+"""
 
 from __future__ import annotations
 
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from qmskit.errors import RepoError, ToolMissingError
+from qmskit.history import History, Identity, build_files, merged_authors, parse_log
+
+NOTES_REF = "refs/notes/qms"
+_FORMAT_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%s", "%b",
+                  "%(trailers:key=Approved-by,valueonly,separator=%x1d)",
+                  "%(trailers:key=Reviewed-by,valueonly,separator=%x1d)",
+                  "%(trailers:key=Co-authored-by,valueonly,separator=%x1d)", "%N")
+LOG_FORMAT = "%x1e" + "%x1f".join(_FORMAT_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    repo: git.Repo
+    top: Path  # the work tree's root
+    prefix: str  # the manual folder relative to `top` ("" when they are the same)
+
+    def path(self, manual_path: str) -> str:
+        """A manual-relative path as git sees it (relative to the work tree)."""
+        return f"{self.prefix}/{manual_path}" if self.prefix else manual_path
+
+
+def open_repo(root: Path) -> RepoInfo | None:
+    """The repository holding the manual, or None when the manual is not in a Git work tree."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    except git.GitCommandNotFound as exc:
+        raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
+    if repo.bare or repo.working_tree_dir is None:
+        return None
+    top = Path(repo.working_tree_dir).resolve()
+    prefix = root.resolve().relative_to(top).as_posix()
+    return RepoInfo(repo, top, "" if prefix == "." else prefix)
+
+
+def _run(info: RepoInfo, *args: str) -> str:
+    try:
+        return str(info.repo.git.execute(["git", *args], strip_newline_in_stdout=False))
+    except git.GitCommandNotFound as exc:
+        raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
+    except git.GitCommandError as exc:
+        raise RepoError(f"git {args[0]} failed: {str(exc.stderr).strip()}", "Check the repository's state.") from exc
+
+
+def read_history(root: Path) -> History:
+    """Everything qmskit needs from Git about the manual at `root`, in a few passes whatever its size.
+
+    Without git or outside a repository the history is unavailable (with the reason), never an error: the rest
+    of the manual can still be checked.
+    """
+    try:
+        return _read_history(root)
+    except ToolMissingError as missing:
+        return History(available=False, reason=missing.message)
+
+
+def _read_history(root: Path) -> History:
+    info = open_repo(root)
+    if info is None:
+        return History(available=False, reason=f"{root} is not in a Git repository")
+    shallow = _run(info, "rev-parse", "--is-shallow-repository").strip() == "true"
+    try:
+        head = info.repo.head.commit.hexsha
+    except ValueError:
+        return History(available=True, shallow=shallow, reason="the repository has no commits yet",
+                       uncommitted=_uncommitted(info))
+    pathspec = [info.prefix] if info.prefix else []
+    text = _run(info, "-c", "core.quotepath=off", "log", "--first-parent", "--reverse", "-M", "--name-status", "-z",
+                f"--notes={NOTES_REF}", f"--format={LOG_FORMAT}", head, "--", *pathspec)
+    commits = parse_log(text, info.prefix)
+    side: dict[str, frozenset[str]] = {}
+    if any(c.is_merge for c in commits):
+        mainline = set(_run(info, "rev-list", "--first-parent", head).split())
+        graph = _run(info, "log", "--format=%H %P%x1f%ae", head)
+        side = merged_authors(graph, mainline)
+    files, gone = build_files(commits, side)
+    return History(available=True, shallow=shallow, head=head, first=commits[0].sha if commits else "",
+                   branch=_branch(info), files=files,
+                   deleted=tuple(gone), uncommitted=_uncommitted(info))
+
+
+def _branch(info: RepoInfo) -> str:
+    try:
+        return str(info.repo.active_branch.name)
+    except TypeError:
+        return ""  # detached HEAD (as in most CI checkouts)
+
+
+def _uncommitted(info: RepoInfo) -> frozenset[str]:
+    """Manual-relative paths with changes not yet committed (modified, added, deleted or untracked)."""
+    pathspec = [info.prefix] if info.prefix else ["."]
+    out = _run(info, "-c", "core.quotepath=off", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+               *pathspec)
+    paths = set()
+    tokens = iter(out.split("\0"))
+    for token in tokens:
+        if len(token) < 4:
+            continue
+        if token[0] in "RC":
+            next(tokens, None)  # the rename's source follows
+        rel = token[3:]
+        if not info.prefix:
+            paths.add(rel)
+        elif rel.startswith(info.prefix + "/"):
+            paths.add(rel[len(info.prefix) + 1:])
+    return frozenset(paths)
+
+
+def read_blobs(root: Path, specs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """File contents at commits, in one `git cat-file --batch` process: {(commit, manual path): text}."""
+    info = open_repo(root)
+    wanted = list(dict.fromkeys(specs))
+    if info is None or not wanted:
+        return {}
+    request = "".join(f"{commit}:{info.path(path)}\n" for commit, path in wanted).encode("utf-8")
+    done = subprocess.run(["git", "-C", str(info.top), "cat-file", "--batch"], input=request, capture_output=True,
+                          check=False)
+    out, results, offset = done.stdout, {}, 0
+    for spec in wanted:
+        end = out.index(b"\n", offset)
+        header = out[offset:end].split()
+        offset = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            results[spec] = out[offset:offset + size].decode("utf-8", "replace")
+            offset += size + 1
+    return results
+
+
+def current_identity(root: Path) -> Identity:
+    """The user as git knows them (user.name, user.email)."""
+    info = open_repo(root)
+    if info is None:
+        raise RepoError(f"{root} is not in a Git repository", "Run the command inside the manual's repository.")
+    reader = info.repo.config_reader()
+    name = str(reader.get_value("user", "name", "")) if reader.has_option("user", "name") else ""
+    email = str(reader.get_value("user", "email", "")) if reader.has_option("user", "email") else ""
+    if not email:
+        raise RepoError("git does not know who you are", "Set `git config user.email` (and user.name).")
+    return Identity(name, email.lower())
+
+
+def add_note(root: Path, commit: str, line: str) -> None:
+    """Append one line to the commit's note in refs/notes/qms (creating the note if needed)."""
+    info = open_repo(root)
+    if info is None:
+        raise RepoError(f"{root} is not in a Git repository", "Approvals are stored in Git notes.")
+    _run(info, "notes", f"--ref={NOTES_REF}", "append", "-m", line, commit)
+
+
+def commit_exists(root: Path, sha: str) -> bool:
+    info = open_repo(root)
+    if info is None or not re.fullmatch(r"[0-9a-fA-F]{4,64}", sha):
+        return False
+    try:
+        info.repo.git.cat_file("-e", f"{sha}^{{commit}}")
+    except git.GitCommandError:
+        return False
+    return True
 
 
 def enclosing_work_tree(folder: Path) -> Path | None:

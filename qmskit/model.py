@@ -64,6 +64,16 @@ class RuleSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Baseline:
+    """Documents released before the manual moved to Git (e.g. approved on paper): revisions up to `until`
+    count as released by `approved_by`. `until` is a date, a date-time, or "first-commit"."""
+
+    until: str
+    approved_by: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     organisation: str
     standard: str = "iso9001:2015"
@@ -73,6 +83,7 @@ class Config:
     exclusions: tuple[Exclusion, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
     site_url: str = ""
+    baseline: Baseline | None = None
     origin: Origin = Origin("qms.yaml")
 
 
@@ -216,6 +227,7 @@ class Person:
     emails: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     qualifications: tuple[Qualification, ...] = ()
+    github: str = ""  # forge login, to match approvals imported from pull request reviews
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,10 +64,33 @@ def qms(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     return run
 
 
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True).stdout
+
+
+def commit_all(folder: Path, message: str, *trailers: str) -> str:
+    """Commit everything in the work tree; returns the new commit's hash."""
+    git(folder, "add", "-A")
+    body = "\n\n" + "\n".join(trailers) if trailers else ""
+    git(folder, "commit", "-q", "--allow-empty", "-m", message + body)
+    return git(folder, "rev-parse", "HEAD").strip()
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    """A private copy of the example manual that a test may break."""
+    """A private copy of the example manual, in a Git repository of its own with one commit (which the
+    manual's baseline counts as released). Tests break it in the work tree."""
     target = tmp_path / "manual"
+    shutil.copytree(EXAMPLE, target)
+    git(target, "init", "-q", "-b", "main")
+    commit_all(target, "Example manual")
+    return target
+
+
+@pytest.fixture
+def loose_example(tmp_path: Path) -> Path:
+    """A copy of the example manual outside any Git repository."""
+    target = tmp_path / "loose"
     shutil.copytree(EXAMPLE, target)
     return target
 

@@ -22,9 +22,12 @@ SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.
 
 
 @pytest.fixture
-def broken(tmp_path: Path, example: Path) -> Path:
+def broken(tmp_path: Path, loose_example: Path) -> Path:
     """The example manual with one error and one warning, inside a Git work tree one folder up."""
+    example = loose_example
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-qm", "manual"], check=True)
     edit(example / "processes/production.yaml", "owner: production-manager", "owner: nobody")
     edit(example / "processes/delivery.yaml", "customer: customer", "customer: baltic-marine")
     return example
@@ -50,7 +53,7 @@ def test_sarif_is_valid_against_the_official_schema(broken: Path, qms: Qms) -> N
     results = {r["ruleId"]: r for r in run["results"]}
     location = results["QMS-REF-001"]["locations"][0]["physicalLocation"]
     # repository-relative: the manual sits in the `manual/` folder of the work tree
-    assert location["artifactLocation"]["uri"] == "manual/processes/production.yaml"
+    assert location["artifactLocation"]["uri"] == "loose/processes/production.yaml"
     assert location["region"] == {"startLine": 5, "startColumn": 8}
     assert results["QMS-PROC-005"]["level"] == "warning"
     rules = run["tool"]["driver"]["rules"]
@@ -82,7 +85,7 @@ def test_junit_parses_with_a_testcase_per_file(broken: Path, qms: Qms) -> None:
     cases = suite.findall("testcase")
     assert int(suite.get("tests", "0")) == len(cases) > 50
     failed = [c for c in cases if c.find("failure") is not None]
-    assert [c.get("name") for c in failed] == ["manual/processes/production.yaml"]
+    assert [c.get("name") for c in failed] == ["loose/processes/production.yaml"]
     assert suite.get("failures") == "1"
     failure = failed[0].find("failure")
     assert failure is not None and failure.get("type") == "QMS-REF-001"
@@ -91,16 +94,16 @@ def test_junit_parses_with_a_testcase_per_file(broken: Path, qms: Qms) -> None:
 def test_gitlab_code_quality(broken: Path, qms: Qms) -> None:
     issues = qms("validate", broken, "--format", "gitlab").json()
     assert {(i["check_name"], i["severity"], i["location"]["path"]) for i in issues} == {
-        ("QMS-REF-001", "major", "manual/processes/production.yaml"),
-        ("QMS-PROC-005", "minor", "manual/processes/delivery.yaml"),
+        ("QMS-REF-001", "major", "loose/processes/production.yaml"),
+        ("QMS-PROC-005", "minor", "loose/processes/delivery.yaml"),
     }
     assert len({i["fingerprint"] for i in issues}) == 2
 
 
 def test_github_annotations(broken: Path, qms: Qms) -> None:
     lines = qms("validate", broken, "--format", "github").out.splitlines()
-    assert lines[0].startswith("::warning file=manual/processes/delivery.yaml,line=")
-    assert lines[1].startswith("::error file=manual/processes/production.yaml,line=5,col=8,title=QMS-REF-001::")
+    assert lines[0].startswith("::warning file=loose/processes/delivery.yaml,line=")
+    assert lines[1].startswith("::error file=loose/processes/production.yaml,line=5,col=8,title=QMS-REF-001::")
 
 
 def test_github_escapes_newlines_commas_and_percent() -> None:
@@ -119,6 +122,6 @@ def test_output_file_is_written(broken: Path, qms: Qms, tmp_path: Path) -> None:
 
 def test_text_groups_by_file_and_shows_the_source_line(broken: Path, qms: Qms) -> None:
     out = qms("validate", broken).out
-    assert "manual/processes/production.yaml\n" in out
+    assert "loose/processes/production.yaml\n" in out
     assert "      5 | owner: nobody" in out
     assert "1 error, 1 warning in 2 files" in out

@@ -58,12 +58,13 @@ def _plural(n: int, word: str) -> str:
 
 
 def _summary(console: Console, report: ReportInput) -> None:
-    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    errors, warnings, notes = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     files = len({d.location.path for d in report.diagnostics})
     checked = _plural(len(report.files), "file")
     if not report.diagnostics:
         console.print(f"[bold green]✓[/] {checked} checked, no findings")
         return
-    style = "bold red" if errors else "yellow"
-    console.print(f"[{style}]{_plural(errors, 'error')}, {_plural(warnings, 'warning')}[/] "
+    style = "bold red" if errors else "yellow" if warnings else "cyan"
+    noted = f", {_plural(notes, 'note')}" if notes else ""
+    console.print(f"[{style}]{_plural(errors, 'error')}, {_plural(warnings, 'warning')}[/]{noted} "
                   f"in {_plural(files, 'file')} ({checked} checked)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from qmskit.diagnostics import Diagnostic
-from qmskit.rules import coverage, documents, processes, references
+from qmskit.rules import control, coverage, documents, processes, references
 from qmskit.rules.context import Context
 
 RuleFunction = Callable[[Context], Iterator[Diagnostic]]
@@ -22,6 +22,12 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     coverage.check_coverage,
     documents.check_sections,
     documents.check_prefix,
+    control.check_repository,
+    control.check_approvals,
+    control.check_reviews,
+    control.check_obsolete_references,
+    control.check_identity,
+    control.check_dependencies,
 )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from qmskit.diagnostics import Diagnostic, Location, Severity
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,28 @@ _RULES = (
     Rule("QMS-DOC-002", E, "Document has no front matter", "Start the file with a YAML front matter block."),
     Rule("QMS-DOC-003", E, "Document id does not match its type's prefix",
          "Use the prefix qms.yaml gives the document type, e.g. PRO-001 for a procedure."),
+    Rule("QMS-CTRL-001", E, "Change on the main line without valid approval",
+         "Have an approver who did not write the change approve it: a pull request review imported with "
+         "`qms approvals import`, an `Approved-by:` trailer on the merge commit, or `qms approve DOC`."),
+    Rule("QMS-CTRL-002", W, "Approval by an author of the change",
+         "Someone who did not write the change must approve it; an author's approval does not count."),
+    Rule("QMS-CTRL-003", W, "Approval by someone without authority",
+         "Approvers must be known people (organisation/people.yaml) holding a role that qms.yaml lets approve "
+         "this document type."),
+    Rule("QMS-CTRL-004", E, "Document review overdue",
+         "Review the document; approve a new revision (even one that only records the review) to restart the cycle."),
+    Rule("QMS-CTRL-005", N, "Document review due soon", "Plan the review with the document's owner."),
+    Rule("QMS-CTRL-006", E, "Active document refers to an obsolete one",
+         "Refer to the document that replaced it, or remove the reference."),
+    Rule("QMS-CTRL-007", E, "Document id changed or reused across history",
+         "Keep a document's id for its whole life; give a new document a new id, never a retired one."),
+    Rule("QMS-CTRL-008", N, "Something this document depends on changed after its approval",
+         "Check whether the document still fits, and re-approve it if it does."),
+    Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
+         "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
+         "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),
+    Rule("QMS-GIT-002", N, "Manual is not in a Git repository",
+         "Put the manual under Git: revisions, approvals and review dates come from its history."),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

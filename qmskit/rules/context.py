@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from qmskit.control import DocumentControl
 from qmskit.diagnostics import Location
+from qmskit.history import History
 from qmskit.model import Document, Manual, Origin, Party, Process
 
 
@@ -16,9 +19,16 @@ class Context:
     ids: Mapping[str, Mapping[str, Any]]  # kind -> id -> first object with that id
     lineage: Mapping[str, tuple[str, ...]]  # process id -> itself and its ancestors, upwards
     subtree: Mapping[str, tuple[str, ...]]  # process id -> itself and all its descendants
+    today: date = field(default_factory=date.today)
+    history: History = field(default_factory=lambda: History(available=False))
+    # ids a file had in the past: manual path -> id at its first revision; and id -> path of deleted documents
+    first_ids: Mapping[str, str] = field(default_factory=dict)
+    deleted_ids: Mapping[str, str] = field(default_factory=dict)
+    control: DocumentControl | None = None
 
     @classmethod
-    def of(cls, manual: Manual) -> Context:
+    def of(cls, manual: Manual, today: date | None = None, history: History | None = None,
+           first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None) -> Context:
         ids: dict[str, dict[str, Any]] = {}
         for kind, items in manual.groups():
             index = ids.setdefault(kind, {})
@@ -30,7 +40,9 @@ class Context:
         for pid, line in lineage.items():
             for ancestor in line:
                 subtree.setdefault(ancestor, []).append(pid)
-        return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()})
+        history = history or History(available=False)
+        return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
+                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history))
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})

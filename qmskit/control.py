@@ -1,0 +1,169 @@
+"""Document control (ISO 9001 7.5) from Git history: revisions, who approved them, when review is due.
+
+Pure: takes the model and a `History`, returns judgements and register rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from qmskit.history import Approval, FileHistory, History, Identity, Revision
+from qmskit.model import Document, Manual, Person
+
+APPROVING = ("approved", "released")  # meanings that make a revision effective; "reviewed" does not
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    approval: Approval
+    person: Person | None
+    problem: str  # "" when the approval counts
+
+    @property
+    def counts(self) -> bool:
+        return not self.problem and self.approval.meaning in APPROVING
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRow:
+    id: str
+    title: str
+    type: str
+    owner: str
+    revision: int
+    effective: str  # date of the latest revision on the main line ("" = never committed)
+    approved_by: tuple[str, ...]
+    next_review: str
+    status: str
+    path: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "title": self.title, "type": self.type, "owner": self.owner,
+                "revision": self.revision, "effective": self.effective, "approved_by": list(self.approved_by),
+                "next_review": self.next_review, "status": self.status, "path": self.path}
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def day_of(iso: str) -> date:
+    return date.fromisoformat(iso[:10])
+
+
+def moment(iso: str) -> datetime:
+    """An ISO date or date-time as an aware datetime (a bare date means the end of that day, UTC)."""
+    if len(iso) == 10:
+        return datetime.combine(date.fromisoformat(iso), datetime.max.time(), UTC)
+    parsed = datetime.fromisoformat(iso)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class DocumentControl:
+    """Judges the approval evidence of a manual's documents against its people, roles and qms.yaml."""
+
+    def __init__(self, manual: Manual, history: History) -> None:
+        self.manual = manual
+        self.history = history
+        self._people = {p.id: p for p in manual.people}
+        self._by_email = {e.lower(): p for p in manual.people for e in p.emails}
+        self._by_login = {p.github.lower(): p for p in manual.people if p.github}
+
+    def person(self, who: Identity) -> Person | None:
+        if who.email and who.email in self._by_email:
+            return self._by_email[who.email]
+        return self._by_login.get(who.login.lower()) if who.login else None
+
+    def approver_roles(self, document: Document) -> tuple[str, ...]:
+        doc_type = self.manual.config.document_types.get(document.type)
+        return doc_type.approvers if doc_type else ()
+
+    def evidence(self, document: Document, revision: Revision) -> list[Approval]:
+        """Approvals recorded for the revision, plus the baseline release where qms.yaml declares one."""
+        found = revision.approvals_for(document.id)
+        baseline = self.manual.config.baseline
+        if baseline is not None and self._in_baseline(baseline.until, revision):
+            allowed = set(self.approver_roles(document))
+            for person_id in baseline.approved_by:
+                person = self._people.get(person_id)
+                if person is not None and not allowed & set(person.roles):
+                    continue  # the baseline names who released the set; each document needs its own authority
+                email = person.emails[0].lower() if person and person.emails else ""
+                found.append(Approval(Identity(person.name if person else person_id, email), "released",
+                                      revision.date, "baseline", revision.commit.sha))
+        return found
+
+    def _in_baseline(self, until: str, revision: Revision) -> bool:
+        if until == "first-commit":
+            return revision.commit.sha == self.history.first
+        try:
+            return moment(revision.date) <= moment(until)
+        except ValueError:
+            return False  # the schema reports a malformed date
+
+    def judge(self, document: Document, revision: Revision, approval: Approval) -> Verdict:
+        """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3)."""
+        person = self.person(approval.who)
+        if person is None:
+            return Verdict(approval, None, f"{approval.who} is not a known person (no matching e-mail or login "
+                                           "in organisation/people.yaml)")
+        # A baseline is a declaration about the past, not a review of a Git change, so authorship cannot apply.
+        if approval.source != "baseline" and {e.lower() for e in person.emails} & revision.authors:
+            return Verdict(approval, person, f"{person.name} is an author of the change")
+        allowed = self.approver_roles(document)
+        if not set(person.roles) & set(allowed):
+            return Verdict(approval, person, f"{person.name} holds no role that may approve a {document.type} "
+                                             f"({', '.join(allowed) or 'none named in qms.yaml'})")
+        return Verdict(approval, person, "")
+
+    def verdicts(self, document: Document, revision: Revision) -> list[Verdict]:
+        return [self.judge(document, revision, a) for a in self.evidence(document, revision)]
+
+    def approvers(self, document: Document, revision: Revision) -> list[Person]:
+        found: dict[str, Person] = {}
+        for verdict in self.verdicts(document, revision):
+            if verdict.counts and verdict.person is not None:
+                found.setdefault(verdict.person.id, verdict.person)
+        return list(found.values())
+
+    def last_approved(self, document: Document, file: FileHistory) -> Revision | None:
+        for revision in reversed(file.revisions):
+            if self.approvers(document, revision):
+                return revision
+        return None
+
+    def review_interval(self, document: Document) -> int:
+        doc_type = self.manual.config.document_types.get(document.type)
+        return (document.review_every or (doc_type.review_every if doc_type else None)
+                or self.manual.config.review_every)
+
+    def next_review(self, document: Document, file: FileHistory) -> date | None:
+        approved = self.last_approved(document, file)
+        if approved is None:
+            return None
+        return add_months(day_of(approved.date), self.review_interval(document))
+
+    def register(self) -> list[RegisterRow]:
+        """The master list of documents: what is controlled, at which revision, approved by whom."""
+        return [self.row(d) for d in sorted(self.manual.documents, key=lambda d: d.id)]
+
+    def row(self, document: Document) -> RegisterRow:
+        path = document.origin.path
+        file = self.history.of(path) if self.history.usable else None
+        latest = file.latest if file else None
+        status = document.status
+        if latest is None and self.history.usable:
+            status = f"{status}, never committed"
+        elif path in self.history.uncommitted:
+            status = f"{status}, uncommitted changes"
+        approved = self.approvers(document, latest) if latest else []
+        review = self.next_review(document, file) if file else None
+        return RegisterRow(document.id, document.title, document.type, document.owner,
+                           latest.number if latest else 0, latest.date[:10] if latest else "",
+                           tuple(p.name for p in approved), review.isoformat() if review else "", status, path)
