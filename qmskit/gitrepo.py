@@ -197,3 +197,77 @@ def init_and_commit(folder: Path, message: str) -> str:
         raise RepoError(f"git failed: {str(exc.stderr).strip() or exc}",
                         "If git asks who you are, set `git config --global user.name` and `user.email`; "
                         "the files are written, so you can commit by hand.") from exc
+
+
+def _require(root: Path) -> RepoInfo:
+    info = open_repo(root)
+    if info is None:
+        raise RepoError(f"{root} is not in a Git repository", "This command reads and writes Git history.")
+    return info
+
+
+def resolve_ref(root: Path, ref: str) -> str:
+    info = _require(root)
+    try:
+        return str(info.repo.git.rev_parse("--verify", "--end-of-options", f"{ref}^{{commit}}")).strip()
+    except git.GitCommandError as exc:
+        raise RepoError(f"'{ref}' is not a commit in this repository",
+                        "Fetch it first (e.g. `git fetch origin main`) or name a branch, tag or commit.") from exc
+
+
+def merge_base(root: Path, ref: str) -> str:
+    info = _require(root)
+    target = resolve_ref(root, ref)
+    return _run(info, "merge-base", target, "HEAD").strip()
+
+
+def changed_paths(root: Path, base: str, include_worktree: bool = True) -> list[tuple[str, str, str]]:
+    """(status, manual path, old manual path) of files changed between `base` and HEAD (and the work tree)."""
+    info = _require(root)
+    pathspec = [info.prefix] if info.prefix else ["."]
+    args = ["-c", "core.quotepath=off", "diff", "--name-status", "-M", "-z", base]
+    if not include_worktree:
+        args.append("HEAD")
+    tokens = _run(info, *args, "--", *pathspec).split("\0")
+    result, index = [], 0
+    while index < len(tokens) and tokens[index]:
+        status = tokens[index]
+        if status[0] in "RC":
+            old, new, index = tokens[index + 1], tokens[index + 2], index + 3
+        else:
+            old, new, index = "", tokens[index + 1], index + 2
+        rel_new, rel_old = _manual_relative(info, new), _manual_relative(info, old) if old else ""
+        if rel_new is not None:
+            result.append((status[0], rel_new, rel_old or ""))
+    return result
+
+
+def _manual_relative(info: RepoInfo, path: str) -> str | None:
+    if not info.prefix:
+        return path
+    return path[len(info.prefix) + 1:] if path.startswith(info.prefix + "/") else None
+
+
+def diff_text(root: Path, base: str, path: str, old_path: str = "") -> str:
+    info = _require(root)
+    paths = [info.path(p) for p in (old_path, path) if p]
+    return _run(info, "-c", "core.quotepath=off", "diff", "-M", base, "--", *paths)
+
+
+def reachable(root: Path, ref: str) -> set[str]:
+    """Commits reachable from `ref` that touched the manual."""
+    info = _require(root)
+    pathspec = [info.prefix] if info.prefix else []
+    return set(_run(info, "rev-list", ref, "--", *pathspec).split())
+
+
+def create_tag(root: Path, name: str, message: str) -> str:
+    info = _require(root)
+    if name in {t.name for t in info.repo.tags}:
+        raise RepoError(f"tag {name} already exists", "Release records are never replaced: choose a new name.")
+    try:
+        _run(info, "check-ref-format", f"refs/tags/{name}")
+    except RepoError as exc:
+        raise RepoError(f"'{name}' is not a valid tag name", "Use letters, digits, '.', '-' and '/'.") from exc
+    _run(info, "tag", "-a", name, "-m", message)
+    return str(info.repo.tags[name].commit.hexsha)

@@ -94,6 +94,7 @@ class FileHistory:
     revisions: tuple[Revision, ...]
     deleted: bool = False
     previous_paths: tuple[str, ...] = ()
+    deleted_at: str = ""  # date of the commit that deleted it
 
     @property
     def latest(self) -> Revision | None:
@@ -225,7 +226,7 @@ def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[
             authors = frozenset({commit.author.email, *(c.email for c in commit.co_authors if c.email)})
         for change in commit.changes:
             if change.status == "R":
-                builder = live.pop(change.old_path, _Builder(change.old_path))
+                builder = live.pop(change.old_path, None) or _Builder(change.old_path)
                 builder.previous.append(change.old_path)
                 builder.path = change.path
                 if change.similarity < 100:
@@ -234,7 +235,7 @@ def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[
             elif change.status == "D":
                 removed = live.pop(change.path, None)
                 if removed is not None:
-                    removed.deleted = True
+                    removed.deleted_at = commit.date
                     gone.append(removed)
             else:
                 existing = live.get(change.path)
@@ -248,7 +249,7 @@ def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[
 def _replace(live: dict[str, _Builder], gone: list[_Builder], path: str, builder: _Builder) -> None:
     old = live.get(path)
     if old is not None and old is not builder:
-        old.deleted = True
+        old.deleted_at = old.revisions[-1].date if old.revisions else ""
         gone.append(old)
     live[path] = builder
 
@@ -258,7 +259,7 @@ class _Builder:
         self.path = path
         self.revisions: list[Revision] = []
         self.previous: list[str] = []
-        self.deleted = False
+        self.deleted_at = ""
 
     def add(self, commit: Commit, authors: frozenset[str]) -> None:
         if self.revisions and self.revisions[-1].commit.sha == commit.sha:
@@ -266,7 +267,8 @@ class _Builder:
         self.revisions.append(Revision(len(self.revisions) + 1, commit, self.path, authors))
 
     def freeze(self) -> FileHistory:
-        return FileHistory(self.path, tuple(self.revisions), self.deleted, tuple(self.previous))
+        return FileHistory(self.path, tuple(self.revisions), bool(self.deleted_at), tuple(self.previous),
+                           self.deleted_at)
 
 
 def merged_authors(graph_text: str, mainline: set[str]) -> dict[str, frozenset[str]]:

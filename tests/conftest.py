@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -68,11 +69,23 @@ def git(folder: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True).stdout
 
 
-def commit_all(folder: Path, message: str, *trailers: str) -> str:
-    """Commit everything in the work tree; returns the new commit's hash."""
+def git_as(folder: Path, who: tuple[str, str], *args: str, date: str = "") -> str:
+    """Run git with another author and committer (name, e-mail), optionally at another date."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_COMMITTER_NAME": who[0],
+           "GIT_COMMITTER_EMAIL": who[1]}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True,
+                          env=env).stdout
+
+
+def commit_all(folder: Path, message: str, *trailers: str, who: tuple[str, str] | None = None,
+               date: str = "") -> str:
+    """Commit everything in the work tree (as `who`, at `date`); returns the new commit's hash."""
     git(folder, "add", "-A")
     body = "\n\n" + "\n".join(trailers) if trailers else ""
-    git(folder, "commit", "-q", "--allow-empty", "-m", message + body)
+    git_as(folder, who or ("Test Person", "test.person@example.com"), "commit", "-q", "--allow-empty", "-m",
+           message + body, date=date)
     return git(folder, "rev-parse", "HEAD").strip()
 
 

@@ -97,7 +97,11 @@ CASES = [
 
 
 def test_every_rule_has_a_broken_manual() -> None:
-    assert sorted({case.rule for case in CASES}) == sorted(RULES)
+    # rules about Git history need real repositories: tests/test_control.py breaks those
+    history_rules = {r for r in RULES if r.startswith(("QMS-CTRL", "QMS-GIT"))}
+    control_tests = (Path(__file__).parent / "test_control.py").read_text()
+    assert all(f'"{r}"' in control_tests for r in history_rules)
+    assert sorted({case.rule for case in CASES} | history_rules) == sorted(RULES)
 
 
 def test_example_manual_is_clean(example: Path, findings: Findings) -> None:

@@ -1,0 +1,98 @@
+"""The typer app and what every command shares: finding the manual, consoles, common options."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from qmskit import __version__
+from qmskit.atomic import write_text
+from qmskit.errors import ConfigError
+from qmskit.load import CONFIG_FILE, find_manual_root
+
+app = typer.Typer(
+    name="qms",
+    help="A Git-backed, docs-as-code quality management system for ISO 9001:2015.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # records hold personal data: never dump locals
+    add_completion=False,
+)
+
+ManualPath = Annotated[
+    Path | None,
+    typer.Argument(help="The manual's folder (holding qms.yaml). Default: the nearest qms.yaml at or above the "
+                        "current folder.", show_default=False),
+]
+TodayOption = Annotated[str | None, typer.Option("--today", help="Judge dates as if today were this day "
+                                                                 "(YYYY-MM-DD). Default: the real date.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of "
+                                                                          "standard output.")]
+
+
+def stdout() -> Console:
+    # Piped output has no terminal width: give tables room instead of rich's default 80 columns.
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def resolve_manual(path: Path | None) -> Path:
+    """Find the manual the way git finds a repository."""
+    if path is None:
+        root = find_manual_root(Path.cwd())
+        if root is None:
+            raise ConfigError(f"no {CONFIG_FILE} in {Path.cwd()} or any folder above it",
+                              "Run the command inside a manual, pass the manual's folder, or start one with "
+                              "`qms init DIR`.")
+        return root
+    if path.is_file() and path.name == CONFIG_FILE:
+        return path.parent.resolve()
+    if not path.is_dir():
+        raise ConfigError(f"{path} is not a folder", "Pass the folder that holds qms.yaml.")
+    if not (path / CONFIG_FILE).is_file():
+        raise ConfigError(f"no {CONFIG_FILE} in {path}",
+                          "Pass the folder that holds qms.yaml, or start a manual there with `qms init`.")
+    return path.resolve()
+
+
+def parse_day(value: str | None, option: str = "--today") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"{option} {value!r} is not a date", "Write it as YYYY-MM-DD, e.g. 2026-06-01.") from exc
+
+
+def check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
+    if value not in choices:
+        raise ConfigError(f"unknown {what} '{value}'", f"Use one of: {', '.join(choices)}.")
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Machine output: to a file (atomically) or to standard output, nothing else mixed in."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(output, text)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"qms {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """qms: your ISO 9001 management system, kept in Git."""

@@ -1,0 +1,217 @@
+"""Document control commands: register, history, approve, approvals import, changes, release."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from qmskit import gitrepo
+from qmskit.asof import register_at
+from qmskit.changes import changes_since, render_markdown
+from qmskit.check import check_manual
+from qmskit.cli.app import (
+    ManualPath,
+    OutputOption,
+    TodayOption,
+    app,
+    check_choice,
+    emit,
+    parse_day,
+    resolve_manual,
+    stderr,
+    stdout,
+)
+from qmskit.cli.tables import show
+from qmskit.control import DocumentControl
+from qmskit.errors import ConfigError, RepoError
+from qmskit.github import GitHubClient
+from qmskit.history import Approval, History, Identity, note_line
+from qmskit.load import load_manual
+from qmskit.model import Manual
+from qmskit.report.tables import TABLE_FORMATS, TableData
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.")]
+MEANINGS = ("approved", "reviewed", "released")
+
+approvals_app = typer.Typer(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
+                            no_args_is_help=True)
+app.add_typer(approvals_app, name="approvals")
+
+
+def _load(path: Path | None) -> tuple[Path, Manual, History]:
+    root = resolve_manual(path)
+    manual = load_manual(root).manual
+    history = gitrepo.read_history(root)
+    if not history.available:
+        raise RepoError(f"no Git history: {history.reason}", "Document control reads revisions from Git.")
+    if history.shallow:
+        raise RepoError("the repository is a shallow clone, so revisions would be wrong",
+                        "Fetch the full history: `git fetch --unshallow` (CI: fetch-depth: 0 / GIT_DEPTH: 0).")
+    return root, manual, history
+
+
+REGISTER_COLUMNS = ("ID", "Title", "Type", "Owner", "Rev", "Effective", "Approved by", "Next review", "Status")
+REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "approved_by", "next_review", "status")
+
+
+@app.command()
+def register(
+    path: ManualPath = None,
+    output_format: FormatOption = "text",
+    output: OutputOption = None,
+    at: Annotated[str | None, typer.Option("--at", help="The register as it stood on this day (YYYY-MM-DD): "
+                                                         "what was effective then.")] = None,
+) -> None:
+    """The master list of documents: id, title, revision, effective date, approved by, next review, status."""
+    check_choice(output_format, TABLE_FORMATS, "format")
+    root, manual, history = _load(path)
+    when = parse_day(at, "--at")
+    rows = register_at(root, manual, history, when) if when else DocumentControl(manual, history).register()
+    title = f"Document register{f' on {when}' if when else ''} — {manual.config.organisation}"
+    show(TableData.of(title, REGISTER_COLUMNS, [r.as_dict() for r in rows], REGISTER_KEYS), output_format, output)
+
+
+@app.command()
+def history(
+    document: Annotated[str, typer.Argument(help="The document id, e.g. PRO-001.")],
+    path: ManualPath = None,
+    output_format: FormatOption = "text",
+    output: OutputOption = None,
+) -> None:
+    """A document's revisions on the main line, with who wrote and who approved each one."""
+    check_choice(output_format, TABLE_FORMATS, "format")
+    _, manual, log = _load(path)
+    doc = next((d for d in manual.documents if d.id == document), None)
+    if doc is None:
+        raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
+    file = log.of(doc.origin.path)
+    control = DocumentControl(manual, log)
+    records = []
+    for revision in reversed(file.revisions if file else ()):
+        verdicts = control.verdicts(doc, revision)
+        records.append({
+            "revision": revision.number, "date": revision.date[:10], "commit": revision.commit.sha[:10],
+            "authors": sorted(revision.authors), "change": revision.commit.subject,
+            "approved_by": [f"{v.person.name if v.person else v.approval.who} ({v.approval.meaning}, "
+                            f"{v.approval.source})" for v in verdicts if v.counts],
+            "not_counted": [f"{v.approval.who}: {v.problem}" for v in verdicts if v.problem],
+            "path": revision.path,
+        })
+    columns = ("Rev", "Date", "Commit", "Authors", "Change", "Approved by", "Not counted")
+    keys = ("revision", "date", "commit", "authors", "change", "approved_by", "not_counted")
+    show(TableData.of(f"{doc.id} {doc.title} — history", columns, records, keys), output_format, output)
+
+
+@app.command()
+def approve(
+    documents: Annotated[list[str], typer.Argument(help="Document ids to approve (their latest revision).")],
+    path: ManualPath = None,
+    meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
+) -> None:
+    """Record your approval of documents' latest revisions in Git notes (refs/notes/qms).
+
+    Share notes with `git push origin refs/notes/qms` and fetch them with
+    `git fetch origin refs/notes/qms:refs/notes/qms`.
+    """
+    check_choice(meaning, MEANINGS, "meaning")
+    root, manual, log = _load(path)
+    me = gitrepo.current_identity(root)
+    control = DocumentControl(manual, log)
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    console = stdout()
+    for document_id in documents:
+        doc = next((d for d in manual.documents if d.id == document_id), None)
+        if doc is None:
+            raise ConfigError(f"no document '{document_id}'", "List the documents with `qms register`.")
+        file = log.of(doc.origin.path)
+        if file is None or file.latest is None:
+            raise RepoError(f"{document_id} has never been committed", "Commit it first, then approve.")
+        latest = file.latest
+        gitrepo.add_note(root, latest.commit.sha, note_line(me, meaning, when, "qms approve", doc.id))
+        console.print(f"{escape(meaning.capitalize())} {escape(doc.id)} revision {latest.number} "
+                      f"({latest.commit.sha[:10]}) as {escape(str(me))}")
+        verdict = control.judge(doc, latest, Approval(me, meaning, when, "note", latest.commit.sha, doc.id))
+        if verdict.problem:
+            stderr().print(f"[yellow]warning:[/] this approval will not count: {escape(verdict.problem)}")
+    console.print("Share the approvals: git push origin refs/notes/qms")
+
+
+@approvals_app.command("import")
+def approvals_import(
+    forge: Annotated[str, typer.Argument(help="Where the reviews are: github.")],
+    repo: Annotated[str, typer.Option("--repo", help="OWNER/NAME of the repository on the forge.")],
+    path: ManualPath = None,
+    api: Annotated[str | None, typer.Option("--api", help="API address (default $GITHUB_API_URL or "
+                                                           "https://api.github.com).")] = None,
+) -> None:
+    """Record the approving reviews of merged pull requests as approval notes on their merge commits.
+
+    Reads the token from $GITHUB_TOKEN. Reviews already imported are not recorded twice.
+    """
+    check_choice(forge, ("github",), "forge")
+    root, _, log = _load(path)
+    existing = {(r.commit.sha, a.who.login) for f in log.files.values() for r in f.revisions
+                for a in r.commit.approvals if a.source == "github"}
+    added = skipped = 0
+    for review in GitHubClient(repo, api).approvals():
+        if (review.merge_commit, review.login) in existing or not gitrepo.commit_exists(root, review.merge_commit):
+            skipped += 1
+            continue
+        line = note_line(Identity("", "", review.login), "approved", review.submitted_at, "github", "*")
+        gitrepo.add_note(root, review.merge_commit, line)
+        existing.add((review.merge_commit, review.login))
+        added += 1
+    stdout().print(f"Imported {added} approvals from {escape(repo)} ({skipped} already there or not in this "
+                   "repository). Share them: git push origin refs/notes/qms")
+
+
+@app.command()
+def changes(
+    base: Annotated[str, typer.Option("--base", help="The branch the change goes into, e.g. origin/main.")],
+    path: ManualPath = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")] = "text",
+    output: OutputOption = None,
+) -> None:
+    """What a branch changes in the manual, with old and new revisions and a diff, for reviewers."""
+    check_choice(output_format, ("text", "markdown", "json"), "format")
+    root, manual, log = _load(path)
+    items = changes_since(root, manual, log, base)
+    if output_format == "json":
+        emit(json.dumps([i.as_dict() for i in items], indent=2, ensure_ascii=False) + "\n", output)
+    elif output_format == "markdown":
+        emit(render_markdown(items, base), output)
+    else:
+        columns = ("Status", "ID", "Title", "Kind", "Revision", "File")
+        records = [{**i.as_dict(), "revision": f"{i.old_revision} → {i.new_revision or '—'}"} for i in items]
+        keys = ("status", "id", "title", "kind", "revision", "path")
+        show(TableData.of(f"Changes since {base}", columns, records, keys), "text", output)
+
+
+@app.command()
+def release(
+    tag: Annotated[str, typer.Argument(help="The tag name, e.g. manual-2026-06.")],
+    path: ManualPath = None,
+    today: TodayOption = None,
+) -> None:
+    """Tag the current manual: an annotated tag listing every controlled document's revision and commit."""
+    root, manual, log = _load(path)
+    if log.uncommitted:
+        raise RepoError(f"{len(log.uncommitted)} files of the manual have uncommitted changes",
+                        "Commit or stash them: a release records committed revisions only.")
+    result = check_manual(root, today=parse_day(today), history=log)
+    if result.failed(strict=False):
+        raise ConfigError("the manual has errors", "Run `qms validate` and fix them before releasing.")
+    rows = DocumentControl(manual, log).register()
+    lines = [f"Release {tag} of the quality manual of {manual.config.organisation}", ""]
+    for row in rows:
+        file = log.of(row.path)
+        sha = file.latest.commit.sha if file and file.latest else "-"
+        lines.append(f"{row.id} rev {row.revision} {sha} {row.status} {row.path}")
+    commit = gitrepo.create_tag(root, tag, "\n".join(lines) + "\n")
+    stdout().print(f"Tagged {escape(tag)} at {commit[:10]} with {len(rows)} documents. "
+                   f"Share it: git push origin {escape(tag)}")

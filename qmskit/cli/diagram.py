@@ -1,0 +1,63 @@
+"""`qms diagram`: process maps drawn with Graphviz."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from qmskit.atomic import write_bytes
+from qmskit.check import check_manual
+from qmskit.cli.app import ManualPath, app, check_choice, resolve_manual, stderr, stdout
+from qmskit.diagram import views
+from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
+from qmskit.diagram.render import render
+from qmskit.errors import ConfigError
+
+
+@app.command()
+def diagram(
+    path: ManualPath = None,
+    view_name: Annotated[str, typer.Option("--view", help="map (how processes interact), process (one "
+                                                            "process's card) or chain (order to delivery).")] = "map",
+    process: Annotated[str, typer.Option("--process", help="The process id, for --view process.")] = "",
+    depth: Annotated[int, typer.Option("--depth", min=1, max=9, help="Levels of sub-processes to show.")] = 1,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="svg, png, pdf or dot.")] = "svg",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write (a folder with "
+                                                                        "--all). Default: standard output.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Write every view into the folder given by -o.")] = False,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Prefix of the links on process nodes. "
+                                                                     "Default: site.url from qms.yaml.")] = None,
+) -> None:
+    """Draw process maps with Graphviz: the interaction map, a process card, or the value chain."""
+    check_choice(output_format, DIAGRAM_FORMATS, "format")
+    check_choice(view_name, views.VIEWS, "view")
+    root = resolve_manual(path)
+    result = check_manual(root)
+    manual = result.loaded.manual
+    if result.failed(strict=False):
+        stderr().print(f"[yellow]warning:[/] the manual has errors; the diagram may be incomplete. "
+                        f"Run `qms validate {escape(str(path or '.'))}`.")
+    links = views.Links(manual.config.site_url if base_url is None else base_url)
+    if every:
+        if output is None:
+            raise ConfigError("--all needs a folder to write into", "Add -o DIR.")
+        for stem, graph in views.all_views(manual, links).items():
+            write_bytes(output / f"{stem}.{output_format}", render(graph.source, output_format))
+        stdout().print(f"Wrote {len(manual.processes) + 3} diagrams to {escape(str(output))}")
+        return
+    if view_name == "process" and process not in {p.id for p in manual.processes}:
+        known = ", ".join(sorted(p.id for p in manual.processes)[:12])
+        raise ConfigError(f"no process '{process}'" if process else "--view process needs --process ID",
+                          f"Known processes: {known}.")
+    data = render(views.view(manual, view_name, process, depth, links).source, output_format)
+    if output is not None:
+        write_bytes(output, data)
+    elif output_format in ("png", "pdf") and sys.stdout.isatty():
+        raise ConfigError(f"{output_format} is binary and standard output is a terminal", "Add -o FILE.")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()

@@ -1,0 +1,38 @@
+"""`qms init`: start a manual."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from qmskit.cli.app import app, stdout
+from qmskit.gitrepo import enclosing_work_tree, init_and_commit
+from qmskit.scaffold import scaffold, starter
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The folder for the new manual.")],
+    example: Annotated[bool, typer.Option("--example", help="Start from the complete example manual of a "
+                                                            "fictional company instead of a minimal one.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Add missing files to a non-empty folder. Existing files "
+                                                        "are never overwritten.")] = False,
+    git: Annotated[bool, typer.Option("--git/--no-git", help="Run git init and make a first commit.")] = True,
+) -> None:
+    """Start a new manual that validates clean."""
+    result = scaffold(directory, starter(example), force=force)
+    console = stdout()
+    console.print(f"Wrote {len(result.written)} files to {escape(str(directory))}")
+    for kept in result.kept:
+        console.print(f"  kept existing {escape(kept)}")
+    enclosing = enclosing_work_tree(directory)
+    if git and result.written and enclosing is not None:
+        console.print(f"{escape(str(directory))} is inside the Git work tree {escape(str(enclosing))}: commit the "
+                      "new files there (no nested repository was made).")
+    elif git and result.written:
+        commit = init_and_commit(directory, "Start the quality manual with qms init")
+        console.print(f"Initialised a Git repository; first commit {commit[:10]}")
+    console.print(f"Next: [bold]qms validate {escape(str(directory))}[/]")

@@ -1,0 +1,75 @@
+"""`qms validate` and `qms rules`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from qmskit import __version__
+from qmskit.check import Selection, check_manual
+from qmskit.cli.app import ManualPath, OutputOption, TodayOption, app, check_choice, emit, parse_day, resolve_manual
+from qmskit.cli.app import stdout as stdout_console
+from qmskit.diagnostics import Severity
+from qmskit.errors import ConfigError, ExitCode
+from qmskit.report import FORMATS, ReportInput, repository_prefix
+from qmskit.report.machine import RENDERERS
+from qmskit.report.text import render_text
+from qmskit.rules.catalog import RULES
+
+
+@app.command()
+def validate(
+    path: ManualPath = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "text",
+    output: OutputOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or families "
+                                                                         "(e.g. QMS-COV). Repeatable.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or families. "
+                                                                         "Repeatable.")] = None,
+    base: Annotated[str | None, typer.Option("--base", help="Report only on what changed since this Git ref "
+                                                             "(e.g. origin/main) and what depends on it.")] = None,
+    today: TodayOption = None,
+) -> None:
+    """Check the manual against its schemas and the ISO 9001 rules. Exit 0 clean, 1 findings, 2 usage error."""
+    check_choice(output_format, FORMATS, "format")
+    _check_rule_ids([*(select or []), *(ignore or [])])
+    root = resolve_manual(path)
+    result = check_manual(root, Selection(tuple(select or ()), tuple(ignore or ())), parse_day(today))
+    diagnostics = result.diagnostics
+    if base is not None:
+        from qmskit.changes import affected_paths  # noqa: PLC0415 - only needed with --base
+
+        affected = affected_paths(root, result.loaded.manual, base)
+        diagnostics = [d for d in diagnostics if d.location.path in affected]
+    report = ReportInput(diagnostics, result.loaded.manual.files, root, repository_prefix(root), __version__)
+    if output_format == "text":
+        if output is None:
+            render_text(report, stdout_console())
+        else:
+            with output.open("w", encoding="utf-8") as stream:
+                render_text(report, Console(file=stream, no_color=True, width=120, soft_wrap=True))
+    else:
+        emit(RENDERERS[output_format](report), output)
+    threshold = Severity.WARNING if strict else Severity.ERROR
+    raise typer.Exit(ExitCode.FINDINGS if any(d.severity >= threshold for d in diagnostics) else ExitCode.OK)
+
+
+def _check_rule_ids(patterns: list[str]) -> None:
+    for pattern in patterns:
+        if not any(rule_id == pattern or rule_id.startswith(pattern.rstrip("-") + "-") for rule_id in RULES):
+            raise ConfigError(f"no rule matches '{pattern}'", "List the rules with `qms rules`.")
+
+
+@app.command()
+def rules() -> None:
+    """List every rule with its id, default severity and title."""
+    table = Table("rule", "severity", "title", "what to do", box=None)
+    for rule in sorted(RULES.values(), key=lambda r: r.id):
+        table.add_row(rule.id, rule.severity.label, escape(rule.title), escape(rule.hint))
+    stdout_console().print(table)
+

@@ -1,0 +1,59 @@
+"""Tables for people and for spreadsheets: the same rows as CSV, Markdown or JSON. Pure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+TABLE_FORMATS = ("text", "json", "csv", "markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class TableData:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    records: tuple[dict[str, Any], ...]  # the same rows with typed values, for JSON
+
+    @classmethod
+    def of(cls, title: str, columns: Sequence[str], records: Sequence[dict[str, Any]],
+           keys: Sequence[str] | None = None) -> TableData:
+        keys = list(keys or columns)
+        rows = tuple(tuple(_cell(record.get(key)) for key in keys) for record in records)
+        return cls(title, tuple(columns), rows, tuple(records))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def to_csv(table: TableData) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        # a leading =, +, - or @ makes spreadsheets run the cell as a formula: neutralise it
+        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row])
+    return buffer.getvalue()
+
+
+def to_markdown(table: TableData) -> str:
+    def esc(cell: str) -> str:
+        return cell.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+    lines = [f"## {esc(table.title)}", "", "| " + " | ".join(map(esc, table.columns)) + " |",
+             "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(table: TableData) -> str:
+    return json.dumps(list(table.records), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,395 @@
+"""Document control from real Git repositories: revisions, approvals, reviews, register, history, releases."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from qmskit.gitrepo import read_history
+from tests.conftest import EXAMPLE, Result, commit_all, edit, git, git_as, line_of
+
+Qms = Callable[..., Result]
+Findings = Callable[..., list[tuple[str, str, int]]]
+
+AINO = ("Aino Lahtinen", "aino.lahtinen@tarkkuustyo.example")
+MIKKO = ("Mikko Heinonen", "mikko.heinonen@tarkkuustyo.example")
+TIMO = ("Timo Laine", "timo.laine@tarkkuustyo.example")
+APPROVED_BY_MIKKO = "Approved-by: Mikko Heinonen <mikko.heinonen@tarkkuustyo.example>"
+DOC = "documents/procedures/PRO-009-internal-audit.md"
+
+
+def change(root: Path, path: str = DOC, text: str = "\nAudits follow ISO 19011.\n") -> None:
+    with (root / path).open("a", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def control_findings(findings: Findings, root: Path, *extra: str) -> list[tuple[str, str, int]]:
+    return [f for f in findings(root, *extra) if f[0].startswith(("QMS-CTRL", "QMS-GIT"))]
+
+
+def register_rows(qms: Qms, root: Path, *extra: str) -> dict[str, dict[str, object]]:
+    result = qms("register", root, "--format", "json", *extra)
+    assert result.code == 0, result.err
+    return {row["id"]: row for row in result.json()}
+
+
+def test_first_commit_is_released_by_the_baseline(example: Path, findings: Findings, qms: Qms) -> None:
+    assert findings(example) == []
+    row = register_rows(qms, example)["PRO-009"]
+    assert row == {"id": "PRO-009", "title": "Internal audit", "type": "procedure", "owner": "quality-manager",
+                   "revision": 1, "effective": "2026-01-15", "approved_by": ["Aino Lahtinen", "Mikko Heinonen"],
+                   "next_review": "2028-01-15", "status": "active", "path": DOC}
+
+
+def test_unapproved_change_is_an_error(example: Path, qms: Qms, findings: Findings) -> None:
+    change(example)
+    commit_all(example, "Say which standard audits follow")
+    assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2)]
+    out = qms("validate", example).out
+    assert "PRO-009 revision 2" in out and "revision 1 is the last approved one" in out
+    assert register_rows(qms, example)["PRO-009"]["approved_by"] == []
+
+
+def test_approved_by_trailer_counts(example: Path, qms: Qms, findings: Findings) -> None:
+    change(example)
+    commit_all(example, "Say which standard audits follow", APPROVED_BY_MIKKO)
+    assert control_findings(findings, example) == []
+    row = register_rows(qms, example)["PRO-009"]
+    assert (row["revision"], row["approved_by"]) == (2, ["Mikko Heinonen"])
+
+
+def test_approval_by_the_author_does_not_count(example: Path, findings: Findings) -> None:
+    change(example)
+    commit_all(example, "My own change", APPROVED_BY_MIKKO, who=MIKKO)
+    assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2), ("QMS-CTRL-002", DOC, 2)]
+
+
+@pytest.mark.parametrize("trailer", ["Approved-by: Timo Laine <timo.laine@tarkkuustyo.example>",
+                                     "Approved-by: Nobody <nobody@example.com>"], ids=["no-authority", "unknown"])
+def test_approval_without_authority_does_not_count(example: Path, findings: Findings, trailer: str) -> None:
+    change(example)
+    commit_all(example, "Change", trailer)
+    assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2), ("QMS-CTRL-003", DOC, 2)]
+
+
+def test_reviewed_by_is_not_an_approval(example: Path, findings: Findings) -> None:
+    change(example)
+    commit_all(example, "Change", "Reviewed-by: Mikko Heinonen <mikko.heinonen@tarkkuustyo.example>")
+    assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2)]
+
+
+def _branch_and_merge(root: Path, side_author: tuple[str, str], *trailers: str) -> str:
+    git(root, "switch", "-q", "-c", "audit-cycle")
+    change(root)
+    commit_all(root, "Audit cycle, part 1", who=side_author)
+    change(root, text="\nEvery process is audited at least every three years.\n")
+    commit_all(root, "Audit cycle, part 2", who=side_author)
+    git(root, "switch", "-q", "main")
+    message = "Merge branch 'audit-cycle'" + ("\n\n" + "\n".join(trailers) if trailers else "")
+    git_as(root, AINO, "merge", "-q", "--no-ff", "-m", message, "audit-cycle")
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def test_merge_commit_is_one_revision_written_by_the_side_branch(example: Path, qms: Qms, findings: Findings) -> None:
+    _branch_and_merge(example, TIMO, APPROVED_BY_MIKKO)
+    assert control_findings(findings, example) == []
+    [latest] = qms("history", "PRO-009", example, "-f", "json").json()[:1]
+    assert (latest["revision"], latest["authors"]) == (2, ["timo.laine@tarkkuustyo.example"])
+    assert latest["approved_by"] == ["Mikko Heinonen (approved, trailer)"]
+
+
+def test_merge_approved_by_an_author_of_the_branch(example: Path, findings: Findings) -> None:
+    _branch_and_merge(example, MIKKO, APPROVED_BY_MIKKO)
+    assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2), ("QMS-CTRL-002", DOC, 2)]
+
+
+def test_squash_merge_is_one_revision(example: Path, qms: Qms, findings: Findings) -> None:
+    git(example, "switch", "-q", "-c", "topic")
+    change(example)
+    commit_all(example, "Part 1", who=TIMO)
+    change(example, text="\nMore.\n")
+    commit_all(example, "Part 2", who=TIMO)
+    git(example, "switch", "-q", "main")
+    git(example, "merge", "-q", "--squash", "topic")
+    commit_all(example, "Audit cycle (#12)", APPROVED_BY_MIKKO, who=TIMO)
+    assert control_findings(findings, example) == []
+    assert register_rows(qms, example)["PRO-009"]["revision"] == 2
+
+
+def test_renames_are_followed_and_a_pure_rename_is_no_revision(example: Path, qms: Qms) -> None:
+    new = "documents/procedures/PRO-009-audits.md"
+    git(example, "mv", DOC, new)
+    commit_all(example, "Shorter file name")
+    history = read_history(example)
+    assert history.of(new) is not None
+    assert [r.number for r in history.of(new).revisions] == [1]  # type: ignore[union-attr]
+    assert history.of(new).previous_paths == (DOC,)  # type: ignore[union-attr]
+    change(example, new)
+    commit_all(example, "Change after rename", APPROVED_BY_MIKKO)
+    rows = register_rows(qms, example)
+    assert (rows["PRO-009"]["revision"], rows["PRO-009"]["path"]) == (2, new)
+
+
+def test_qms_approve_records_a_note(example: Path, qms: Qms, findings: Findings) -> None:
+    change(example)
+    commit_all(example, "Change", who=TIMO)
+    git(example, "config", "user.name", MIKKO[0])
+    git(example, "config", "user.email", MIKKO[1])
+    result = qms("approve", "PRO-009", example)
+    assert result.code == 0, result.err
+    assert "Approved PRO-009 revision 2" in result.out
+    assert control_findings(findings, example) == []
+    [latest] = qms("history", "PRO-009", example, "-f", "json").json()[:1]
+    assert latest["approved_by"] == ["Mikko Heinonen (approved, qms approve)"]
+    note = git(example, "notes", "--ref=qms", "show", "HEAD")
+    assert json.loads(note)["email"] == MIKKO[1]
+
+
+def test_approving_your_own_change_warns(example: Path, qms: Qms) -> None:
+    change(example)
+    commit_all(example, "Change", who=MIKKO)
+    git(example, "config", "user.email", MIKKO[1])
+    result = qms("approve", "PRO-009", example)
+    assert result.code == 0
+    assert "will not count" in result.err
+
+
+def test_revision_numbers_are_deterministic(example: Path) -> None:
+    change(example)
+    commit_all(example, "Change 1", APPROVED_BY_MIKKO)
+    change(example, "documents/procedures/PRO-010-management-review.md")
+    commit_all(example, "Another document", APPROVED_BY_MIKKO)
+    first, second = read_history(example), read_history(example)
+    assert first == second
+    assert [r.number for r in first.of(DOC).revisions] == [1, 2]  # type: ignore[union-attr]
+    other = first.of("documents/procedures/PRO-008-nonconformity.md")
+    assert [r.number for r in other.revisions] == [1]  # type: ignore[union-attr]
+
+
+def test_review_overdue_and_due_soon(example: Path, findings: Findings) -> None:
+    overdue = control_findings(findings, example, "--today", "2028-02-01")
+    assert ("QMS-CTRL-004", DOC, 2) in overdue
+    assert ("QMS-CTRL-004", "documents/plans/PLN-001-quality-objectives.md", 2) in overdue  # 12-month plans
+    soon = control_findings(findings, example, "--today", "2027-12-20")
+    assert ("QMS-CTRL-005", DOC, 2) in soon
+    assert ("QMS-CTRL-004", "documents/plans/PLN-001-quality-objectives.md", 2) in soon
+    assert control_findings(findings, example, "--today", "2026-06-01") == []
+
+
+def test_obsolete_document_referenced_by_an_active_one(example: Path, findings: Findings) -> None:
+    edit(example / "documents/procedures/PRO-006-production.md", "status: active", "status: obsolete")
+    found = control_findings(findings, example)
+    pro005 = example / "documents/procedures/PRO-005-sales.md"
+    assert ("QMS-CTRL-006", "documents/procedures/PRO-005-sales.md", line_of(pro005, "references:")) in found
+    assert ("QMS-CTRL-006", "processes/production.yaml", line_of(example / "processes/production.yaml",
+                                                                  "documents:")) in found
+
+
+def test_document_id_changed_across_history(example: Path, findings: Findings) -> None:
+    edit(example / DOC, "id: PRO-009", "id: PRO-099")
+    change(example)
+    edit(example / "processes/internal-audit.yaml", "documents: [PRO-009]", "documents: [PRO-099]")
+    commit_all(example, "Renumber", APPROVED_BY_MIKKO)
+    assert control_findings(findings, example) == [("QMS-CTRL-007", DOC, 2)]
+
+
+def test_document_id_reused(example: Path, findings: Findings) -> None:
+    old = "documents/instructions/WI-003-packing.md"
+    text = (example / old).read_text()
+    git(example, "rm", "-q", old)
+    edit(example / "processes/delivery.yaml", "documents: [WI-003]", "documents: []")
+    edit(example / "documents/procedures/PRO-006-production.md", "WI-003, ", "")
+    commit_all(example, "Withdraw packing instruction", APPROVED_BY_MIKKO)
+    new = "documents/instructions/WI-003-labels.md"
+    (example / new).write_text(text.replace("Packing and labelling", "Labels"))
+    commit_all(example, "A new instruction with an old id",
+               "Approved-by: Jari Koskinen <jari.koskinen@tarkkuustyo.example>")
+    assert ("QMS-CTRL-007", new, 2) in control_findings(findings, example)
+
+
+def test_dependency_changed_after_approval(example: Path, findings: Findings) -> None:
+    edit(example / "processes/internal-audit.yaml", "resources: [", "resources: [Audit checklist, ")
+    commit_all(example, "Audit checklist", date="2026-02-01T10:00:00+02:00")
+    assert control_findings(findings, example) == [("QMS-CTRL-008", DOC, 2)]
+
+
+def test_shallow_clone_says_so_and_judges_nothing(example: Path, tmp_path: Path, findings: Findings,
+                                                   qms: Qms) -> None:
+    change(example)
+    commit_all(example, "Unapproved change")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{example}", str(clone))
+    assert control_findings(findings, clone) == [("QMS-GIT-001", "qms.yaml", 3)]
+    result = qms("register", clone)
+    assert result.code == 2
+    assert "fetch-depth: 0" in result.err
+
+
+def test_outside_git_the_rest_still_works(loose_example: Path, findings: Findings, qms: Qms) -> None:
+    assert findings(loose_example) == [("QMS-GIT-002", "qms.yaml", 3)]
+    assert qms("validate", loose_example).code == 0
+    assert qms("register", loose_example).code == 2
+
+
+def test_manual_in_a_subfolder_of_a_larger_repository(tmp_path: Path, qms: Qms, findings: Findings) -> None:
+    outer = tmp_path / "company"
+    (outer / "src").mkdir(parents=True)
+    (outer / "src" / "main.c").write_text("int main(void) { return 0; }\n")
+    shutil.copytree(EXAMPLE, outer / "quality")
+    git(outer, "init", "-q", "-b", "main")
+    commit_all(outer, "Everything")
+    (outer / "src" / "main.c").write_text("int main(void) { return 1; }\n")
+    commit_all(outer, "Code change, not the manual")
+    change(outer / "quality")
+    commit_all(outer, "Manual change")
+    manual = outer / "quality"
+    assert control_findings(findings, manual) == [("QMS-CTRL-001", DOC, 2)]
+    assert register_rows(qms, manual)["PRO-009"]["revision"] == 2
+    assert register_rows(qms, manual)["PRO-001"]["revision"] == 1
+
+
+def test_detached_head(example: Path, qms: Qms, findings: Findings) -> None:
+    change(example)
+    commit_all(example, "Change", APPROVED_BY_MIKKO)
+    git(example, "checkout", "-q", "--detach", "HEAD")
+    assert control_findings(findings, example) == []
+    assert register_rows(qms, example)["PRO-009"]["revision"] == 2
+
+
+def test_uncommitted_and_never_committed_documents(example: Path, qms: Qms) -> None:
+    change(example)
+    new = example / "documents/instructions/WI-004-draft.md"
+    new.write_text((example / "documents/instructions/WI-003-packing.md").read_text().replace("WI-003", "WI-004"))
+    rows = register_rows(qms, example)
+    assert rows["PRO-009"]["status"] == "active, uncommitted changes"
+    assert (rows["WI-004"]["revision"], rows["WI-004"]["status"]) == (0, "active, never committed")
+
+
+def test_register_at_a_past_date(example: Path, qms: Qms) -> None:
+    edit(example / DOC, "title: Internal audit", "title: Internal audit programme")
+    commit_all(example, "Retitle", APPROVED_BY_MIKKO, date="2026-03-01T10:00:00+02:00")
+    git(example, "rm", "-q", "documents/instructions/WI-002-cmm-measurement.md")
+    commit_all(example, "Withdraw WI-002", "Approved-by: Jari Koskinen <jari.koskinen@tarkkuustyo.example>",
+               date="2026-04-01T10:00:00+02:00")
+    assert register_rows(qms, example, "--at", "2025-12-31") == {}
+    february = register_rows(qms, example, "--at", "2026-02-01")
+    assert (february["PRO-009"]["title"], february["PRO-009"]["revision"]) == ("Internal audit", 1)
+    assert "WI-002" in february
+    march = register_rows(qms, example, "--at", "2026-03-15")
+    assert (march["PRO-009"]["title"], march["PRO-009"]["revision"]) == ("Internal audit programme", 2)
+    assert march["PRO-009"]["approved_by"] == ["Mikko Heinonen"]
+    assert "WI-002" not in register_rows(qms, example, "--at", "2026-05-01")
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "markdown"])
+def test_register_formats(example: Path, qms: Qms, fmt: str) -> None:
+    out = qms("register", example, "--format", fmt).out
+    assert "PRO-009" in out and "Internal audit" in out
+
+
+def test_changes_for_a_pull_request(example: Path, qms: Qms) -> None:
+    git(example, "switch", "-q", "-c", "topic")
+    change(example)
+    edit(example / "processes/internal-audit.yaml", "resources: [", "resources: [Audit checklist, ")
+    commit_all(example, "Audit checklist")
+    out = qms("changes", "--base", "main", example, "--format", "markdown").out
+    assert "| changed | **PRO-009** Internal audit | document | 1 → 2 | `" + DOC + "` |" in out
+    assert "| changed | **internal-audit** Internal audit | process | 1 → 2 |" in out
+    assert "+Audits follow ISO 19011." in out
+    items = qms("changes", "--base", "main", example, "--format", "json").json()
+    assert {i["path"] for i in items} == {DOC, "processes/internal-audit.yaml"}
+
+
+def test_validate_base_reports_only_what_the_branch_touches(example: Path, findings: Findings) -> None:
+    edit(example / "documents/procedures/PRO-013-field-service.md", "owner: service-manager", "owner: ghost")
+    commit_all(example, "Broken on main already", "Approved-by: Aino Lahtinen <aino.lahtinen@tarkkuustyo.example>")
+    git(example, "switch", "-q", "-c", "topic")
+    edit(example / DOC, "owner: quality-manager", "owner: nobody")
+    everything = {path for _, path, _ in findings(example)}
+    assert {DOC, "documents/procedures/PRO-013-field-service.md"} <= everything
+    mine = {path for _, path, _ in findings(example, "--base", "main")}
+    assert DOC in mine and "documents/procedures/PRO-013-field-service.md" not in mine
+
+
+def test_release_records_every_revision_in_an_annotated_tag(example: Path, qms: Qms) -> None:
+    change(example)
+    commit_all(example, "Change", APPROVED_BY_MIKKO)
+    result = qms("release", "manual-2026-01", example)
+    assert result.code == 0, result.err
+    message = git(example, "tag", "-l", "--format=%(contents)", "manual-2026-01")
+    head = git(example, "rev-parse", "HEAD").strip()
+    assert f"PRO-009 rev 2 {head} active {DOC}" in message
+    assert git(example, "cat-file", "-t", "manual-2026-01").strip() == "tag"
+    assert qms("release", "manual-2026-01", example).code == 2  # never replaced
+    change(example)
+    assert qms("release", "manual-2026-02", example).code == 2  # uncommitted changes
+
+
+class _GitHub(BaseHTTPRequestHandler):
+    """Serves the recorded API answers in tests/data/github."""
+
+    merge_commit = ""
+    data = Path(__file__).parent / "data" / "github"
+    seen_tokens: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        page = int(parse_qs(url.query).get("page", ["1"])[0])
+        self.seen_tokens.append(self.headers.get("Authorization", ""))
+        name = {"/repos/acme/qm/pulls": "pulls.json", "/repos/acme/qm/pulls/7/reviews": "reviews-7.json",
+                "/repos/acme/qm/pulls/5/reviews": "reviews-5.json"}.get(url.path)
+        if name is None:
+            self.send_error(404)
+            return
+        body = (self.data / name).read_text().replace("MERGE_COMMIT_SHA", self.merge_commit) if page == 1 else "[]"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def github() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _GitHub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_github_reviews_become_approvals(example: Path, qms: Qms, findings: Findings, github: str,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    edit(example / "organisation/people.yaml", "title: Quality Manager\n",
+         "title: Quality Manager\n    github: mheinonen\n")
+    commit_all(example, "GitHub logins", APPROVED_BY_MIKKO)
+    _GitHub.merge_commit = _branch_and_merge(example, TIMO)
+    assert ("QMS-CTRL-001", DOC, 2) in control_findings(findings, example)
+    monkeypatch.setenv("GITHUB_TOKEN", "secret-token")
+    result = qms("approvals", "import", "github", "--repo", "acme/qm", example, "--api", github)
+    assert result.code == 0, result.err
+    assert "Imported 2 approvals" in result.out  # mheinonen and someone-else on #7; #5 is not in this history
+    assert "Bearer secret-token" in _GitHub.seen_tokens
+    found = control_findings(findings, example)
+    assert ("QMS-CTRL-001", DOC, 2) not in found
+    assert found == [("QMS-CTRL-003", DOC, 2)]  # someone-else is not a known person
+    again = qms("approvals", "import", "github", "--repo", "acme/qm", example, "--api", github)
+    assert "Imported 0 approvals" in again.out
+
+
+def test_github_errors_are_diagnostics(example: Path, qms: Qms, github: str) -> None:
+    result = qms("approvals", "import", "github", "--repo", "acme/other", example, "--api", github)
+    assert result.code == 2
+    assert "GitHub answered 404" in result.err
+    assert qms("approvals", "import", "github", "--repo", "no-slash", example, "--api", github).code == 2
