@@ -1,0 +1,46 @@
+"""The CI and pre-commit integrations work for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, TEMPLATE, commit_all, edit, git
+
+
+def test_integration_files_are_valid_yaml() -> None:
+    for path in (REPO / ".pre-commit-hooks.yaml", REPO / "action.yml", *(REPO / "templates" / "ci").glob("*.yml")):
+        assert yaml.safe_load(path.read_text()), path
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("qms-validate", "qms validate", False)
+
+
+@pytest.fixture(scope="module")
+def pre_commit() -> str:
+    found = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    if not Path(found).exists():
+        pytest.fail("pre-commit is not installed: install the test extras (`pip install -e .[test]`)")
+    return found
+
+
+def test_pre_commit_hook_passes_and_fails(tmp_path: Path, pre_commit: str) -> None:
+    manual = tmp_path / "qm"
+    shutil.copytree(TEMPLATE, manual)
+    git(manual, "init", "-q", "-b", "main")
+    commit_all(manual, "Start")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    # try-repo builds the hook's environment from this checkout, as a user's pre-commit would from a tag
+    command = [pre_commit, "try-repo", str(REPO), "qms-validate", "--all-files"]
+    ok = subprocess.run(command, cwd=manual, capture_output=True, text=True, env=env, check=False)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "qms validate" in ok.stdout and "Passed" in ok.stdout
+    edit(manual / "processes/operations.yaml", "owner: operations-manager", "owner: nobody")
+    bad = subprocess.run(command, cwd=manual, capture_output=True, text=True, env=env, check=False)
+    assert bad.returncode == 1
+    assert "QMS-REF-001" in bad.stdout
