@@ -1,33 +1,43 @@
-"""Run a command several times in a child process; report the median wall time and the peak memory."""
+"""Run a command several times; report the median wall time and the peak memory."""
 
 from __future__ import annotations
 
-import resource
 import statistics
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
+
+# A fresh Python parent for every run: its RUSAGE_CHILDREN peak covers only the measured command and the
+# processes that command starts (git, dot), not everything the benchmark ran before. It is the peak resident
+# set of the largest single process, in KiB.
+_WRAPPER = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+sys.stderr.write(done.stderr.decode(errors="replace")[-2000:])
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stderr.write(f"\\nqms-bench code={done.returncode} maxrss={peak}\\n")
+"""
 
 
 @dataclass(frozen=True)
 class Measurement:
     seconds: float  # median wall time
-    peak_mb: float  # largest resident set of any run
+    peak_mb: float  # largest resident set of any process of any run
     exit_code: int
 
 
 def measure(command: list[str], repeat: int = 3, ok_codes: tuple[int, ...] = (0,)) -> Measurement:
     times: list[float] = []
-    peak = 0.0
-    code = 0
+    peak, code = 0.0, 0
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, check=False)
+        done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], capture_output=True, check=False)
         times.append(time.perf_counter() - started)
-        code = done.returncode
+        err = done.stderr.decode(errors="replace")
+        summary = err.strip().splitlines()[-1].split()
+        code, kib = int(summary[1].removeprefix("code=")), int(summary[2].removeprefix("maxrss="))
         if code not in ok_codes:
-            raise SystemExit(f"{' '.join(command)} exited {code}:\n{done.stderr.decode()[-2000:]}")
-        # ru_maxrss of children is the largest of all children so far (KiB on Linux)
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, before / 1024)
+            raise SystemExit(f"{' '.join(command)} exited {code}:\n{err[-2000:]}")
+        peak = max(peak, kib / 1024)
     return Measurement(statistics.median(times), peak, code)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from qmskit.gitrepo import read_blobs, read_history
+from qmskit.gitrepo import read_blobs, start_history
 from qmskit.history import History
 from qmskit.load import LoadResult, load_manual
 from qmskit.markdown import split_front_matter
@@ -60,10 +60,10 @@ def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, select
 def check_manual(root: Path, selection: Selection = Selection(), today: date | None = None,
                  history: History | None = None) -> CheckResult:
     """Everything `qms validate` checks. `history` defaults to what Git says about `root`."""
+    pending = start_history(root) if history is None else (lambda: history)  # git works while the manual loads
     loaded = load_manual(root)
     findings = list(loaded.diagnostics)
-    if history is None:
-        history = read_history(root)
+    history = pending()
     if loaded.config_ok:
         first_ids, deleted_ids = past_ids(root, loaded.manual, history)
         context = Context.of(loaded.manual, today, history, first_ids, deleted_ids)

@@ -5,16 +5,18 @@ History is read in one pass (`git log` over the main line, parsed in Python), ne
 
 from __future__ import annotations
 
+import codecs
 import re
 import subprocess
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from qmskit.errors import RepoError, ToolMissingError
-from qmskit.history import History, Identity, build_files, merged_authors, parse_log
+from qmskit.history import History, Identity, LogParser, build_files, merged_authors
 
 NOTES_REF = "refs/notes/qms"
 _FORMAT_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%s", "%b",
@@ -65,35 +67,83 @@ def read_history(root: Path) -> History:
     Without git or outside a repository the history is unavailable (with the reason), never an error: the rest
     of the manual can still be checked.
     """
+    return start_history(root)()
+
+
+def start_history(root: Path) -> Callable[[], History]:
+    """Start reading the history in the background; call the result to wait for it.
+
+    `git log` over a long history is the slowest step of most commands, and it runs in git's own process: the
+    caller can load the manual meanwhile, and the log is parsed while git is still writing it.
+    """
     try:
-        return _read_history(root)
+        info = open_repo(root)
+        if info is None:
+            return _ready(History(available=False, reason=f"{root} is not in a Git repository"))
+        shallow = _run(info, "rev-parse", "--is-shallow-repository").strip() == "true"
+        try:
+            head = info.repo.head.commit.hexsha
+        except ValueError:
+            return _ready(History(available=True, shallow=shallow, reason="the repository has no commits yet",
+                                  uncommitted=_uncommitted(info)))
+        return _BackgroundLog(info, head, shallow).result
     except ToolMissingError as missing:
-        return History(available=False, reason=missing.message)
+        return _ready(History(available=False, reason=missing.message))
 
 
-def _read_history(root: Path) -> History:
-    info = open_repo(root)
-    if info is None:
-        return History(available=False, reason=f"{root} is not in a Git repository")
-    shallow = _run(info, "rev-parse", "--is-shallow-repository").strip() == "true"
-    try:
-        head = info.repo.head.commit.hexsha
-    except ValueError:
-        return History(available=True, shallow=shallow, reason="the repository has no commits yet",
-                       uncommitted=_uncommitted(info))
-    pathspec = [info.prefix] if info.prefix else []
-    text = _run(info, "-c", "core.quotepath=off", "log", "--first-parent", "--reverse", "-M", "--name-status", "-z",
-                f"--notes={NOTES_REF}", f"--format={LOG_FORMAT}", head, "--", *pathspec)
-    commits = parse_log(text, info.prefix)
-    side: dict[str, frozenset[str]] = {}
-    if any(c.is_merge for c in commits):
-        mainline = set(_run(info, "rev-list", "--first-parent", head).split())
-        graph = _run(info, "log", "--format=%H %P%x1f%ae", head)
-        side = merged_authors(graph, mainline)
-    files, gone = build_files(commits, side)
-    return History(available=True, shallow=shallow, head=head, first=commits[0].sha if commits else "",
-                   branch=_branch(info), files=files,
-                   deleted=tuple(gone), uncommitted=_uncommitted(info))
+def _ready(history: History) -> Callable[[], History]:
+    return lambda: history
+
+
+class _BackgroundLog:
+    def __init__(self, info: RepoInfo, head: str, shallow: bool) -> None:
+        self.info, self.head, self.shallow = info, head, shallow
+        pathspec = [info.prefix] if info.prefix else []
+        self.parser = LogParser(info.prefix)
+        self.log = self._spawn("-c", "core.quotepath=off", "log", "--first-parent", "--reverse", "-M",
+                               "--name-status", "-z", f"--notes={NOTES_REF}", f"--format={LOG_FORMAT}", head, "--",
+                               *pathspec)
+        # Who wrote what a merge brings in needs the whole commit graph; it is cheap, so read it alongside.
+        self.mainline = self._spawn("rev-list", "--first-parent", head)
+        self.graph = self._spawn("log", "--format=%H %P%x1f%ae", head)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([_git_binary(), "-C", str(self.info.top), *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+
+    def _read(self) -> None:
+        stream = self.log.stdout
+        if stream is None:
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        with stream:
+            while block := stream.read(1 << 16):
+                self.parser.feed(decoder.decode(block))
+        self.parser.feed(decoder.decode(b"", final=True))
+
+    def _collect(self, process: subprocess.Popen[bytes]) -> str:
+        out, _ = process.communicate()
+        if process.returncode != 0:
+            raise RepoError(f"git failed reading the history of {self.head[:10]}", "Check the repository.")
+        return out.decode("utf-8", "replace")
+
+    def result(self) -> History:
+        self.reader.join()
+        if self.log.wait() != 0:
+            raise RepoError("git log failed", "Check the repository (`git log` should work in it).")
+        commits = self.parser.close()
+        mainline, graph = self._collect(self.mainline), self._collect(self.graph)
+        side = merged_authors(graph, set(mainline.split())) if any(c.is_merge for c in commits) else {}
+        files, gone = build_files(commits, side)
+        return History(available=True, shallow=self.shallow, head=self.head,
+                       first=commits[0].sha if commits else "", branch=_branch(self.info), files=files,
+                       deleted=tuple(gone), uncommitted=_uncommitted(self.info))
+
+
+def _git_binary() -> str:
+    return str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
 
 def _branch(info: RepoInfo) -> str:

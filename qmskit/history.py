@@ -126,13 +126,36 @@ class History:
 
 def parse_log(text: str, prefix: str = "") -> list[Commit]:
     """Commits from `git log -z --name-status --format=\\x1e...` output, with paths made manual-relative."""
-    commits = []
-    for chunk in text.split("\x1e")[1:]:
+    parser = LogParser(prefix)
+    parser.feed(text)
+    return parser.close()
+
+
+class LogParser:
+    """Parses `git log` output as it arrives, so parsing overlaps with git still producing it."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.pending = ""
+        self.commits: list[Commit] = []
+
+    def feed(self, text: str) -> None:
+        chunks = (self.pending + text).split("\x1e")
+        self.pending = chunks.pop()  # the last chunk may be incomplete
+        for chunk in chunks:
+            if chunk:
+                self._parse(chunk)
+
+    def close(self) -> list[Commit]:
+        if self.pending:
+            self._parse(self.pending)
+            self.pending = ""
+        return self.commits
+
+    def _parse(self, chunk: str) -> None:
         header, _, rest = chunk.partition("\0")
         values = dict(zip(FIELDS, header.split("\x1f"), strict=False))
-        changes = _changes(rest.lstrip("\n").split("\0"), prefix)
-        commits.append(_commit(values, changes))
-    return commits
+        self.commits.append(_commit(values, _changes(rest.lstrip("\n").split("\0"), self.prefix)))
 
 
 def _commit(values: Mapping[str, str], changes: tuple[Change, ...]) -> Commit:
