@@ -19,8 +19,10 @@ from benchmarks.generate import EXAMPLE, document_md
 from benchmarks.measure import measure
 
 OUT = Path(__file__).resolve().parent / "out"
-AUTHORS = [("Aino Lahtinen", "aino.lahtinen@tarkkuustyo.example"), ("Timo Laine", "timo.laine@tarkkuustyo.example"),
-           ("Jari Koskinen", "jari.koskinen@tarkkuustyo.example"), ("Olli Rantanen", "olli.rantanen@tarkkuustyo.example")]
+AUTHORS = [("Aino Lahtinen", "aino.lahtinen@tarkkuustyo.example"),
+           ("Timo Laine", "timo.laine@tarkkuustyo.example"),
+           ("Jari Koskinen", "jari.koskinen@tarkkuustyo.example"),
+           ("Olli Rantanen", "olli.rantanen@tarkkuustyo.example")]
 APPROVAL = "Approved-by: Mikko Heinonen <mikko.heinonen@tarkkuustyo.example>"
 
 
