@@ -60,15 +60,18 @@ def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, select
 def check_manual(root: Path, selection: Selection = Selection(), today: date | None = None,
                  history: History | None = None) -> CheckResult:
     """Everything `qms validate` checks. `history` defaults to what Git says about `root`."""
-    pending = start_history(root) if history is None else (lambda: history)  # git works while the manual loads
-    loaded = load_manual(root)
+    if history is None:
+        pending = start_history(root)  # git reads the history while the manual loads
+        loaded = load_manual(root)
+        known = pending()
+    else:
+        loaded, known = load_manual(root), history
     findings = list(loaded.diagnostics)
-    history = pending()
     if loaded.config_ok:
-        first_ids, deleted_ids = past_ids(root, loaded.manual, history)
-        context = Context.of(loaded.manual, today, history, first_ids, deleted_ids)
+        first_ids, deleted_ids = past_ids(root, loaded.manual, known)
+        context = Context.of(loaded.manual, today, known, first_ids, deleted_ids)
         findings += run_rules(context)
-    return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection), history)
+    return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection), known)
 
 
 def past_ids(root: Path, manual: Manual, history: History) -> tuple[dict[str, str], dict[str, str]]:
