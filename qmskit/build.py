@@ -30,6 +30,7 @@ from qmskit.model import (
     Risk,
     Role,
     RuleSettings,
+    StatusChange,
     Training,
 )
 
@@ -164,16 +165,23 @@ def form(data: Data, origin: Origin) -> Form | None:
     if not form_id:
         return None
     return Form(form_id, text(data, "title", form_id), origin, text(data, "record_prefix"),
-                texts(data, "processes"), texts(data, "clauses"), items(data, "fields", origin, _field))
+                texts(data, "processes"), texts(data, "clauses"), items(data, "fields", origin, _field),
+                mapping(data, "workflow"), text(data, "description"))
 
 
 def record(data: Data, origin: Origin) -> Record | None:
     record_id = text(data, "id")
     if not record_id:
         return None
-    values = data.get("values")
+    revision = data.get("form_revision")
     return Record(record_id, text(data, "form"), origin, text(data, "created_at"), text(data, "created_by"),
-                  values if isinstance(values, dict) else {})
+                  mapping(data, "values"), revision if isinstance(revision, int) and not isinstance(revision, bool)
+                  else None, text(data, "status"), items(data, "history", origin, _status_change))
+
+
+def _status_change(data: Data, origin: Origin) -> StatusChange | None:
+    state = text(data, "state")
+    return StatusChange(state, text(data, "at"), text(data, "by"), origin, text(data, "note")) if state else None
 
 
 def _requirement(data: Data, origin: Origin) -> Requirement | None:

@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from qmskit import build
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.gitrepo import read_blobs, start_history
 from qmskit.history import History
 from qmskit.load import LoadResult, load_manual
 from qmskit.markdown import split_front_matter
-from qmskit.model import Manual, RuleSettings
+from qmskit.model import Form, Manual, Origin, RuleSettings
 from qmskit.rules import run_rules
 from qmskit.rules.context import Context
 from qmskit.yamlsource import parse_yaml
@@ -69,7 +70,8 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
     findings = list(loaded.diagnostics)
     if loaded.config_ok:
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
-        context = Context.of(loaded.manual, today, known, first_ids, deleted_ids)
+        context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,
+                             deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known))
         findings += run_rules(context)
     return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection), known)
 
@@ -92,6 +94,32 @@ def past_ids(root: Path, manual: Manual, history: History) -> tuple[dict[str, st
     first_ids = {path: doc_id for path, spec in firsts.items() if (doc_id := front_matter_id(blobs.get(spec, "")))}
     deleted_ids = {doc_id: path for path, spec in deleted.items() if (doc_id := front_matter_id(blobs.get(spec, "")))}
     return first_ids, deleted_ids
+
+
+def form_versions(root: Path, manual: Manual, history: History) -> dict[tuple[str, int], Form]:
+    """Forms as they were at the revisions records name, where that is not the current content, read from Git
+    in one batch: a record is checked against the form it was filled in."""
+    if not history.usable:
+        return {}
+    forms = {f.id: f for f in manual.forms}
+    wanted: dict[tuple[str, int], tuple[str, str]] = {}
+    for record in manual.records:
+        form = forms.get(record.form)
+        file = history.of(form.origin.path) if form else None
+        if form is None or file is None or record.form_revision is None:
+            continue
+        current = file.latest.number if file.latest and form.origin.path not in history.uncommitted else -1
+        if record.form_revision != current and 0 < record.form_revision <= len(file.revisions):
+            revision = file.revisions[record.form_revision - 1]
+            wanted[(form.id, record.form_revision)] = (revision.commit.sha, revision.path)
+    blobs = read_blobs(root, wanted.values())
+    versions = {}
+    for key, spec in wanted.items():
+        data = parse_yaml(blobs.get(spec, ""), spec[1]).data
+        form = build.form(data, Origin(spec[1])) if isinstance(data, dict) else None
+        if form is not None:
+            versions[key] = form
+    return versions
 
 
 def front_matter_id(text: str) -> str:

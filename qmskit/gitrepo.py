@@ -321,3 +321,12 @@ def create_tag(root: Path, name: str, message: str) -> str:
         raise RepoError(f"'{name}' is not a valid tag name", "Use letters, digits, '.', '-' and '/'.") from exc
     _run(info, "tag", "-a", name, "-m", message)
     return str(info.repo.tags[name].commit.hexsha)
+
+
+def commit_files(root: Path, paths: Iterable[str], message: str) -> str:
+    """Commit just these manual files (others staged or not are left alone); returns the commit hash."""
+    info = _require(root)
+    files = [info.path(p) for p in paths]
+    _run(info, "add", "--", *files)
+    _run(info, "commit", "-q", "-m", message, "--only", "--", *files)
+    return str(info.repo.head.commit.hexsha)

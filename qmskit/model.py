@@ -177,6 +177,19 @@ class Form:
     processes: tuple[str, ...] = ()
     clauses: tuple[str, ...] = ()
     fields: tuple[FormField, ...] = ()
+    workflow: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One step of a workflow record: who moved it to which state, when."""
+
+    state: str
+    at: str
+    by: str
+    origin: Origin
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +200,9 @@ class Record:
     created_at: str = ""
     created_by: str = ""
     values: Mapping[str, Any] = field(default_factory=dict)
+    form_revision: int | None = None
+    status: str = ""
+    history: tuple[StatusChange, ...] = ()
 
 
 # --- organisation -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 from urllib.parse import urljoin
@@ -42,10 +43,40 @@ def _registry() -> Registry[Any]:
     return Registry().with_resources(resources)
 
 
+def _format_checker() -> FormatChecker:
+    """jsonschema's checker, plus `date-time` checked by the standard library (jsonschema would need another
+    package for it, and records' timestamps matter)."""
+    checker = FormatChecker()
+
+    @checker.checks("date-time", raises=ValueError)
+    def _date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if "T" not in value.upper() or (value[-1].upper() != "Z" and "+" not in value[10:] and "-" not in value[10:]):
+            raise ValueError("a date-time needs a time and a time zone, e.g. 2026-03-02T10:15:00+02:00")
+        datetime.fromisoformat(value.replace("z", "Z"))
+        return True
+
+    return checker
+
+
+FORMAT_CHECKER = _format_checker()
+
+
 @cache
 def validator(kind: str) -> Draft202012Validator:
     schema = _inline_references(_registry().contents(schema_url(kind)), schema_url(kind))
-    return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
+    return Draft202012Validator(schema, registry=_registry(), format_checker=FORMAT_CHECKER)
+
+
+def compiled(schema: dict[str, Any]) -> Draft202012Validator:
+    """A validator for a schema built at run time (a form's records), with the same format checks."""
+    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+
+
+def problems(validator_: Draft202012Validator, data: Any) -> Iterator[SchemaProblem]:
+    for error in validator_.iter_errors(data):
+        yield _problem(error)
 
 
 def _inline_references(node: Any, base: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from qmskit.diagnostics import Diagnostic
-from qmskit.rules import control, coverage, documents, processes, references
+from qmskit.rules import control, coverage, documents, processes, records, references
 from qmskit.rules.context import Context
 
 RuleFunction = Callable[[Context], Iterator[Diagnostic]]
@@ -28,6 +28,8 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     control.check_obsolete_references,
     control.check_identity,
     control.check_dependencies,
+    records.check_forms,
+    records.check_records,
 )
 
 

@@ -79,6 +79,23 @@ _RULES = (
          "Keep a document's id for its whole life; give a new document a new id, never a retired one."),
     Rule("QMS-CTRL-008", N, "Something this document depends on changed after its approval",
          "Check whether the document still fits, and re-approve it if it does."),
+    Rule("QMS-REC-001", E, "Record does not match its form",
+         "Correct the value; a record is checked against the form revision it was made with."),
+    Rule("QMS-REC-002", E, "Record id or place is wrong",
+         "Record ids are PREFIX-YEAR-NUMBER with the form's prefix and the year of created_at, in "
+         "records/<form>/<id>.yaml. Let `qms record new` choose the id."),
+    Rule("QMS-REC-003", E, "Record refers to something that does not exist",
+         "Use the id of an existing person, process, document, customer or record."),
+    Rule("QMS-REC-004", E, "Workflow record is in an impossible state",
+         "Move records with `qms record update ID --to STATE`: it checks the transitions and required fields."),
+    Rule("QMS-REC-005", W, "Action overdue", "Finish the action, or agree a new due date and record why."),
+    Rule("QMS-REC-006", W, "Closed record changed after it was closed",
+         "Closed records are evidence: revert the change and open a new record instead."),
+    Rule("QMS-FORM-001", E, "Form template is inconsistent", "Fix the form definition."),
+    Rule("QMS-FORM-002", W, "Form change does not accept existing records",
+         "Old records stay valid under the form revision they were made with; check that the change is meant "
+         "(e.g. a new required field), or make the new field optional."),
+    Rule("QMS-FORM-003", E, "Two forms share a record prefix", "Give each form its own record_prefix."),
     Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
          "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
          "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),

@@ -10,7 +10,7 @@ from typing import Any
 from qmskit.control import DocumentControl
 from qmskit.diagnostics import Location
 from qmskit.history import History
-from qmskit.model import Document, Manual, Origin, Party, Process
+from qmskit.model import Document, Form, Manual, Origin, Party, Process
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +25,13 @@ class Context:
     first_ids: Mapping[str, str] = field(default_factory=dict)
     deleted_ids: Mapping[str, str] = field(default_factory=dict)
     control: DocumentControl | None = None
+    # forms as they were at the revisions records were made with: (form id, revision) -> form
+    form_versions: Mapping[tuple[str, int], Form] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, manual: Manual, today: date | None = None, history: History | None = None,
-           first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None) -> Context:
+    def of(cls, manual: Manual, *, today: date | None = None, history: History | None = None,
+           first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None,
+           form_versions: Mapping[tuple[str, int], Form] | None = None) -> Context:
         ids: dict[str, dict[str, Any]] = {}
         for kind, items in manual.groups():
             index = ids.setdefault(kind, {})
@@ -42,7 +45,7 @@ class Context:
                 subtree.setdefault(ancestor, []).append(pid)
         history = history or History(available=False)
         return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
-                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history))
+                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history), form_versions or {})
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})
@@ -54,6 +57,16 @@ class Context:
     def party(self, party_id: str) -> Party | None:
         found = self.ids.get("party", {}).get(party_id)
         return found if isinstance(found, Party) else None
+
+    def form(self, form_id: str) -> Form | None:
+        found = self.ids.get("form", {}).get(form_id)
+        return found if isinstance(found, Form) else None
+
+    def form_revision(self, form: Form) -> int:
+        """The form's current revision: its latest committed one, or one more while it has uncommitted edits."""
+        file = self.history.of(form.origin.path) if self.history.usable else None
+        latest = file.latest.number if file and file.latest else 0
+        return latest + 1 if form.origin.path in self.history.uncommitted or not file else latest
 
     def document(self, document_id: str) -> Document | None:
         found = self.ids.get("document", {}).get(document_id)

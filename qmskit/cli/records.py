@@ -1,0 +1,305 @@
+"""Forms and records: `qms record new|update`, `qms records`, `qms form render|schema`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.prompt import Prompt
+
+from qmskit import gitrepo
+from qmskit.cli.app import ManualPath, OutputOption, app, check_choice, emit, parse_day, resolve_manual, stdout
+from qmskit.cli.tables import show
+from qmskit.control import DocumentControl
+from qmskit.errors import ConfigError, QmsError
+from qmskit.forms import record_values_schema, shown, workflow
+from qmskit.history import History
+from qmskit.load import load_manual
+from qmskit.model import Form, FormField, Manual, Record
+from qmskit.records import BadValue, missing_required, parse_value, step_problem, summary, values_problems
+from qmskit.recordstore import NewRecord, create, update
+from qmskit.render_forms import blank_form
+from qmskit.report.tables import TableData
+from qmskit.yamlsource import parse_yaml
+
+record_app = typer.Typer(help="Fill in a form (a new record) or move a workflow record on.", no_args_is_help=True)
+form_app = typer.Typer(help="Form templates: print a blank form or its JSON Schema.", no_args_is_help=True)
+app.add_typer(record_app, name="record")
+app.add_typer(form_app, name="form")
+
+SetOption = Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE; repeatable.")]
+
+
+def _manual(path: Path | None) -> tuple[Path, Manual]:
+    root = resolve_manual(path)
+    return root, load_manual(root).manual
+
+
+def _form(manual: Manual, form_id: str) -> Form:
+    form = next((f for f in manual.forms if f.id == form_id), None)
+    if form is None:
+        raise ConfigError(f"no form '{form_id}'", f"Forms: {', '.join(sorted(f.id for f in manual.forms))}.")
+    return form
+
+
+def _field(form: Form, field_id: str) -> FormField:
+    field = next((f for f in form.fields if f.id == field_id), None)
+    if field is None:
+        raise ConfigError(f"form {form.id} has no field '{field_id}'",
+                          f"Fields: {', '.join(f.id for f in form.fields)}.")
+    return field
+
+
+def _assignments(form: Form, settings: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for setting in settings:
+        name, sep, text = setting.partition("=")
+        if not sep:
+            raise ConfigError(f"--set {setting!r} is not FIELD=VALUE", "e.g. --set severity=major")
+        field = _field(form, name.strip())
+        try:
+            values[field.id] = parse_value(field, text)
+        except BadValue as bad:
+            raise ConfigError(f"{field.id}: {bad}", _describe(field)) from bad
+    return values
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}", "Give a UTF-8 YAML or JSON file of field: value.") from exc
+    data: Any
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path} is not valid JSON: {exc}", "Give a mapping of field ids to values.") from exc
+    else:
+        parsed = parse_yaml(text, str(path))
+        if parsed.diagnostics:
+            raise ConfigError(f"{parsed.diagnostics[0]}", parsed.diagnostics[0].hint)
+        data = parsed.data
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} is not a mapping of field ids to values", "e.g. severity: major")
+    return data
+
+
+def _describe(field: FormField) -> str:
+    parts = [f"{field.type}"]
+    if field.spec.get("options"):
+        parts.append("one of: " + ", ".join(map(str, field.spec["options"])))
+    if "min" in field.spec or "max" in field.spec:
+        parts.append(f"from {field.spec.get('min', '…')} to {field.spec.get('max', '…')}")
+    if field.type == "date":
+        parts.append("YYYY-MM-DD")
+    return "; ".join(parts)
+
+
+def _ask(form: Form, values: dict[str, Any], console: Console) -> dict[str, Any]:
+    """Ask for each field not yet given, in order, showing help and choices; re-ask until the answer fits."""
+    section = ""
+    console.print(f"[bold]{escape(form.title)}[/] ({escape(form.id)})")
+    for field in form.fields:
+        if field.id in values or not shown(field, values):
+            continue
+        if field.spec.get("section") and field.spec["section"] != section:
+            section = str(field.spec["section"])
+            console.print(f"\n[bold underline]{escape(section)}[/]")
+        if field.spec.get("help"):
+            console.print(f"[dim]{escape(str(field.spec['help']))}[/]")
+        options = [str(o) for o in field.spec.get("options") or []]
+        for number, option in enumerate(options, start=1):
+            console.print(f"  {number}. {escape(option)}")
+        label = f"{field.label}{'' if field.required else ' (optional)'} [{_describe(field)}]"
+        while True:
+            answer = Prompt.ask(escape(label), console=console, default="", show_default=False) or ""
+            if not answer.strip():
+                if field.required:
+                    console.print("[red]This field is required.[/]")
+                    continue
+                break
+            try:
+                values[field.id] = parse_value(field, answer)
+                break
+            except BadValue as bad:
+                console.print(f"[red]{escape(str(bad))}[/]")
+    return values
+
+
+def _person_id(root: Path, manual: Manual, given: str | None) -> str:
+    if given:
+        if given not in {p.id for p in manual.people}:
+            raise ConfigError(f"no person '{given}'", "Use an id from organisation/people.yaml.")
+        return given
+    me = gitrepo.current_identity(root)
+    person = DocumentControl(manual, History(available=False)).person(me)
+    if person is None:
+        raise ConfigError(f"git user {me.email} is not in organisation/people.yaml",
+                          "Add your e-mail to your entry there, or pass --by PERSON.")
+    return person.id
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+@record_app.command("new")
+def record_new(
+    form_id: Annotated[str, typer.Argument(metavar="FORM", help="The form to fill in.")],
+    path: ManualPath = None,
+    source: Annotated[Path | None, typer.Option("--from", help="A YAML or JSON file of field: value.")] = None,
+    settings: SetOption = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who records it (a person id). Default: the git "
+                                                          "user.")] = None,
+    interactive: Annotated[bool | None, typer.Option("--interactive/--no-input", help="Ask for missing fields "
+                                                                                        "(default: when in a "
+                                                                                        "terminal).")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the new record.")] = False,
+) -> None:
+    """Fill in a form: a new record with the next free id, written atomically, never over another record."""
+    root, manual = _manual(path)
+    form = _form(manual, form_id)
+    values = _from_file(source) if source else {}
+    values.update(_assignments(form, settings or []))
+    unknown = sorted(set(values) - {f.id for f in form.fields})
+    if unknown:
+        raise ConfigError(f"form {form.id} has no field {', '.join(unknown)}",
+                          f"Fields: {', '.join(f.id for f in form.fields)}.")
+    if sys.stdin.isatty() if interactive is None else interactive:
+        values = _ask(form, values, stdout())
+    missing = missing_required(form, values)
+    if missing:
+        raise ConfigError(f"required fields missing: {', '.join(f.id for f in missing)}",
+                          "Give them with --set FIELD=VALUE or --from FILE, or run in a terminal to be asked.")
+    problems = values_problems(form, values)
+    if problems:
+        raise ConfigError(f"{problems[0].message}", "Check the value against the form (`qms form render`).")
+    history = gitrepo.read_history(root)
+    file = history.of(form.origin.path) if history.usable else None
+    revision = file.latest.number if file and file.latest and form.origin.path not in history.uncommitted else 0
+    new = NewRecord(form, revision, _now(), _person_id(root, manual, by), values)
+    written = create(root, new, history)
+    stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
+    if commit:
+        sha = gitrepo.commit_files(root, [written.rel], f"Record {written.id} ({form.title})")
+        stdout().print(f"Committed {sha[:10]}")
+
+
+@record_app.command("update")
+def record_update(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record, e.g. NC-2026-0042.")],
+    to: Annotated[str, typer.Option("--to", help="The state to move it to.")],
+    path: ManualPath = None,
+    settings: SetOption = None,
+    note: Annotated[str, typer.Option("--note", help="Why, in a few words.")] = "",
+    by: Annotated[str | None, typer.Option("--by", help="Who (a person id). Default: the git user.")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the change.")] = False,
+) -> None:
+    """Move a workflow record (e.g. a corrective action) to its next state, with the fields that state needs."""
+    root, manual = _manual(path)
+    record = next((r for r in manual.records if r.id == record_id), None)
+    if record is None:
+        raise ConfigError(f"no record '{record_id}'", "List records with `qms records`.")
+    form = _form(manual, record.form)
+    flow = workflow(form)
+    if flow is None:
+        raise ConfigError(f"form {form.id} has no workflow", "Only workflow records move between states.")
+    values = {**record.values, **_assignments(form, settings or [])}
+    problem = step_problem(flow, record.status, to, values)
+    if problem is not None:
+        raise QmsError(f"{record.id}: {problem.message}", problem.hint)
+    file = root / record.origin.path
+    parsed = parse_yaml(file.read_text(encoding="utf-8"), record.origin.path).data
+    if not isinstance(parsed, dict):
+        raise QmsError(f"{record.origin.path} cannot be read", "Run `qms validate`.")
+    step = {"state": to, "at": _now().isoformat(timespec="seconds"), "by": _person_id(root, manual, by)}
+    if note:
+        step["note"] = note
+    parsed["status"] = to
+    parsed["history"] = [*(parsed.get("history") or []), step]
+    parsed["values"] = values
+    update(file, parsed)
+    stdout().print(f"{escape(record.id)}: {escape(record.status)} → {escape(to)}")
+    if commit:
+        sha = gitrepo.commit_files(root, [record.origin.path], f"{record.id}: {record.status} -> {to}")
+        stdout().print(f"Committed {sha[:10]}")
+
+
+@app.command("records")
+def records_list(
+    form_id: Annotated[str | None, typer.Argument(metavar="[FORM]", help="Only this form's records.")] = None,
+    path: Annotated[Path | None, typer.Option("--manual", "-C", help="The manual's folder.")] = None,
+    where: Annotated[list[str] | None, typer.Option("--where", help="FIELD=VALUE (also id, status, "
+                                                                     "created_by); repeatable.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Created on or after this day.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """List records, newest first."""
+    check_choice(output_format, ("table", "json", "csv"), "format")
+    _, manual = _manual(path)
+    forms = {f.id: f for f in manual.forms}
+    if form_id is not None:
+        _form(manual, form_id)
+    day = parse_day(since, "--since")
+    conditions = [c.partition("=")[::2] for c in where or []]
+    chosen = [r for r in manual.records if (form_id is None or r.form == form_id)
+              and (day is None or r.created_at[:10] >= day.isoformat())
+              and all(_matches(r, name, value) for name, value in conditions)]
+    chosen.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+    if output_format == "json":
+        emit(json.dumps([_as_dict(r) for r in chosen], indent=2, ensure_ascii=False) + "\n", output)
+        return
+    records = [{"id": r.id, "form": r.form, "created": r.created_at[:10], "by": r.created_by,
+                "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
+    columns = ("ID", "Form", "Created", "By", "Status", "Summary")
+    table = TableData.of(f"{len(chosen)} records", columns, records, ("id", "form", "created", "by", "status",
+                                                                       "summary"))
+    show(table, "csv" if output_format == "csv" else "text", output)
+
+
+def _matches(record: Record, name: str, value: str) -> bool:
+    own = {"id": record.id, "status": record.status, "created_by": record.created_by, "form": record.form}
+    actual = own[name] if name in own else record.values.get(name)
+    if isinstance(actual, list):
+        return value in map(str, actual)
+    if isinstance(actual, bool):
+        return str(actual).lower() == value.lower()
+    return str(actual) == value
+
+
+def _as_dict(record: Record) -> dict[str, Any]:
+    return {"id": record.id, "form": record.form, "form_revision": record.form_revision,
+            "created_at": record.created_at, "created_by": record.created_by, "status": record.status,
+            "values": dict(record.values), "path": record.origin.path}
+
+
+@form_app.command("render")
+def form_render(
+    form_id: Annotated[str, typer.Argument(metavar="FORM")],
+    path: ManualPath = None,
+    output: OutputOption = None,
+) -> None:
+    """A readable blank form in Markdown, for paper or the site."""
+    _, manual = _manual(path)
+    emit(blank_form(_form(manual, form_id), manual.config.organisation), output)
+
+
+@form_app.command("schema")
+def form_schema(
+    form_id: Annotated[str, typer.Argument(metavar="FORM")],
+    path: ManualPath = None,
+    output: OutputOption = None,
+) -> None:
+    """The JSON Schema the form compiles to (what its records' values are checked against)."""
+    _, manual = _manual(path)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **record_values_schema(_form(manual,
+                                                                                                        form_id))}
+    emit(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", output)

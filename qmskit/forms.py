@@ -1,0 +1,153 @@
+"""Form templates: what a field asks, how a form compiles to the JSON Schema of its records, and how a form
+is checked for mistakes the schema cannot see. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from qmskit.model import Form, FormField
+
+ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+REFERENCE_KINDS = {"person": "person", "role": "role", "process": "process", "document": "document",
+                   "customer": "party", "party": "party", "record": "record"}
+
+
+_SIMPLE: dict[str, dict[str, Any]] = {
+    "text": {"type": "string", "minLength": 1}, "longtext": {"type": "string", "minLength": 1},
+    "number": {"type": "number"}, "integer": {"type": "integer"}, "scale": {"type": "integer"},
+    "date": {"type": "string", "format": "date"}, "datetime": {"type": "string", "format": "date-time"},
+    "boolean": {"type": "boolean"}, "reference": {"type": "string", "pattern": ID_PATTERN},
+}
+
+
+def field_schema(field: FormField) -> dict[str, Any]:
+    """The JSON Schema of one field's value."""
+    spec = field.spec
+    schema: dict[str, Any] = dict(_SIMPLE.get(field.type, {}))
+    options = list(spec.get("options") or [])
+    if field.type == "choice":
+        schema = {"enum": options}
+    elif field.type == "multichoice":
+        schema = {"type": "array", "items": {"enum": options}, "uniqueItems": True}
+    if field.type in ("text", "longtext") and isinstance(spec.get("pattern"), str):
+        schema["pattern"] = spec["pattern"]
+    if field.type in ("number", "integer", "scale"):
+        for key, keyword in (("min", "minimum"), ("max", "maximum")):
+            if isinstance(spec.get(key), int | float) and not isinstance(spec.get(key), bool):
+                schema[keyword] = spec[key]
+    if isinstance(spec.get("help"), str):
+        schema["description"] = spec["help"]
+    schema["title"] = field.label
+    return schema
+
+
+def record_values_schema(form: Form) -> dict[str, Any]:
+    """The JSON Schema of a record's `values`: known fields only, required ones present, conditional fields
+    required only when their condition holds."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {f.id: field_schema(f) for f in form.fields},
+        "additionalProperties": False,
+    }
+    required = [f.id for f in form.fields if f.required and not isinstance(f.spec.get("when"), dict)]
+    if required:
+        schema["required"] = required
+    conditions = []
+    for field in form.fields:
+        when = field.spec.get("when")
+        if field.required and isinstance(when, dict) and isinstance(when.get("field"), str):
+            condition: dict[str, Any] = {"required": [when["field"]]}
+            if "equals" in when:
+                condition["properties"] = {when["field"]: {"const": when["equals"]}}
+            conditions.append({"if": condition, "then": {"required": [field.id]}})
+    if conditions:
+        schema["allOf"] = conditions
+    return schema
+
+
+def shown(field: FormField, values: dict[str, Any]) -> bool:
+    """Whether a conditional field applies, given the values entered so far."""
+    when = field.spec.get("when")
+    if not isinstance(when, dict):
+        return True
+    other = values.get(str(when.get("field")))
+    if "equals" in when:
+        return bool(other == when["equals"])
+    return other not in (None, "", [])
+
+
+@dataclass(frozen=True, slots=True)
+class FormProblem:
+    pointer: tuple[str | int, ...]
+    message: str
+
+
+def form_problems(form: Form) -> Iterator[FormProblem]:
+    """Mistakes in a form template that its JSON Schema cannot express."""
+    seen: set[str] = set()
+    for index, field in enumerate(form.fields):
+        where = ("fields", index)
+        if field.id in seen:
+            yield FormProblem((*where, "id"), f"field id '{field.id}' appears twice")
+        seen.add(field.id)
+        spec = field.spec
+        if field.type in ("choice", "multichoice") and not spec.get("options"):
+            yield FormProblem(where, f"{field.type} field '{field.id}' has no options")
+        if field.type == "scale" and not ("min" in spec and "max" in spec):
+            yield FormProblem(where, f"scale field '{field.id}' needs min and max")
+        low, high = spec.get("min"), spec.get("max")
+        if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+            yield FormProblem((*where, "min"), f"field '{field.id}' has min {low} greater than max {high}")
+        if field.type == "reference" and spec.get("of") not in REFERENCE_KINDS:
+            yield FormProblem(where, f"reference field '{field.id}' needs `of:` ({', '.join(REFERENCE_KINDS)})")
+        when = spec.get("when")
+        if isinstance(when, dict) and when.get("field") not in seen - {field.id}:
+            yield FormProblem((*where, "when", "field"), f"field '{field.id}' depends on '{when.get('field')}', "
+                                                         "which is not an earlier field of the form")
+    for state, needed in workflow_requirements(form).items():
+        for name in needed:
+            if name not in seen:
+                yield FormProblem(("workflow", "requires", state), f"state '{state}' requires unknown field "
+                                                                   f"'{name}'")
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    states: tuple[str, ...]
+    transitions: dict[str, tuple[str, ...]]  # state -> states it may move to
+    requires: dict[str, tuple[str, ...]]  # state -> fields that must have values in it
+    open_states: tuple[str, ...]  # states in which an action is under way (overdue is checked)
+    final: str
+
+
+def workflow(form: Form) -> Workflow | None:
+    spec = form.workflow
+    states = tuple(s for s in spec.get("states", []) if isinstance(s, str)) if spec else ()
+    if not states:
+        return None
+    raw = spec.get("transitions")
+    if isinstance(raw, dict):
+        transitions = {str(k): tuple(str(x) for x in v) for k, v in raw.items() if isinstance(v, list)}
+    else:  # by default a record moves forward one state at a time
+        transitions = {a: (b,) for a, b in pairwise(states)}
+    final = str(spec.get("final", states[-1]))
+    open_states = tuple(str(s) for s in spec.get("open", []) if isinstance(s, str))
+    return Workflow(states, transitions, workflow_requirements(form), open_states, final)
+
+
+def workflow_requirements(form: Form) -> dict[str, tuple[str, ...]]:
+    raw = form.workflow.get("requires") if form.workflow else None
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): tuple(str(x) for x in v) for k, v in raw.items() if isinstance(v, list)}
+
+
+def needed_in(flow: Workflow, state: str) -> tuple[str, ...]:
+    """Fields that must have values once a record has reached `state` (its own and every earlier state's)."""
+    if state not in flow.states:
+        return ()
+    reached = flow.states[: flow.states.index(state) + 1]
+    return tuple(dict.fromkeys(f for s in reached for f in flow.requires.get(s, ())))

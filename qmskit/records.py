@@ -1,0 +1,120 @@
+"""Records: identifiers, turning typed-in text into field values, and workflow steps. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qmskit import schemas
+from qmskit.forms import Workflow, field_schema, needed_in, record_values_schema, shown
+from qmskit.model import Form, FormField, Record
+
+RECORD_ID = re.compile(r"^(?P<prefix>[A-Z]{2,6})-(?P<year>[0-9]{4})-(?P<number>[0-9]{4,})$")
+
+
+def record_id(prefix: str, year: int, number: int) -> str:
+    return f"{prefix}-{year}-{number:04d}"
+
+
+def next_number(prefix: str, year: int, taken: Iterable[str]) -> int:
+    """One more than the highest number ever used for this prefix and year: ids are never reused, so deleted
+    records' ids (from Git history) count as taken too."""
+    highest = 0
+    for item in taken:
+        match = RECORD_ID.match(item)
+        if match and match["prefix"] == prefix and int(match["year"]) == year:
+            highest = max(highest, int(match["number"]))
+    return highest + 1
+
+
+class BadValue(Exception):
+    """A value typed for a field that it cannot take; the message says why."""
+
+
+_TRUE = {"yes", "y", "true", "1", "on", "kyllä", "k"}
+_FALSE = {"no", "n", "false", "0", "off", "ei", "e"}
+
+
+def parse_value(field: FormField, text: str) -> Any:
+    """Text typed at a prompt or given with --set -> the field's value, checked against the field's schema."""
+    raw = text.strip()
+    value: Any = raw
+    if field.type in ("integer", "scale"):
+        try:
+            value = int(raw)
+        except ValueError:
+            raise BadValue("enter a whole number") from None
+    elif field.type == "number":
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            raise BadValue("enter a number") from None
+        value = int(value) if value.is_integer() else value
+    elif field.type == "boolean":
+        if raw.lower() not in _TRUE | _FALSE:
+            raise BadValue("answer yes or no")
+        value = raw.lower() in _TRUE
+    elif field.type == "multichoice":
+        value = [part.strip() for part in raw.split(",") if part.strip()]
+    elif field.type == "choice":
+        options = [str(o) for o in field.spec.get("options") or []]
+        if raw.isdigit() and raw not in options and 1 <= int(raw) <= len(options):
+            value = options[int(raw) - 1]  # the number shown next to the option
+    check_value(field, value)
+    return value
+
+
+def check_value(field: FormField, value: Any) -> None:
+    problem = next(schemas.problems(schemas.compiled(field_schema(field)), value), None)
+    if problem is not None:
+        raise BadValue(problem.message)
+
+
+def missing_required(form: Form, values: Mapping[str, Any]) -> list[FormField]:
+    return [f for f in form.fields if f.required and shown(f, dict(values)) and values.get(f.id) in (None, "", [])]
+
+
+def values_problems(form: Form, values: Mapping[str, Any]) -> list[schemas.SchemaProblem]:
+    return list(schemas.problems(schemas.compiled(record_values_schema(form)), dict(values)))
+
+
+@dataclass(frozen=True, slots=True)
+class StepProblem:
+    message: str
+    hint: str = ""
+
+
+def step_problem(flow: Workflow, current: str, target: str, values: Mapping[str, Any]) -> StepProblem | None:
+    """Why a workflow record may not move from `current` to `target` with these values (None: it may)."""
+    if target not in flow.states:
+        return StepProblem(f"'{target}' is not a state of this form", f"States: {', '.join(flow.states)}.")
+    if current == flow.final:
+        return StepProblem(f"the record is {current}: closed records are not changed",
+                           "Open a new record that refers to this one.")
+    allowed = flow.transitions.get(current, ())
+    if target not in allowed:
+        return StepProblem(f"a record cannot move from '{current}' to '{target}'",
+                           f"From '{current}' it may move to: {', '.join(allowed) or 'nothing'}.")
+    missing = [name for name in needed_in(flow, target) if values.get(name) in (None, "", [])]
+    if missing:
+        return StepProblem(f"state '{target}' needs values for: {', '.join(missing)}",
+                           "Add them with --set FIELD=VALUE.")
+    return None
+
+
+def summary(form: Form | None, record: Record, width: int = 60) -> str:
+    """A one-line description of a record for lists: its first text-like values."""
+    if form is None:
+        return ""
+    parts = []
+    for field in form.fields:
+        value = record.values.get(field.id)
+        if value in (None, "", []) or field.type in ("boolean",):
+            continue
+        parts.append(", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        if len(parts) == 3:
+            break
+    text = " · ".join(p.replace("\n", " ") for p in parts)
+    return text if len(text) <= width else text[: width - 1] + "…"

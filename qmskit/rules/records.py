@@ -1,0 +1,172 @@
+"""Records and their forms (ISO 9001 7.5.3: retained information, identifiable and protected)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from itertools import pairwise
+from pathlib import PurePosixPath
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from qmskit import schemas
+from qmskit.control import moment
+from qmskit.diagnostics import Diagnostic
+from qmskit.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
+from qmskit.model import Form, Record
+from qmskit.records import RECORD_ID
+from qmskit.rules.catalog import rule
+from qmskit.rules.context import Context
+
+MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED = (rule(f"QMS-REC-00{n}") for n in range(1, 7))
+FORM_BROKEN, FORM_BREAKS, PREFIX = (rule(f"QMS-FORM-00{n}") for n in range(1, 4))
+
+
+class _Validators:
+    """One compiled validator per form revision, shared by all its records."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[str, int], Draft202012Validator] = {}
+
+    def get(self, form: Form, revision: int) -> Draft202012Validator:
+        key = (form.id, revision)
+        if key not in self.cache:
+            self.cache[key] = schemas.compiled(record_values_schema(form))
+        return self.cache[key]
+
+
+def _version(ctx: Context, form: Form, record: Record) -> tuple[Form, int]:
+    """The form as it was when the record was made (the current one when that revision is unknown)."""
+    revision = record.form_revision
+    if revision is None:
+        return form, ctx.form_revision(form)
+    return ctx.form_versions.get((form.id, revision), form), revision
+
+
+def check_records(ctx: Context) -> Iterator[Diagnostic]:
+    validators = _Validators()
+    for record in ctx.manual.records:
+        form = ctx.form(record.form)
+        if form is None:
+            continue  # QMS-REF-001 reports the unknown form
+        yield from _place(ctx, record, form)
+        version, revision = _version(ctx, form, record)
+        for problem in schemas.problems(validators.get(version, revision), dict(record.values)):
+            where = ctx.at(record.origin, "values", *problem.pointer, key=problem.at_key)
+            yield MISMATCH.at(where, f"{record.id}: {problem.message} (form {form.id} revision {revision})")
+        yield from _references(ctx, record, version)
+        flow = workflow(version)
+        if flow is not None:
+            yield from _workflow(ctx, record, flow, str(version.workflow.get("due_field", "due")))
+
+
+def _place(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
+    where = ctx.at(record.origin, "id")
+    match = RECORD_ID.match(record.id)
+    path = PurePosixPath(record.origin.path)
+    if match is None or match["prefix"] != form.record_prefix:
+        yield PLACE.at(where, f"record id '{record.id}' should look like {form.record_prefix}-YYYY-NNNN")
+    elif record.created_at[:4].isdigit() and match["year"] != record.created_at[:4]:
+        yield PLACE.at(where, f"record id '{record.id}' has year {match['year']}, but it was created in "
+                              f"{record.created_at[:4]}")
+    if path.stem != record.id or path.parent.name != form.id:
+        yield PLACE.at(where, f"record {record.id} of form {form.id} belongs in records/{form.id}/{record.id}.yaml")
+
+
+def _references(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
+    for field in form.fields:
+        if field.type != "reference":
+            continue
+        value = record.values.get(field.id)
+        kind = REFERENCE_KINDS.get(str(field.spec.get("of")))
+        if not isinstance(value, str) or kind is None or ctx.manual.incomplete & {kind}:
+            continue
+        if not ctx.has(kind, value) and not (kind == "party" and ctx.has("process", value)):
+            yield DANGLING.at(ctx.at(record.origin, "values", field.id),
+                              f"{record.id}: {field.id} '{value}' is not a known {field.spec.get('of')}")
+
+
+def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> Iterator[Diagnostic]:
+    where = ctx.at(record.origin, "status")
+    if record.status not in flow.states:
+        yield STATE.at(where, f"{record.id}: status '{record.status}' is not a state of the form "
+                              f"({', '.join(flow.states)})")
+        return
+    steps = [change.state for change in record.history]
+    if not steps or steps[-1] != record.status:
+        yield STATE.at(where, f"{record.id}: status '{record.status}' is not the last step of its history")
+    for before, after in pairwise(steps):
+        if after not in flow.transitions.get(before, ()):
+            yield STATE.at(where, f"{record.id}: history moves from '{before}' to '{after}', which the form "
+                                  "does not allow")
+    missing = [name for name in needed_in(flow, record.status) if record.values.get(name) in (None, "", [])]
+    if missing:
+        yield STATE.at(where, f"{record.id} is '{record.status}' but has no {', '.join(missing)}")
+    if record.status in flow.open_states:
+        yield from _overdue(ctx, record, due_field)
+    if record.status == flow.final:
+        yield from _edited_after_closing(ctx, record)
+
+
+def _overdue(ctx: Context, record: Record, due_field: str) -> Iterator[Diagnostic]:
+    due = _day(record.values.get(due_field))
+    if due is not None and due < ctx.today:
+        yield OVERDUE.at(ctx.at(record.origin, "values", due_field),
+                         f"{record.id} is '{record.status}' and its action was due on {due} "
+                         f"({(ctx.today - due).days} days ago)")
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _edited_after_closing(ctx: Context, record: Record) -> Iterator[Diagnostic]:
+    file = ctx.history.of(record.origin.path) if ctx.history.usable else None
+    closing = next((c for c in reversed(record.history) if c.state == record.status), None)
+    if file is None or closing is None:
+        return
+    try:
+        closed = moment(closing.at)
+        later = [r for r in file.revisions if moment(r.date) >= closed]
+    except ValueError:
+        return
+    if len(later) > 1:  # the commit that recorded the closing, and more
+        yield EDITED.at(ctx.at(record.origin, "id"),
+                        f"{record.id} was closed on {closing.at[:10]} but changed afterwards in "
+                        f"{later[-1].commit.sha[:10]} ({later[-1].date[:10]}, \"{later[-1].commit.subject}\")")
+
+
+def check_forms(ctx: Context) -> Iterator[Diagnostic]:
+    prefixes: dict[str, str] = {}
+    for form in ctx.manual.forms:
+        for problem in form_problems(form):
+            yield FORM_BROKEN.at(ctx.at(form.origin, *problem.pointer), f"form {form.id}: {problem.message}")
+        if form.record_prefix in prefixes:
+            yield PREFIX.at(ctx.at(form.origin, "record_prefix"),
+                            f"forms {prefixes[form.record_prefix]} and {form.id} both number records "
+                            f"{form.record_prefix}-…")
+        prefixes.setdefault(form.record_prefix, form.id)
+    yield from _form_changes(ctx)
+
+
+def _form_changes(ctx: Context) -> Iterator[Diagnostic]:
+    """Records made with an earlier form revision that the current revision would not accept."""
+    validators = _Validators()
+    for form in ctx.manual.forms:
+        current = ctx.form_revision(form)
+        refused = []
+        for record in ctx.manual.records:
+            if record.form != form.id or record.form_revision is None or record.form_revision >= current:
+                continue
+            first = next(schemas.problems(validators.get(form, current), dict(record.values)), None)
+            if first is not None:
+                refused.append((record.id, first.message))
+        if refused:
+            example = f"{refused[0][0]}: {refused[0][1]}"
+            yield FORM_BREAKS.at(ctx.at(form.origin, "id"),
+                                 f"form {form.id} revision {current} would not accept {len(refused)} record(s) made "
+                                 f"with earlier revisions (e.g. {example})")
