@@ -109,7 +109,8 @@ def summary(form: Form | None, record: Record, width: int = 60) -> str:
     if form is None:
         return ""
     parts = []
-    for field in form.fields:
+    # words say more than dates and numbers: text fields first, in form order
+    for field in sorted(form.fields, key=lambda f: f.type not in ("text", "longtext")):
         value = record.values.get(field.id)
         if value in (None, "", []) or field.type in ("boolean",):
             continue

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qmskit.atomic import write_text
+from qmskit.errors import QmsError
 from qmskit.forms import workflow
 from qmskit.history import History
 from qmskit.model import Form
@@ -72,6 +73,9 @@ def create(root: Path, new: NewRecord, history: History) -> Written:
         except FileExistsError:
             number += 1
             continue
+        except OSError as exc:
+            raise QmsError(f"could not write {path.relative_to(root)}: {exc.strerror or exc}",
+                           "Nothing was written; check the disk and permissions, then try again.") from exc
         return Written(new_id, path, path.relative_to(root).as_posix())
     raise RuntimeError("no free record id after many attempts")  # pragma: no cover - needs 10,000 racing writers
 
