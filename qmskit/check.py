@@ -9,8 +9,9 @@ from pathlib import Path
 
 from qmskit import build
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from qmskit.forms import workflow
 from qmskit.gitrepo import read_blobs, start_history
-from qmskit.history import History
+from qmskit.history import History, Revision
 from qmskit.load import LoadResult, load_manual
 from qmskit.markdown import split_front_matter
 from qmskit.model import Form, Manual, Origin, RuleSettings
@@ -71,7 +72,8 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
     if loaded.config_ok:
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
         context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,
-                             deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known))
+                             deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known),
+                             closed_changes=closed_changes(root, loaded.manual, known))
         findings += run_rules(context)
     return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection), known)
 
@@ -120,6 +122,32 @@ def form_versions(root: Path, manual: Manual, history: History) -> dict[tuple[st
         if form is not None:
             versions[key] = form
     return versions
+
+
+def closed_changes(root: Path, manual: Manual, history: History) -> dict[str, Revision]:
+    """Closed workflow records changed after they were closed: record path -> the latest such revision.
+
+    Reads the earlier revisions of closed records (one batch) to find the first that was already closed.
+    """
+    if not history.usable:
+        return {}
+    finals = {f.id: flow.final for f in manual.forms if (flow := workflow(f)) is not None}
+    candidates = {}
+    for record in manual.records:
+        file = history.of(record.origin.path)
+        if finals.get(record.form) == record.status and file is not None and len(file.revisions) > 1:
+            candidates[record.origin.path] = file.revisions
+    blobs = read_blobs(root, [(r.commit.sha, r.path) for revisions in candidates.values() for r in revisions[:-1]])
+    changed = {}
+    for path, revisions in candidates.items():
+        for revision in revisions[:-1]:
+            data = parse_yaml(blobs.get((revision.commit.sha, revision.path), ""), path).data
+            status = data.get("status") if isinstance(data, dict) else None
+            form = data.get("form") if isinstance(data, dict) else None
+            if status is not None and finals.get(str(form)) == status:
+                changed[path] = revisions[-1]  # closed before its latest revision
+                break
+    return changed
 
 
 def front_matter_id(text: str) -> str:

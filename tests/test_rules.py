@@ -97,11 +97,15 @@ CASES = [
 
 
 def test_every_rule_has_a_broken_manual() -> None:
-    # rules about Git history need real repositories: tests/test_control.py breaks those
-    history_rules = {r for r in RULES if r.startswith(("QMS-CTRL", "QMS-GIT"))}
-    control_tests = (Path(__file__).parent / "test_control.py").read_text()
-    assert all(f'"{r}"' in control_tests for r in history_rules)
-    assert sorted({case.rule for case in CASES} | history_rules) == sorted(RULES)
+    # rules about Git history and records are broken in their own modules, with real repositories
+    elsewhere = {"QMS-CTRL": "test_control.py", "QMS-GIT": "test_control.py", "QMS-REC": "test_records.py",
+                 "QMS-FORM": "test_records.py"}
+    covered = {case.rule for case in CASES}
+    for rule_id in RULES:
+        family = rule_id.rsplit("-", 1)[0]
+        if family in elsewhere and f'"{rule_id}"' in (Path(__file__).parent / elsewhere[family]).read_text():
+            covered.add(rule_id)
+    assert sorted(covered) == sorted(RULES)
 
 
 def test_example_manual_is_clean(example: Path, findings: Findings) -> None:

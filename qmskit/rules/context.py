@@ -9,7 +9,7 @@ from typing import Any
 
 from qmskit.control import DocumentControl
 from qmskit.diagnostics import Location
-from qmskit.history import History
+from qmskit.history import History, Revision
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
 
 
@@ -27,11 +27,14 @@ class Context:
     control: DocumentControl | None = None
     # forms as they were at the revisions records were made with: (form id, revision) -> form
     form_versions: Mapping[tuple[str, int], Form] = field(default_factory=dict)
+    # closed records changed afterwards: record path -> the latest revision that changed it
+    closed_changes: Mapping[str, Revision] = field(default_factory=dict)
 
     @classmethod
     def of(cls, manual: Manual, *, today: date | None = None, history: History | None = None,
            first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None,
-           form_versions: Mapping[tuple[str, int], Form] | None = None) -> Context:
+           form_versions: Mapping[tuple[str, int], Form] | None = None,
+           closed_changes: Mapping[str, Revision] | None = None) -> Context:
         ids: dict[str, dict[str, Any]] = {}
         for kind, items in manual.groups():
             index = ids.setdefault(kind, {})
@@ -45,7 +48,8 @@ class Context:
                 subtree.setdefault(ancestor, []).append(pid)
         history = history or History(available=False)
         return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
-                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history), form_versions or {})
+                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history), form_versions or {},
+                   closed_changes or {})
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})

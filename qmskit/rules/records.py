@@ -11,7 +11,6 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from qmskit import schemas
-from qmskit.control import moment
 from qmskit.diagnostics import Diagnostic
 from qmskit.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
 from qmskit.model import Form, Record
@@ -125,19 +124,11 @@ def _day(value: Any) -> date | None:
 
 
 def _edited_after_closing(ctx: Context, record: Record) -> Iterator[Diagnostic]:
-    file = ctx.history.of(record.origin.path) if ctx.history.usable else None
-    closing = next((c for c in reversed(record.history) if c.state == record.status), None)
-    if file is None or closing is None:
-        return
-    try:
-        closed = moment(closing.at)
-        later = [r for r in file.revisions if moment(r.date) >= closed]
-    except ValueError:
-        return
-    if len(later) > 1:  # the commit that recorded the closing, and more
+    later = ctx.closed_changes.get(record.origin.path)
+    if later is not None:
         yield EDITED.at(ctx.at(record.origin, "id"),
-                        f"{record.id} was closed on {closing.at[:10]} but changed afterwards in "
-                        f"{later[-1].commit.sha[:10]} ({later[-1].date[:10]}, \"{later[-1].commit.subject}\")")
+                        f"{record.id} was already closed when it was changed in {later.commit.sha[:10]} "
+                        f"({later.date[:10]}, \"{later.commit.subject}\")")
 
 
 def check_forms(ctx: Context) -> Iterator[Diagnostic]:
