@@ -75,6 +75,8 @@ def mappings(data: Data, key: str) -> Iterator[tuple[int, Data]]:
 
 def items(data: Data, key: str, origin: Origin, make: Callable[[Data, Origin], T | None]) -> tuple[T, ...]:
     """Build each mapping in the list `data[key]`; entries without an id are skipped (the schema reports them)."""
+    if not data.get(key):
+        return ()  # the common case for optional lists: no generator to set up
     built = (make(item, origin.child(key, index)) for index, item in mappings(data, key))
     return tuple(b for b in built if b is not None)
 

@@ -60,14 +60,14 @@ def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, select
 
 
 def check_manual(root: Path, selection: Selection = Selection(), today: date | None = None,
-                 history: History | None = None) -> CheckResult:
+                 history: History | None = None, use_cache: bool = False) -> CheckResult:
     """Everything `qms validate` checks. `history` defaults to what Git says about `root`."""
     if history is None:
         pending = start_history(root)  # git reads the history while the manual loads
-        loaded = load_manual(root)
+        loaded = load_manual(root, use_cache)
         known = pending()
     else:
-        loaded, known = load_manual(root), history
+        loaded, known = load_manual(root, use_cache), history
     findings = list(loaded.diagnostics)
     if loaded.config_ok:
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)

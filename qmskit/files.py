@@ -18,39 +18,39 @@ class TextFile:
     text: str
 
 
-def iter_files(root: Path, folder: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
-    """Files under root/folder with the given suffixes, in a stable order, without following directory links."""
-    base = root / folder
-    if not base.is_dir() or base.is_symlink():
+def iter_files(root: Path, folder: str, suffixes: tuple[str, ...]) -> Iterator[str]:
+    """Manual-relative POSIX paths of the files under root/folder with the given suffixes, in a stable order,
+    without following directory links. Plain strings: tens of thousands of records make Path objects costly."""
+    base = os.path.join(root, folder)
+    if not os.path.isdir(base) or os.path.islink(base):
         return
+    prefix = len(str(root)) + 1
     for directory, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = directory[prefix:].replace(os.sep, "/")
         for name in sorted(filenames):
             if name.endswith(suffixes) and not name.startswith("."):
-                yield Path(directory) / name
+                yield f"{rel_dir}/{name}"
 
 
-def relative(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
-def read_text(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> TextFile | Diagnostic:
+def read_text(root: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> TextFile | Diagnostic:
     """The file's text, or the one diagnostic that says why it is not read."""
-    rel = relative(root, path)
     where = Location(rel)
-    if path.is_symlink():
-        target = path.resolve()
+    path = os.path.join(root, rel)
+    if os.path.islink(path):
+        target = Path(path).resolve()
         if not target.is_relative_to(root.resolve()):
             return Diagnostic(where, "QMS-FILE-003", Severity.ERROR,
                               "symbolic link points outside the manual; not followed",
                               "Copy the file into the manual, or remove the link.")
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > max_bytes:
             return Diagnostic(where, "QMS-FILE-002", Severity.ERROR,
                               f"file is {size:,} bytes, over the limit of {max_bytes:,}; not read",
                               "Split the file; manual files are small. Large data belongs outside the manual.")
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read()
     except OSError as exc:
         return Diagnostic(where, "QMS-FILE-001", Severity.ERROR, f"cannot read file: {exc.strerror}",
                           "Check that the file exists and is readable.")

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from qmskit import build, schemas
+from qmskit.cache import Hit, LoadCache
 from qmskit.diagnostics import Diagnostic, Location, Severity
 from qmskit.files import TextFile, iter_files, read_text
 from qmskit.markdown import headings, split_front_matter
 from qmskit.model import Catalogue, Clause, Config, Document, Manual, Origin, PositionLookup
 from qmskit.resources import schemas_dir
-from qmskit.yamlsource import parse_yaml
+from qmskit.yamlsource import SourceMap, parse_yaml
 
 CONFIG_FILE = "qms.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -49,9 +50,10 @@ class _Collector:
     sources: dict[str, PositionLookup] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     incomplete: set[str] = field(default_factory=set)
+    cache: LoadCache | None = None
 
-    def read(self, path: Path) -> TextFile | None:
-        result = read_text(self.root, path)
+    def read(self, rel: str) -> TextFile | None:
+        result = read_text(self.root, rel)
         if isinstance(result, Diagnostic):
             self.diagnostics.append(result)
             return None
@@ -76,11 +78,54 @@ class _Collector:
                                                _schema_hint(kind, problem.message)))
         return doc.data
 
-    def parse_file(self, kind: str, path: Path) -> tuple[str, Any]:
-        source = self.read(path)
+    def parse_file(self, kind: str, rel: str) -> tuple[str, Any]:
+        """A YAML file's checked data (None when unusable), from the cache when the file is unchanged."""
+        path = self.root / rel
+        if self.cache is not None:
+            hit = self.cache.unchanged(rel, path)
+            if hit is not None:
+                return rel, self._replay(rel, path, hit)
+        source = self.read(rel)
         if source is None:
             return "", None
-        return source.rel, self.parse(kind, source.text, source.rel)
+        if self.cache is not None:
+            hit = self.cache.same_content(rel, path, source.text)
+            if hit is not None:
+                return rel, self._replay(rel, path, hit)
+        before = len(self.diagnostics)
+        data = self.parse(kind, source.text, source.rel)
+        if self.cache is not None:
+            self.cache.store(rel, path, source.text, data, self.diagnostics[before:])
+        return source.rel, data
+
+    def _replay(self, rel: str, path: Path, hit: Hit) -> Any:
+        """Use a cached result: its diagnostics again, and positions parsed only if a rule asks for one."""
+        self.files.append(rel)
+        self.diagnostics.extend(hit.diagnostics)
+        self.sources[rel] = LazySource(path, rel)
+        return hit.data
+
+
+class LazySource:
+    """Positions in a file whose parsed data came from the cache: parsed again on the first question."""
+
+    def __init__(self, path: Path, rel: str) -> None:
+        self.path, self.rel = path, rel
+        self.parsed: SourceMap | None = None
+
+    def _map(self) -> SourceMap:
+        if self.parsed is None:
+            try:
+                self.parsed = parse_yaml(self.path.read_text(encoding="utf-8-sig"), self.rel).source
+            except (OSError, UnicodeDecodeError):
+                self.parsed = SourceMap(self.rel)
+        return self.parsed
+
+    def value(self, path: tuple[str | int, ...] = ()) -> Location:
+        return self._map().value(path)
+
+    def key(self, path: tuple[str | int, ...]) -> Location:
+        return self._map().key(path)
 
 
 def _kind_of(value: Any) -> str:
@@ -110,9 +155,12 @@ def catalogue() -> Catalogue:
     return Catalogue(raw["standard"], clauses)
 
 
-def load_manual(root: Path) -> LoadResult:
-    """Read every file of the manual at `root` (the folder holding qms.yaml). Never raises for bad content."""
-    collector = _Collector(root)
+def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
+    """Read every file of the manual at `root` (the folder holding qms.yaml). Never raises for bad content.
+
+    With `use_cache`, unchanged files come parsed from the cache (see cache.py).
+    """
+    collector = _Collector(root, cache=LoadCache(root) if use_cache else None)
     config, config_ok = _load_config(collector)
     documents = _load_documents(collector)
     processes = _load_each(collector, "processes", "process", build.process)
@@ -123,7 +171,7 @@ def load_manual(root: Path) -> LoadResult:
         path = root / rel
         lists[kind] = ()
         if path.exists() or path.is_symlink():
-            rel_path, data = collector.parse_file(kind, path)
+            rel_path, data = collector.parse_file(kind, rel)
             if data is None:
                 collector.incomplete.add(item_kind)
             else:
@@ -135,12 +183,14 @@ def load_manual(root: Path) -> LoadResult:
         risks=lists["risks"], files=tuple(sorted(collector.files)), sources=collector.sources,
         incomplete=frozenset(collector.incomplete),
     )
+    if collector.cache is not None:
+        collector.cache.save()
     return LoadResult(manual, collector.diagnostics, config_ok)
 
 
 def _load_config(collector: _Collector) -> tuple[Config, bool]:
     before = len(collector.diagnostics)
-    rel, data = collector.parse_file("qms", collector.root / CONFIG_FILE)
+    rel, data = collector.parse_file("qms", CONFIG_FILE)
     ok = data is not None and not any(d.severity is Severity.ERROR for d in collector.diagnostics[before:])
     return build.config(data or {}, Origin(rel or CONFIG_FILE)), ok
 
@@ -169,8 +219,8 @@ def _load_documents(collector: _Collector) -> tuple[Document, ...]:
     return tuple(documents)
 
 
-def _load_document(collector: _Collector, path: Path) -> Document | None:
-    source = collector.read(path)
+def _load_document(collector: _Collector, rel: str) -> Document | None:
+    source = collector.read(rel)
     if source is None:
         return None
     split = split_front_matter(source.text)

@@ -41,6 +41,9 @@ def _pinned_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv(f"GIT_{who}_EMAIL", "test.person@example.com")
         monkeypatch.setenv(f"GIT_{who}_DATE", "2026-01-15T12:00:00+02:00")
     monkeypatch.setenv("NO_COLOR", "1")
+    # Judging dates against the real clock would make results change as time passes.
+    monkeypatch.setenv("QMS_TODAY", "2026-06-01")
+    monkeypatch.setenv("QMS_CACHE_DIR", str(tmp_path / "qms-cache"))
     monkeypatch.setenv("COLUMNS", "200")
 
 

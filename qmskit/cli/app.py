@@ -28,8 +28,9 @@ ManualPath = Annotated[
     typer.Argument(help="The manual's folder (holding qms.yaml). Default: the nearest qms.yaml at or above the "
                         "current folder.", show_default=False),
 ]
-TodayOption = Annotated[str | None, typer.Option("--today", help="Judge dates as if today were this day "
-                                                                 "(YYYY-MM-DD). Default: the real date.")]
+TodayOption = Annotated[str | None, typer.Option("--today", envvar="QMS_TODAY", help="Judge dates as if today "
+                                                 "were this day (YYYY-MM-DD). Default: $QMS_TODAY, else the real "
+                                                 "date.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of "
                                                                           "standard output.")]
 

@@ -34,12 +34,16 @@ def validate(
     base: Annotated[str | None, typer.Option("--base", help="Report only on what changed since this Git ref "
                                                              "(e.g. origin/main) and what depends on it.")] = None,
     today: TodayOption = None,
+    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", envvar="QMS_CACHE",
+                                            help="Reuse parsed files that did not change since the last run "
+                                                 "(kept outside the repository; safe to delete).")] = True,
 ) -> None:
     """Check the manual against its schemas and the ISO 9001 rules. Exit 0 clean, 1 findings, 2 usage error."""
     check_choice(output_format, FORMATS, "format")
     _check_rule_ids([*(select or []), *(ignore or [])])
     root = resolve_manual(path)
-    result = check_manual(root, Selection(tuple(select or ()), tuple(ignore or ())), parse_day(today))
+    result = check_manual(root, Selection(tuple(select or ()), tuple(ignore or ())), parse_day(today),
+                          use_cache=use_cache)
     diagnostics = result.diagnostics
     if base is not None:
         from qmskit.changes import affected_paths  # noqa: PLC0415 - only needed with --base

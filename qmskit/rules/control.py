@@ -18,12 +18,13 @@ SHALLOW, NO_GIT = rule("QMS-GIT-001"), rule("QMS-GIT-002")
 
 
 def check_repository(ctx: Context) -> Iterator[Diagnostic]:
-    where = ctx.at(ctx.manual.config.origin)
     if not ctx.history.available:
-        yield NO_GIT.at(where, f"revisions and approvals are not available: {ctx.history.reason}")
+        yield NO_GIT.at(ctx.at(ctx.manual.config.origin),
+                        f"revisions and approvals are not available: {ctx.history.reason}")
     elif ctx.history.shallow:
-        yield SHALLOW.at(where, "the repository is a shallow clone, so revision numbers and approvals would be "
-                                "wrong; history-based checks were skipped")
+        yield SHALLOW.at(ctx.at(ctx.manual.config.origin), "the repository is a shallow clone, so revision numbers "
+                                                            "and approvals would be wrong; history-based checks were "
+                                                            "skipped")
 
 
 def _control(ctx: Context) -> DocumentControl:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qmskit.diagnostics import Diagnostic
+from qmskit.diagnostics import Diagnostic, Location
 from qmskit.model import Clause, Document
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
@@ -34,18 +34,20 @@ def check_coverage(ctx: Context) -> Iterator[Diagnostic]:
     everything = by_documents | others
     leaves = {c.number for c in m.catalogue.leaves()}
     excluded = {e.clause for e in m.config.exclusions}
-    where = ctx.at(m.config.origin, "standard")
+    def where() -> Location:  # only when reporting: qms.yaml's positions may need a parse
+        return ctx.at(m.config.origin, "standard")
+
     for clause in m.catalogue.clauses:
         if _addressed(excluded, clause):
             continue
         label = f"{clause.number} {clause.title}"
         if clause.number in leaves and not _addressed(everything, clause):
-            yield UNCOVERED.at(where, f"ISO 9001 clause {label} is not addressed by any document, process or form")
+            yield UNCOVERED.at(where(), f"ISO 9001 clause {label} is not addressed by any document, process or form")
         if clause.maintain and not _addressed(by_documents, clause):
-            yield NO_DOCUMENT.at(where, f"clause {label} asks to maintain documented information "
+            yield NO_DOCUMENT.at(where(), f"clause {label} asks to maintain documented information "
                                         f"({clause.maintain}), but no active document addresses it")
         if clause.retain and not _addressed(by_forms, clause):
-            yield NO_RECORDS.at(where, f"clause {label} asks to retain documented information "
+            yield NO_RECORDS.at(where(), f"clause {label} asks to retain documented information "
                                        f"({clause.retain}), but no form keeps such records")
     for exclusion in m.config.exclusions:
         if not exclusion.clause.startswith("8."):

@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
-from pathlib import PurePosixPath
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from qmskit import schemas
-from qmskit.diagnostics import Diagnostic
+from qmskit.diagnostics import Diagnostic, Location
 from qmskit.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
 from qmskit.model import Form, Record
 from qmskit.records import RECORD_ID
@@ -26,9 +23,9 @@ class _Validators:
     """One compiled validator per form revision, shared by all its records."""
 
     def __init__(self) -> None:
-        self.cache: dict[tuple[str, int], Draft202012Validator] = {}
+        self.cache: dict[tuple[str, int], schemas.Compiled] = {}
 
-    def get(self, form: Form, revision: int) -> Draft202012Validator:
+    def get(self, form: Form, revision: int) -> schemas.Compiled:
         key = (form.id, revision)
         if key not in self.cache:
             self.cache[key] = schemas.compiled(record_values_schema(form))
@@ -61,16 +58,17 @@ def check_records(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _place(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
-    where = ctx.at(record.origin, "id")
     match = RECORD_ID.match(record.id)
-    path = PurePosixPath(record.origin.path)
     if match is None or match["prefix"] != form.record_prefix:
-        yield PLACE.at(where, f"record id '{record.id}' should look like {form.record_prefix}-YYYY-NNNN")
+        yield PLACE.at(ctx.at(record.origin, "id"),
+                       f"record id '{record.id}' should look like {form.record_prefix}-YYYY-NNNN")
     elif record.created_at[:4].isdigit() and match["year"] != record.created_at[:4]:
-        yield PLACE.at(where, f"record id '{record.id}' has year {match['year']}, but it was created in "
-                              f"{record.created_at[:4]}")
-    if path.stem != record.id or path.parent.name != form.id:
-        yield PLACE.at(where, f"record {record.id} of form {form.id} belongs in records/{form.id}/{record.id}.yaml")
+        yield PLACE.at(ctx.at(record.origin, "id"), f"record id '{record.id}' has year {match['year']}, but it "
+                                                    f"was created in {record.created_at[:4]}")
+    expected = f"records/{form.id}/{record.id}"
+    if record.origin.path not in (f"{expected}.yaml", f"{expected}.yml"):
+        yield PLACE.at(ctx.at(record.origin, "id"),
+                       f"record {record.id} of form {form.id} belongs in records/{form.id}/{record.id}.yaml")
 
 
 def _references(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
@@ -87,21 +85,23 @@ def _references(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic
 
 
 def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> Iterator[Diagnostic]:
-    where = ctx.at(record.origin, "status")
+    def where() -> Location:  # positions may need a parse (cached files): only ask when reporting
+        return ctx.at(record.origin, "status")
+
     if record.status not in flow.states:
-        yield STATE.at(where, f"{record.id}: status '{record.status}' is not a state of the form "
+        yield STATE.at(where(), f"{record.id}: status '{record.status}' is not a state of the form "
                               f"({', '.join(flow.states)})")
         return
     steps = [change.state for change in record.history]
     if not steps or steps[-1] != record.status:
-        yield STATE.at(where, f"{record.id}: status '{record.status}' is not the last step of its history")
+        yield STATE.at(where(), f"{record.id}: status '{record.status}' is not the last step of its history")
     for before, after in pairwise(steps):
         if after not in flow.transitions.get(before, ()):
-            yield STATE.at(where, f"{record.id}: history moves from '{before}' to '{after}', which the form "
+            yield STATE.at(where(), f"{record.id}: history moves from '{before}' to '{after}', which the form "
                                   "does not allow")
     missing = [name for name in needed_in(flow, record.status) if record.values.get(name) in (None, "", [])]
     if missing:
-        yield STATE.at(where, f"{record.id} is '{record.status}' but has no {', '.join(missing)}")
+        yield STATE.at(where(), f"{record.id} is '{record.status}' but has no {', '.join(missing)}")
     if record.status in flow.open_states:
         yield from _overdue(ctx, record, due_field)
     if record.status == flow.final:

@@ -1,0 +1,85 @@
+"""The load cache: reused for unchanged files, never for changed ones, harmless when broken or deleted."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qmskit import load
+from tests.conftest import Result, edit
+
+Qms = Callable[..., Result]
+PROC = "processes/production.yaml"
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the loader parsed (not served from the cache)."""
+    seen: list[str] = []
+    real = load.parse_yaml
+
+    def counting(text: str, path: str, line_offset: int = 0) -> load.YamlDoc:  # type: ignore[name-defined]
+        seen.append(path)
+        return real(text, path, line_offset)
+
+    monkeypatch.setattr(load, "parse_yaml", counting)
+    return seen
+
+
+def _age(root: Path) -> None:
+    """Make every file look written a minute ago, so the cache can trust its metadata."""
+    for path in root.rglob("*.yaml"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60_000_000_000))
+
+
+def test_unchanged_files_come_from_the_cache(example: Path, qms: Qms, parses: list[str]) -> None:
+    loose_example = example  # in Git, so the manual is clean and no finding needs a position
+    _age(loose_example)
+    assert qms("validate", loose_example).code == 0
+    first = len(parses)
+    assert first > 150
+    parses.clear()
+    assert qms("validate", loose_example).code == 0  # refreshes what the cache knows of each file
+    parses.clear()
+    assert qms("validate", loose_example).code == 0
+    assert [p for p in parses if not p.endswith(".md")] == []  # documents' front matter is read each time
+    edit(loose_example / PROC, "owner: production-manager", "owner: nobody")
+    result = qms("validate", loose_example)
+    assert result.code == 1 and "owner 'nobody' is not a known role" in result.out
+    assert [p for p in parses if not p.endswith(".md")] == [PROC]
+
+
+def test_a_change_that_keeps_size_and_time_is_still_seen(loose_example: Path, qms: Qms) -> None:
+    _age(loose_example)
+    qms("validate", loose_example)
+    qms("validate", loose_example)
+    path = loose_example / PROC
+    stat = path.stat()
+    edit(path, "owner: production-manager", "owner: production-managex")  # same length
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result = qms("validate", loose_example)
+    assert result.code == 1 and "production-managex" in result.out  # the inode's ctime changed
+
+
+def test_cached_findings_point_at_the_right_line(loose_example: Path, qms: Qms) -> None:
+    edit(loose_example / PROC, "category: core", "category: central")
+    _age(loose_example)
+    first = qms("validate", loose_example, "--format", "json").json()["diagnostics"]
+    qms("validate", loose_example)
+    again = qms("validate", loose_example, "--format", "json").json()["diagnostics"]
+    assert again == first and first[0]["line"] == 4
+
+
+def test_a_broken_or_missing_cache_is_harmless(loose_example: Path, qms: Qms, tmp_path: Path) -> None:
+    qms("validate", loose_example)
+    caches = list((tmp_path / "qms-cache").rglob("*.json"))
+    assert caches and not list(loose_example.rglob("*.json"))  # kept outside the manual
+    caches[0].write_text("{not json")
+    assert qms("validate", loose_example).code == 0
+    caches[0].write_text('{"written_at": 9e99, "entries": {"processes/production.yaml": {"stamp": 1}}}')
+    assert qms("validate", loose_example).code == 0
+    assert qms("validate", loose_example, "--no-cache").code == 0
