@@ -100,6 +100,7 @@ def config(data: Data, origin: Origin) -> Config:
             if isinstance(level, str) and level.upper() in Severity.__members__}),
         site_url=text(mapping(data, "site"), "url"),
         baseline=_baseline(mapping(data, "baseline")),
+        expiry_warning_days=integer(mapping(data, "competence"), "warn_days") or 60,
         origin=origin,
     )
 
@@ -228,7 +229,8 @@ def training(data: Data, origin: Origin) -> Training | None:
     if not training_id:
         return None
     return Training(training_id, text(data, "person"), text(data, "competence"), origin, text(data, "planned"),
-                    text(data, "status", "planned"))
+                    text(data, "status", "planned"), text(data, "completed"), text(data, "effectiveness"),
+                    text(data, "provider"), number(data, "cost"))
 
 
 def party(data: Data, origin: Origin) -> Party | None:

@@ -82,6 +82,7 @@ class Config:
     review_every: int = 12
     exclusions: tuple[Exclusion, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
+    expiry_warning_days: int = 60
     site_url: str = ""
     baseline: Baseline | None = None
     origin: Origin = Origin("qms.yaml")
@@ -263,7 +264,11 @@ class Training:
     competence: str
     origin: Origin
     planned: str = ""
-    status: str = "planned"
+    status: str = "planned"  # planned | done | cancelled
+    completed: str = ""
+    effectiveness: str = ""  # how the effect was evaluated; "" = not yet (ISO 9001 7.2 c)
+    provider: str = ""
+    cost: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

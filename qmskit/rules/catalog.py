@@ -96,6 +96,17 @@ _RULES = (
          "Old records stay valid under the form revision they were made with; check that the change is meant "
          "(e.g. a new required field), or make the new field optional."),
     Rule("QMS-FORM-003", E, "Two forms share a record prefix", "Give each form its own record_prefix."),
+    Rule("QMS-COMP-001", W, "Role holder lacks a required competence and no training is planned",
+         "Plan training in organisation/training.yaml, or record the qualification the person already has."),
+    Rule("QMS-COMP-002", E, "Required qualification expired",
+         "Renew it and record the new dates; an expired critical qualification is an error (unsafe or unlawful "
+         "work), others are warnings."),
+    Rule("QMS-COMP-003", N, "Qualification expires soon", "Plan the renewal before it expires."),
+    Rule("QMS-COMP-004", W, "Process owner or approver lacks the role's competences",
+         "Someone who owns a process or approves documents must hold what the role requires."),
+    Rule("QMS-COMP-005", W, "Planned training overdue", "Hold the training, or re-plan it with a new date."),
+    Rule("QMS-COMP-006", W, "Training done without an effectiveness evaluation",
+         "Record how the training's effect was evaluated (ISO 9001 7.2 c) under `effectiveness:`."),
     Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
          "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
          "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),

@@ -1,0 +1,184 @@
+"""`qms competence` (matrix, gaps, expiring, unread) and `qms ack` (read and understood)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from qmskit import gitrepo
+from qmskit.cli.app import (
+    ManualPath,
+    OutputOption,
+    TodayOption,
+    app,
+    check_choice,
+    emit,
+    parse_day,
+    resolve_manual,
+    stdout,
+)
+from qmskit.cli.records import _person_id
+from qmskit.cli.tables import show
+from qmskit.competence import EXPIRED, EXPIRING, MISSING, Competences, expiring, gaps, unread
+from qmskit.errors import ConfigError
+from qmskit.load import load_manual
+from qmskit.model import Manual
+from qmskit.recordstore import NewRecord, create
+from qmskit.report.tables import TABLE_FORMATS, TableData
+
+_STYLE = {"valid": "green", EXPIRING: "yellow", EXPIRED: "bold red", MISSING: "red"}
+_MARK = {"valid": "", EXPIRING: "!", EXPIRED: "✗", MISSING: "-"}
+
+
+def _days(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+)\s*d?\s*", text)
+    if match is None:
+        raise ConfigError(f"--within {text!r} is not a number of days", "Write it like 60d or 60.")
+    return int(match[1])
+
+
+@app.command()
+def competence(
+    path: ManualPath = None,
+    show_gaps: Annotated[bool, typer.Option("--gaps", help="Who lacks what their roles need.")] = False,
+    show_expiring: Annotated[bool, typer.Option("--expiring", help="Qualifications that expire soon.")] = False,
+    show_unread: Annotated[bool, typer.Option("--unread", help="Who has not acknowledged the current revision of "
+                                                               "a document that concerns them.")] = False,
+    within: Annotated[str, typer.Option("--within", help="With --expiring: how far ahead, e.g. 90d.")] = "60d",
+    person: Annotated[str | None, typer.Option("--person", help="Only this person.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Only holders of this role.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(TABLE_FORMATS)}.")] = "text",
+    output: OutputOption = None,
+    today: TodayOption = None,
+) -> None:
+    """The competence matrix (people x competences, levels and validity), or its gaps, expiring or unread."""
+    check_choice(output_format, TABLE_FORMATS, "format")
+    root = resolve_manual(path)
+    manual = load_manual(root).manual
+    index = Competences(manual, parse_day(today) or date.today())
+    columns: tuple[str, ...]
+    _filter(index, manual, person, role)
+    if show_gaps:
+        records = [{"person": g.person.id, "name": g.person.name, "role": g.role, "competence": g.competence,
+                    "required": g.required_level, "held": g.held_level, "problem": g.problem,
+                    "training": f"{g.training.id} on {g.training.planned}" if g.training else ""}
+                   for g in gaps(index)]
+        columns = ("Person", "Name", "Role", "Competence", "Required", "Held", "Problem", "Training planned")
+        show(TableData.of(f"Competence gaps on {index.today}", columns, records,
+                          ("person", "name", "role", "competence", "required", "held", "problem", "training")),
+             output_format, output)
+    elif show_expiring:
+        days = _days(within)
+        records = [{"person": c.person.id, "name": c.person.name, "competence": c.competence,
+                    "valid_until": str(c.until), "days_left": (c.until - index.today).days if c.until else None,
+                    "required": bool(c.required_level)} for c in expiring(index, days)]
+        columns = ("Person", "Name", "Competence", "Valid until", "Days left", "Required by a role")
+        show(TableData.of(f"Qualifications expiring within {days} days of {index.today}", columns, records,
+                          ("person", "name", "competence", "valid_until", "days_left", "required")),
+             output_format, output)
+    elif show_unread:
+        history = gitrepo.read_history(root)
+        revisions = {d.id: (f.latest.number if (f := history.of(d.origin.path)) and f.latest else 0)
+                     for d in manual.documents} if history.usable else {}
+        people = {p.id for p in index.people}
+        records = [{"person": u.person.id, "name": u.person.name, "document": u.document.id,
+                    "title": u.document.title, "revision": u.revision}
+                   for u in unread(manual, revisions) if u.person.id in people]
+        columns = ("Person", "Name", "Document", "Title", "Revision")
+        show(TableData.of("Not yet read and understood", columns, records,
+                          ("person", "name", "document", "title", "revision")), output_format, output)
+    else:
+        _matrix(index, output_format, output)
+
+
+def _filter(index: Competences, manual: Manual, person: str | None, role: str | None) -> None:
+    if person is not None:
+        if person not in {p.id for p in manual.people}:
+            raise ConfigError(f"no person '{person}'", "Use an id from organisation/people.yaml.")
+        index.people = [p for p in index.people if p.id == person]
+    if role is not None:
+        if role not in index.roles:
+            raise ConfigError(f"no role '{role}'", "Use an id from organisation/roles.yaml.")
+        index.people = [p for p in index.people if role in p.roles]
+
+
+def _matrix(index: Competences, output_format: str, output: Path | None) -> None:
+    columns = index.columns()
+    rows = [(person, index.cells(person)) for person in index.people]
+    used = [c for c in columns if any(c in cells for _, cells in rows)]  # leave out columns nobody needs or has
+    if output_format == "json":
+        payload = {"today": index.today.isoformat(), "competences": used, "people": [
+            {"id": p.id, "name": p.name, "roles": list(p.roles), "cells": {
+                c: {"level": cell.level, "required": cell.required_level, "status": cell.status,
+                    "valid_until": str(cell.until) if cell.until else None} for c, cell in cells.items()}}
+            for p, cells in rows]}
+        emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", output)
+        return
+    if output_format in ("csv", "markdown"):
+        records = [{"person": p.name, **{c: _cell_text(cells.get(c)) for c in used}} for p, cells in rows]
+        table = TableData.of(f"Competence matrix on {index.today}", ["Person", *used], records, ["person", *used])
+        show(table, output_format, output)
+        return
+    grid = Table("Person", *(c for c in used), title=f"Competence matrix on {index.today} — level; "
+                 "[yellow]! expiring[/] [bold red]✗ expired[/] [red]- missing[/]", title_justify="left",
+                 header_style="bold")
+    for person, cells in rows:
+        grid.add_row(escape(person.name), *(_styled(cells.get(c)) for c in used))
+    if output is None:
+        stdout().print(grid)
+    else:
+        with output.open("w", encoding="utf-8") as stream:
+            Console(file=stream, width=400, no_color=True).print(grid)
+
+
+def _cell_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    level = str(cell.level) if cell.level else ""
+    return f"{level}{_MARK[cell.status]}"
+
+
+def _styled(cell: Any) -> str:
+    if cell is None:
+        return ""
+    return f"[{_STYLE[cell.status]}]{escape(_cell_text(cell))}[/]"
+
+
+@app.command()
+def ack(
+    document: Annotated[str, typer.Argument(help="The document id, e.g. PRO-008.")],
+    path: ManualPath = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who (a person id). Default: the git user.")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the acknowledgement.")] = False,
+) -> None:
+    """Record that you have read and understood the current revision of a document."""
+    root = resolve_manual(path)
+    manual = load_manual(root).manual
+    doc = next((d for d in manual.documents if d.id == document), None)
+    if doc is None:
+        raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
+    form = next((f for f in manual.forms if f.id == "acknowledgement"), None)
+    if form is None:
+        raise ConfigError("the manual has no 'acknowledgement' form",
+                          "Add forms/acknowledgement.yaml (see templates/manual/forms/).")
+    history = gitrepo.read_history(root)
+    file = history.of(doc.origin.path) if history.usable else None
+    if file is None or file.latest is None:
+        raise ConfigError(f"{doc.id} has no committed revision to acknowledge", "Commit the document first.")
+    form_file = history.of(form.origin.path)
+    form_revision = form_file.latest.number if form_file and form_file.latest else 0
+    who = _person_id(root, manual, by)
+    values = {"document": doc.id, "revision": file.latest.number, "person": who}
+    written = create(root, NewRecord(form, form_revision, datetime.now().astimezone(), who, values), history)
+    stdout().print(f"{escape(who)} has read {escape(doc.id)} revision {file.latest.number}: {escape(written.id)}")
+    if commit:
+        sha = gitrepo.commit_files(root, [written.rel], f"Read and understood: {doc.id} rev {file.latest.number}")
+        stdout().print(f"Committed {sha[:10]}")

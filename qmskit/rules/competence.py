@@ -1,0 +1,99 @@
+"""Competence rules (ISO 9001 7.2): gaps, expiry, owners and approvers, training follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from qmskit.competence import EXPIRED, EXPIRING, Competences, gaps
+from qmskit.diagnostics import Diagnostic, Severity
+from qmskit.model import Person, Qualification
+from qmskit.rules.catalog import rule
+from qmskit.rules.context import Context
+
+GAP, EXPIRED_RULE, EXPIRING_RULE, OWNER, TRAINING_LATE, NO_EVALUATION = (
+    rule(f"QMS-COMP-00{n}") for n in range(1, 7)
+)
+
+
+def _qualification(person: Person, competence: str) -> tuple[int, Qualification] | None:
+    for index, qualification in enumerate(person.qualifications):
+        if qualification.competence == competence:
+            return index, qualification
+    return None
+
+
+def check_people(ctx: Context) -> Iterator[Diagnostic]:
+    index = Competences(ctx.manual, ctx.today)
+    critical = {c.id for c in ctx.manual.competences if c.critical}
+    for gap in gaps(index):
+        where = ctx.at(gap.person.origin, "roles")
+        held = _qualification(gap.person, gap.competence)
+        if gap.problem == "expired" and held is not None:
+            finding = EXPIRED_RULE.at(ctx.at(gap.person.origin, "qualifications", held[0], "valid_until"),
+                                      f"{gap.person.name}'s {gap.competence} qualification has expired; role "
+                                      f"'{gap.role}' requires it"
+                                      + (f" (renewal planned {gap.training.planned})" if gap.training else ""))
+            if gap.competence not in critical:
+                finding = finding.__class__(finding.location, finding.rule, Severity.WARNING, finding.message,
+                                            finding.hint)
+            yield finding
+        elif gap.training is None:
+            level = f" level {gap.required_level} (holds {gap.held_level})" if gap.problem == "level too low" else ""
+            yield GAP.at(where, f"{gap.person.name} ({gap.role}) lacks {gap.competence}{level} and no training "
+                                "is planned")
+    for person in index.people:
+        for competence, cell in index.cells(person).items():
+            held = _qualification(person, competence)
+            if cell.status == EXPIRING and held is not None:
+                yield EXPIRING_RULE.at(ctx.at(person.origin, "qualifications", held[0]),
+                                       f"{person.name}'s {competence} qualification expires on {cell.until}")
+
+
+def check_owners(ctx: Context) -> Iterator[Diagnostic]:
+    """A role that owns a process or approves documents needs at least one holder who has all it requires."""
+    index = Competences(ctx.manual, ctx.today)
+    holders: dict[str, list[str]] = {}
+    competent: set[str] = set()
+    for person in index.people:
+        cells = index.cells(person)
+        for role_id in person.roles:
+            role = index.roles.get(role_id)
+            holders.setdefault(role_id, []).append(person.name)
+            if all((cell := cells.get(r.competence)) is not None and cell.status != EXPIRED and cell.level >= r.level
+                   for r in (role.requires if role else ())):
+                competent.add(role_id)
+
+    def problem(role_id: str) -> str:
+        if role_id not in holders:
+            return "nobody holds it"
+        return f"none of its holders ({', '.join(holders[role_id])}) has all the competences it requires"
+
+    for process in ctx.manual.processes:
+        if process.owner and process.owner not in competent and process.owner in index.roles:
+            yield OWNER.at(ctx.at(process.origin, "owner"),
+                           f"process '{process.id}' is owned by role '{process.owner}', but {problem(process.owner)}")
+    for name, doc_type in ctx.manual.config.document_types.items():
+        for position, role_id in enumerate(doc_type.approvers):
+            if role_id not in competent and role_id in index.roles:
+                yield OWNER.at(ctx.at(ctx.manual.config.origin, "document_types", name, "approvers", position),
+                               f"role '{role_id}' approves {name} documents, but {problem(role_id)}")
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def check_training(ctx: Context) -> Iterator[Diagnostic]:
+    for item in ctx.manual.training:
+        planned = _day(item.planned)
+        if item.status == "planned" and planned is not None and planned < ctx.today:
+            yield TRAINING_LATE.at(ctx.at(item.origin, "planned"),
+                                   f"training {item.id} ({item.person}, {item.competence}) was planned for {planned}")
+        if item.status == "done" and not item.effectiveness.strip():
+            yield NO_EVALUATION.at(ctx.at(item.origin, "status"),
+                                   f"training {item.id} ({item.person}, {item.competence}) is done but its "
+                                   "effectiveness was not evaluated")
