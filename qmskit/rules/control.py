@@ -118,5 +118,9 @@ def check_dependencies(ctx: Context) -> Iterator[Diagnostic]:
             other = ctx.history.of(path)
             if other and other.latest and other.latest.date > approved.date:
                 yield STALE.at(ctx.at(document.origin, "id"),
-                               f"{name} changed on {other.latest.date[:10]}, after {document.id} was last approved "
-                               f"on {approved.date[:10]}")
+                               f"{name} changed in {other.latest.commit.sha[:10]} ({_when(other.latest.date)}), after "
+                               f"{document.id} was last approved ({_when(approved.date)})")
+
+
+def _when(iso: str) -> str:
+    return f"{iso[:10]} {iso[11:16]}".strip()
