@@ -36,6 +36,8 @@ setup() { system_packages; python_env; }
 
 demo() {
   setup
+  # The example manual is a snapshot of its company on 27 November 2026: judge its dates on that day.
+  export QMS_TODAY=${QMS_TODAY:-2026-11-27}
   local out=out/example
   mkdir -p "$out"
   echo "== qms validate example_manual"
