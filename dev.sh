@@ -47,7 +47,19 @@ demo() {
   done
   echo "== qms diagram example_manual --all"
   "$VENV/bin/qms" diagram example_manual --all -o "$out/diagrams"
-  echo "== reports and diagrams written to $out/"
+  echo "== qms build example_manual (the published manual)"
+  "$VENV/bin/qms" build example_manual -o "$out/site"
+  echo "== reports, diagrams and the site written to $out/ (open $out/site/index.html)"
+}
+
+screenshots() {
+  setup
+  # the browser tests save what they see; the README shows these pictures
+  QMS_SCREENSHOTS=docs/screenshots "$PY" -m pytest tests/test_site.py -q
+  "$VENV/bin/qms" diagram example_manual -o docs/process-map.svg
+  "$VENV/bin/qms" diagram example_manual -f png -o docs/process-map.png
+  "$VENV/bin/qms" diagram example_manual --view chain -f png -o docs/value-chain.png
+  "$VENV/bin/qms" diagram example_manual --view process --process production -f png -o docs/process-card-production.png
 }
 
 tests() {
@@ -64,5 +76,6 @@ case "${1:-}" in
   setup) setup ;;
   demo) demo ;;
   test) tests ;;
-  *) echo "usage: bash dev.sh demo|test|setup" >&2; exit 2 ;;
+  screenshots) screenshots ;;
+  *) echo "usage: bash dev.sh demo|test|setup|screenshots" >&2; exit 2 ;;
 esac

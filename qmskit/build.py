@@ -90,6 +90,7 @@ def config(data: Data, origin: Origin) -> Config:
     rules = mapping(data, "rules")
     return Config(
         organisation=text(mapping(data, "organisation"), "name"),
+        description=text(mapping(data, "organisation"), "description"),
         standard=text(data, "standard", "iso9001:2015"),
         language=text(data, "language", "en"),
         document_types=types,

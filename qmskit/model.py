@@ -76,6 +76,7 @@ class Baseline:
 @dataclass(frozen=True, slots=True)
 class Config:
     organisation: str
+    description: str = ""
     standard: str = "iso9001:2015"
     language: str = "en"
     document_types: Mapping[str, DocumentType] = field(default_factory=dict)

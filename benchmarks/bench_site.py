@@ -1,0 +1,62 @@
+"""`qms build` of a 1,000-document manual against mkdocs-material alone on the same 1,000 Markdown files.
+
+    python -m benchmarks.bench_site [--documents 1000]
+
+Target (issue 7): at most 1.2x mkdocs-material with navigation.prune. Also reported: mkdocs-material with its
+default configuration (every page embeds the whole navigation, so it grows with the square of the pages).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from benchmarks.generate import generate
+from benchmarks.measure import measure
+from qmskit.yamlsource import dump_yaml
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def baseline(pages: Path, folder: Path, prune: bool) -> Path:
+    """The documents qms generated, as a plain mkdocs-material project (no qmskit involved)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(pages / "docs" / "documents", folder / "docs" / "documents")
+    (folder / "docs" / "index.md").write_text("# Documents\n")
+    features = ["navigation.tabs", "navigation.sections"] + (["navigation.prune"] if prune else [])
+    config = {"site_name": "Baseline", "theme": {"name": "material", "features": features},
+              "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", "toc"]}
+    (folder / "mkdocs.yml").write_text(dump_yaml(config))
+    return folder / "mkdocs.yml"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--skip-default", action="store_true", help="skip the slow unpruned baseline")
+    args = parser.parse_args()
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    manual = generate(OUT / f"site-{args.documents}", args.documents, 10)
+    qms = str(Path(sys.executable).parent / "qms")
+    pages = OUT / "site-pages"
+    ours = measure([qms, "build", str(manual), "-o", str(OUT / "site-built"), "--pages", str(pages),
+                    "--no-strict"], args.repeat)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f"]
+    pruned = measure([*mkdocs, str(baseline(pages, OUT / "baseline-pruned", True)), "-d", str(OUT / "b1")],
+                     args.repeat)
+    print(f"{args.documents} documents")
+    print(f"  qms build (all pages, diagrams, registers): {ours.seconds:6.1f} s  {ours.peak_mb:4.0f} MB")
+    ratio = ours.seconds / pruned.seconds
+    print(f"  mkdocs-material, navigation.prune:           {pruned.seconds:6.1f} s  (qms build: {ratio:.2f}x)")
+    if not args.skip_default:
+        default = measure([*mkdocs, str(baseline(pages, OUT / "baseline-default", False)), "-d", str(OUT / "b2")], 1)
+        print(f"  mkdocs-material, default navigation:         {default.seconds:6.1f} s")
+
+
+if __name__ == "__main__":
+    main()

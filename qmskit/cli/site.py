@@ -1,0 +1,77 @@
+"""`qms build` and `qms serve`: the published manual."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from qmskit.cli.app import ManualPath, TodayOption, app, check_choice, parse_day, resolve_manual, stderr, stdout
+from qmskit.site.build import generate, mkdocs_build, temporary_folder
+from qmskit.site.generate import AUDIENCES
+
+AudienceOption = Annotated[str, typer.Option("--audience", help="internal: the whole manual; external: only what "
+                                                                "may be shown outside the company.")]
+
+
+@app.command()
+def build(
+    path: ManualPath = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where the built site goes.")] = Path("site"),
+    audience: AudienceOption = "internal",
+    keep: Annotated[Path | None, typer.Option("--pages", help="Also keep the generated Markdown pages and "
+                                                             "mkdocs.yml in this folder.")] = None,
+    strict: Annotated[bool, typer.Option("--strict/--no-strict", help="Fail on any mkdocs warning.")] = True,
+    today: TodayOption = None,
+) -> None:
+    """Publish the manual as a static site (mkdocs-material): documents with their revisions, processes with
+    diagrams, forms, registers, clause coverage, an auditor's guide."""
+    check_choice(audience, AUDIENCES, "audience")
+    root = resolve_manual(path)
+    folder = keep or temporary_folder()
+    try:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=stderr(), transient=True) as progress:
+            task = progress.add_task("Generating pages", total=None)
+
+            def advance(page: str, done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            generated = generate(root, folder, audience, parse_day(today) or date.today(), advance)
+            progress.update(task, description="mkdocs build", total=None)
+            mkdocs_build(generated, output, strict)
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    if not generated.diagrams:
+        stderr().print("[yellow]warning:[/] Graphviz's dot is not installed: the site has no process diagrams.")
+    stdout().print(f"Built {generated.pages} pages ({audience}) into {escape(str(output))}")
+
+
+@app.command()
+def serve(
+    path: ManualPath = None,
+    audience: AudienceOption = "internal",
+    address: Annotated[str, typer.Option("--address", "-a", help="Where to serve it.")] = "127.0.0.1:8000",
+    today: TodayOption = None,
+) -> None:
+    """Generate the site and serve it locally (mkdocs serve). Re-run after editing the manual."""
+    check_choice(audience, AUDIENCES, "audience")
+    root = resolve_manual(path)
+    folder = temporary_folder()
+    try:
+        generated = generate(root, folder, audience, parse_day(today) or date.today())
+        stdout().print(f"Serving {generated.pages} pages on http://{escape(address)}/ (Ctrl-C to stop)")
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / "mkdocs.yml"), "-a", address],
+                       check=False, env=env)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,81 @@
+"""The site's edge: write the generated pages into a build folder and run mkdocs on them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from qmskit.atomic import write_text
+from qmskit.diagram.render import render
+from qmskit.errors import QmsError, ToolMissingError
+from qmskit.gitrepo import start_history
+from qmskit.load import load_manual
+from qmskit.site.generate import Page, SiteInput, build_pages
+from qmskit.yamlsource import dump_yaml
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    folder: Path  # holds mkdocs.yml and docs/
+    pages: int
+    diagrams: bool
+
+
+def _svg_renderer() -> Callable[[str], str] | None:
+    if shutil.which("dot") is None:
+        return None
+    return lambda source: render(source, "svg").decode("utf-8")
+
+
+def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None) -> Generated:
+    """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources)."""
+    pending = start_history(root)
+    manual = load_manual(root).manual
+    renderer = _svg_renderer()
+    site = SiteInput(manual, pending(), today, audience, source=root.name, render_svg=renderer)
+    pages, config = build_pages(site)
+    docs = folder / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    for index, page in enumerate(pages, start=1):
+        _write(docs, page)
+        if progress is not None:
+            progress(page.path, index, len(pages))
+    write_text(folder / "mkdocs.yml", dump_yaml(config))
+    return Generated(folder, len(pages), renderer is not None)
+
+
+def _write(docs: Path, page: Page) -> None:
+    target = docs / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page.content, encoding="utf-8")
+
+
+def mkdocs_build(generated: Generated, output: Path, strict: bool = True) -> None:
+    """Build the generated pages with mkdocs-material into `output`."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(generated.folder / "mkdocs.yml"), "-d",
+               str(output.resolve()), "--quiet"]
+    if strict:
+        command.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    except FileNotFoundError as exc:  # pragma: no cover - sys.executable always exists
+        raise ToolMissingError("Python cannot run mkdocs", "pip install mkdocs-material") from exc
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise QmsError("mkdocs build failed: " + ("; ".join(detail[-5:]) or str(done.returncode)),
+                       "Run `qms validate`; if it is clean, this is a bug in qmskit's site generator.")
+
+
+def temporary_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="qms-site-"))

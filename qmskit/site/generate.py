@@ -1,0 +1,355 @@
+"""Manual -> the pages of the published site, as Markdown and CSS files plus an mkdocs.yml.
+
+Pure: SVG comes from an injected renderer (dot runs at the edge), and nothing is written here. The pages are
+plain Markdown, so they build with mkdocs-material today and with its successor Zensical; no mkdocs plugin
+API is involved.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from qmskit import urls
+from qmskit.competence import Competences, expiring
+from qmskit.control import DocumentControl, RegisterRow
+from qmskit.diagram import views
+from qmskit.forms import workflow
+from qmskit.history import History
+from qmskit.model import Document, Manual, Process
+from qmskit.records import summary
+from qmskit.render_forms import blank_form
+from qmskit.resources import templates_dir
+from qmskit.site.messages import messages
+
+AUDIENCES = ("internal", "external")
+RenderSvg = Callable[[str], str]  # DOT source -> SVG markup
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str  # relative to the docs folder, e.g. "documents/pro-001.md"
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInput:
+    manual: Manual
+    history: History
+    today: date
+    audience: str = "internal"
+    source: str = "the manual"  # where it was generated from, shown on the home page
+    render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
+    nav: list[Any] = field(default_factory=list)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
+
+
+def md(value: Any) -> Markup:
+    """Text for Markdown: Markdown's special characters backslash-escaped, then HTML-escaped, so that neither
+    syntax nor markup in a title can take effect. Marked safe so that autoescape does not escape it twice."""
+    text = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(value)).strip())
+    return Markup(html.escape(text, quote=False))  # noqa: S704 - escaped just above
+
+
+def cell(value: Any) -> Markup:
+    return Markup(md(value).replace("|", "\\|"))  # noqa: S704 - md() escaped it
+
+
+def yamlstr(value: Any) -> str:
+    """A page title for the front matter: HTML-escaped, because mkdocs and its themes insert titles into pages
+    without escaping them; then quoted for YAML."""
+    text = html.escape(re.sub(r"\s+", " ", str(value)), quote=False)
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def label(value: str) -> str:
+    """A navigation label or site name: mkdocs puts them into the HTML as they are, so escape them here."""
+    return html.escape(value, quote=False)
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(templates_dir() / "site"), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+    env.filters.update(md=md, cell=cell, yamlstr=yamlstr)
+    return env
+
+
+def _svg(markup: str) -> str:
+    """Inline SVG for a Markdown page: no XML prolog, no blank lines (they would end the HTML block)."""
+    start = markup.find("<svg")
+    body = markup[start:] if start >= 0 else markup
+    return "\n".join(line for line in body.splitlines() if line.strip())
+
+
+class SiteBuilder:
+    def __init__(self, site: SiteInput) -> None:
+        self.site, self.manual = site, site.manual
+        self.t = messages(site.manual.config.language)
+        self.env = _environment()
+        self.control = DocumentControl(site.manual, site.history)
+        self.rows = {row.id: row for row in self.control.register()}
+        self.external = site.audience == "external"
+        self.roles = {r.id: r.name for r in self.manual.roles}
+        self.processes = {p.id: p for p in self.manual.processes}
+
+    # -- what is shown --------------------------------------------------------------------------------------
+
+    def visible_documents(self) -> list[Document]:
+        documents = sorted(self.manual.documents, key=lambda d: d.id)
+        return [d for d in documents if not self.external or (d.audience == "external" and d.status == "active")]
+
+    def doc_path(self, document: Document) -> str:
+        folder = "obsolete" if document.status == "obsolete" else "documents"
+        return f"{folder}/{urls.slug(document.id)}.md"
+
+    # -- pages ----------------------------------------------------------------------------------------------
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(t=self.t, organisation=self.manual.config.organisation,
+                                                      **context)
+
+    def pages(self) -> list[Page]:
+        pages = [Page("index.md", self.home()), Page("assets/qms.css",
+                                                       (templates_dir() / "site" / "qms.css").read_text())]
+        pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
+        pages.append(Page("documents/index.md", self.document_register()))
+        if not self.external:
+            pages.append(Page("obsolete/index.md", self.obsolete_register()))
+            pages += [Page(f"processes/{urls.slug(p.id)}.md", self.process(p)) for p in self.manual.processes]
+            pages.append(Page("processes/index.md", self.process_register()))
+            pages += [Page(f"forms/{urls.slug(f.id)}.md", self.form(f.id)) for f in self.manual.forms]
+            pages.append(Page("forms/index.md", self.form_register()))
+            pages.append(Page("records/index.md", self.record_register()))
+            pages.append(Page("registers/risks.md", self.risks()))
+            pages.append(Page("registers/objectives.md", self.objectives()))
+            pages.append(Page("coverage.md", self.coverage()))
+            pages.append(Page("auditor.md", self.render("auditor.md.j2", branch=self.site.history.branch,
+                                                        head=self.site.history.head[:10])))
+        return pages
+
+    def home(self) -> str:
+        policy = next((d for d in self.visible_documents() if d.type == "policy" and d.status == "active"), None)
+        policy_link = f"**{md(self.t['policy'])}:** [{md(policy.title)}]({self.doc_path(policy)})" if policy else ""
+        dashboard, diagram, chain = [], "", ""
+        if not self.external:
+            dashboard = self.dashboard()
+            if self.site.render_svg is not None:
+                diagram = _svg(self.site.render_svg(views.interaction_map(self.manual, 1, views.Links("")).source))
+                chain = _svg(self.site.render_svg(views.value_chain(self.manual, views.Links("")).source))
+        return self.render("home.md.j2", description=self.manual.config.description, policy=policy_link,
+                           dashboard=dashboard, map=diagram, chain=chain, source=self.site.source)
+
+    def dashboard(self) -> list[tuple[str, int]]:
+        flows = {f.id: flow for f in self.manual.forms if (flow := workflow(f)) is not None}
+        open_actions = sum(1 for r in self.manual.records
+                           if r.form in flows and r.status in flows[r.form].open_states)
+        today = self.site.today.isoformat()
+        overdue = sum(1 for row in self.rows.values() if row.next_review and row.next_review < today)
+        soon = len(expiring(Competences(self.manual, self.site.today), 60))
+        return [(self.t["documents_count"], sum(1 for d in self.manual.documents if d.status == "active")),
+                (self.t["processes_count"], len(self.manual.processes)),
+                (self.t["records_count"], len(self.manual.records)), (self.t["open_actions"], open_actions),
+                (self.t["overdue_reviews"], overdue), (self.t["expiring"], soon)]
+
+    def document(self, document: Document) -> str:
+        row = self.rows[document.id]
+        file = self.site.history.of(document.origin.path) if self.site.history.usable else None
+        revisions = []
+        for revision in reversed(file.revisions if file else ()):
+            approvers = [p.name for p in self.control.approvers(document, revision)]
+            revisions.append({"number": revision.number, "date": revision.date[:10],
+                              "subject": revision.commit.subject, "authors": sorted(revision.authors),
+                              "approvers": approvers, "commit": revision.commit.sha[:10]})
+        return self.render("document.md.j2", doc=document, row=row, owner=self.roles.get(document.owner,
+                                                                                        document.owner),
+                           obsolete=document.status == "obsolete", body=_without_title(document), revisions=revisions)
+
+    def _process_link(self, process_id: str, here: str = "processes") -> str:
+        process = self.processes.get(process_id)
+        if process is None:
+            party = next((p for p in self.manual.parties if p.id == process_id), None)
+            return md(party.name if party else process_id)
+        prefix = "" if here == "processes" else "processes/"
+        return f"[{md(process.name)}]({prefix}{urls.slug(process_id)}.md)"
+
+    def process(self, process: Process) -> str:
+        card = ""
+        if self.site.render_svg is not None:
+            card = _svg(self.site.render_svg(views.process_card(self.manual, process.id, 1,
+                                                                views.Links("../../")).source))
+        documents = {d.id: d for d in self.visible_documents()}
+        children = [p for p in self.manual.processes if p.parent == process.id]
+        return self.render(
+            "process.md.j2", process=process, card=card, owner=self.roles.get(process.owner, process.owner),
+            customer=self._process_link(process.customer),
+            inputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.inputs],
+            outputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.outputs],
+            kpis=process.kpis,
+            documents=[f"[{md(d)} {md(documents[d].title)}](../{self.doc_path(documents[d])})"
+                       for d in process.documents if d in documents],
+            forms=[f"[{md(f.title)}](../forms/{urls.slug(f.id)}.md)" for f in self.manual.forms
+                   if f.id in process.forms],
+            children=[self._process_link(c.id) for c in children])
+
+    def form(self, form_id: str) -> str:
+        form = next(f for f in self.manual.forms if f.id == form_id)
+        count = sum(1 for r in self.manual.records if r.form == form.id)
+        return self.render("form.md.j2", form=form, blank=blank_form(form, self.manual.config.organisation),
+                           records=count)
+
+    def table(self, title: str, columns: Iterable[str], rows: Iterable[Iterable[str]], intro: str = "") -> str:
+        return self.render("table.md.j2", title=title, columns=list(columns), rows=[list(r) for r in rows],
+                           intro=intro)
+
+    def _register_rows(self, rows: Iterable[RegisterRow], folder: str) -> list[list[str]]:
+        documents = {d.id: d for d in self.manual.documents}
+        return [[f"[{md(r.id)}]({urls.slug(r.id)}.md)" if folder else md(r.id), cell(r.title), cell(r.type),
+                 cell(self.roles.get(r.owner, r.owner)), str(r.revision), r.effective, cell(", ".join(r.approved_by)),
+                 r.next_review, cell(r.status)] for r in rows if r.id in {d.id for d in self.visible_documents()}
+                and (documents[r.id].status == "obsolete") == (folder == "obsolete")]
+
+    def document_register(self) -> str:
+        t = self.t
+        columns = [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"], t["approved_by"],
+                   t["next_review"], t["status"]]
+        return self.table(t["documents"], columns, self._register_rows(self.rows.values(), "documents"))
+
+    def obsolete_register(self) -> str:
+        t = self.t
+        columns = [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"], t["approved_by"],
+                   t["next_review"], t["status"]]
+        return self.table(t["obsolete"], columns, self._register_rows(self.rows.values(), "obsolete"),
+                          intro=f'!!! danger "{md(t["obsolete"])}"\n    {md(t["obsolete_warning"])}')
+
+    def process_register(self) -> str:
+        t = self.t
+        ordered = sorted(self.manual.processes, key=lambda p: (p.category, p.id))
+        rows = [[f"[{md(p.name)}]({urls.slug(p.id)}.md)", cell(p.category), cell(self.roles.get(p.owner, p.owner)),
+                 cell(p.parent), cell(p.purpose)] for p in ordered]
+        return self.table(t["processes"], [t["title"], t["category"], t["owner"], "Parent", t["purpose"]], rows)
+
+    def form_register(self) -> str:
+        t = self.t
+        rows = [[f"[{md(f.title)}]({urls.slug(f.id)}.md)", f"`{f.id}`", f.record_prefix,
+                 str(sum(1 for r in self.manual.records if r.form == f.id))]
+                for f in sorted(self.manual.forms, key=lambda f: f.title)]
+        return self.table(t["forms"], [t["title"], t["id"], "Prefix", t["records"]], rows)
+
+    def record_register(self) -> str:
+        t = self.t
+        forms = {f.id: f for f in self.manual.forms}
+        records = sorted(self.manual.records, key=lambda r: (r.created_at, r.id), reverse=True)
+        rows = [[f"`{r.id}`", f"[{md(forms[r.form].title)}](../forms/{urls.slug(r.form)}.md)" if r.form in forms
+                 else md(r.form), r.created_at[:10], cell(r.status), cell(summary(forms.get(r.form), r))]
+                for r in records]
+        return self.table(t["records"], [t["id"], t["form"], t["created"], t["status"], t["summary"]], rows)
+
+    def risks(self) -> str:
+        t = self.t
+        rows = [[md(r.id), cell(r.title), r.kind, cell(self.roles.get(r.owner, r.owner)), cell("; ".join(r.actions))]
+                for r in self.manual.risks]
+        return self.table(t["risks"], [t["id"], t["title"], t["kind"], t["owner"], t["actions"]], rows)
+
+    def objectives(self) -> str:
+        t = self.t
+        rows = [[md(o.id), cell(o.title), cell(o.target), cell(self.roles.get(o.owner, o.owner)), o.due,
+                 self._process_link(o.process, here="registers").replace("](processes/", "](../processes/")
+                 if o.process else ""] for o in self.manual.objectives]
+        return self.table(t["objectives"], [t["id"], t["title"], t["target"], t["owner"], t["due"],
+                                            t["processes"]], rows)
+
+    def coverage(self) -> str:
+        t = self.t
+        excluded = {e.clause for e in self.manual.config.exclusions}
+        rows = []
+        for clause in self.manual.catalogue.clauses:
+            parts = []
+            for owner in self.manual.clause_owners():
+                if any(clause.number == c or clause.number.startswith(c + ".") for c in owner.clauses if "." in c
+                       or c == clause.number):
+                    parts.append(self._coverage_link(owner))
+            is_excluded = any(clause.number == e or clause.number.startswith(e + ".") for e in excluded)
+            addressed = f"*{t['excluded']}*" if is_excluded else ", ".join(sorted(set(parts)))
+            rows.append([f"**{clause.number}**" if "." not in clause.number else clause.number, cell(clause.title),
+                         addressed])
+        return self.table(t["coverage"], [t["clause"], t["title"], t["addressed_by"]], rows)
+
+    def _coverage_link(self, owner: Any) -> str:
+        if isinstance(owner, Document):
+            return f"[{md(owner.id)}]({self.doc_path(owner)})"
+        if isinstance(owner, Process):
+            return f"[{md(owner.name)}](processes/{urls.slug(owner.id)}.md)"
+        if owner in self.manual.forms:
+            return f"[{md(owner.title)}](forms/{urls.slug(owner.id)}.md)"
+        return md(owner.id)
+
+    # -- configuration --------------------------------------------------------------------------------------
+
+    def nav(self) -> list[Any]:
+        t = self.t
+        docs = [{label(f"{d.id} {d.title}"): self.doc_path(d)} for d in self.visible_documents()
+                if d.status != "obsolete"]
+        nav: list[Any] = [{t["home"]: "index.md"}, {t["documents"]: [{t["documents"]: "documents/index.md"}, *docs]}]
+        if not self.external:
+            processes = [{label(p.name): f"processes/{urls.slug(p.id)}.md"}
+                         for p in sorted(self.manual.processes, key=lambda p: p.id)]
+            forms = [{label(f.title): f"forms/{urls.slug(f.id)}.md"}
+                     for f in sorted(self.manual.forms, key=lambda f: f.title)]
+            obsolete = [{label(f"{d.id} {d.title}"): self.doc_path(d)} for d in self.visible_documents()
+                        if d.status == "obsolete"]
+            nav += [{t["processes"]: [{t["processes"]: "processes/index.md"}, *processes]},
+                    {t["forms"]: [{t["forms"]: "forms/index.md"}, *forms]},
+                    {t["registers"]: [{t["records"]: "records/index.md"}, {t["risks"]: "registers/risks.md"},
+                                      {t["objectives"]: "registers/objectives.md"}, {t["coverage"]: "coverage.md"},
+                                      {t["obsolete"]: ["obsolete/index.md", *obsolete]},
+                                      {t["auditor"]: "auditor.md"}]}]
+        return nav
+
+    def config(self) -> dict[str, Any]:
+        manual = self.manual
+        config: dict[str, Any] = {
+            "site_name": label(f"{manual.config.organisation} — quality manual" if manual.config.organisation
+                               else "Quality manual"),
+            "docs_dir": "docs",
+            "theme": {"name": "material", "language": manual.config.language,
+                      "features": ["navigation.tabs", "navigation.sections", "navigation.prune", "navigation.top",
+                                   "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
+                      "palette": [
+                          {"media": "(prefers-color-scheme: light)", "scheme": "default",
+                           "toggle": {"icon": "material/brightness-7", "name": "Dark mode"}},
+                          {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+                           "toggle": {"icon": "material/brightness-4", "name": "Light mode"}}]},
+            "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}},
+                                    "pymdownx.details", "pymdownx.superfences"],
+            "plugins": ["search"],
+            "extra_css": ["assets/qms.css"],
+            "nav": self.nav(),
+        }
+        if manual.config.site_url and not self.external:
+            config["site_url"] = manual.config.site_url
+        return config
+
+
+def _without_title(document: Document) -> str:
+    """The document's Markdown body without its first heading when that repeats the title (the page has one)."""
+    lines = document.body.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            if line.startswith("# ") and line[2:].strip().casefold() == document.title.strip().casefold():
+                return "\n".join(lines[index + 1:]).strip() + "\n"
+            break
+    return document.body.strip() + "\n"
+
+
+def build_pages(site: SiteInput) -> tuple[list[Page], dict[str, Any]]:
+    builder = SiteBuilder(site)
+    return builder.pages(), builder.config()

@@ -1,0 +1,47 @@
+"""A thin mkdocs plugin: `plugins: [qms: {manual: example_manual}]` generates the pages of a manual and lets
+mkdocs build (or `mkdocs serve`) them. The same generator as `qms build`; nothing else depends on mkdocs' plugin
+API, which MkDocs 2 drops."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+from qmskit.site.build import generate, temporary_folder
+
+log = get_plugin_logger(__name__)
+
+
+class QmsPluginConfig(Config):  # type: ignore[no-untyped-call]
+    manual = config_options.Type(str, default=".")
+    """The manual's folder (holding qms.yaml), relative to mkdocs.yml."""
+    audience = config_options.Choice(("internal", "external"), default="internal")
+    """Build the whole manual, or only what may be shown outside the company."""
+
+
+class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
+    def on_config(self, config: Any) -> Any:
+        root = (Path(config.config_file_path).parent / self.config.manual).resolve()
+        if not (root / "qms.yaml").is_file():
+            log.warning(f"no qms.yaml in {root}: nothing generated")  # a warning fails `mkdocs build --strict`
+            return config
+        today = os.environ.get("QMS_TODAY")  # as for `qms build --today`
+        generated = generate(root, temporary_folder(), self.config.audience,
+                             date.fromisoformat(today) if today else date.today())
+        if not generated.diagrams:
+            log.warning("Graphviz's dot is not installed: the site has no process diagrams")
+        config.docs_dir = str(generated.folder / "docs")
+        if not config.nav:
+            from qmskit.yamlsource import parse_yaml  # noqa: PLC0415 - read back the generated navigation
+
+            built = parse_yaml((generated.folder / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
+            config.nav = built.get("nav") if isinstance(built, dict) else None
+        if "assets/qms.css" not in config.extra_css:
+            config.extra_css.append("assets/qms.css")
+        return config

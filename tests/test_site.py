@@ -1,0 +1,202 @@
+"""The published manual, built with mkdocs-material and browsed with Chromium through Playwright."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLE, Result, commit_all, git
+
+Qms = Callable[..., Result]
+CHROMIUM = "/usr/bin/chromium"
+HOSTILE = "</title><script>alert(1)</script> & *Co* <img src=x onerror=alert(2)>"
+pytestmark = pytest.mark.browser
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """The example manual (with one hostile title) built for both audiences."""
+    base = tmp_path_factory.mktemp("site")
+    manual = base / "manual"
+    shutil.copytree(EXAMPLE, manual)
+    qm = manual / "documents/manual/QM-002-scope.md"
+    qm.write_text(qm.read_text().replace("title: Scope of the quality management system", f'title: "{HOSTILE}"'))
+    git(manual, "init", "-q", "-b", "main")
+    commit_all(manual, "Example")
+    sites = {}
+    for audience in ("internal", "external"):
+        out = base / audience
+        done = subprocess.run([str(Path(sys.executable).parent / "qms"), "build", str(manual), "-o", str(out),
+                               "--audience", audience], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        sites[audience] = out
+    yield sites
+
+
+@pytest.fixture(scope="module")
+def server(built: dict[str, Path]) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(built["internal"]))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    folder = os.environ.get("QMS_SCREENSHOTS")  # `bash dev.sh screenshots` refreshes docs/screenshots/
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
+def test_home_page_loads_with_map_and_dashboard(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    assert "Pohjolan Tarkkuustyö Oy" in page.title()
+    assert page.locator(".qms-tile").count() == 6
+    assert page.locator(".qms-diagram svg").count() == 2
+    _shot(page, "home")
+
+
+def test_navigation_reaches_a_process_whose_diagram_links_work(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    page.click("nav.md-tabs >> text=Processes")
+    page.click("nav.md-nav >> text=Production planning")
+    page.wait_for_url("**/processes/production.planning/")
+    page.wait_for_selector(".qms-diagram svg")
+    svg = page.locator(".qms-diagram svg")
+    assert svg.count() == 1
+    _shot(page, "process")
+    links = svg.locator("a")
+    assert links.count() >= 3
+    href = "../../processes/production.machining/"
+    target = svg.locator(f"xpath=.//*[local-name()='a'][@*[local-name()='href']='{href}']")
+    assert target.count() == 1
+    target.click()
+    page.wait_for_url("**/processes/production.machining/")
+    assert page.locator(".md-content h1").inner_text().startswith("Machining")
+
+
+def test_search_finds_a_document_by_a_word_in_its_body(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    page.click("label.md-search__icon, .md-search__input")
+    page.fill(".md-search__input", "quarantine")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    results = page.locator(".md-search-result__item").all_inner_texts()
+    assert any("PRO-007" in text for text in results), results
+
+
+def test_document_page_shows_revision_and_approver(page: Any, server: str) -> None:
+    page.goto(server + "/documents/pro-008/")
+    header = page.locator("table.qms-header").inner_text()
+    assert "Revision\t1" in header
+    assert "Aino Lahtinen, Mikko Heinonen" in header
+    assert page.locator("h2#revision-history").count() == 1
+    _shot(page, "document")
+
+
+def test_hostile_title_renders_as_text(page: Any, server: str) -> None:
+    page.goto(server + "/documents/qm-002/")
+    page.wait_for_timeout(500)
+    assert page.locator("h1").first.inner_text().startswith(f"QM-002 {HOSTILE}")
+    assert HOSTILE in page.locator("nav.md-nav").first.inner_text()  # the navigation shows it as text too
+    page.goto(server + "/documents/")
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+    assert page.locator("script:text('alert(1)')").count() == 0
+
+
+def test_external_build_has_nothing_internal(built: dict[str, Path]) -> None:
+    site = built["external"]
+    text = "\n".join(p.read_text(errors="replace") for p in site.rglob("*.html"))
+    text += (site / "search" / "search_index.json").read_text()
+    internal_docs = ["PRO-008", "PLN-001", "WI-001", "Nonconformity and corrective action"]
+    assert [word for word in internal_docs if word in text] == []
+    assert not (site / "processes").exists() and not (site / "records").exists()
+    assert "POL-001" in text and "QM-001" in text  # what is marked external is there
+
+
+def test_finnish_labels_follow_qms_yaml(tmp_path: Path, qms: Qms) -> None:
+    manual = tmp_path / "fi"
+    shutil.copytree(EXAMPLE.parent / "templates" / "manual", manual)
+    config = manual / "qms.yaml"
+    config.write_text(config.read_text().replace("language: en", "language: fi"))
+    result = qms("build", manual, "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    home = (tmp_path / "out" / "index.html").read_text()
+    assert 'lang="fi"' in home and "Tilanne" in home
+
+
+def test_repository_mkdocs_yml_builds_the_example_through_the_plugin(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                           str(EXAMPLE.parent / "mkdocs.yml"), "-d", str(tmp_path / "site")], capture_output=True,
+                          text=True, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Pohjolan Tarkkuusty" in (tmp_path / "site" / "index.html").read_text()
+    assert (tmp_path / "site" / "processes" / "production" / "index.html").exists()
+
+
+def test_serve(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).parent / "qms"), "serve", str(EXAMPLE), "-a",
+                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, body = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:  # noqa: S310
+                    body = response.read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert "Pohjolan Tarkkuusty" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
