@@ -192,7 +192,7 @@ def test_serve(tmp_path: Path) -> None:
         deadline, body = time.monotonic() + 60, ""
         while time.monotonic() < deadline and not body:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     body = response.read().decode()
             except OSError:
                 time.sleep(0.5)
