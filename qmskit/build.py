@@ -102,6 +102,7 @@ def config(data: Data, origin: Origin) -> Config:
         site_url=text(mapping(data, "site"), "url"),
         baseline=_baseline(mapping(data, "baseline")),
         expiry_warning_days=integer(mapping(data, "competence"), "warn_days") or 60,
+        audit_cycle_months=integer(data, "audit_cycle_months") or 36,
         origin=origin,
     )
 
@@ -236,7 +237,9 @@ def training(data: Data, origin: Origin) -> Training | None:
 
 def party(data: Data, origin: Origin) -> Party | None:
     party_id = text(data, "id")
-    return Party(party_id, text(data, "name", party_id), text(data, "kind"), origin) if party_id else None
+    if not party_id:
+        return None
+    return Party(party_id, text(data, "name", party_id), text(data, "kind"), origin, mapping(data, "agreement"))
 
 
 def objective(data: Data, origin: Origin) -> Objective | None:

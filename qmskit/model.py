@@ -84,6 +84,7 @@ class Config:
     exclusions: tuple[Exclusion, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
     expiry_warning_days: int = 60
+    audit_cycle_months: int = 36
     site_url: str = ""
     baseline: Baseline | None = None
     origin: Origin = Origin("qms.yaml")
@@ -280,6 +281,7 @@ class Party:
     name: str
     kind: str
     origin: Origin
+    agreement: Mapping[str, Any] = field(default_factory=dict)  # e.g. late-delivery penalty terms
 
 
 @dataclass(frozen=True, slots=True)

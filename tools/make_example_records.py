@@ -191,7 +191,15 @@ def internal_complaints(w: Writer, ncs: list[str]) -> None:
 
 
 def audits(w: Writer) -> None:
-    plan = [("sales", "2026-02-18", "petri-nieminen", "sanna-virtanen", 1, 2, "effective-with-findings",
+    plan = [("leadership", "2024-11-20", "mikko-heinonen", "aino-lahtinen", 0, 1, "effective",
+             "Context review and objectives documented; risk register reviewed at the strategy day."),
+            ("management-review", "2025-01-15", "mikko-heinonen", "aino-lahtinen", 0, 0, "effective",
+             "Both 2024 reviews held with all inputs of 9.3.2."),
+            ("internal-audit", "2025-03-05", "jari-koskinen", "mikko-heinonen", 0, 1, "effective",
+             "Audited by the production manager: programme followed, auditors independent of the areas."),
+            ("infrastructure", "2025-09-24", "petri-nieminen", "jari-koskinen", 0, 1, "effective",
+             "Calibration register complete; temperature log of the measuring room kept."),
+            ("sales", "2026-02-18", "petri-nieminen", "sanna-virtanen", 1, 2, "effective-with-findings",
              "Contract reviews done for large orders; two small orders confirmed without capacity check."),
             ("purchasing", "2026-03-11", "jari-koskinen", "petri-nieminen", 1, 1, "effective-with-findings",
              "Supplier evaluations complete; certificate requirement missing from PO template."),
@@ -207,11 +215,13 @@ def audits(w: Writer) -> None:
              "One corrective action closed without checking its effectiveness."),
             ("delivery", "2026-10-14", "mikko-heinonen", "eero-lindholm", 0, 1, "effective",
              "Packing checklist in use since the corrosion complaint.")]
+    actions = {"sales": "NC-2026-0008", "purchasing": "NC-2026-0004", "production": "NC-2026-0005",
+               "improvement": "NC-2026-0011"}
     for process, day, auditor, auditee, ncs, obs, conclusion, findings in plan:
         w.write("internal-audit", date.fromisoformat(day), auditor, {
             "process": process, "date": day, "auditor": auditor, "auditee": auditee,
-            "findings": findings,
-            "nonconformities": ncs, "observations": obs, "conclusion": conclusion})
+            "findings": findings, "nonconformities": ncs, "observations": obs, "conclusion": conclusion,
+            "actions": actions.get(process) if ncs else None})
 
 
 def reviews(w: Writer) -> None:

@@ -12,7 +12,16 @@ import traceback
 import typer
 from rich.markup import escape
 
-from qmskit.cli import competence, control, diagram, manual, records, site, validate  # noqa: F401 - registers the commands
+from qmskit.cli import (  # noqa: F401 - importing registers the commands
+    competence,
+    control,
+    diagram,
+    manual,
+    records,
+    reports,
+    site,
+    validate,
+)
 from qmskit.cli.app import app, stderr
 from qmskit.errors import ExitCode, QmsError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from qmskit.diagnostics import Diagnostic
-from qmskit.rules import competence, control, coverage, documents, processes, records, references
+from qmskit.rules import audits, competence, control, coverage, documents, processes, records, references
 from qmskit.rules.context import Context
 
 RuleFunction = Callable[[Context], Iterator[Diagnostic]]
@@ -33,6 +33,7 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     competence.check_people,
     competence.check_owners,
     competence.check_training,
+    audits.check_programme,
 )
 
 

@@ -107,6 +107,10 @@ _RULES = (
     Rule("QMS-COMP-005", W, "Planned training overdue", "Hold the training, or re-plan it with a new date."),
     Rule("QMS-COMP-006", W, "Training done without an effectiveness evaluation",
          "Record how the training's effect was evaluated (ISO 9001 7.2 c) under `effectiveness:`."),
+    Rule("QMS-AUD-001", W, "Process not audited within the audit cycle",
+         "Plan an internal audit of it (ISO 9001 9.2); `audit_cycle_months` in qms.yaml sets the cycle."),
+    Rule("QMS-AUD-002", W, "Audit nonconformity without a corrective action",
+         "Open a nonconformity record for each audit nonconformity and list its id under the audit's `actions`."),
     Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
          "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
          "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),

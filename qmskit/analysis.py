@@ -1,0 +1,364 @@
+"""Measuring (ISO 9001 9.1): periods, KPIs computed from records, customer experience, and how delays travel
+along the order chain to the paying customer. Pure; `today` and periods are always explicit."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from qmskit.model import Kpi, Manual, Record
+
+# --- periods --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    name: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def period(text: str) -> Period:
+    """2026 (a year), 2026-Q3 (a quarter) or 2026-07 (a month)."""
+    if match := re.fullmatch(r"(\d{4})", text):
+        year = int(match[1])
+        return Period(date(year, 1, 1), date(year, 12, 31), text)
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+        year, quarter = int(match[1]), int(match[2])
+        start = date(year, 3 * quarter - 2, 1)
+        return Period(start, _month_end(year, 3 * quarter), text)
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            return Period(date(year, month, 1), _month_end(year, month), text)
+    raise ValueError(f"'{text}' is not a period: write 2026, 2026-Q3 or 2026-07")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date.fromordinal(date(year + month // 12, month % 12 + 1, 1).toordinal() - 1)
+
+
+def quarter_of(day: date) -> Period:
+    return period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+
+
+def previous_quarters(last: Period, count: int) -> list[Period]:
+    """`count` quarters ending with the one that holds `last.end`, oldest first."""
+    quarters, current = [], quarter_of(last.end)
+    for _ in range(count):
+        quarters.append(current)
+        current = quarter_of(date.fromordinal(current.start.toordinal() - 1))
+    return quarters[::-1]
+
+
+def day_of(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# --- targets and KPIs -------------------------------------------------------------------------------------------
+
+_TARGET = re.compile(r"^\s*(>=|<=|>|<|=|≥|≤)?\s*(-?\d+(?:[.,]\d+)?)\s*(%)?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    op: str
+    value: float
+
+    def met(self, actual: float) -> bool:
+        return {">=": actual >= self.value, "<=": actual <= self.value, ">": actual > self.value,
+                "<": actual < self.value, "=": math.isclose(actual, self.value)}[self.op]
+
+
+def parse_target(text: str) -> Target | None:
+    """">= 95 %", "<= 1.0 %", ">= 40", "0" (zero wanted), "100 %"."""
+    match = _TARGET.match(text)
+    if match is None:
+        return None
+    op = {"≥": ">=", "≤": "<="}.get(match[1] or "", match[1] or "")
+    value = float(match[2].replace(",", "."))
+    if not op:
+        op = "<=" if value == 0 else ">="  # "0" nonconformities, "100 %" of audits: at most / at least
+    return Target(op, value)
+
+
+def matches(record: Record, where: Mapping[str, Any]) -> bool:
+    for name, wanted in where.items():
+        actual = record.status if name == "status" else record.values.get(name)
+        options = wanted if isinstance(wanted, list) else [wanted]
+        if actual not in options:
+            return False
+    return True
+
+
+def record_day(record: Record, date_field: str) -> date | None:
+    return day_of(record.values.get(date_field)) if date_field else day_of(record.created_at)
+
+
+def compare(record: Record, rule: Mapping[str, Any]) -> bool | None:
+    """A two-field comparison of a record (e.g. actual-finish <= planned-finish); None when a value is missing."""
+    left, right = record.values.get(str(rule.get("left"))), record.values.get(str(rule.get("right")))
+    if left is None or right is None:
+        return None
+    try:
+        outcome = {"<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right,
+                   "=": left == right}[str(rule.get("op", "<="))]
+    except (TypeError, KeyError):
+        return None
+    return bool(outcome)
+
+
+def nps(scores: Iterable[int]) -> float | None:
+    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6); None without answers."""
+    values = list(scores)
+    if not values:
+        return None
+    promoters = sum(1 for s in values if s >= 9)
+    detractors = sum(1 for s in values if s <= 6)
+    return round(100 * (promoters - detractors) / len(values), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class KpiValue:
+    process: str
+    kpi: Kpi
+    period: Period
+    value: float | None
+    count: int  # records the value is computed from
+    status: str  # met | missed | no data | no source
+    trend: tuple[tuple[str, float | None], ...] = ()
+
+
+def kpi_value(kpi: Kpi, records: Iterable[Record], span: Period) -> tuple[float | None, int]:
+    """A KPI's value over a period from its `source`: count, sum, average, percentile, ratio or nps."""
+    source = kpi.spec.get("source")
+    if not isinstance(source, dict):
+        return None, 0
+    where: Mapping[str, Any] = source["where"] if isinstance(source.get("where"), dict) else {}
+    date_field = str(source.get("date", ""))
+    chosen = [r for r in records if r.form == source.get("form") and matches(r, where)
+              and (day := record_day(r, date_field)) is not None and span.contains(day)]
+    name = str(source.get("field", ""))
+    numbers = [v for r in chosen if isinstance(v := r.values.get(name), int | float) and not isinstance(v, bool)]
+    measure = str(source.get("measure", "count"))
+    if measure == "ratio":
+        condition: Mapping[str, Any] = source["condition"] if isinstance(source.get("condition"), dict) else {}
+        judged = [c for r in chosen if (c := _condition(r, condition)) is not None]
+        return (round(100 * sum(judged) / len(judged), 1) if judged else None), len(judged)
+    if measure in ("count", "sum"):
+        return (float(len(chosen)) if measure == "count" else float(sum(numbers))), len(chosen)
+    calculations = {
+        "average": lambda: round(sum(numbers) / len(numbers), 2) if numbers else None,
+        "percentile": lambda: _percentile(numbers, float(source.get("percentile", 50))),
+        "nps": lambda: nps(int(n) for n in numbers),
+    }
+    calculate = calculations.get(measure)
+    return (calculate() if calculate else None), len(numbers)
+
+
+def _condition(record: Record, condition: Mapping[str, Any]) -> bool | None:
+    if "left" in condition:
+        return compare(record, condition)
+    return matches(record, condition)
+
+
+def _percentile(numbers: list[float], p: float) -> float | None:
+    if not numbers:
+        return None
+    ordered = sorted(numbers)
+    rank = (len(ordered) - 1) * p / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (rank - low), 2)
+
+
+def kpi_report(manual: Manual, span: Period, quarters: int = 4) -> list[KpiValue]:
+    results = []
+    for process in sorted(manual.processes, key=lambda p: p.id):
+        for kpi in process.kpis:
+            value, count = kpi_value(kpi, manual.records, span)
+            target = parse_target(kpi.target)
+            if not isinstance(kpi.spec.get("source"), dict):
+                status = "no source"
+            elif value is None:
+                status = "no data"
+            elif target is None:
+                status = "no target"
+            else:
+                status = "met" if target.met(value) else "missed"
+            trend = tuple((q.name, kpi_value(kpi, manual.records, q)[0]) for q in previous_quarters(span, quarters))
+            results.append(KpiValue(process.id, kpi, span, value, count, status, trend))
+    return results
+
+
+# --- customers ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CustomerReport:
+    period: Period
+    responses: int
+    nps: float | None
+    satisfaction: float | None
+    nps_trend: tuple[tuple[str, float | None], ...]
+    complaints: int
+    complaints_open: int
+    days_to_close: float | None  # average, of complaints closed in the period
+    ideas: int
+    ideas_taken: int  # accepted or implemented
+    without_follow_up: tuple[Record, ...]  # detractors nobody called back
+    churned: tuple[str, ...]  # customers who ordered before but not in the last two quarters
+    per_customer: tuple[tuple[str, float | None, int], ...] = field(default=())
+
+
+def customer_report(manual: Manual, span: Period) -> CustomerReport:
+    feedback = [r for r in manual.records if r.form == "customer-feedback"
+                and (d := record_day(r, "received")) is not None and span.contains(d)]
+    scores = [int(v) for r in feedback if isinstance(v := r.values.get("recommend"), int)]
+    satisfaction = [int(v) for r in feedback if isinstance(v := r.values.get("satisfaction"), int)]
+    complaints = [r for r in manual.records if r.form == "customer-complaint"
+                  and (d := record_day(r, "received")) is not None and span.contains(d)]
+    closed_days = [days for r in complaints if (days := _days_to(r, "closed")) is not None]
+    ideas = [r for r in manual.records if r.form == "development-idea" and span.contains(day_of(r.created_at)
+                                                                                        or date.min)]
+    quiet = tuple(r for r in feedback if isinstance(r.values.get("recommend"), int)
+                  and r.values["recommend"] <= 6 and not r.values.get("follow-up"))
+    trend = tuple((q.name, nps(int(v) for r in manual.records if r.form == "customer-feedback"
+                               and (d := record_day(r, "received")) and q.contains(d)
+                               and isinstance(v := r.values.get("recommend"), int)))
+                  for q in previous_quarters(span, 4))
+    customers = sorted({str(r.values.get("customer")) for r in feedback})
+    per_customer = tuple((c, nps(int(r.values["recommend"]) for r in feedback if r.values.get("customer") == c
+                                 and isinstance(r.values.get("recommend"), int)),
+                          sum(1 for r in feedback if r.values.get("customer") == c)) for c in customers)
+    return CustomerReport(
+        span, len(scores), nps(scores), round(sum(satisfaction) / len(satisfaction), 2) if satisfaction else None,
+        trend, len(complaints), sum(1 for r in complaints if r.status and r.status != "closed"),
+        round(sum(closed_days) / len(closed_days), 1) if closed_days else None, len(ideas),
+        sum(1 for r in ideas if r.values.get("decision") in ("accepted", "implemented")), quiet,
+        _churned(manual, span), per_customer)
+
+
+def _days_to(record: Record, state: str) -> int | None:
+    start = day_of(record.created_at)
+    end = next((day_of(c.at) for c in record.history if c.state == state), None)
+    return (end - start).days if start and end else None
+
+
+def _churned(manual: Manual, span: Period) -> tuple[str, ...]:
+    """Customers with orders before the last two quarters of the period but none in them."""
+    recent = previous_quarters(span, 2)
+    orders: dict[str, list[date]] = {}
+    for record in manual.records:
+        if record.form == "production-log" and (d := day_of(record.values.get("planned-start"))):
+            orders.setdefault(str(record.values.get("customer")), []).append(d)
+    churned = [c for c, days in orders.items() if any(d < recent[0].start for d in days)
+               and not any(recent[0].start <= d <= recent[-1].end for d in days)]
+    return tuple(sorted(churned))
+
+
+# --- delays along the order chain -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    process: str
+    planned_start: date
+    planned_finish: date
+    actual_start: date | None
+    actual_finish: date | None
+
+    @property
+    def lateness(self) -> int | None:
+        """Days the step finished after its planned finish (negative: early)."""
+        return (self.actual_finish - self.planned_finish).days if self.actual_finish else None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFlow:
+    order: str
+    customer: str
+    value: float | None
+    steps: tuple[Step, ...]  # in chain order
+    added: tuple[tuple[str, int], ...]  # (process, days of delay it added)
+    late_days: int  # at delivery to the customer (0 = on time or early)
+    penalty: float  # in the order's currency, from the customer's agreement
+
+    @property
+    def on_time(self) -> bool:
+        return self.late_days <= 0
+
+
+def order_flows(manual: Manual, chain: list[str], form: str = "production-log") -> list[OrderFlow]:
+    """Per order: each step's lateness, the delay each step added, lateness at delivery and the penalty."""
+    by_order: dict[str, list[Record]] = {}
+    for record in manual.records:
+        if record.form == form and isinstance(record.values.get("order"), str):
+            by_order.setdefault(record.values["order"], []).append(record)
+    agreements = {p.id: p for p in manual.parties}
+    flows = []
+    for order, records in sorted(by_order.items()):
+        steps = []
+        for record in sorted(records, key=lambda r: chain.index(r.values["step"]) if r.values.get("step") in chain
+                             else len(chain)):
+            planned_start, planned_finish = day_of(record.values.get("planned-start")), day_of(
+                record.values.get("planned-finish"))
+            if planned_start and planned_finish:
+                actual = (day_of(record.values.get("actual-start")), day_of(record.values.get("actual-finish")))
+                steps.append(Step(str(record.values.get("step")), planned_start, planned_finish, *actual))
+        if not steps:
+            continue
+        added, before = [], 0
+        for step in steps:
+            late = step.lateness if step.lateness is not None else before
+            added.append((step.process, late - before))
+            before = late
+        customer = str(records[0].values.get("customer", ""))
+        value = next((float(v) for r in records if isinstance(v := r.values.get("order-value"), int | float)), None)
+        late_days = max(before, 0)
+        flows.append(OrderFlow(order, customer, value, tuple(steps), tuple(added), late_days,
+                               penalty(agreements[customer].agreement if customer in agreements else {}, value,
+                                       late_days)))
+    return flows
+
+
+def penalty(agreement: Mapping[str, Any], value: float | None, late_days: int) -> float:
+    """Late-delivery penalty: a percentage of the order value per started week late, up to a cap."""
+    rate = agreement.get("late_penalty_percent_per_week")
+    if not isinstance(rate, int | float) or value is None or late_days <= 0:
+        return 0.0
+    weeks = math.ceil(late_days / 7)
+    percent = weeks * float(rate)
+    cap = agreement.get("late_penalty_cap_percent")
+    if isinstance(cap, int | float):
+        percent = min(percent, float(cap))
+    return round(value * percent / 100, 2)
+
+
+def delay_by_process(flows: Iterable[OrderFlow]) -> list[tuple[str, int]]:
+    """Total delay each process added across orders, largest first (the bottleneck first)."""
+    totals: dict[str, int] = {}
+    for flow in flows:
+        for process, days in flow.added:
+            totals[process] = totals.get(process, 0) + max(days, 0)
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+
+def internal_complaints(manual: Manual) -> list[tuple[str, int, float]]:
+    """Internal complaints per supplying process: how many, and the days of delay they report."""
+    counts: dict[str, list[float]] = {}
+    for record in manual.records:
+        if record.form == "internal-complaint":
+            supplier = str(record.values.get("supplying-process", ""))
+            delay = record.values.get("delay-days")
+            counts.setdefault(supplier, []).append(float(delay) if isinstance(delay, int | float) else 0.0)
+    return sorted(((p, len(d), sum(d)) for p, d in counts.items()), key=lambda x: (-x[1], x[0]))

@@ -1,0 +1,191 @@
+"""`qms report kpi|customers|flow|review|chart` and `qms todo`: information for management decisions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import markdown
+import typer
+
+from qmskit import analysis, charts, gitrepo
+from qmskit.atomic import write_text
+from qmskit.cli.app import ManualPath, OutputOption, TodayOption, app, check_choice, emit, parse_day, resolve_manual
+from qmskit.cli.records import _person_id
+from qmskit.cli.tables import show
+from qmskit.errors import ConfigError
+from qmskit.history import History
+from qmskit.load import load_manual
+from qmskit.model import Manual
+from qmskit.report.tables import TABLE_FORMATS, TableData
+from qmskit.reports import (
+    customers_data,
+    customers_markdown,
+    flow_markdown,
+    flow_report,
+    kpi_table,
+    review_markdown,
+    todo,
+    todo_markdown,
+)
+
+report_app = typer.Typer(help="Reports for management: KPIs, customers, order flow, management review, charts.",
+                         no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q3 or 2026-07. Default: the year "
+                                                                  "of --today.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.")]
+
+
+def _setup(path: Path | None, period: str | None, today: str | None) -> tuple[Path, Manual, analysis.Period, date]:
+    root = resolve_manual(path)
+    day = parse_day(today) or date.today()
+    try:
+        span = analysis.period(period or str(day.year))
+    except ValueError as exc:
+        raise ConfigError(str(exc), "e.g. --period 2026-Q3") from exc
+    return root, load_manual(root).manual, span, day
+
+
+@report_app.command("kpi")
+def report_kpi(path: ManualPath = None, period: PeriodOption = None, output_format: FormatOption = "text",
+               output: OutputOption = None, today: TodayOption = None) -> None:
+    """Each KPI computed from records: value, target, status (met, missed, no data) and trend by quarter."""
+    check_choice(output_format, TABLE_FORMATS, "format")
+    _, manual, span, _ = _setup(path, period, today)
+    show(kpi_table(manual, span), output_format, output)
+
+
+@report_app.command("customers")
+def report_customers(path: ManualPath = None, period: PeriodOption = None,
+                     output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")]
+                     = "text", output: OutputOption = None, today: TodayOption = None) -> None:
+    """Customer experience: NPS and satisfaction with their trend, complaints, ideas, silent detractors, churn."""
+    check_choice(output_format, ("text", "markdown", "json"), "format")
+    _, manual, span, _ = _setup(path, period, today)
+    report = analysis.customer_report(manual, span)
+    if output_format == "json":
+        emit(json.dumps(customers_data(report), indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(customers_markdown(report, {p.id: p.name for p in manual.parties}), output)
+
+
+@report_app.command("flow")
+def report_flow(path: ManualPath = None,
+                output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown, csv or json.")]
+                = "text", output: OutputOption = None) -> None:
+    """Delays along the order chain: where each order's delay arose, lateness and penalty at delivery, the
+    bottleneck process, the planned critical path, and internal complaints per supplying process."""
+    check_choice(output_format, ("text", "markdown", "csv", "json"), "format")
+    root = resolve_manual(path)
+    report = flow_report(load_manual(root).manual)
+    if output_format == "json":
+        data = {"critical_path": [{"process": p, "start": s, "end": e} for p, s, e in report.chain],
+                "on_time_percent": report.on_time_percent, "bottlenecks": dict(report.bottlenecks),
+                "internal_complaints": [{"process": p, "count": n, "delay_days": d} for p, n, d in report.complaints],
+                "orders": [{"order": o.order, "customer": o.customer, "late_days": o.late_days, "penalty": o.penalty,
+                            "added": dict(o.added)} for o in report.orders]}
+        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+    elif output_format == "csv":
+        rows = [{"order": o.order, "customer": o.customer, "late": o.late_days, "penalty": o.penalty,
+                 **dict(o.added)} for o in report.orders]
+        steps = [p for p, _, _ in report.chain]
+        show(TableData.of("Orders", ["Order", "Customer", "Late days", "Penalty", *steps], rows,
+                          ["order", "customer", "late", "penalty", *steps]), "csv", output)
+    else:
+        emit(flow_markdown(report), output)
+
+
+@report_app.command("review")
+def report_review(path: ManualPath = None, period: PeriodOption = None,
+                  output_format: Annotated[str, typer.Option("--format", "-f", help="markdown or html.")]
+                  = "markdown", output: OutputOption = None, today: TodayOption = None) -> None:
+    """The management review pack (ISO 9001 9.3.2 inputs) as one Markdown or HTML document."""
+    check_choice(output_format, ("markdown", "html"), "format")
+    root, manual, span, day = _setup(path, period, today)
+    text = review_markdown(manual, gitrepo.read_history(root), span, day)
+    if output_format == "html":
+        body = markdown.markdown(text, extensions=["tables"])
+        text = (f'<!doctype html><html><head><meta charset="utf-8"><title>Management review {span.name}</title>'
+                f"</head><body>{body}</body></html>\n")
+    emit(text, output)
+
+
+CHARTS = ("nps", "kpi", "complaints", "delay")
+
+
+@report_app.command("chart")
+def report_chart(
+    which: Annotated[str, typer.Argument(help=f"One of: {', '.join(CHARTS)}.")],
+    path: ManualPath = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The SVG file to write.")] = Path("chart.svg"),
+    kpi: Annotated[str | None, typer.Option("--kpi", help="PROCESS/KPI for `kpi`, e.g. delivery/on-time-delivery.")]
+    = None,
+    order: Annotated[str | None, typer.Option("--order", help="The order for `delay`.")] = None,
+    period: PeriodOption = None,
+    today: TodayOption = None,
+) -> None:
+    """A chart as SVG: NPS by quarter, a KPI's trend, internal complaints per process, an order's delays."""
+    check_choice(which, CHARTS, "chart")
+    _, manual, span, _ = _setup(path, period, today)
+    if which == "nps":
+        report = analysis.customer_report(manual, span)
+        svg = charts.line_chart(f"Net Promoter Score by quarter, {span.name}", list(report.nps_trend))
+    elif which == "kpi":
+        process_id, _, kpi_id = (kpi or "").partition("/")
+        found = next((v for v in analysis.kpi_report(manual, span) if v.process == process_id and v.kpi.id == kpi_id),
+                     None)
+        if found is None:
+            raise ConfigError(f"no KPI '{kpi}'", "Name it PROCESS/KPI, e.g. delivery/on-time-delivery.")
+        target = analysis.parse_target(found.kpi.target)
+        svg = charts.line_chart(f"{found.kpi.name} by quarter", list(found.trend), target.value if target else None)
+    elif which == "complaints":
+        counts = [(p, float(n)) for p, n, _ in analysis.internal_complaints(manual)]
+        svg = charts.bar_chart("Internal complaints per supplying process", counts)
+    else:
+        flows = {o.order: o for o in flow_report(manual).orders}
+        chosen = flows.get(order or "") or (max(flows.values(), key=lambda o: o.late_days) if flows else None)
+        if chosen is None:
+            raise ConfigError("no orders with step records", "Record order steps in the production log.")
+        svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
+                               [(p, float(d)) for p, d in chosen.added])
+    write_text(output, svg)
+
+
+@app.command("todo")
+def todo_command(
+    path: ManualPath = None,
+    person: Annotated[str | None, typer.Option("--person", help="Only this person.")] = None,
+    me: Annotated[bool, typer.Option("--me", help="Only me (the git user).")] = False,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")] = "text",
+    output: OutputOption = None,
+    today: TodayOption = None,
+) -> None:
+    """What each person owes: document reviews, approvals, corrective actions, training, renewals, reading.
+    `--format markdown` is ready to send by e-mail or chat."""
+    check_choice(output_format, ("text", "markdown", "json"), "format")
+    root = resolve_manual(path)
+    manual = load_manual(root).manual
+    history = gitrepo.read_history(root)
+    day = parse_day(today) or date.today()
+    revisions = _revisions(manual, history)
+    items = todo(manual, history, day, revisions)
+    wanted = _person_id(root, manual, None) if me else person
+    if wanted is not None:
+        if wanted not in {p.id for p in manual.people}:
+            raise ConfigError(f"no person '{wanted}'", "Use an id from organisation/people.yaml.")
+        items = [i for i in items if i.person.id == wanted]
+    if output_format == "json":
+        emit(json.dumps([{"person": i.person.id, "kind": i.kind, "item": i.item, "detail": i.detail, "due": i.due,
+                          "overdue": i.overdue} for i in items], indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(todo_markdown(items, day), output)
+
+
+def _revisions(manual: Manual, history: History) -> dict[str, int]:
+    if not history.usable:
+        return {}
+    return {d.id: (f.latest.number if (f := history.of(d.origin.path)) and f.latest else 0) for d in manual.documents}

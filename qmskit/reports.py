@@ -1,0 +1,212 @@
+"""The management reports as data and Markdown: KPIs, customers, order flow, management review, to-do lists.
+Pure: everything comes from the model, the history and an explicit period and day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from qmskit import analysis
+from qmskit.analysis import Period
+from qmskit.competence import EXPIRED, Competences, expiring, gaps, unread
+from qmskit.control import DocumentControl
+from qmskit.forms import workflow
+from qmskit.history import History
+from qmskit.model import Manual, Person
+from qmskit.processmap import ProcessMap
+from qmskit.report.tables import TableData
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    return "no data" if value is None else f"{value:g}{unit}"
+
+
+def kpi_table(manual: Manual, span: Period) -> TableData:
+    rows = [{"process": v.process, "kpi": v.kpi.id, "name": v.kpi.name, "value": v.value, "target": v.kpi.target,
+             "status": v.status, "records": v.count, "trend": [(name, value) for name, value in v.trend],
+             "trend_text": " → ".join(_fmt(value) for _, value in v.trend)}
+            for v in analysis.kpi_report(manual, span)]
+    return TableData.of(f"KPIs, {span.name}", ("Process", "KPI", "Value", "Target", "Status", "Records",
+                                                 "Trend (quarters)"), rows,
+                        ("process", "name", "value", "target", "status", "records", "trend_text"))
+
+
+def customers_markdown(report: analysis.CustomerReport, names: dict[str, str]) -> str:
+    lines = [f"## Customer experience, {report.period.name}", "",
+             f"- Net Promoter Score: **{_fmt(report.nps)}** from {report.responses} answers "
+             f"(trend by quarter: {', '.join(f'{n} {_fmt(v)}' for n, v in report.nps_trend)})",
+             f"- Average satisfaction (1-5): **{_fmt(report.satisfaction)}**",
+             f"- Complaints: **{report.complaints}**, still open {report.complaints_open}, "
+             f"average days to close {_fmt(report.days_to_close)}",
+             f"- Development ideas: **{report.ideas}**, taken into development {report.ideas_taken}",
+             "- Negative feedback without follow-up: " + (", ".join(
+                 f"{r.id} ({names.get(str(r.values.get('customer')), r.values.get('customer'))}, score "
+                 f"{r.values.get('recommend')})" for r in report.without_follow_up) or "none"),
+             "- Customers who stopped ordering: " + (", ".join(names.get(c, c) for c in report.churned) or "none"),
+             "", "| Customer | NPS | Answers |", "|---|---|---|"]
+    lines += [f"| {names.get(c, c)} | {_fmt(v)} | {n} |" for c, v, n in report.per_customer]
+    return "\n".join(lines) + "\n"
+
+
+def customers_data(report: analysis.CustomerReport) -> dict[str, Any]:
+    return {"period": report.period.name, "responses": report.responses, "nps": report.nps,
+            "satisfaction": report.satisfaction, "nps_trend": dict(report.nps_trend),
+            "complaints": report.complaints, "complaints_open": report.complaints_open,
+            "days_to_close": report.days_to_close, "ideas": report.ideas, "ideas_taken": report.ideas_taken,
+            "without_follow_up": [r.id for r in report.without_follow_up], "churned": list(report.churned),
+            "per_customer": [{"customer": c, "nps": v, "answers": n} for c, v, n in report.per_customer]}
+
+
+@dataclass(frozen=True, slots=True)
+class FlowReport:
+    chain: list[tuple[str, float, float]]  # planned critical path: process, start day, end day
+    orders: list[analysis.OrderFlow]
+    bottlenecks: list[tuple[str, int]]
+    complaints: list[tuple[str, int, float]]
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return round(100 * sum(o.on_time for o in self.orders) / len(self.orders), 1) if self.orders else None
+
+
+def flow_report(manual: Manual) -> FlowReport:
+    steps = ProcessMap(manual).value_chain()
+    chain = [s.process.id for s in steps]
+    orders = analysis.order_flows(manual, chain)
+    return FlowReport([(s.process.id, s.start_day, s.end_day) for s in steps], orders,
+                      analysis.delay_by_process(orders), analysis.internal_complaints(manual))
+
+
+def flow_markdown(report: FlowReport) -> str:
+    total = report.chain[-1][2] if report.chain else 0
+    lines = ["## Order flow and delays", "",
+             f"Planned critical path ({total:g} days): " + " → ".join(f"{p} ({end - start:g} d)"
+                                                                        for p, start, end in report.chain), "",
+             f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {len(report.orders)} orders; "
+             f"penalties {sum(o.penalty for o in report.orders):g}.", "",
+             "| Order | Customer | Late at delivery (days) | Penalty | Delay added by |", "|---|---|---|---|---|"]
+    for order in report.orders:
+        causes = ", ".join(f"{p} +{d}" for p, d in order.added if d > 0) or "-"
+        lines.append(f"| {order.order} | {order.customer} | {order.late_days} | {order.penalty:g} | {causes} |")
+    lines += ["", "Delay added per process (the bottleneck first): "
+              + ", ".join(f"{p} {d} d" for p, d in report.bottlenecks if d > 0), "",
+              "Internal complaints per supplying process: "
+              + ", ".join(f"{p} {n} ({days:g} days late)" for p, n, days in report.complaints)]
+    return "\n".join(lines) + "\n"
+
+
+def review_markdown(manual: Manual, history: History, span: Period, today: date) -> str:
+    """The management review pack: the inputs ISO 9001 9.3.2 lists, assembled from the manual's data."""
+    names = {p.id: p.name for p in manual.parties}
+    records = manual.records
+    in_period = [r for r in records if (d := analysis.day_of(r.created_at)) and span.contains(d)]
+    earlier = sorted((r for r in records if r.form == "management-review"), key=lambda r: r.created_at)
+    ncs = [r for r in records if r.form == "nonconformity"]
+    flows = {f.id: fl for f in manual.forms if (fl := workflow(f))}
+    open_ncs = [r for r in ncs if r.form in flows and r.status != flows[r.form].final]
+    audits = [r for r in in_period if r.form == "internal-audit"]
+    suppliers = [r for r in records if r.form == "supplier-evaluation"]
+    kpis = analysis.kpi_report(manual, span)
+    register = DocumentControl(manual, history).register()
+    lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
+             f"{manual.config.organisation}.", "",
+             "## a) Status of actions from previous reviews", ""]
+    if earlier:
+        last = earlier[-1]
+        lines += [f"Last review {last.values.get('date')} ({last.id}). Decisions:", "",
+                  f"> {last.values.get('decisions', '')}", ""]
+    else:
+        lines += ["No earlier review recorded.", ""]
+    lines += ["## b) Changes in external and internal issues", "",
+              f"{sum(1 for r in register if r.effective and span.contains(analysis.day_of(r.effective) or date.min))} "
+              "documents changed in the period; risks and opportunities below.", "",
+              "## c) Performance and effectiveness", "", "### Customer satisfaction and feedback", "",
+              customers_markdown(analysis.customer_report(manual, span), names).split("\n", 2)[2],
+              "### Quality objectives and process performance", "",
+              "| Process | KPI | Value | Target | Status |", "|---|---|---|---|---|"]
+    lines += [f"| {v.process} | {v.kpi.name} | {_fmt(v.value)} | {v.kpi.target} | {v.status} |" for v in kpis]
+    lines += ["", "### Nonconformities and corrective actions", "",
+              f"{sum(1 for r in ncs if r in in_period)} nonconformities reported in the period; {len(open_ncs)} "
+              f"still open ({', '.join(f'{r.id} {r.status}' for r in open_ncs) or 'none'}).", "",
+              "### Audit results", ""]
+    lines += [f"- {r.id} {r.values.get('process')}: {r.values.get('conclusion')} — {r.values.get('findings')}"
+              for r in audits] or ["- No audits in the period."]
+    lines += ["", "### Performance of external providers", ""]
+    lines += [f"- {names.get(str(r.values.get('supplier')), r.values.get('supplier'))}: on time "
+              f"{r.values.get('on-time')} %, quality {r.values.get('quality')}/5, {r.values.get('decision')}"
+              for r in suppliers] or ["- No supplier evaluations."]
+    lines += ["", flow_markdown(flow_report(manual)), "## d) Adequacy of resources", "",
+              f"{len(list(gaps(Competences(manual, today))))} competence gaps; "
+              f"{len(expiring(Competences(manual, today), 90))} qualifications expire within 90 days.", "",
+              "## e) Effectiveness of actions on risks and opportunities", ""]
+    lines += [f"- {r.id} {r.title} ({r.kind}): {'; '.join(r.actions)}" for r in manual.risks]
+    ideas = [r for r in records if r.form == "development-idea"]
+    lines += ["", "## f) Opportunities for improvement", ""]
+    lines += [f"- {r.id} ({r.values.get('from')}): {r.values.get('idea')} — {r.values.get('decision', 'open')}"
+              for r in ideas] or ["- None recorded."]
+    lines += ["", "## Decisions and actions", "", "*To be recorded in the management review minutes "
+              "(`qms record new management-review`).*"]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Todo:
+    person: Person
+    kind: str
+    item: str
+    detail: str
+    due: str = ""
+    overdue: bool = False
+
+
+def todo(manual: Manual, history: History, today: date, revisions: dict[str, int]) -> list[Todo]:  # noqa: PLR0912 - one branch per kind of item
+    """What each person owes: reviews, approvals, corrective actions, training, renewals, reading."""
+    items: list[Todo] = []
+    control = DocumentControl(manual, history)
+    soon = today + timedelta(days=30)
+    flows = {f.id: fl for f in manual.forms if (fl := workflow(f))}
+    competences = Competences(manual, today)
+    expiring_cells = expiring(competences, manual.config.expiry_warning_days)
+    for person in sorted(manual.people, key=lambda p: p.name):
+        roles = set(person.roles)
+        for row in control.register():
+            document = next(d for d in manual.documents if d.id == row.id)
+            if document.owner in roles and row.next_review and row.next_review <= soon.isoformat():
+                items.append(Todo(person, "review", row.id, f"review {row.title}", row.next_review,
+                                  row.next_review < today.isoformat()))
+            if (document.status == "active" and row.revision and not row.approved_by
+                    and roles & set(control.approver_roles(document))):
+                items.append(Todo(person, "approve", row.id, f"approve revision {row.revision} of {row.title}"))
+        for record in manual.records:
+            flow = flows.get(record.form)
+            if flow and record.values.get("responsible") == person.id and record.status in flow.open_states:
+                due = str(record.values.get("due", ""))
+                items.append(Todo(person, "action", record.id, str(record.values.get("action", record.status)), due,
+                                  bool(due) and due < today.isoformat()))
+        for training in manual.training:
+            if training.person == person.id and training.status == "planned":
+                items.append(Todo(person, "training", training.id, f"{training.competence} ({training.provider})",
+                                  training.planned, training.planned < today.isoformat()))
+        for cell in competences.cells(person).values():
+            if cell.status == EXPIRED and cell.required_level:
+                items.append(Todo(person, "renew", cell.competence, "expired qualification", str(cell.until), True))
+        for cell in expiring_cells:
+            if cell.person.id == person.id:
+                items.append(Todo(person, "renew", cell.competence, "qualification expires", str(cell.until)))
+    for owed in unread(manual, revisions):
+        items.append(Todo(owed.person, "read", owed.document.id, f"read revision {owed.revision} of "
+                                                                 f"{owed.document.title} (qms ack)"))
+    return items
+
+
+def todo_markdown(items: list[Todo], today: date) -> str:
+    lines: list[str] = []
+    for person in sorted({i.person.id: i.person for i in items}.values(), key=lambda p: p.name):
+        mine = [i for i in items if i.person.id == person.id]
+        lines += [f"### {person.name}: {len(mine)} open items on {today}", ""]
+        for item in sorted(mine, key=lambda i: (not i.overdue, i.kind, i.due, i.item)):
+            due = f" (due {item.due}{', OVERDUE' if item.overdue else ''})" if item.due else ""
+            lines.append(f"- [ ] **{item.kind}** {item.item}: {item.detail}{due}")
+        lines.append("")
+    return "\n".join(lines) or f"Nothing owed on {today}.\n"
