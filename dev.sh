@@ -65,7 +65,7 @@ screenshots() {
 tests() {
   setup
   echo "== ruff"
-  "$VENV/bin/ruff" check qmskit tests benchmarks
+  "$VENV/bin/ruff" check qmskit tests benchmarks tools
   echo "== mypy"
   "$VENV/bin/mypy" qmskit
   echo "== pytest"

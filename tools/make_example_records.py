@@ -50,9 +50,9 @@ class Writer:
         key = (form.record_prefix, day.year)
         self.counters[key] = self.counters.get(key, 0) + 1
         record_id = f"{form.record_prefix}-{day.year}-{self.counters[key]:04d}"
+        created = stamp(day, 8 + len(self.written) % 8, (len(self.written) * 7) % 60)
         document: dict[str, Any] = {"id": record_id, "form": form_id, "form_revision": self.revisions[form_id],
-                                    "created_at": stamp(day, 8 + len(self.written) % 8, (len(self.written) * 7) % 60),
-                                    "created_by": by}
+                                    "created_at": created, "created_by": by}
         if steps is not None:
             document["status"] = steps[-1][0]
             document["history"] = [{"state": s, "at": stamp(d, 14), "by": who} for s, d, who in steps]
@@ -175,7 +175,8 @@ def complaints(w: Writer, ncs: list[str]) -> None:
 
 def internal_complaints(w: Writer, ncs: list[str]) -> None:
     cases = [("production", "purchasing", "Raw material and tooling", "late", 3, "42CrMo4 bar arrived 3 days late."),
-             ("production", "purchasing", "Raw material and tooling", "late", 2, "Inserts for the 5-axis not in stock."),
+             ("production", "purchasing", "Raw material and tooling", "late", 2,
+              "Inserts for the 5-axis not in stock."),
              ("delivery", "production", "Inspected and released parts", "late", 2, "Batch released Friday 15:30."),
              ("production", "sales", "Confirmed production orders", "incomplete", None,
               "Order without drawing revision; planning had to ask."),
