@@ -61,7 +61,7 @@ def competence(
     """The competence matrix (people x competences, levels and validity), or its gaps, expiring or unread."""
     check_choice(output_format, TABLE_FORMATS, "format")
     root = resolve_manual(path)
-    manual = load_manual(root).manual
+    manual = load_manual(root, use_cache=True).manual
     index = Competences(manual, parse_day(today) or date.today())
     columns: tuple[str, ...]
     _filter(index, manual, person, role)
@@ -170,7 +170,7 @@ def ack(
 ) -> None:
     """Record that you have read and understood the current revision of a document."""
     root = resolve_manual(path)
-    manual = load_manual(root).manual
+    manual = load_manual(root, use_cache=True).manual
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
         raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")

@@ -46,7 +46,7 @@ app.add_typer(approvals_app, name="approvals")
 def _load(path: Path | None) -> tuple[Path, Manual, History]:
     root = resolve_manual(path)
     pending = gitrepo.start_history(root)  # git reads the history while the manual loads
-    manual = load_manual(root).manual
+    manual = load_manual(root, use_cache=True).manual
     history = pending()
     if not history.available:
         raise RepoError(f"no Git history: {history.reason}", "Document control reads revisions from Git.")

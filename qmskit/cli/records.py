@@ -38,7 +38,7 @@ SetOption = Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE;
 
 def _manual(path: Path | None) -> tuple[Path, Manual]:
     root = resolve_manual(path)
-    return root, load_manual(root).manual
+    return root, load_manual(root, use_cache=True).manual
 
 
 def _form(manual: Manual, form_id: str) -> Form:

@@ -47,7 +47,7 @@ def _setup(path: Path | None, period: str | None, today: str | None) -> tuple[Pa
         span = analysis.period(period or str(day.year))
     except ValueError as exc:
         raise ConfigError(str(exc), "e.g. --period 2026-Q3") from exc
-    return root, load_manual(root).manual, span, day
+    return root, load_manual(root, use_cache=True).manual, span, day
 
 
 @report_app.command("kpi")
@@ -81,7 +81,7 @@ def report_flow(path: ManualPath = None,
     bottleneck process, the planned critical path, and internal complaints per supplying process."""
     check_choice(output_format, ("text", "markdown", "csv", "json"), "format")
     root = resolve_manual(path)
-    report = flow_report(load_manual(root).manual)
+    report = flow_report(load_manual(root, use_cache=True).manual)
     if output_format == "json":
         data = {"critical_path": [{"process": p, "start": s, "end": e} for p, s, e in report.chain],
                 "on_time_percent": report.on_time_percent, "bottlenecks": dict(report.bottlenecks),
@@ -168,7 +168,7 @@ def todo_command(
     `--format markdown` is ready to send by e-mail or chat."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
     root = resolve_manual(path)
-    manual = load_manual(root).manual
+    manual = load_manual(root, use_cache=True).manual
     history = gitrepo.read_history(root)
     day = parse_day(today) or date.today()
     revisions = _revisions(manual, history)

@@ -39,7 +39,7 @@ def _svg_renderer() -> Callable[[str], str] | None:
 def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None) -> Generated:
     """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources)."""
     pending = start_history(root)
-    manual = load_manual(root).manual
+    manual = load_manual(root, use_cache=True).manual
     renderer = _svg_renderer()
     site = SiteInput(manual, pending(), today, audience, source=root.name, render_svg=renderer)
     pages, config = build_pages(site)

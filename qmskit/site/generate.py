@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from qmskit import urls
+from qmskit import analysis, charts, urls
 from qmskit.competence import Competences, expiring
 from qmskit.control import DocumentControl, RegisterRow
 from qmskit.diagram import views
@@ -26,6 +26,7 @@ from qmskit.history import History
 from qmskit.model import Document, Manual, Process
 from qmskit.records import summary
 from qmskit.render_forms import blank_form
+from qmskit.reports import flow_report
 from qmskit.resources import templates_dir
 from qmskit.site.messages import messages
 
@@ -132,6 +133,7 @@ class SiteBuilder:
             pages.append(Page("registers/risks.md", self.risks()))
             pages.append(Page("registers/objectives.md", self.objectives()))
             pages.append(Page("coverage.md", self.coverage()))
+            pages.append(Page("dashboards.md", self.dashboards()))
             pages.append(Page("auditor.md", self.render("auditor.md.j2", branch=self.site.history.branch,
                                                         head=self.site.history.head[:10])))
         return pages
@@ -283,6 +285,29 @@ class SiteBuilder:
                          addressed])
         return self.table(t["coverage"], [t["clause"], t["title"], t["addressed_by"]], rows)
 
+    def dashboards(self) -> str:
+        """Charts where people would rather look than read: NPS, KPI trends, complaints, an order's delays."""
+        year = analysis.period(str(self.site.today.year))
+        parts = [f"# {md(self.t['dashboards'])}", ""]
+        customers = analysis.customer_report(self.manual, year)
+        trend = charts.line_chart(f"NPS {year.name}", list(customers.nps_trend))
+        parts += [f"## {md(self.t['nps'])}", "", _chart(trend)]
+        for value in analysis.kpi_report(self.manual, year):
+            if value.status in ("met", "missed"):
+                target = analysis.parse_target(value.kpi.target)
+                parts += [f"## {md(value.kpi.name)}", "", _chart(charts.line_chart(
+                    f"{value.kpi.name} ({value.status})", list(value.trend), target.value if target else None))]
+        complaints = [(p, float(n)) for p, n, _ in analysis.internal_complaints(self.manual)]
+        if complaints:
+            bars = charts.bar_chart(self.t["complaints"], complaints)
+            parts += [f"## {md(self.t['complaints'])}", "", _chart(bars)]
+        flows = [o for o in flow_report(self.manual).orders if o.late_days > 0]
+        if flows:
+            worst = max(flows, key=lambda o: o.late_days)
+            parts += [f"## {md(self.t['delays'])}", "", _chart(charts.waterfall(
+                f"{worst.order}: {worst.late_days} days late", [(p, float(d)) for p, d in worst.added]))]
+        return "---\ntitle: " + yamlstr(self.t["dashboards"]) + "\n---\n" + "\n".join(parts) + "\n"
+
     def _coverage_link(self, owner: Any) -> str:
         if isinstance(owner, Document):
             return f"[{md(owner.id)}]({self.doc_path(owner)})"
@@ -310,6 +335,7 @@ class SiteBuilder:
                     {t["forms"]: [{t["forms"]: "forms/index.md"}, *forms]},
                     {t["registers"]: [{t["records"]: "records/index.md"}, {t["risks"]: "registers/risks.md"},
                                       {t["objectives"]: "registers/objectives.md"}, {t["coverage"]: "coverage.md"},
+                                      {t["dashboards"]: "dashboards.md"},
                                       {t["obsolete"]: ["obsolete/index.md", *obsolete]},
                                       {t["auditor"]: "auditor.md"}]}]
         return nav
@@ -337,6 +363,10 @@ class SiteBuilder:
         if manual.config.site_url and not self.external:
             config["site_url"] = manual.config.site_url
         return config
+
+
+def _chart(svg: str) -> str:
+    return f'<div class="qms-diagram">\n{_svg(svg)}\n</div>\n'
 
 
 def _without_title(document: Document) -> str:
