@@ -44,3 +44,21 @@ def test_pre_commit_hook_passes_and_fails(tmp_path: Path, pre_commit: str) -> No
     bad = subprocess.run(command, cwd=manual, capture_output=True, text=True, env=env, check=False)
     assert bad.returncode == 1
     assert "QMS-REF-001" in bad.stdout
+
+
+def test_wheel_ships_schemas_templates_and_the_example(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    import zipfile
+
+    [wheel] = tmp_path.glob("qmskit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "qmskit/data/schemas/process.schema.json" in names
+    assert "qmskit/data/schemas/iso9001-2015.clauses.json" in names
+    assert "qmskit/data/templates/manual/qms.yaml" in names
+    assert "qmskit/data/templates/site/document.md.j2" in names
+    assert "qmskit/data/example_manual/qms.yaml" in names
+    assert "qmskit/py.typed" in names
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "qms = qmskit.cli:main" in entry_points and "qms = qmskit.site.plugin:QmsPlugin" in entry_points
