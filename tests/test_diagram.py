@@ -192,3 +192,38 @@ def test_usage_errors(qms: Qms) -> None:
     assert qms("diagram", EXAMPLE, "--view", "process", "--process", "nope").code == 2
     assert qms("diagram", EXAMPLE, "--view", "pie").code == 2
     assert qms("diagram", EXAMPLE, "--all").code == 2
+
+
+def _label_boxes(source: str) -> tuple[list[tuple[float, float, float, float, object]], list[tuple[float, ...]]]:
+    """Boxes of every line of edge-label text and of every node, as dot laid them out."""
+    done = subprocess.run(["dot", "-Tjson"], input=source.encode(), capture_output=True, check=True)
+    graph = json.loads(done.stdout)
+    labels = []
+    for edge in graph.get("edges", []):
+        size = 9.0
+        for op in [*edge.get("_ldraw_", []), *edge.get("_xldraw_", [])]:
+            if op.get("op") == "F":
+                size = op["size"]
+            elif op.get("op") == "T":
+                x, y = op["pt"]
+                left = {"c": x - op["width"] / 2, "l": x}.get(op["align"], x - op["width"])
+                labels.append((left, y - size * 0.25, left + op["width"], y + size * 0.85, edge["_gvid"]))
+    nodes = []
+    for item in graph.get("objects", []):
+        if "nodes" not in item and "pos" in item:
+            x, y = map(float, item["pos"].split(","))
+            half_w, half_h = float(item["width"]) * 36, float(item["height"]) * 36
+            nodes.append((x - half_w, y - half_h, x + half_w, y + half_h))
+    return labels, nodes
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_example_map_labels_do_not_overlap() -> None:
+    labels, nodes = _label_boxes(views.interaction_map(_manual()).source)
+    assert len(labels) > 40
+    clashes = [(a[4], b[4]) for i, a in enumerate(labels) for b in labels[i + 1:] if a[4] != b[4] and _overlap(a, b)]
+    on_nodes = [a[4] for a in labels for n in nodes if _overlap(a, n)]
+    assert clashes == [] and on_nodes == []
