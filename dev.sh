@@ -13,6 +13,7 @@ system_packages() {
   command -v dot >/dev/null || missing+=(graphviz)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v git >/dev/null || missing+=(git)
+  command -v ssh-keygen >/dev/null || missing+=(openssh-client)  # signed approvals
   [ ${#missing[@]} -eq 0 ] && return
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -10,7 +10,7 @@ from pathlib import Path
 from qmskit import build
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.forms import workflow
-from qmskit.gitrepo import read_blobs, start_history
+from qmskit.gitrepo import read_blobs, start_history, verify
 from qmskit.history import History, Revision
 from qmskit.load import LoadResult, load_manual
 from qmskit.markdown import split_front_matter
@@ -73,7 +73,8 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
         context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,
                              deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known),
-                             closed_changes=closed_changes(root, loaded.manual, known))
+                             closed_changes=closed_changes(root, loaded.manual, known),
+                             signatures=approval_signatures(root, known))
         findings += run_rules(context)
     return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection), known)
 
@@ -148,6 +149,15 @@ def closed_changes(root: Path, manual: Manual, history: History) -> dict[str, Re
                 changed[path] = revisions[-1]  # closed before its latest revision
                 break
     return changed
+
+
+def approval_signatures(root: Path, history: History) -> dict[tuple[str, str], bool | None]:
+    """Verify every signed approval in the history once (ssh-keygen against git's allowed signers file)."""
+    if not history.usable:
+        return {}
+    signed = {(a.who.email, a.payload, a.signature) for file in history.files.values() for r in file.revisions
+              for a in r.commit.approvals if a.signed}
+    return verify(root, sorted(signed)) if signed else {}
 
 
 def front_matter_id(text: str) -> str:

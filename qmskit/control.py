@@ -6,6 +6,7 @@ Pure: takes the model and a `History`, returns judgements and register rows.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -68,9 +69,12 @@ def moment(iso: str) -> datetime:
 class DocumentControl:
     """Judges the approval evidence of a manual's documents against its people, roles and qms.yaml."""
 
-    def __init__(self, manual: Manual, history: History) -> None:
+    def __init__(self, manual: Manual, history: History,
+                 signatures: Mapping[tuple[str, str], bool | None] | None = None) -> None:
         self.manual = manual
         self.history = history
+        # (payload, signature) -> verified? (None: no allowed-signers file to verify against)
+        self.signatures = signatures or {}
         self._people = {p.id: p for p in manual.people}
         self._by_email = {e.lower(): p for p in manual.people for e in p.emails}
         self._by_login = {p.github.lower(): p for p in manual.people if p.github}
@@ -113,6 +117,8 @@ class DocumentControl:
         if person is None:
             return Verdict(approval, None, f"{approval.who} is not a known person (no matching e-mail or login "
                                            "in organisation/people.yaml)")
+        if approval.signed and self.signatures.get((approval.payload, approval.signature)) is False:
+            return Verdict(approval, person, f"the signature of {person.name}'s approval does not verify")
         # A baseline is a declaration about the past, not a review of a Git change, so authorship cannot apply.
         if approval.source != "baseline" and {e.lower() for e in person.emails} & revision.authors:
             return Verdict(approval, person, f"{person.name} is an author of the change")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -330,3 +331,50 @@ def commit_files(root: Path, paths: Iterable[str], message: str) -> str:
     _run(info, "add", "--", *files)
     _run(info, "commit", "-q", "-m", message, "--only", "--", *files)
     return str(info.repo.head.commit.hexsha)
+
+
+SIGNING_NAMESPACE = "qms-approval"
+
+
+def _config(info: RepoInfo, key: str) -> str:
+    try:
+        return str(info.repo.git.config("--get", key)).strip()
+    except git.GitCommandError:
+        return ""
+
+
+def sign(root: Path, payload: str) -> str:
+    """An SSH signature of `payload` with the key git signs commits with (gpg.format ssh, user.signingkey)."""
+    info = _require(root)
+    if _config(info, "gpg.format") != "ssh" or not _config(info, "user.signingkey"):
+        raise RepoError("signing needs an SSH signing key configured in git",
+                        "git config gpg.format ssh && git config user.signingkey ~/.ssh/id_ed25519.pub")
+    key = str(Path(_config(info, "user.signingkey")).expanduser())
+    done = subprocess.run(["ssh-keygen", "-Y", "sign", "-f", key, "-n", SIGNING_NAMESPACE], input=payload.encode(),
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RepoError(f"ssh-keygen could not sign: {done.stderr.decode(errors='replace').strip()}",
+                        "Check user.signingkey (a key file, or a public key whose private key is in ssh-agent).")
+    return done.stdout.decode()
+
+
+def verify(root: Path, signed: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], bool | None]:
+    """For each (signer e-mail, payload, signature): True when it verifies against the allowed signers file git
+    uses (gpg.ssh.allowedSignersFile), False when it does not, None when no such file is configured."""
+    info = open_repo(root)
+    allowed = _config(info, "gpg.ssh.allowedSignersFile") if info else ""
+    results: dict[tuple[str, str], bool | None] = {}
+    for email, payload, signature in signed:
+        if not allowed:
+            results[(payload, signature)] = None
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".sig", delete=False) as handle:
+            handle.write(signature)
+        try:
+            done = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(Path(allowed).expanduser()), "-I", email,
+                                   "-n", SIGNING_NAMESPACE, "-s", handle.name], input=payload.encode(),
+                                  capture_output=True, check=False)
+            results[(payload, signature)] = done.returncode == 0
+        finally:
+            Path(handle.name).unlink()
+    return results

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 # The fields of one commit in `git log --format=...`, in order (see gitrepo.LOG_FORMAT).
 FIELDS = ("sha", "parents", "author_name", "author_email", "author_date", "committer_name", "committer_email",
@@ -44,6 +45,12 @@ class Approval:
     source: str  # trailer | note | github
     commit: str
     document: str = "*"  # the document id (or manual-relative path) it is about; "*" = everything in the commit
+    signature: str = ""  # an SSH signature (armored) over `payload`, for approvals made with `qms approve --sign`
+    payload: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signature)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,15 +233,29 @@ def parse_notes(text: str, sha: str) -> list[Approval]:
         if not isinstance(data, dict) or data.get("qms") != 1:
             continue
         who = Identity(str(data.get("name", "")), str(data.get("email", "")).lower(), str(data.get("login", "")))
+        signature = str(data.pop("signature", ""))
         approvals.append(Approval(who, str(data.get("meaning", "approved")), str(data.get("date", "")),
-                                  str(data.get("source", "note")), sha, str(data.get("document", "*"))))
+                                  str(data.get("source", "note")), sha, str(data.get("document", "*")), signature,
+                                  signed_payload(data, sha) if signature else ""))
     return approvals
 
 
-def note_line(who: Identity, meaning: str, date: str, source: str, document: str) -> str:
-    payload = {"qms": 1, "document": document, "meaning": meaning, "name": who.name, "email": who.email,
-               "login": who.login, "date": date, "source": source}
-    return json.dumps({k: v for k, v in payload.items() if v != ""}, ensure_ascii=False, sort_keys=True)
+def signed_payload(fields: Mapping[str, Any], commit: str) -> str:
+    """What a signature covers: the approval's fields and the commit, so it cannot be moved to another change."""
+    return json.dumps(dict(fields), ensure_ascii=False, sort_keys=True) + f"\ncommit {commit}\n"
+
+
+def note_fields(who: Identity, meaning: str, date: str, source: str, document: str) -> dict[str, Any]:
+    fields = {"qms": 1, "document": document, "meaning": meaning, "name": who.name, "email": who.email,
+              "login": who.login, "date": date, "source": source}
+    return {k: v for k, v in fields.items() if v != ""}
+
+
+def note_line(who: Identity, meaning: str, date: str, source: str, document: str, *, signature: str = "") -> str:
+    fields = note_fields(who, meaning, date, source, document)
+    if signature:
+        fields["signature"] = signature
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True)
 
 
 def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[str]]) -> tuple[

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -393,3 +394,40 @@ def test_github_errors_are_diagnostics(example: Path, qms: Qms, github: str) -> 
     assert result.code == 2
     assert "GitHub answered 404" in result.err
     assert qms("approvals", "import", "github", "--repo", "no-slash", example, "--api", github).code == 2
+
+
+@pytest.fixture
+def signing_key(example: Path, tmp_path: Path) -> Path:
+    """Mikko's SSH signing key, configured for git as approvers would (gpg.format ssh, allowed signers)."""
+    key = tmp_path / "mikko_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", MIKKO[1], "-f", str(key)], check=True)
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text(f"{MIKKO[1]} {(tmp_path / 'mikko_ed25519.pub').read_text()}")
+    for name, value in [("user.name", MIKKO[0]), ("user.email", MIKKO[1]), ("gpg.format", "ssh"),
+                        ("user.signingkey", str(key)), ("gpg.ssh.allowedSignersFile", str(allowed))]:
+        git(example, "config", name, value)
+    return key
+
+
+def test_signed_approval_counts_and_a_tampered_one_does_not(example: Path, signing_key: Path, qms: Qms,
+                                                            findings: Findings) -> None:
+    change(example)
+    commit_all(example, "Change", who=TIMO)
+    assert qms("approve", "PRO-009", example, "--sign").code == 0
+    assert control_findings(findings, example) == []
+    [latest] = qms("history", "PRO-009", example, "-f", "json").json()[:1]
+    assert latest["approved_by"] == ["Mikko Heinonen (approved, qms approve, signed)"]
+    # someone edits the note: it still names Mikko, but now claims a different meaning
+    note = git(example, "notes", "--ref=qms", "show", "HEAD")
+    tampered = note.replace('"meaning": "approved"', '"meaning": "released"')
+    assert tampered != note
+    git(example, "notes", "--ref=qms", "add", "-f", "-m", tampered.strip(), "HEAD")
+    assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2), ("QMS-CTRL-009", DOC, 2)]
+
+
+def test_signing_needs_a_key(example: Path, qms: Qms) -> None:
+    change(example)
+    commit_all(example, "Change", who=TIMO)
+    git(example, "config", "user.email", MIKKO[1])
+    result = qms("approve", "PRO-009", example, "--sign")
+    assert result.code == 2 and "gpg.format ssh" in result.err

@@ -13,7 +13,7 @@ from rich.markup import escape
 from qmskit import gitrepo
 from qmskit.asof import register_at
 from qmskit.changes import changes_since, render_markdown
-from qmskit.check import check_manual
+from qmskit.check import approval_signatures, check_manual
 from qmskit.cli.app import (
     ManualPath,
     OutputOption,
@@ -30,7 +30,7 @@ from qmskit.cli.tables import show
 from qmskit.control import DocumentControl
 from qmskit.errors import ConfigError, RepoError
 from qmskit.github import GitHubClient
-from qmskit.history import Approval, History, Identity, note_line
+from qmskit.history import Approval, History, Identity, note_fields, note_line, signed_payload
 from qmskit.load import load_manual
 from qmskit.model import Manual
 from qmskit.report.tables import TABLE_FORMATS, TableData
@@ -41,6 +41,10 @@ MEANINGS = ("approved", "reviewed", "released")
 approvals_app = typer.Typer(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
                             no_args_is_help=True)
 app.add_typer(approvals_app, name="approvals")
+
+
+def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
+    return DocumentControl(manual, history, approval_signatures(root, history))
 
 
 def _load(path: Path | None) -> tuple[Path, Manual, History]:
@@ -72,7 +76,7 @@ def register(
     check_choice(output_format, TABLE_FORMATS, "format")
     root, manual, history = _load(path)
     when = parse_day(at, "--at")
-    rows = register_at(root, manual, history, when) if when else DocumentControl(manual, history).register()
+    rows = register_at(root, manual, history, when) if when else _control(root, manual, history).register()
     title = f"Document register{f' on {when}' if when else ''} — {manual.config.organisation}"
     show(TableData.of(title, REGISTER_COLUMNS, [r.as_dict() for r in rows], REGISTER_KEYS), output_format, output)
 
@@ -86,12 +90,12 @@ def history(
 ) -> None:
     """A document's revisions on the main line, with who wrote and who approved each one."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    _, manual, log = _load(path)
+    root, manual, log = _load(path)
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
         raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
     file = log.of(doc.origin.path)
-    control = DocumentControl(manual, log)
+    control = _control(root, manual, log)
     records = []
     for revision in reversed(file.revisions if file else ()):
         verdicts = control.verdicts(doc, revision)
@@ -99,7 +103,8 @@ def history(
             "revision": revision.number, "date": revision.date[:10], "commit": revision.commit.sha[:10],
             "authors": sorted(revision.authors), "change": revision.commit.subject,
             "approved_by": [f"{v.person.name if v.person else v.approval.who} ({v.approval.meaning}, "
-                            f"{v.approval.source})" for v in verdicts if v.counts],
+                            f"{v.approval.source}{', signed' if v.approval.signed else ''})"
+                            for v in verdicts if v.counts],
             "not_counted": [f"{v.approval.who}: {v.problem}" for v in verdicts if v.problem],
             "path": revision.path,
         })
@@ -113,6 +118,8 @@ def approve(
     documents: Annotated[list[str], typer.Argument(help="Document ids to approve (their latest revision).")],
     path: ManualPath = None,
     meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the approval with your SSH signing key (git's "
+                                                      "gpg.format ssh and user.signingkey).")] = False,
 ) -> None:
     """Record your approval of documents' latest revisions in Git notes (refs/notes/qms).
 
@@ -133,7 +140,12 @@ def approve(
         if file is None or file.latest is None:
             raise RepoError(f"{document_id} has never been committed", "Commit it first, then approve.")
         latest = file.latest
-        gitrepo.add_note(root, latest.commit.sha, note_line(me, meaning, when, "qms approve", doc.id))
+        signature = ""
+        if sign:
+            fields = note_fields(me, meaning, when, "qms approve", doc.id)
+            signature = gitrepo.sign(root, signed_payload(fields, latest.commit.sha))
+        line = note_line(me, meaning, when, "qms approve", doc.id, signature=signature)
+        gitrepo.add_note(root, latest.commit.sha, line)
         console.print(f"{escape(meaning.capitalize())} {escape(doc.id)} revision {latest.number} "
                       f"({latest.commit.sha[:10]}) as {escape(str(me))}")
         verdict = control.judge(doc, latest, Approval(me, meaning, when, "note", latest.commit.sha, doc.id))
@@ -207,7 +219,7 @@ def release(
     result = check_manual(root, today=parse_day(today), history=log)
     if result.failed(strict=False):
         raise ConfigError("the manual has errors", "Run `qms validate` and fix them before releasing.")
-    rows = DocumentControl(manual, log).register()
+    rows = _control(root, manual, log).register()
     lines = [f"Release {tag} of the quality manual of {manual.config.organisation}", ""]
     for row in rows:
         file = log.of(row.path)

@@ -111,6 +111,9 @@ _RULES = (
          "Plan an internal audit of it (ISO 9001 9.2); `audit_cycle_months` in qms.yaml sets the cycle."),
     Rule("QMS-AUD-002", W, "Audit nonconformity without a corrective action",
          "Open a nonconformity record for each audit nonconformity and list its id under the audit's `actions`."),
+    Rule("QMS-CTRL-009", E, "Signed approval does not verify",
+         "The note was changed after it was signed, or the key is not in the allowed signers file "
+         "(gpg.ssh.allowedSignersFile): approve again with `qms approve --sign`."),
     Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
          "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
          "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),

@@ -11,8 +11,8 @@ from qmskit.model import Document
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
-UNAPPROVED, SELF, AUTHORITY, OVERDUE, DUE_SOON, OBSOLETE, ID_CHANGED, STALE = (
-    rule(f"QMS-CTRL-00{n}") for n in range(1, 9)
+UNAPPROVED, SELF, AUTHORITY, OVERDUE, DUE_SOON, OBSOLETE, ID_CHANGED, STALE, FORGED = (
+    rule(f"QMS-CTRL-00{n}") for n in range(1, 10)
 )
 SHALLOW, NO_GIT = rule("QMS-GIT-001"), rule("QMS-GIT-002")
 
@@ -48,7 +48,8 @@ def check_approvals(ctx: Context) -> Iterator[Diagnostic]:
         commit = f"{latest.commit.sha[:10]} of {latest.date[:10]}"
         for verdict in verdicts:
             if verdict.problem:
-                kind = SELF if "is an author" in verdict.problem else AUTHORITY
+                kind = (SELF if "is an author" in verdict.problem else FORGED if "does not verify" in verdict.problem
+                        else AUTHORITY)
                 yield kind.at(where, f"approval of {document.id} revision {latest.number} ({commit}) does not "
                                      f"count: {verdict.problem}")
         if not any(v.counts for v in verdicts):
