@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
@@ -15,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from qmskit.gitrepo import read_history
-from tests.conftest import EXAMPLE, Result, commit_all, edit, git, git_as, line_of
+from tests.conftest import EXAMPLE, Result, commit_all, edit, git, git_as, line_of, local_server
 
 Qms = Callable[..., Result]
 Findings = Callable[..., list[tuple[str, str, int]]]
@@ -362,12 +361,8 @@ class _GitHub(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def github() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _GitHub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_server(_GitHub) as url:
+        yield url
 
 
 def test_github_reviews_become_approvals(example: Path, qms: Qms, findings: Findings, github: str,

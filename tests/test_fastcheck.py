@@ -60,7 +60,7 @@ def _mutations(data: Any, rng: random.Random, count: int) -> Iterator[Any]:
         yield copied
 
 
-def _agree(kind: str, data: Any) -> None:
+def _assert_agree(kind: str, data: Any) -> None:
     quick = compile_schema(schemas.validator(kind).schema)
     assert quick is not None, kind
     valid = not list(schemas.validator(kind).iter_errors(data))
@@ -69,7 +69,7 @@ def _agree(kind: str, data: Any) -> None:
 
 @pytest.mark.parametrize(("kind", "data"), list(_files()), ids=lambda v: v if isinstance(v, str) else "")
 def test_agrees_on_every_example_file(kind: str, data: Any) -> None:
-    _agree(kind, data)
+    _assert_agree(kind, data)
 
 
 def test_never_accepts_what_jsonschema_refuses() -> None:
@@ -77,7 +77,7 @@ def test_never_accepts_what_jsonschema_refuses() -> None:
     tried = 0
     for kind, data in _files():
         for mutated in _mutations(data, rng, 12):
-            _agree(kind, mutated)
+            _assert_agree(kind, mutated)
             tried += 1
     assert tried > 1000
 

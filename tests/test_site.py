@@ -7,15 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, Result, commit_all, git
+from tests.conftest import EXAMPLE, Result, commit_all, git, local_server
 
 Qms = Callable[..., Result]
 CHROMIUM = "/usr/bin/chromium"
@@ -50,13 +49,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
 
 @pytest.fixture(scope="module")
 def server(built: dict[str, Path]) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built["internal"]))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_server(functools.partial(_Quiet, directory=str(built["internal"]))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
