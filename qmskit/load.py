@@ -100,7 +100,8 @@ class _Collector:
 
     def _replay(self, rel: str, path: Path, hit: Hit) -> Any:
         """Use a cached result: its diagnostics again, and positions parsed only if a rule asks for one."""
-        self.files.append(rel)
+        if not self.files or self.files[-1] != rel:  # a file read to compare its content is counted already
+            self.files.append(rel)
         self.diagnostics.extend(hit.diagnostics)
         self.sources[rel] = LazySource(path, rel)
         return hit.data
@@ -180,7 +181,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
         config=config, catalogue=catalogue(), documents=documents, processes=processes, forms=forms,
         records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
         training=lists["training"], parties=lists["parties"], objectives=lists["objectives"],
-        risks=lists["risks"], files=tuple(sorted(collector.files)), sources=collector.sources,
+        risks=lists["risks"], files=tuple(sorted(set(collector.files))), sources=collector.sources,
         incomplete=frozenset(collector.incomplete),
     )
     if collector.cache is not None:

@@ -162,6 +162,17 @@ def test_every_process_is_audited_in_the_cycle(example: Path, findings: Findings
     assert ("QMS-AUD-001", "processes/leadership.yaml", line_of(leadership, "id: leadership")) in found
 
 
+def test_a_process_never_audited_is_due_one_cycle_after_it_was_introduced(example: Path, findings: Findings) -> None:
+    # the example's processes entered Git on 2026-01-15 (the fixture's commit date); leadership was audited
+    for path in (example / "records/internal-audit").glob("*.yaml"):
+        if "process: leadership" in path.read_text():
+            path.unlink()
+    assert findings(example, "--select", "QMS-AUD-001") == []  # introduced this year: not yet due
+    leadership = example / "processes/leadership.yaml"
+    later = findings(example, "--select", "QMS-AUD-001", "--today", "2029-02-01")  # three years on
+    assert ("QMS-AUD-001", "processes/leadership.yaml", line_of(leadership, "id: leadership")) in later
+
+
 def test_audit_nonconformity_needs_an_action(example: Path, findings: Findings) -> None:
     record = next(p for p in (example / "records/internal-audit").glob("*.yaml") if "actions: NC-2026-0004"
                   in p.read_text())

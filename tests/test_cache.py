@@ -69,6 +69,15 @@ def test_a_change_that_keeps_size_and_time_is_still_seen(loose_example: Path, qm
     assert result.code == 1 and "production-managex" in result.out  # the inode's ctime changed
 
 
+def test_the_cache_does_not_change_what_is_reported(example: Path, qms: Qms) -> None:
+    _age(example)
+    cold = qms("validate", example, "--no-cache", "--format", "json").json()
+    qms("validate", example)
+    for _ in range(2):  # the first run fills the cache, the second reads from it
+        warm = qms("validate", example, "--format", "json").json()
+        assert warm == cold
+
+
 def test_cached_findings_point_at_the_right_line(loose_example: Path, qms: Qms) -> None:
     edit(loose_example / PROC, "category: core", "category: central")
     _age(loose_example)

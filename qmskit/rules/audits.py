@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from qmskit.analysis import day_of
 from qmskit.control import add_months
@@ -15,9 +16,9 @@ AUDIT_FORM = "internal-audit"
 
 
 def check_programme(ctx: Context) -> Iterator[Diagnostic]:
-    audits = [r for r in ctx.manual.records if r.form == AUDIT_FORM]
     if not ctx.form(AUDIT_FORM):
         return  # no audit form: coverage rules report the missing audit records (9.2.2)
+    audits = [r for r in ctx.manual.records if r.form == AUDIT_FORM]
     since = add_months(ctx.today, -ctx.manual.config.audit_cycle_months)
     last: dict[str, str] = {}
     for audit in audits:
@@ -27,14 +28,25 @@ def check_programme(ctx: Context) -> Iterator[Diagnostic]:
             for process_id in ctx.subtree.get(audited, (audited,)):
                 last[process_id] = max(last.get(process_id, ""), day.isoformat())
     for process in ctx.manual.processes:
-        if last.get(process.id, "") < since.isoformat():
-            when = f"last on {last[process.id]}" if process.id in last else "never"
+        if process.id in last:
+            if last[process.id] < since.isoformat():
+                yield NOT_AUDITED.at(ctx.at(process.origin, "id"),
+                                     f"process '{process.id}' was last audited on {last[process.id]}, more than "
+                                     f"{ctx.manual.config.audit_cycle_months} months ago")
+        elif (introduced := _introduced(ctx, process.origin.path)) is not None and introduced < since:
             yield NOT_AUDITED.at(ctx.at(process.origin, "id"),
-                                 f"process '{process.id}' was not audited in the last "
-                                 f"{ctx.manual.config.audit_cycle_months} months ({when})")
+                                 f"process '{process.id}' has never been audited since it was introduced on "
+                                 f"{introduced}")
     for audit in audits:
         count = audit.values.get("nonconformities")
         if isinstance(count, int) and count > 0 and not audit.values.get("actions"):
             yield NO_ACTION.at(ctx.at(audit.origin, "values", "nonconformities"),
                                f"{audit.id} found {count} nonconformit{'y' if count == 1 else 'ies'} but names no "
                                "corrective action")
+
+
+def _introduced(ctx: Context, path: str) -> date | None:
+    """When the process entered the manual (its first commit): a new process is not yet due for audit, and
+    without history its age is unknown."""
+    file = ctx.history.of(path) if ctx.history.usable else None
+    return day_of(file.revisions[0].date) if file and file.revisions else None
