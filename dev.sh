@@ -48,6 +48,12 @@ demo() {
   done
   echo "== qms diagram example_manual --all"
   "$VENV/bin/qms" diagram example_manual --all -o "$out/diagrams"
+  echo "== qms report: KPIs, customers, order flow, management review, to-do lists"
+  "$VENV/bin/qms" report kpi example_manual
+  "$VENV/bin/qms" report customers example_manual -o "$out/customers.md"
+  "$VENV/bin/qms" report flow example_manual -o "$out/flow.md"
+  "$VENV/bin/qms" report review example_manual -f html -o "$out/management-review.html"
+  "$VENV/bin/qms" todo example_manual -f markdown -o "$out/todo.md"
   echo "== qms build example_manual (the published manual)"
   "$VENV/bin/qms" build example_manual -o "$out/site"
   echo "== reports, diagrams and the site written to $out/ (open $out/site/index.html)"
