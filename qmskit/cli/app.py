@@ -10,10 +10,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from qmskit import __version__
+from qmskit import __version__, gitrepo
 from qmskit.atomic import write_text
+from qmskit.control import DocumentControl
 from qmskit.errors import ConfigError
+from qmskit.history import History
 from qmskit.load import CONFIG_FILE, find_manual_root
+from qmskit.model import Manual
 
 app = typer.Typer(
     name="qms",
@@ -83,6 +86,20 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         write_text(output, text)
+
+
+def acting_person(root: Path, manual: Manual, given: str | None) -> str:
+    """Who acts: the person given, or the one whose e-mail git knows as the user's."""
+    if given:
+        if given not in {p.id for p in manual.people}:
+            raise ConfigError(f"no person '{given}'", "Use an id from organisation/people.yaml.")
+        return given
+    me = gitrepo.current_identity(root)
+    person = DocumentControl(manual, History(available=False)).person(me)
+    if person is None:
+        raise ConfigError(f"git user {me.email} is not in organisation/people.yaml",
+                          "Add your e-mail to your entry there, or pass --by PERSON.")
+    return person.id
 
 
 def _version(value: bool) -> None:

@@ -17,6 +17,7 @@ from qmskit.cli.app import (
     ManualPath,
     OutputOption,
     TodayOption,
+    acting_person,
     app,
     check_choice,
     emit,
@@ -24,7 +25,6 @@ from qmskit.cli.app import (
     resolve_manual,
     stdout,
 )
-from qmskit.cli.records import _person_id
 from qmskit.cli.tables import show
 from qmskit.competence import EXPIRED, EXPIRING, MISSING, Competences, expiring, gaps, unread
 from qmskit.errors import ConfigError
@@ -184,7 +184,7 @@ def ack(
         raise ConfigError(f"{doc.id} has no committed revision to acknowledge", "Commit the document first.")
     form_file = history.of(form.origin.path)
     form_revision = form_file.latest.number if form_file and form_file.latest else 0
-    who = _person_id(root, manual, by)
+    who = acting_person(root, manual, by)
     values = {"document": doc.id, "revision": file.latest.number, "person": who}
     written = create(root, NewRecord(form, form_revision, datetime.now().astimezone(), who, values), history)
     stdout().print(f"{escape(who)} has read {escape(doc.id)} revision {file.latest.number}: {escape(written.id)}")

@@ -14,12 +14,20 @@ from rich.markup import escape
 from rich.prompt import Prompt
 
 from qmskit import gitrepo
-from qmskit.cli.app import ManualPath, OutputOption, app, check_choice, emit, parse_day, resolve_manual, stdout
+from qmskit.cli.app import (
+    ManualPath,
+    OutputOption,
+    acting_person,
+    app,
+    check_choice,
+    emit,
+    parse_day,
+    resolve_manual,
+    stdout,
+)
 from qmskit.cli.tables import show
-from qmskit.control import DocumentControl
 from qmskit.errors import ConfigError, QmsError
 from qmskit.forms import record_values_schema, shown, workflow
-from qmskit.history import History
 from qmskit.load import load_manual
 from qmskit.model import Form, FormField, Manual, Record
 from qmskit.records import BadValue, missing_required, parse_value, step_problem, summary, values_problems
@@ -133,19 +141,6 @@ def _ask(form: Form, values: dict[str, Any], console: Console) -> dict[str, Any]
     return values
 
 
-def _person_id(root: Path, manual: Manual, given: str | None) -> str:
-    if given:
-        if given not in {p.id for p in manual.people}:
-            raise ConfigError(f"no person '{given}'", "Use an id from organisation/people.yaml.")
-        return given
-    me = gitrepo.current_identity(root)
-    person = DocumentControl(manual, History(available=False)).person(me)
-    if person is None:
-        raise ConfigError(f"git user {me.email} is not in organisation/people.yaml",
-                          "Add your e-mail to your entry there, or pass --by PERSON.")
-    return person.id
-
-
 def _now() -> datetime:
     return datetime.now().astimezone()
 
@@ -184,7 +179,7 @@ def record_new(
     history = gitrepo.read_history(root)
     file = history.of(form.origin.path) if history.usable else None
     revision = file.latest.number if file and file.latest and form.origin.path not in history.uncommitted else 0
-    new = NewRecord(form, revision, _now(), _person_id(root, manual, by), values)
+    new = NewRecord(form, revision, _now(), acting_person(root, manual, by), values)
     written = create(root, new, history)
     stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
     if commit:
@@ -219,7 +214,7 @@ def record_update(
     parsed = parse_yaml(file.read_text(encoding="utf-8"), record.origin.path).data
     if not isinstance(parsed, dict):
         raise QmsError(f"{record.origin.path} cannot be read", "Run `qms validate`.")
-    step = {"state": to, "at": _now().isoformat(timespec="seconds"), "by": _person_id(root, manual, by)}
+    step = {"state": to, "at": _now().isoformat(timespec="seconds"), "by": acting_person(root, manual, by)}
     if note:
         step["note"] = note
     parsed["status"] = to

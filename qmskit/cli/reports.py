@@ -12,8 +12,17 @@ import typer
 
 from qmskit import analysis, charts, gitrepo
 from qmskit.atomic import write_text
-from qmskit.cli.app import ManualPath, OutputOption, TodayOption, app, check_choice, emit, parse_day, resolve_manual
-from qmskit.cli.records import _person_id
+from qmskit.cli.app import (
+    ManualPath,
+    OutputOption,
+    TodayOption,
+    acting_person,
+    app,
+    check_choice,
+    emit,
+    parse_day,
+    resolve_manual,
+)
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError
 from qmskit.history import History
@@ -173,7 +182,7 @@ def todo_command(
     day = parse_day(today) or date.today()
     revisions = _revisions(manual, history)
     items = todo(manual, history, day, revisions)
-    wanted = _person_id(root, manual, None) if me else person
+    wanted = acting_person(root, manual, None) if me else person
     if wanted is not None:
         if wanted not in {p.id for p in manual.people}:
             raise ConfigError(f"no person '{wanted}'", "Use an id from organisation/people.yaml.")

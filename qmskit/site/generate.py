@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -48,7 +48,6 @@ class SiteInput:
     audience: str = "internal"
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
-    nav: list[Any] = field(default_factory=list)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
