@@ -227,3 +227,13 @@ def test_example_map_labels_do_not_overlap() -> None:
     clashes = [(a[4], b[4]) for i, a in enumerate(labels) for b in labels[i + 1:] if a[4] != b[4] and _overlap(a, b)]
     on_nodes = [a[4] for a in labels for n in nodes if _overlap(a, n)]
     assert clashes == [] and on_nodes == []
+
+
+def test_core_row_reads_from_the_customer_along_the_chain_to_the_customer() -> None:
+    source = views.interaction_map(_manual()).source
+    done = subprocess.run(["dot", "-Tplain"], input=source.encode(), capture_output=True, check=True)
+    x = {parts[1]: float(parts[2]) for line in done.stdout.decode().splitlines()
+         if (parts := line.split()) and parts[0] == "node"}
+    row = [node_name("xin", "customer"), *(node_name("p", p) for p in ("sales", "production", "delivery")),
+           node_name("xout", "customer")]
+    assert [x[key] for key in row] == sorted(x[key] for key in row)
