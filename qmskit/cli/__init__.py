@@ -17,6 +17,7 @@ from qmskit.cli import (  # noqa: F401 - importing registers the commands
     control,
     diagram,
     manual,
+    new,
     records,
     reports,
     site,

@@ -1,0 +1,102 @@
+"""`qms new document|process|form`: start a new item from the manual's own conventions, never over a file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from qmskit import urls
+from qmskit.atomic import write_text
+from qmskit.cli.app import ManualPath, app, check_choice, resolve_manual, stdout
+from qmskit.errors import ConfigError
+from qmskit.load import load_manual
+from qmskit.model import Manual
+from qmskit.schemas import schema_url
+from qmskit.yamlsource import dump_yaml
+
+new_app = typer.Typer(help="Start a new document, process or form with the next free id.", no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+
+def _write(root: Path, rel: str, text: str) -> None:
+    try:
+        write_text(root / rel, text, overwrite=False)
+    except FileExistsError as exc:
+        raise ConfigError(f"{rel} already exists", "Choose another id or title; files are never overwritten.") from exc
+    stdout().print(f"Wrote {escape(rel)}")
+
+
+def next_document_id(manual: Manual, prefix: str) -> str:
+    numbers = [int(m[1]) for d in manual.documents if (m := re.fullmatch(rf"{re.escape(prefix)}-(\d+)", d.id))]
+    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+@new_app.command("document")
+def new_document(
+    doc_type: Annotated[str, typer.Option("--type", help="A document type from qms.yaml, e.g. procedure.")],
+    title: Annotated[str, typer.Option("--title", help="The document's title.")],
+    owner: Annotated[str, typer.Option("--owner", help="The owning role.")],
+    path: ManualPath = None,
+) -> None:
+    """A new draft document: the next id of its type, front matter, and the sections its type requires."""
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    check_choice(doc_type, tuple(manual.config.document_types), "document type")
+    if owner not in {r.id for r in manual.roles}:
+        raise ConfigError(f"no role '{owner}'", "Use an id from organisation/roles.yaml.")
+    kind = manual.config.document_types[doc_type]
+    doc_id = next_document_id(manual, kind.prefix)
+    front = dump_yaml({"id": doc_id, "title": title, "type": doc_type, "owner": owner, "status": "draft",
+                       "audience": "internal", "processes": [], "clauses": []})
+    sections = "".join(f"## {section}\n\nWrite the {section.lower()} here.\n\n" for section in kind.required_sections)
+    rel = f"documents/{urls.slug(doc_type)}s/{doc_id}-{urls.slug(title)[:50]}.md"
+    _write(root, rel, f"---\n{front}---\n# {title}\n\n{sections or 'Write the document here.'}".rstrip() + "\n")
+
+
+@new_app.command("process")
+def new_process(
+    process_id: Annotated[str, typer.Option("--id", help="The process id, e.g. maintenance.")],
+    name: Annotated[str, typer.Option("--name", help="The process's name.")],
+    category: Annotated[str, typer.Option("--category", help="management, core or support.")],
+    owner: Annotated[str, typer.Option("--owner", help="The owning role.")],
+    parent: Annotated[str | None, typer.Option("--parent", help="The parent process, for a sub-process.")] = None,
+    path: ManualPath = None,
+) -> None:
+    """A new process file with everything a process needs to be complete, to be filled in."""
+    check_choice(category, ("management", "core", "support"), "category")
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", process_id) or process_id in {p.id for p in manual.processes}:
+        raise ConfigError(f"'{process_id}' is taken or not an id", "Use letters, digits, '.', '_' and '-'.")
+    # customer, inputs and outputs are left out: `qms validate` names them (QMS-PROC-001) until they are there
+    data: dict[str, object] = {"id": process_id, "name": name, "category": category, "owner": owner, "parent": parent,
+            "purpose": "Say in one sentence why this process exists and for whom.",
+            "resources": [], "documents": [], "forms": [], "kpis": [], "clauses": []}
+    if parent is None:
+        del data["parent"]
+    text = f"# yaml-language-server: $schema={schema_url('process')}\n" + dump_yaml(data)
+    _write(root, f"processes/{process_id}.yaml", text)
+    stdout().print("Fill in customer, inputs and outputs; `qms validate` says what is still missing.")
+
+
+@new_app.command("form")
+def new_form(
+    form_id: Annotated[str, typer.Option("--id", help="The form id, e.g. maintenance-log.")],
+    title: Annotated[str, typer.Option("--title", help="The form's title.")],
+    prefix: Annotated[str, typer.Option("--prefix", help="Record id prefix, 2-6 capital letters.")],
+    path: ManualPath = None,
+) -> None:
+    """A new form template with one field to start from."""
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    if not re.fullmatch(r"[A-Z]{2,6}", prefix) or prefix in {f.record_prefix for f in manual.forms}:
+        raise ConfigError(f"record prefix '{prefix}' is taken or not 2-6 capital letters", "e.g. --prefix ML")
+    if form_id in {f.id for f in manual.forms}:
+        raise ConfigError(f"form '{form_id}' exists already", "Choose another id.")
+    data: dict[str, object] = {"id": form_id, "title": title, "record_prefix": prefix, "processes": [], "clauses": [],
+            "fields": [{"id": "date", "label": "Date", "type": "date", "required": True}]}
+    _write(root, f"forms/{form_id}.yaml", f"# yaml-language-server: $schema={schema_url('form')}\n" + dump_yaml(data))
