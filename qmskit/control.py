@@ -66,6 +66,13 @@ def moment(iso: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def current_revisions(manual: Manual, history: History) -> dict[str, int]:
+    """Each document's current revision number (0: never committed; empty without usable history)."""
+    if not history.usable:
+        return {}
+    return {d.id: (f.latest.number if (f := history.of(d.origin.path)) and f.latest else 0) for d in manual.documents}
+
+
 class DocumentControl:
     """Judges the approval evidence of a manual's documents against its people, roles and qms.yaml."""
 

@@ -27,6 +27,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.competence import EXPIRED, EXPIRING, MISSING, Competences, expiring, gaps, unread
+from qmskit.control import current_revisions
 from qmskit.errors import ConfigError
 from qmskit.load import load_manual
 from qmskit.model import Manual
@@ -85,8 +86,7 @@ def competence(
              output_format, output)
     elif show_unread:
         history = gitrepo.read_history(root)
-        revisions = {d.id: (f.latest.number if (f := history.of(d.origin.path)) and f.latest else 0)
-                     for d in manual.documents} if history.usable else {}
+        revisions = current_revisions(manual, history)
         people = {p.id for p in index.people}
         records = [{"person": u.person.id, "name": u.person.name, "document": u.document.id,
                     "title": u.document.title, "revision": u.revision}

@@ -24,8 +24,8 @@ from qmskit.cli.app import (
     resolve_manual,
 )
 from qmskit.cli.tables import show
+from qmskit.control import current_revisions
 from qmskit.errors import ConfigError
-from qmskit.history import History
 from qmskit.load import load_manual
 from qmskit.model import Manual
 from qmskit.report.tables import TABLE_FORMATS, TableData
@@ -180,7 +180,7 @@ def todo_command(
     manual = load_manual(root, use_cache=True).manual
     history = gitrepo.read_history(root)
     day = parse_day(today) or date.today()
-    revisions = _revisions(manual, history)
+    revisions = current_revisions(manual, history)
     items = todo(manual, history, day, revisions)
     wanted = acting_person(root, manual, None) if me else person
     if wanted is not None:
@@ -193,8 +193,3 @@ def todo_command(
     else:
         emit(todo_markdown(items, day), output)
 
-
-def _revisions(manual: Manual, history: History) -> dict[str, int]:
-    if not history.usable:
-        return {}
-    return {d.id: (f.latest.number if (f := history.of(d.origin.path)) and f.latest else 0) for d in manual.documents}

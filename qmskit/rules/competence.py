@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
+from qmskit.analysis import day_of
 from qmskit.competence import EXPIRED, EXPIRING, Competences, gaps
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.model import Person, Qualification
@@ -80,16 +80,9 @@ def check_owners(ctx: Context) -> Iterator[Diagnostic]:
                                f"role '{role_id}' approves {name} documents, but {problem(role_id)}")
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def check_training(ctx: Context) -> Iterator[Diagnostic]:
     for item in ctx.manual.training:
-        planned = _day(item.planned)
+        planned = day_of(item.planned)
         if item.status == "planned" and planned is not None and planned < ctx.today:
             yield TRAINING_LATE.at(ctx.at(item.origin, "planned"),
                                    f"training {item.id} ({item.person}, {item.competence}) was planned for {planned}")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from itertools import pairwise
-from typing import Any
 
 from qmskit import schemas
+from qmskit.analysis import day_of
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
 from qmskit.model import Form, Record
@@ -109,18 +108,11 @@ def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> I
 
 
 def _overdue(ctx: Context, record: Record, due_field: str) -> Iterator[Diagnostic]:
-    due = _day(record.values.get(due_field))
+    due = day_of(record.values.get(due_field))
     if due is not None and due < ctx.today:
         yield OVERDUE.at(ctx.at(record.origin, "values", due_field),
                          f"{record.id} is '{record.status}' and its action was due on {due} "
                          f"({(ctx.today - due).days} days ago)")
-
-
-def _day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _edited_after_closing(ctx: Context, record: Record) -> Iterator[Diagnostic]:
