@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.generate import generate
 from benchmarks.measure import measure
-from qmskit.yamlsource import dump_yaml
+from qmskit.loading.yamlsource import dump_yaml
 
 OUT = Path(__file__).resolve().parent / "out"
 

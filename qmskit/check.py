@@ -7,17 +7,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from qmskit import build
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from qmskit.forms import workflow
-from qmskit.gitrepo import read_blobs, start_history, verify
-from qmskit.history import History, Revision
-from qmskit.load import LoadResult, load_manual
-from qmskit.markdown import split_front_matter
+from qmskit.loading import assemble
+from qmskit.loading.load import LoadResult, load_manual
+from qmskit.loading.markdown import split_front_matter
+from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, Manual, Origin, RuleSettings
+from qmskit.records.forms import workflow
 from qmskit.rules import run_rules
 from qmskit.rules.context import Context
-from qmskit.yamlsource import parse_yaml
+from qmskit.vcs.gitrepo import read_blobs, start_history, verify
+from qmskit.vcs.history import History, Revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ def form_versions(root: Path, manual: Manual, history: History) -> dict[tuple[st
     versions = {}
     for key, spec in wanted.items():
         data = parse_yaml(blobs.get(spec, ""), spec[1]).data
-        form = build.form(data, Origin(spec[1])) if isinstance(data, dict) else None
+        form = assemble.form(data, Origin(spec[1])) if isinstance(data, dict) else None
         if form is not None:
             versions[key] = form
     return versions

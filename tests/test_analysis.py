@@ -10,8 +10,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from qmskit import analysis, charts
-from qmskit.analysis import nps, order_flows, penalty, period
+from qmskit.analysis import charts, measures
+from qmskit.analysis.measures import nps, order_flows, penalty, period
 from qmskit.model import Catalogue, Config, Kpi, Manual, Origin, Party, Record
 from tests.conftest import EXAMPLE, Result, edit, line_of
 
@@ -33,10 +33,10 @@ def test_nps(scores: list[int], expected: float | None) -> None:
 
 
 def test_periods() -> None:
-    assert period("2026-Q1") == analysis.Period(date(2026, 1, 1), date(2026, 3, 31), "2026-Q1")
+    assert period("2026-Q1") == measures.Period(date(2026, 1, 1), date(2026, 3, 31), "2026-Q1")
     assert period("2024-02").end == date(2024, 2, 29)
     assert period("2026").end == date(2026, 12, 31)
-    assert [p.name for p in analysis.previous_quarters(period("2026-Q1"), 3)] == ["2025-Q3", "2025-Q4", "2026-Q1"]
+    assert [p.name for p in measures.previous_quarters(period("2026-Q1"), 3)] == ["2025-Q3", "2025-Q4", "2026-Q1"]
     with pytest.raises(ValueError, match="not a period"):
         period("2026-Q5")
 
@@ -65,7 +65,7 @@ def test_an_upstream_delay_reaches_the_customer_with_a_known_penalty() -> None:
     [flow] = order_flows(manual, ["planning", "machining", "delivery"])
     assert flow.added == (("planning", 2), ("machining", 0), ("delivery", 0))
     assert (flow.late_days, flow.on_time, flow.penalty) == (2, False, 200.0)
-    assert analysis.delay_by_process([flow]) == [("planning", 2), ("delivery", 0), ("machining", 0)]
+    assert measures.delay_by_process([flow]) == [("planning", 2), ("delivery", 0), ("machining", 0)]
 
 
 def test_a_step_can_win_back_time() -> None:
@@ -93,17 +93,17 @@ def test_kpi_ratio_counts_each_record_in_its_own_period() -> None:
                _log("B", "delivery", ("2026-03-30", "2026-03-31"), ("2026-03-30", "2026-04-01")),  # Q2, late
                _log("C", "delivery", ("2026-04-01", "2026-04-02"), ("2026-04-01", "2026-04-02")),  # Q2, on time
                _log("D", "machining", ("2026-04-01", "2026-04-02"), ("2026-04-01", "2026-04-09"))]  # not delivery
-    assert analysis.kpi_value(kpi, records, period("2026-Q1")) == (100.0, 1)
-    assert analysis.kpi_value(kpi, records, period("2026-Q2")) == (50.0, 2)
-    assert analysis.kpi_value(kpi, records, period("2026-Q3")) == (None, 0)
-    target = analysis.parse_target(kpi.target)
+    assert measures.kpi_value(kpi, records, period("2026-Q1")) == (100.0, 1)
+    assert measures.kpi_value(kpi, records, period("2026-Q2")) == (50.0, 2)
+    assert measures.kpi_value(kpi, records, period("2026-Q3")) == (None, 0)
+    target = measures.parse_target(kpi.target)
     assert target is not None and not target.met(50.0) and target.met(95.0)
 
 
 @pytest.mark.parametrize(("text", "value", "met"), [(">= 95 %", 95, True), ("<= 1.0 %", 1.5, False), ("0", 0, True),
                                                      ("100 %", 99, False), ("≥ 40", 41, True)])
 def test_targets(text: str, value: float, met: bool) -> None:
-    target = analysis.parse_target(text)
+    target = measures.parse_target(text)
     assert target is not None and target.met(value) is met
 
 

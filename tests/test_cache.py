@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qmskit import load
+from qmskit.loading import load
 from tests.conftest import Result, edit
 
 Qms = Callable[..., Result]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qmskit.competence import EXPIRED, EXPIRING, VALID, Competences, expiring, status, valid_until
-from qmskit.load import load_manual
+from qmskit.analysis.competence import EXPIRED, EXPIRING, VALID, Competences, expiring, status, valid_until
+from qmskit.loading.load import load_manual
 from qmskit.model import Competence, Origin, Qualification
 from tests.conftest import EXAMPLE, Result, commit_all, edit, git, line_of
 

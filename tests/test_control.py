@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from qmskit.gitrepo import read_history
+from qmskit.vcs.gitrepo import read_history
 from tests.conftest import EXAMPLE, Result, commit_all, edit, git, git_as, line_of, local_server
 
 Qms = Callable[..., Result]

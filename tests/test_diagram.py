@@ -11,11 +11,11 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from qmskit.analysis.processmap import ProcessMap
 from qmskit.diagram import views
 from qmskit.diagram.style import node_name
-from qmskit.load import load_manual
+from qmskit.loading.load import load_manual
 from qmskit.model import Manual
-from qmskit.processmap import ProcessMap
 from tests.conftest import EXAMPLE, Result, edit
 
 Qms = Callable[..., Result]

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from qmskit import schemas
-from qmskit.fastcheck import compile_schema
-from qmskit.forms import record_values_schema
-from qmskit.load import load_manual
-from qmskit.yamlsource import parse_yaml
+from qmskit.loading import schemas
+from qmskit.loading.fastcheck import compile_schema
+from qmskit.loading.load import load_manual
+from qmskit.loading.yamlsource import parse_yaml
+from qmskit.records.forms import record_values_schema
 from tests.conftest import EXAMPLE
 
 KIND_OF = {"processes": "process", "forms": "form", "records": "record", "roles.yaml": "roles",

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from qmskit.diagnostics import Diagnostic, Location, Severity
-from qmskit.report import ReportInput
-from qmskit.report.machine import render_github
+from qmskit.findings import ReportInput
+from qmskit.findings.machine import render_github
 from qmskit.rules.catalog import RULES
 from tests.conftest import Result, edit
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qmskit.markdown import headings, section_name, split_front_matter
+from qmskit.loading.markdown import headings, section_name, split_front_matter
 
 
 def test_front_matter_is_split_from_the_body_with_its_line() -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from qmskit.load import load_manual
-from qmskit.records import RECORD_ID, next_number
+from qmskit.loading.load import load_manual
+from qmskit.records.workflow import RECORD_ID, next_number
 from tests.conftest import EXAMPLE, Result, commit_all, edit, git, line_of
 
 Qms = Callable[..., Result]

@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from qmskit import schemas
-from qmskit.load import catalogue
+from qmskit.loading import schemas
+from qmskit.loading.load import catalogue
 from qmskit.resources import schemas_dir
 from tests.conftest import EXAMPLE, TEMPLATE
 

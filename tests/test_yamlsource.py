@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from qmskit.yamlsource import MAX_EXPANDED_NODES, parse_yaml
+from qmskit.loading.yamlsource import MAX_EXPANDED_NODES, parse_yaml
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from qmskit.competence import concerned_roles
-from qmskit.gitrepo import read_history
-from qmskit.load import load_manual
-from qmskit.recordstore import render
+from qmskit.analysis.competence import concerned_roles
+from qmskit.loading.load import load_manual
+from qmskit.records.store import render
+from qmskit.vcs.gitrepo import read_history
 
 TZ = "+02:00"
 rng = random.Random(2026)

@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from qmskit import __version__, gitrepo
+from qmskit import __version__
 from qmskit.atomic import write_text
-from qmskit.control import DocumentControl
+from qmskit.control.register import DocumentControl
 from qmskit.errors import ConfigError
-from qmskit.history import History
-from qmskit.load import CONFIG_FILE, find_manual_root
+from qmskit.loading.load import CONFIG_FILE, find_manual_root
 from qmskit.model import Manual
+from qmskit.vcs import gitrepo
+from qmskit.vcs.history import History
 
 app = typer.Typer(
     name="qms",

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
-from qmskit import gitrepo
+from qmskit.analysis.competence import EXPIRED, EXPIRING, MISSING, Competences, expiring, gaps, unread
 from qmskit.cli.app import (
     ManualPath,
     OutputOption,
@@ -26,13 +26,13 @@ from qmskit.cli.app import (
     stdout,
 )
 from qmskit.cli.tables import show
-from qmskit.competence import EXPIRED, EXPIRING, MISSING, Competences, expiring, gaps, unread
-from qmskit.control import current_revisions
+from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
-from qmskit.load import load_manual
+from qmskit.loading.load import load_manual
 from qmskit.model import Manual
-from qmskit.recordstore import NewRecord, create
-from qmskit.report.tables import TABLE_FORMATS, TableData
+from qmskit.records.store import NewRecord, create
+from qmskit.tables import TABLE_FORMATS, TableData
+from qmskit.vcs import gitrepo
 
 _STYLE = {"valid": "green", EXPIRING: "yellow", EXPIRED: "bold red", MISSING: "red"}
 _MARK = {"valid": "", EXPIRING: "!", EXPIRED: "✗", MISSING: "-"}

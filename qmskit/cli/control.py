@@ -10,9 +10,6 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from qmskit import gitrepo
-from qmskit.asof import register_at
-from qmskit.changes import changes_since, render_markdown
 from qmskit.check import approval_signatures, check_manual
 from qmskit.cli.app import (
     ManualPath,
@@ -27,13 +24,16 @@ from qmskit.cli.app import (
     stdout,
 )
 from qmskit.cli.tables import show
-from qmskit.control import DocumentControl
+from qmskit.control.asof import register_at
+from qmskit.control.changes import changes_since, render_markdown
+from qmskit.control.register import DocumentControl
 from qmskit.errors import ConfigError, RepoError
-from qmskit.github import GitHubClient
-from qmskit.history import Approval, History, Identity, note_fields, note_line, signed_payload
-from qmskit.load import load_manual
+from qmskit.loading.load import load_manual
 from qmskit.model import Manual
-from qmskit.report.tables import TABLE_FORMATS, TableData
+from qmskit.tables import TABLE_FORMATS, TableData
+from qmskit.vcs import gitrepo
+from qmskit.vcs.github import GitHubClient
+from qmskit.vcs.history import Approval, History, Identity, note_fields, note_line, signed_payload
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.")]
 MEANINGS = ("approved", "reviewed", "released")

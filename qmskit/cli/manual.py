@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 
 from qmskit.cli.app import app, stdout
-from qmskit.gitrepo import enclosing_work_tree, init_and_commit
-from qmskit.scaffold import scaffold, starter
+from qmskit.loading.scaffold import scaffold, starter
+from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
 
 
 @app.command()

@@ -13,10 +13,10 @@ from qmskit import urls
 from qmskit.atomic import write_text
 from qmskit.cli.app import ManualPath, app, check_choice, resolve_manual, stdout
 from qmskit.errors import ConfigError
-from qmskit.load import load_manual
+from qmskit.loading.load import load_manual
+from qmskit.loading.schemas import schema_url
+from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Manual
-from qmskit.schemas import schema_url
-from qmskit.yamlsource import dump_yaml
 
 new_app = typer.Typer(help="Start a new document, process or form with the next free id.", no_args_is_help=True)
 app.add_typer(new_app, name="new")

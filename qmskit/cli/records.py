@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.prompt import Prompt
 
-from qmskit import gitrepo
 from qmskit.cli.app import (
     ManualPath,
     OutputOption,
@@ -27,14 +26,15 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError, QmsError
-from qmskit.forms import record_values_schema, shown, workflow
-from qmskit.load import load_manual
+from qmskit.loading.load import load_manual
+from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, FormField, Manual, Record
-from qmskit.records import BadValue, missing_required, parse_value, step_problem, summary, values_problems
-from qmskit.recordstore import NewRecord, create, update
-from qmskit.render_forms import blank_form
-from qmskit.report.tables import TableData
-from qmskit.yamlsource import parse_yaml
+from qmskit.records.blank import blank_form
+from qmskit.records.forms import record_values_schema, shown, workflow
+from qmskit.records.store import NewRecord, create, update
+from qmskit.records.workflow import BadValue, missing_required, parse_value, step_problem, summary, values_problems
+from qmskit.tables import TableData
+from qmskit.vcs import gitrepo
 
 record_app = typer.Typer(help="Fill in a form (a new record) or move a workflow record on.", no_args_is_help=True)
 form_app = typer.Typer(help="Form templates: print a blank form or its JSON Schema.", no_args_is_help=True)

@@ -10,7 +10,17 @@ from typing import Annotated
 import markdown
 import typer
 
-from qmskit import analysis, charts, gitrepo
+from qmskit.analysis import charts, measures
+from qmskit.analysis.management import (
+    customers_data,
+    customers_markdown,
+    flow_markdown,
+    flow_report,
+    kpi_table,
+    review_markdown,
+    todo,
+    todo_markdown,
+)
 from qmskit.atomic import write_text
 from qmskit.cli.app import (
     ManualPath,
@@ -24,21 +34,12 @@ from qmskit.cli.app import (
     resolve_manual,
 )
 from qmskit.cli.tables import show
-from qmskit.control import current_revisions
+from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
-from qmskit.load import load_manual
+from qmskit.loading.load import load_manual
 from qmskit.model import Manual
-from qmskit.report.tables import TABLE_FORMATS, TableData
-from qmskit.reports import (
-    customers_data,
-    customers_markdown,
-    flow_markdown,
-    flow_report,
-    kpi_table,
-    review_markdown,
-    todo,
-    todo_markdown,
-)
+from qmskit.tables import TABLE_FORMATS, TableData
+from qmskit.vcs import gitrepo
 
 report_app = typer.Typer(help="Reports for management: KPIs, customers, order flow, management review, charts.",
                          no_args_is_help=True)
@@ -49,11 +50,11 @@ PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.")]
 
 
-def _setup(path: Path | None, period: str | None, today: str | None) -> tuple[Path, Manual, analysis.Period, date]:
+def _setup(path: Path | None, period: str | None, today: str | None) -> tuple[Path, Manual, measures.Period, date]:
     root = resolve_manual(path)
     day = parse_day(today) or date.today()
     try:
-        span = analysis.period(period or str(day.year))
+        span = measures.period(period or str(day.year))
     except ValueError as exc:
         raise ConfigError(str(exc), "e.g. --period 2026-Q3") from exc
     return root, load_manual(root, use_cache=True).manual, span, day
@@ -75,7 +76,7 @@ def report_customers(path: ManualPath = None, period: PeriodOption = None,
     """Customer experience: NPS and satisfaction with their trend, complaints, ideas, silent detractors, churn."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
     _, manual, span, _ = _setup(path, period, today)
-    report = analysis.customer_report(manual, span)
+    report = measures.customer_report(manual, span)
     if output_format == "json":
         emit(json.dumps(customers_data(report), indent=2, ensure_ascii=False) + "\n", output)
     else:
@@ -141,18 +142,18 @@ def report_chart(
     check_choice(which, CHARTS, "chart")
     _, manual, span, _ = _setup(path, period, today)
     if which == "nps":
-        report = analysis.customer_report(manual, span)
+        report = measures.customer_report(manual, span)
         svg = charts.line_chart(f"Net Promoter Score by quarter, {span.name}", list(report.nps_trend))
     elif which == "kpi":
         process_id, _, kpi_id = (kpi or "").partition("/")
-        found = next((v for v in analysis.kpi_report(manual, span) if v.process == process_id and v.kpi.id == kpi_id),
+        found = next((v for v in measures.kpi_report(manual, span) if v.process == process_id and v.kpi.id == kpi_id),
                      None)
         if found is None:
             raise ConfigError(f"no KPI '{kpi}'", "Name it PROCESS/KPI, e.g. delivery/on-time-delivery.")
-        target = analysis.parse_target(found.kpi.target)
+        target = measures.parse_target(found.kpi.target)
         svg = charts.line_chart(f"{found.kpi.name} by quarter", list(found.trend), target.value if target else None)
     elif which == "complaints":
-        counts = [(p, float(n)) for p, n, _ in analysis.internal_complaints(manual)]
+        counts = [(p, float(n)) for p, n, _ in measures.internal_complaints(manual)]
         svg = charts.bar_chart("Internal complaints per supplying process", counts)
     else:
         flows = {o.order: o for o in flow_report(manual).orders}

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qmskit.cli.app import check_choice, emit, stdout
-from qmskit.report.tables import TABLE_FORMATS, TableData, to_csv, to_json, to_markdown
+from qmskit.tables import TABLE_FORMATS, TableData, to_csv, to_json, to_markdown
 
 
 def show(table: TableData, output_format: str, output: Path | None) -> None:

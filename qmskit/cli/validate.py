@@ -15,9 +15,9 @@ from qmskit.cli.app import ManualPath, OutputOption, TodayOption, app, check_cho
 from qmskit.cli.app import stdout as stdout_console
 from qmskit.diagnostics import Severity
 from qmskit.errors import ConfigError, ExitCode
-from qmskit.report import FORMATS, ReportInput, repository_prefix
-from qmskit.report.machine import RENDERERS
-from qmskit.report.text import render_text
+from qmskit.findings import FORMATS, ReportInput, repository_prefix
+from qmskit.findings.machine import RENDERERS
+from qmskit.findings.text import render_text
 from qmskit.rules.catalog import RULES
 
 
@@ -46,7 +46,7 @@ def validate(
                           use_cache=use_cache)
     diagnostics = result.diagnostics
     if base is not None:
-        from qmskit.changes import affected_paths  # noqa: PLC0415 - only needed with --base
+        from qmskit.control.changes import affected_paths  # noqa: PLC0415 - only needed with --base
 
         affected = affected_paths(root, result.loaded.manual, base)
         diagnostics = [d for d in diagnostics if d.location.path in affected]

@@ -15,6 +15,7 @@ from itertools import pairwise
 import graphviz
 
 from qmskit import urls
+from qmskit.analysis.processmap import Edge, ProcessMap
 from qmskit.diagram.style import (
     CATEGORY_TITLES,
     EDGE_COLOUR,
@@ -26,7 +27,6 @@ from qmskit.diagram.style import (
     text,
 )
 from qmskit.model import Manual, Process
-from qmskit.processmap import Edge, ProcessMap
 
 VIEWS = ("map", "process", "chain")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from qmskit.analysis import day_of
-from qmskit.control import add_months
+from qmskit.analysis.measures import day_of
+from qmskit.control.register import add_months
 from qmskit.diagnostics import Diagnostic
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context

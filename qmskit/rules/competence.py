@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qmskit.analysis import day_of
-from qmskit.competence import EXPIRED, EXPIRING, Competences, gaps
+from qmskit.analysis.competence import EXPIRED, EXPIRING, Competences, gaps
+from qmskit.analysis.measures import day_of
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.model import Person, Qualification
 from qmskit.rules.catalog import rule

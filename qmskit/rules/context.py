@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qmskit.control import DocumentControl
+from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Location
-from qmskit.history import History, Revision
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
+from qmskit.vcs.history import History, Revision
 
 
 @dataclass(frozen=True, slots=True)

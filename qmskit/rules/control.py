@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from qmskit.control import DUE_SOON_DAYS, DocumentControl
+from qmskit.control.register import DUE_SOON_DAYS, DocumentControl
 from qmskit.diagnostics import Diagnostic
 from qmskit.model import Document
 from qmskit.rules.catalog import rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qmskit.diagnostics import Diagnostic, Location
-from qmskit.markdown import section_name
+from qmskit.loading.markdown import section_name
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 

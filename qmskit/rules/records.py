@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from qmskit import schemas
-from qmskit.analysis import day_of
+from qmskit.analysis.measures import day_of
 from qmskit.diagnostics import Diagnostic, Location
-from qmskit.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
+from qmskit.loading import schemas
 from qmskit.model import Form, Record
-from qmskit.records import RECORD_ID
+from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
+from qmskit.records.workflow import RECORD_ID
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 

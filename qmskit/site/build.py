@@ -15,10 +15,10 @@ from pathlib import Path
 from qmskit.atomic import write_text
 from qmskit.diagram.render import render
 from qmskit.errors import QmsError, ToolMissingError
-from qmskit.gitrepo import start_history
-from qmskit.load import load_manual
+from qmskit.loading.load import load_manual
+from qmskit.loading.yamlsource import dump_yaml
 from qmskit.site.generate import Page, SiteInput, build_pages
-from qmskit.yamlsource import dump_yaml
+from qmskit.vcs.gitrepo import start_history
 
 Progress = Callable[[str, int, int], None]
 

@@ -17,18 +17,19 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from qmskit import analysis, charts, urls
-from qmskit.competence import Competences, expiring
-from qmskit.control import DocumentControl, RegisterRow
+from qmskit import urls
+from qmskit.analysis import charts, measures
+from qmskit.analysis.competence import Competences, expiring
+from qmskit.analysis.management import flow_report
+from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
-from qmskit.forms import workflow
-from qmskit.history import History
 from qmskit.model import Document, Manual, Process
-from qmskit.records import summary
-from qmskit.render_forms import blank_form
-from qmskit.reports import flow_report
+from qmskit.records.blank import blank_form
+from qmskit.records.forms import workflow
+from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
 from qmskit.site.messages import messages
+from qmskit.vcs.history import History
 
 AUDIENCES = ("internal", "external")
 RenderSvg = Callable[[str], str]  # DOT source -> SVG markup
@@ -286,17 +287,17 @@ class SiteBuilder:
 
     def dashboards(self) -> str:
         """Charts where people would rather look than read: NPS, KPI trends, complaints, an order's delays."""
-        year = analysis.period(str(self.site.today.year))
+        year = measures.period(str(self.site.today.year))
         parts = [f"# {md(self.t['dashboards'])}", ""]
-        customers = analysis.customer_report(self.manual, year)
+        customers = measures.customer_report(self.manual, year)
         trend = charts.line_chart(f"NPS {year.name}", list(customers.nps_trend))
         parts += [f"## {md(self.t['nps'])}", "", _chart(trend)]
-        for value in analysis.kpi_report(self.manual, year):
+        for value in measures.kpi_report(self.manual, year):
             if value.status in ("met", "missed"):
-                target = analysis.parse_target(value.kpi.target)
+                target = measures.parse_target(value.kpi.target)
                 parts += [f"## {md(value.kpi.name)}", "", _chart(charts.line_chart(
                     f"{value.kpi.name} ({value.status})", list(value.trend), target.value if target else None))]
-        complaints = [(p, float(n)) for p, n, _ in analysis.internal_complaints(self.manual)]
+        complaints = [(p, float(n)) for p, n, _ in measures.internal_complaints(self.manual)]
         if complaints:
             bars = charts.bar_chart(self.t["complaints"], complaints)
             parts += [f"## {md(self.t['complaints'])}", "", _chart(bars)]

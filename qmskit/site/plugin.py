@@ -38,7 +38,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             log.warning("Graphviz's dot is not installed: the site has no process diagrams")
         config.docs_dir = str(generated.folder / "docs")
         if not config.nav:
-            from qmskit.yamlsource import parse_yaml  # noqa: PLC0415 - read back the generated navigation
+            from qmskit.loading.yamlsource import parse_yaml  # noqa: PLC0415 - read back the generated navigation
 
             built = parse_yaml((generated.folder / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
             config.nav = built.get("nav") if isinstance(built, dict) else None

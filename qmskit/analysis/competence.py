@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from qmskit.control import add_months
+from qmskit.control.register import add_months
 from qmskit.model import Competence, Document, Manual, Person, Qualification, Record, Training
 
 VALID, EXPIRING, EXPIRED, MISSING = "valid", "expiring", "expired", "missing"

@@ -17,7 +17,7 @@ from pathlib import Path
 import git
 
 from qmskit.errors import RepoError, ToolMissingError
-from qmskit.history import History, Identity, LogParser, build_files, merged_authors
+from qmskit.vcs.history import History, Identity, LogParser, build_files, merged_authors
 
 NOTES_REF = "refs/notes/qms"
 _FORMAT_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%s", "%b",

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from qmskit import analysis
-from qmskit.analysis import Period
-from qmskit.competence import EXPIRED, Competences, expiring, gaps, unread
-from qmskit.control import DocumentControl
-from qmskit.forms import workflow
-from qmskit.history import History
+from qmskit.analysis import measures
+from qmskit.analysis.competence import EXPIRED, Competences, expiring, gaps, unread
+from qmskit.analysis.measures import Period
+from qmskit.analysis.processmap import ProcessMap
+from qmskit.control.register import DocumentControl
 from qmskit.model import Manual, Person
-from qmskit.processmap import ProcessMap
-from qmskit.report.tables import TableData
+from qmskit.records.forms import workflow
+from qmskit.tables import TableData
+from qmskit.vcs.history import History
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -26,13 +26,13 @@ def kpi_table(manual: Manual, span: Period) -> TableData:
     rows = [{"process": v.process, "kpi": v.kpi.id, "name": v.kpi.name, "value": v.value, "target": v.kpi.target,
              "status": v.status, "records": v.count, "trend": [(name, value) for name, value in v.trend],
              "trend_text": " → ".join(_fmt(value) for _, value in v.trend)}
-            for v in analysis.kpi_report(manual, span)]
+            for v in measures.kpi_report(manual, span)]
     return TableData.of(f"KPIs, {span.name}", ("Process", "KPI", "Value", "Target", "Status", "Records",
                                                  "Trend (quarters)"), rows,
                         ("process", "name", "value", "target", "status", "records", "trend_text"))
 
 
-def customers_markdown(report: analysis.CustomerReport, names: dict[str, str]) -> str:
+def customers_markdown(report: measures.CustomerReport, names: dict[str, str]) -> str:
     lines = [f"## Customer experience, {report.period.name}", "",
              f"- Net Promoter Score: **{_fmt(report.nps)}** from {report.responses} answers "
              f"(trend by quarter: {', '.join(f'{n} {_fmt(v)}' for n, v in report.nps_trend)})",
@@ -49,7 +49,7 @@ def customers_markdown(report: analysis.CustomerReport, names: dict[str, str]) -
     return "\n".join(lines) + "\n"
 
 
-def customers_data(report: analysis.CustomerReport) -> dict[str, Any]:
+def customers_data(report: measures.CustomerReport) -> dict[str, Any]:
     return {"period": report.period.name, "responses": report.responses, "nps": report.nps,
             "satisfaction": report.satisfaction, "nps_trend": dict(report.nps_trend),
             "complaints": report.complaints, "complaints_open": report.complaints_open,
@@ -61,7 +61,7 @@ def customers_data(report: analysis.CustomerReport) -> dict[str, Any]:
 @dataclass(frozen=True, slots=True)
 class FlowReport:
     chain: list[tuple[str, float, float]]  # planned critical path: process, start day, end day
-    orders: list[analysis.OrderFlow]
+    orders: list[measures.OrderFlow]
     bottlenecks: list[tuple[str, int]]
     complaints: list[tuple[str, int, float]]
 
@@ -73,9 +73,9 @@ class FlowReport:
 def flow_report(manual: Manual) -> FlowReport:
     steps = ProcessMap(manual).value_chain()
     chain = [s.process.id for s in steps]
-    orders = analysis.order_flows(manual, chain)
+    orders = measures.order_flows(manual, chain)
     return FlowReport([(s.process.id, s.start_day, s.end_day) for s in steps], orders,
-                      analysis.delay_by_process(orders), analysis.internal_complaints(manual))
+                      measures.delay_by_process(orders), measures.internal_complaints(manual))
 
 
 def flow_markdown(report: FlowReport) -> str:
@@ -100,14 +100,14 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     """The management review pack: the inputs ISO 9001 9.3.2 lists, assembled from the manual's data."""
     names = {p.id: p.name for p in manual.parties}
     records = manual.records
-    in_period = [r for r in records if (d := analysis.day_of(r.created_at)) and span.contains(d)]
+    in_period = [r for r in records if (d := measures.day_of(r.created_at)) and span.contains(d)]
     earlier = sorted((r for r in records if r.form == "management-review"), key=lambda r: r.created_at)
     ncs = [r for r in records if r.form == "nonconformity"]
     flows = {f.id: fl for f in manual.forms if (fl := workflow(f))}
     open_ncs = [r for r in ncs if r.form in flows and r.status != flows[r.form].final]
     audits = [r for r in in_period if r.form == "internal-audit"]
     suppliers = [r for r in records if r.form == "supplier-evaluation"]
-    kpis = analysis.kpi_report(manual, span)
+    kpis = measures.kpi_report(manual, span)
     register = DocumentControl(manual, history).register()
     lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
              f"{manual.config.organisation}.", "",
@@ -119,10 +119,10 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     else:
         lines += ["No earlier review recorded.", ""]
     lines += ["## b) Changes in external and internal issues", "",
-              f"{sum(1 for r in register if r.effective and span.contains(analysis.day_of(r.effective) or date.min))} "
+              f"{sum(1 for r in register if r.effective and span.contains(measures.day_of(r.effective) or date.min))} "
               "documents changed in the period; risks and opportunities below.", "",
               "## c) Performance and effectiveness", "", "### Customer satisfaction and feedback", "",
-              customers_markdown(analysis.customer_report(manual, span), names).split("\n", 2)[2],
+              customers_markdown(measures.customer_report(manual, span), names).split("\n", 2)[2],
               "### Quality objectives and process performance", "",
               "| Process | KPI | Value | Target | Status |", "|---|---|---|---|---|"]
     lines += [f"| {v.process} | {v.kpi.name} | {_fmt(v.value)} | {v.kpi.target} | {v.status} |" for v in kpis]

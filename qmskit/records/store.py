@@ -10,12 +10,12 @@ from typing import Any
 
 from qmskit.atomic import write_text
 from qmskit.errors import QmsError
-from qmskit.forms import workflow
-from qmskit.history import History
+from qmskit.loading.schemas import schema_url
+from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Form
-from qmskit.records import next_number, record_id
-from qmskit.schemas import schema_url
-from qmskit.yamlsource import dump_yaml
+from qmskit.records.forms import workflow
+from qmskit.records.workflow import next_number, record_id
+from qmskit.vcs.history import History
 
 MAX_ATTEMPTS = 10_000
 

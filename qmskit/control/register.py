@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from qmskit.history import Approval, FileHistory, History, Identity, Revision
 from qmskit.model import Document, Manual, Person
+from qmskit.vcs.history import Approval, FileHistory, History, Identity, Revision
 
 APPROVING = ("approved", "released")  # meanings that make a revision effective; "reviewed" does not
 DUE_SOON_DAYS = 30

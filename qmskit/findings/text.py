@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from qmskit.diagnostics import Diagnostic, Severity
-from qmskit.report import ReportInput
+from qmskit.findings import ReportInput
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

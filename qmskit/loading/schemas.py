@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from qmskit.fastcheck import compile_schema
+from qmskit.loading.fastcheck import compile_schema
 from qmskit.resources import schemas_dir
 
 SCHEMA_BASE = "https://qmskit.dev/schemas/v1/"

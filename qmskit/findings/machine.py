@@ -8,7 +8,7 @@ from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from qmskit.diagnostics import Diagnostic, Severity
-from qmskit.report import ReportInput
+from qmskit.findings import ReportInput
 from qmskit.rules.catalog import RULES
 
 TOOL_URI = "https://github.com/qmskit/qmskit"

@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from qmskit import build
-from qmskit.control import DocumentControl, RegisterRow, day_of
-from qmskit.gitrepo import read_blobs
-from qmskit.history import FileHistory, History, Revision
-from qmskit.markdown import split_front_matter
+from qmskit.control.register import DocumentControl, RegisterRow, day_of
+from qmskit.loading import assemble
+from qmskit.loading.markdown import split_front_matter
+from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Document, Manual, Origin
-from qmskit.yamlsource import parse_yaml
+from qmskit.vcs.gitrepo import read_blobs
+from qmskit.vcs.history import FileHistory, History, Revision
 
 
 def register_at(root: Path, manual: Manual, history: History, when: date) -> list[RegisterRow]:
@@ -48,4 +48,4 @@ def _document(text: str, path: str) -> Document | None:
     if split.front_matter is None:
         return None
     data = parse_yaml(split.front_matter, path, 1).data
-    return build.document(data, Origin(path), "", split.body_line, ()) if isinstance(data, dict) else None
+    return assemble.document(data, Origin(path), "", split.body_line, ()) if isinstance(data, dict) else None

@@ -12,27 +12,27 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from qmskit import build, schemas
-from qmskit.cache import Hit, LoadCache
 from qmskit.diagnostics import Diagnostic, Location, Severity
-from qmskit.files import TextFile, iter_files, read_text
-from qmskit.markdown import headings, split_front_matter
+from qmskit.loading import assemble, schemas
+from qmskit.loading.cache import Hit, LoadCache
+from qmskit.loading.files import TextFile, iter_files, read_text
+from qmskit.loading.markdown import headings, split_front_matter
+from qmskit.loading.yamlsource import SourceMap, parse_yaml
 from qmskit.model import Catalogue, Clause, Config, Document, Manual, Origin, PositionLookup
 from qmskit.resources import schemas_dir
-from qmskit.yamlsource import SourceMap, parse_yaml
 
 CONFIG_FILE = "qms.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 # Single-file lists: path in the manual -> (schema kind, list key, builder)
 LIST_FILES: dict[str, tuple[str, str, Callable[[dict[str, Any], Origin], Any]]] = {
-    "organisation/roles.yaml": ("roles", "role", build.role),
-    "organisation/people.yaml": ("people", "person", build.person),
-    "organisation/competences.yaml": ("competences", "competence", build.competence),
-    "organisation/training.yaml": ("training", "training", build.training),
-    "organisation/parties.yaml": ("parties", "party", build.party),
-    "objectives.yaml": ("objectives", "objective", build.objective),
-    "risks.yaml": ("risks", "risk", build.risk),
+    "organisation/roles.yaml": ("roles", "role", assemble.role),
+    "organisation/people.yaml": ("people", "person", assemble.person),
+    "organisation/competences.yaml": ("competences", "competence", assemble.competence),
+    "organisation/training.yaml": ("training", "training", assemble.training),
+    "organisation/parties.yaml": ("parties", "party", assemble.party),
+    "objectives.yaml": ("objectives", "objective", assemble.objective),
+    "risks.yaml": ("risks", "risk", assemble.risk),
 }
 
 
@@ -164,9 +164,9 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
     collector = _Collector(root, cache=LoadCache(root) if use_cache else None)
     config, config_ok = _load_config(collector)
     documents = _load_documents(collector)
-    processes = _load_each(collector, "processes", "process", build.process)
-    forms = _load_each(collector, "forms", "form", build.form)
-    records = _load_each(collector, "records", "record", build.record)
+    processes = _load_each(collector, "processes", "process", assemble.process)
+    forms = _load_each(collector, "forms", "form", assemble.form)
+    records = _load_each(collector, "records", "record", assemble.record)
     lists: dict[str, tuple[Any, ...]] = {}
     for rel, (kind, item_kind, make) in LIST_FILES.items():
         path = root / rel
@@ -176,7 +176,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
             if data is None:
                 collector.incomplete.add(item_kind)
             else:
-                lists[kind] = build.items(data, kind, Origin(rel_path), make)
+                lists[kind] = assemble.items(data, kind, Origin(rel_path), make)
     manual = Manual(
         config=config, catalogue=catalogue(), documents=documents, processes=processes, forms=forms,
         records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
@@ -193,7 +193,7 @@ def _load_config(collector: _Collector) -> tuple[Config, bool]:
     before = len(collector.diagnostics)
     rel, data = collector.parse_file("qms", CONFIG_FILE)
     ok = data is not None and not any(d.severity is Severity.ERROR for d in collector.diagnostics[before:])
-    return build.config(data or {}, Origin(rel or CONFIG_FILE)), ok
+    return assemble.config(data or {}, Origin(rel or CONFIG_FILE)), ok
 
 
 def _load_each(collector: _Collector, folder: str, kind: str,
@@ -232,7 +232,7 @@ def _load_document(collector: _Collector, rel: str) -> Document | None:
     if data is None:
         return None
     heads = headings(split.body, split.body_line)
-    return build.document(data, Origin(source.rel), split.body, split.body_line, heads)
+    return assemble.document(data, Origin(source.rel), split.body, split.body_line, heads)
 
 
 def _no_front_matter(rel: str, unterminated: bool) -> Diagnostic:

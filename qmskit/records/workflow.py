@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qmskit import schemas
-from qmskit.forms import Workflow, field_schema, needed_in, record_values_schema, shown
+from qmskit.loading import schemas
 from qmskit.model import Form, FormField, Record
+from qmskit.records.forms import Workflow, field_schema, needed_in, record_values_schema, shown
 
 RECORD_ID = re.compile(r"^(?P<prefix>[A-Z]{2,6})-(?P<year>[0-9]{4})-(?P<number>[0-9]{4,})$")
 

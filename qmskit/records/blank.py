@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qmskit.forms import workflow
 from qmskit.model import Form, FormField
+from qmskit.records.forms import workflow
 
 _BOX = "☐"
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from qmskit import gitrepo
-from qmskit.history import History
 from qmskit.model import Manual
+from qmskit.vcs import gitrepo
+from qmskit.vcs.history import History
 
 KINDS = {"documents": "document", "processes": "process", "forms": "form", "records": "record",
          "organisation": "organisation"}
