@@ -96,6 +96,10 @@ def test_home_page_loads_with_map_and_dashboard(page: Any, server: str) -> None:
 def test_navigation_reaches_a_process_whose_diagram_links_work(page: Any, server: str) -> None:
     page.goto(server + "/")
     page.click("nav.md-tabs >> text=Processes")
+    page.wait_for_url("**/processes/")
+    # the navigation groups processes by category, sub-processes beneath their parent
+    assert page.locator("nav.md-nav >> text=Core processes").count() >= 1
+    page.click("nav.md-nav >> text=Production >> nth=0")
     page.click("nav.md-nav >> text=Production planning")
     page.wait_for_url("**/processes/production.planning/")
     page.wait_for_selector(".qms-diagram svg")

@@ -29,9 +29,11 @@ from qmskit.records.forms import workflow
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
 from qmskit.site.messages import messages
+from qmskit.site.navtree import bounded, grouped
 from qmskit.vcs.history import History
 
 AUDIENCES = ("internal", "external")
+CATEGORY_ORDER = {"management": 0, "core": 1, "support": 2}
 RenderSvg = Callable[[str], str]  # DOT source -> SVG markup
 
 
@@ -321,17 +323,14 @@ class SiteBuilder:
 
     def nav(self) -> list[Any]:
         t = self.t
-        docs = [{label(f"{d.id} {d.title}"): self.doc_path(d)} for d in self.visible_documents()
-                if d.status != "obsolete"]
-        nav: list[Any] = [{t["home"]: "index.md"}, {t["documents"]: [{t["documents"]: "documents/index.md"}, *docs]}]
+        nav: list[Any] = [{t["home"]: "index.md"},
+                          {t["documents"]: [{t["documents"]: "documents/index.md"}, *self._document_nav()]}]
         if not self.external:
-            processes = [{label(p.name): f"processes/{urls.slug(p.id)}.md"}
-                         for p in sorted(self.manual.processes, key=lambda p: p.id)]
-            forms = [{label(f.title): f"forms/{urls.slug(f.id)}.md"}
-                     for f in sorted(self.manual.forms, key=lambda f: f.title)]
-            obsolete = [{label(f"{d.id} {d.title}"): self.doc_path(d)} for d in self.visible_documents()
-                        if d.status == "obsolete"]
-            nav += [{t["processes"]: [{t["processes"]: "processes/index.md"}, *processes]},
+            forms = bounded([(label(f.title), label(f.title), f"forms/{urls.slug(f.id)}.md")
+                             for f in sorted(self.manual.forms, key=lambda f: f.title)])
+            obsolete = bounded([(label(d.id), label(f"{d.id} {d.title}"), self.doc_path(d))
+                                for d in self.visible_documents() if d.status == "obsolete"])
+            nav += [{t["processes"]: [{t["processes"]: "processes/index.md"}, *self._process_nav()]},
                     {t["forms"]: [{t["forms"]: "forms/index.md"}, *forms]},
                     {t["registers"]: [{t["records"]: "records/index.md"}, {t["risks"]: "registers/risks.md"},
                                       {t["objectives"]: "registers/objectives.md"}, {t["coverage"]: "coverage.md"},
@@ -339,6 +338,52 @@ class SiteBuilder:
                                       {t["obsolete"]: ["obsolete/index.md", *obsolete]},
                                       {t["auditor"]: "auditor.md"}]}]
         return nav
+
+    def _document_nav(self) -> list[Any]:
+        """Documents by type (in the order qms.yaml declares the types), each type split into id ranges."""
+        current = [d for d in self.visible_documents() if d.status != "obsolete"]
+        order = {name: index for index, name in enumerate(self.manual.config.document_types)}
+        by_type = grouped(sorted(current, key=lambda d: (order.get(d.type, len(order)), d.type, d.id)),
+                          key=lambda d: d.type)
+        return [{label(kind[:1].upper() + kind[1:]):
+                 bounded([(label(d.id), label(f"{d.id} {d.title}"), self.doc_path(d)) for d in documents])}
+                for kind, documents in by_type.items()]
+
+    def _process_nav(self) -> list[Any]:
+        """Processes by category, each top-level process with its sub-processes beneath it."""
+        children = grouped(sorted(self.manual.processes, key=lambda p: p.id), key=lambda p: p.parent)
+        known = set(self.processes)
+
+        def descendants(process: Process) -> list[Process]:
+            # depth first without recursion (a parent chain may be as long as the manual), each process once
+            found: list[Process] = []
+            seen = {process.id}
+            stack = list(reversed(children.get(process.id, [])))
+            while stack:
+                current = stack.pop()
+                if current.id in seen:
+                    continue
+                seen.add(current.id)
+                found.append(current)
+                stack.extend(reversed(children.get(current.id, [])))
+            return found
+
+        def entries(processes: list[Process]) -> list[Any]:
+            result: list[Any] = []
+            for process in processes:
+                page = f"processes/{urls.slug(process.id)}.md"
+                below = descendants(process)
+                leaves = [(label(p.name), label(p.name), f"processes/{urls.slug(p.id)}.md") for p in below]
+                result.append({label(process.name): [{label(process.name): page}, *bounded(leaves)]} if below
+                              else {label(process.name): page})
+            return result
+
+        # a process whose parent is unknown is shown at the top, so no page is lost from the navigation
+        top = [p for p in sorted(self.manual.processes, key=lambda p: p.id) if not p.parent or p.parent not in known]
+        by_category = grouped(sorted(top, key=lambda p: (CATEGORY_ORDER.get(p.category, 9), p.category)),
+                              key=lambda p: p.category)
+        return [{label(self.t.get(f"category_{category}", category)): entries(processes)}
+                for category, processes in by_category.items()]
 
     def config(self) -> dict[str, Any]:
         manual = self.manual
