@@ -206,6 +206,7 @@ class Record:
     form_revision: int | None = None
     status: str = ""
     history: tuple[StatusChange, ...] = ()
+    source: Mapping[str, str] = field(default_factory=dict)  # kind, name, id, url: where an imported record came from
 
 
 # --- organisation -------------------------------------------------------------------------------------------

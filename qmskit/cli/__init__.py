@@ -16,6 +16,7 @@ from qmskit.cli import (  # noqa: F401 - importing registers the commands
     competence,
     control,
     diagram,
+    intake,
     manual,
     new,
     records,

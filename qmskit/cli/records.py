@@ -227,7 +227,6 @@ def record_update(
         stdout().print(f"Committed {sha[:10]}")
 
 
-@app.command("records")
 def records_list(
     form_id: Annotated[str | None, typer.Argument(metavar="[FORM]", help="Only this form's records.")] = None,
     path: Annotated[Path | None, typer.Option("--manual", "-C", help="The manual's folder.")] = None,

@@ -181,7 +181,8 @@ def record(data: Data, origin: Origin) -> Record | None:
     revision = data.get("form_revision")
     return Record(record_id, text(data, "form"), origin, text(data, "created_at"), text(data, "created_by"),
                   mapping(data, "values"), revision if isinstance(revision, int) and not isinstance(revision, bool)
-                  else None, text(data, "status"), items(data, "history", origin, _status_change))
+                  else None, text(data, "status"), items(data, "history", origin, _status_change),
+                  {str(k): str(v) for k, v in mapping(data, "source").items()})
 
 
 def _status_change(data: Data, origin: Origin) -> StatusChange | None:

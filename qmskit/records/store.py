@@ -43,6 +43,7 @@ class NewRecord:
     created_at: datetime
     created_by: str  # a person id
     values: Mapping[str, Any]
+    source: Mapping[str, str] | None = None  # where an imported record came from (kind, name, id, url)
 
     def document(self, new_id: str) -> dict[str, Any]:
         stamp = self.created_at.isoformat(timespec="seconds")
@@ -53,6 +54,8 @@ class NewRecord:
             document["status"] = flow.states[0]
             document["history"] = [{"state": flow.states[0], "at": stamp, "by": self.created_by}]
         document["values"] = dict(self.values)
+        if self.source:
+            document["source"] = dict(self.source)
         return document
 
 
@@ -78,6 +81,41 @@ def create(root: Path, new: NewRecord, history: History) -> Written:
                            "Nothing was written; check the disk and permissions, then try again.") from exc
         return Written(new_id, path, path.relative_to(root).as_posix())
     raise RuntimeError("no free record id after many attempts")  # pragma: no cover - needs 10,000 racing writers
+
+
+def create_many(root: Path, news: list[NewRecord], history: History) -> list[Written]:
+    """Write several new records of one form, all or none: ids are numbered on from the highest ever used,
+    each file is linked into place only if its name is free, and if any write fails the ones written by this
+    call are removed again, so a failed import leaves the manual as it was."""
+    if not news:
+        return []
+    form = news[0].form
+    taken = taken_ids(root, form, history)
+    numbers: dict[int, int] = {}
+    written: list[Written] = []
+    try:
+        for new in news:
+            year = new.created_at.year
+            number = numbers.get(year) or next_number(form.record_prefix, year, taken)
+            for _ in range(MAX_ATTEMPTS):
+                new_id = record_id(form.record_prefix, year, number)
+                path = root / "records" / form.id / f"{new_id}.yaml"
+                try:
+                    write_text(path, render(new.document(new_id)), overwrite=False)
+                except FileExistsError:
+                    number += 1
+                    continue
+                break
+            else:  # pragma: no cover - needs 10,000 racing writers
+                raise RuntimeError("no free record id after many attempts")
+            numbers[year] = number + 1
+            written.append(Written(new_id, path, path.relative_to(root).as_posix()))
+    except OSError as exc:
+        for done in written:
+            done.path.unlink(missing_ok=True)
+        raise QmsError(f"could not write records: {exc.strerror or exc}",
+                       "Nothing was written; check the disk and permissions, then try again.") from exc
+    return written
 
 
 def update(path: Path, document: Mapping[str, Any]) -> None:

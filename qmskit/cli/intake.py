@@ -1,0 +1,142 @@
+"""`qms records [list]` and `qms records import`: records from people who never touch Git (survey exports)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from qmskit.cli.app import ManualPath, acting_person, app, resolve_manual, stderr, stdout
+from qmskit.cli.records import records_list
+from qmskit.diagnostics import Diagnostic, Severity
+from qmskit.errors import ConfigError, ExitCode
+from qmskit.loading import schemas
+from qmskit.loading.files import read_text
+from qmskit.loading.load import load_manual
+from qmskit.loading.yamlsource import parse_yaml
+from qmskit.model import Manual
+from qmskit.records.forms import REFERENCE_KINDS
+from qmskit.records.intake import IMPORTS_FOLDER, ImportMapping, mapping_from, mapping_problems, plan_import
+from qmskit.records.sheets import read_sheet
+from qmskit.records.store import NewRecord, create_many
+from qmskit.vcs import gitrepo
+
+MAX_LISTED = 200  # problems printed; the count says how many more
+
+
+class ListByDefault(TyperGroup):
+    """`qms records` and `qms records FORM ...` list records, as they always have; `qms records import` imports."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context, vendored by typer
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+records_app = typer.Typer(cls=ListByDefault, help="List records (the default) or import them from a survey export.")
+app.add_typer(records_app, name="records")
+records_app.command("list")(records_list)
+
+
+@records_app.command("import")
+def records_import(
+    name: Annotated[str, typer.Argument(metavar="MAPPING", help=f"The import mapping: {IMPORTS_FOLDER}/MAPPING.yaml "
+                                                                "in the manual.")],
+    source: Annotated[Path, typer.Argument(metavar="FILE", help="The export: .csv (comma, semicolon or tab) or "
+                                                                ".xlsx.")],
+    path: ManualPath = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the good rows and report the bad "
+                                                                      "ones (default: any bad row writes "
+                                                                      "nothing).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the new records in one commit.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who enters them (a person id). Default: the mapping's "
+                                                        "created_by, else the git user.")] = None,
+) -> None:
+    """Import a survey tool's export as records: every row checked first; a response imported before is skipped."""
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    mapping = _mapping(root, name)
+    form = next((f for f in manual.forms if f.id == mapping.form), None)
+    if form is None:
+        raise ConfigError(f"{IMPORTS_FOLDER}/{name}.yaml: no form '{mapping.form}'",
+                          f"Forms: {', '.join(sorted(f.id for f in manual.forms))}.")
+    sheet = read_sheet(source, encoding=mapping.encoding, delimiter=mapping.delimiter, sheet=mapping.sheet)
+    unusable = mapping_problems(mapping, form, sheet.columns)
+    if unusable:
+        raise ConfigError(f"{IMPORTS_FOLDER}/{name}.yaml does not fit {source.name}: {unusable[0]}",
+                          "\n".join(unusable[1:]) or "Fix the mapping or the export's column headings.")
+    imported = {r.source.get("id", "") for r in manual.records
+                if r.form == form.id and r.source.get("kind") == "import" and r.source.get("name") == name}
+    plan = plan_import(mapping, form, sheet.rows, imported, _references(manual))
+    out = stdout()
+    for problem in plan.problems[:MAX_LISTED]:
+        out.print(f"{escape(source.name)} {escape(str(problem))}", highlight=False)
+    if len(plan.problems) > MAX_LISTED:
+        out.print(f"... and {len(plan.problems) - MAX_LISTED} more problems")
+    bad_rows = len({p.where for p in plan.problems})
+    if plan.problems and not skip_invalid:
+        raise typer.Exit(_refuse(bad_rows, len(sheet.rows)))
+    summary = f"{len(plan.records)} new, {plan.already} imported before, {bad_rows} invalid"
+    if dry_run or not plan.records:
+        out.print(f"{'Checked' if dry_run else 'Nothing to import'}: {summary}; nothing written")
+        raise typer.Exit(ExitCode.FINDINGS if plan.problems else ExitCode.OK)
+    history = gitrepo.read_history(root)
+    file = history.of(form.origin.path) if history.usable else None
+    revision = file.latest.number if file and file.latest and form.origin.path not in history.uncommitted else 0
+    person = acting_person(root, manual, by or mapping.created_by or None)
+    now = datetime.now().astimezone()
+    news = [NewRecord(form, revision, now, person, p.values, {"kind": "import", "name": name, "id": p.response})
+            for p in plan.records]
+    written = create_many(root, news, history)
+    out.print(f"Imported {len(written)} records ({written[0].id} to {written[-1].id}) into "
+              f"records/{escape(form.id)}/: {summary}")
+    if commit:
+        sha = gitrepo.commit_files(root, [w.rel for w in written],
+                                   f"Import {len(written)} {form.title} records from {source.name} "
+                                   f"(mapping {name})")
+        out.print(f"Committed {sha[:10]}")
+    if plan.problems:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _refuse(bad_rows: int, rows: int) -> int:
+    stderr().print(f"[red]Nothing imported:[/] {bad_rows} of {rows} rows are invalid (listed above). Fix them in "
+                   "the export or the mapping, or import the good rows with --skip-invalid.")
+    return int(ExitCode.FINDINGS)
+
+
+def _mapping(root: Path, name: str) -> ImportMapping:
+    if not name or "/" in name or "\\" in name or name.startswith(".") or len(name) > 100:
+        raise ConfigError(f"'{name}' is not a mapping name", f"Give the name of a file in {IMPORTS_FOLDER}/, "
+                                                             "without .yaml.")
+    rel = f"{IMPORTS_FOLDER}/{name}.yaml"
+    if not (root / rel).is_file():
+        known = sorted(p.stem for p in (root / IMPORTS_FOLDER).glob("*.yaml")) if (root / IMPORTS_FOLDER).is_dir() \
+            else []
+        raise ConfigError(f"no import mapping {rel}", f"Mappings: {', '.join(known)}." if known else
+                          f"Write {rel} (see `docs/forms.md`, Importing survey exports).")
+    read = read_text(root, rel)
+    if isinstance(read, Diagnostic):
+        raise ConfigError(str(read), read.hint)
+    parsed = parse_yaml(read.text, rel)
+    diagnostics: list[Diagnostic] = list(parsed.diagnostics)
+    if not diagnostics:
+        for found in schemas.check("import", parsed.data):
+            where = parsed.source.key(found.pointer) if found.at_key else parsed.source.value(found.pointer)
+            diagnostics.append(Diagnostic(where, "QMS-SCHEMA-001", Severity.ERROR, found.message,
+                                          "See schemas/import.schema.json for what a mapping holds."))
+    if diagnostics:
+        raise ConfigError(str(diagnostics[0]), diagnostics[0].hint)
+    data: Any = parsed.data
+    return mapping_from(data, name)
+
+
+def _references(manual: Manual) -> dict[str, set[str]]:
+    """Ids by the kinds reference fields name (customer -> party)."""
+    groups = {kind: {item.id for item in items} for kind, items in manual.groups()}
+    return {kind: groups.get(kind, set()) for kind in set(REFERENCE_KINDS.values())}

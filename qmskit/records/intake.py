@@ -1,0 +1,275 @@
+"""Importing records from survey-tool exports: an import mapping (kept in the manual under `imports/`) says
+which column fills which field of which form and how values convert; every row is checked before anything is
+written. Pure: rows in, planned records and located problems out.
+
+A mapping, e.g. `imports/webropol-feedback.yaml`:
+
+    form: customer-feedback
+    response_id: Response ID          # the export's column that identifies a response: imports are idempotent
+    date_format: "%d.%m.%Y"           # how the export writes dates (default: ISO 8601)
+    fields:
+      customer: {column: Company, map: {"Konepaja Virtanen Oy": virtanen}}
+      score: {column: "How likely are you to recommend us?"}
+      satisfaction: {column: Satisfaction, scale: {from: [1, 5], to: [1, 10]}}
+      channel: {value: survey}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from qmskit.model import Form, FormField
+from qmskit.records.forms import REFERENCE_KINDS
+from qmskit.records.workflow import BadValue, check_value, missing_required, values_problems
+
+IMPORTS_FOLDER = "imports"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    target: str  # the form's field id
+    column: str = ""  # the export's column ("" when the value is a constant)
+    constant: Any = None
+    labels: Mapping[str, Any] = field(default_factory=dict)  # the export's words -> the form's values
+    date_format: str = ""
+    scale: tuple[float, float, float, float] | None = None  # from low, from high, to low, to high
+
+
+@dataclass(frozen=True, slots=True)
+class ImportMapping:
+    name: str  # the mapping file's stem: records remember it, with the response id
+    form: str
+    response_id: str
+    fields: tuple[FieldMap, ...]
+    date_format: str = ""
+    encoding: str = "utf-8"
+    delimiter: str = ""
+    sheet: str = ""
+    created_by: str = ""
+
+
+def mapping_from(data: Mapping[str, Any], name: str) -> ImportMapping:
+    """A schema-valid mapping document -> ImportMapping (the schema has checked shapes and types)."""
+    fields = []
+    for field_id, spec in (data.get("fields") or {}).items():
+        scale = spec.get("scale")
+        fields.append(FieldMap(
+            str(field_id), str(spec.get("column", "")), spec.get("value"),
+            {str(k): v for k, v in (spec.get("map") or {}).items()}, str(spec.get("date_format", "")),
+            (*scale["from"], *scale["to"]) if isinstance(scale, dict) else None))
+    return ImportMapping(name, str(data["form"]), str(data["response_id"]), tuple(fields),
+                         str(data.get("date_format", "")), str(data.get("encoding", "utf-8")),
+                         str(data.get("delimiter", "")), str(data.get("sheet", "")), str(data.get("created_by", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    where: str  # "line 7" / "row 7"
+    column: str  # "" for the row as a whole
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}" + (f", column '{self.column}'" if self.column else "") + f": {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    response: str  # the export's response id
+    where: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    records: tuple[Planned, ...]  # new records, in the export's order
+    already: int  # rows imported before (same response id): skipped, so importing twice adds nothing
+    problems: tuple[RowProblem, ...]
+
+
+def mapping_problems(mapping: ImportMapping, form: Form, columns: tuple[str, ...]) -> list[str]:
+    """What makes a mapping unusable with this form and this export, before any row is read."""
+    problems = []
+    known = {f.id for f in form.fields}
+    for fm in mapping.fields:
+        if fm.target not in known:
+            problems.append(f"field '{fm.target}' is not a field of form {form.id} (fields: {', '.join(known)})")
+        if bool(fm.column) == (fm.constant is not None):
+            problems.append(f"field '{fm.target}' needs either `column:` or `value:`")
+        if fm.scale is not None and fm.scale[0] >= fm.scale[1]:
+            problems.append(f"field '{fm.target}': the scale's `from` needs a low and a higher high value")
+        if fm.column and fm.column not in columns:
+            problems.append(f"column '{fm.column}' is not in the export (columns: {', '.join(columns)})")
+    if mapping.response_id not in columns:
+        problems.append(f"response id column '{mapping.response_id}' is not in the export "
+                        f"(columns: {', '.join(columns)})")
+    return problems
+
+
+def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], imported: Set[str],
+                references: Mapping[str, Set[str]]) -> Plan:
+    """Convert and check every row. `imported`: response ids this mapping has already brought in;
+    `references`: ids by kind (person, process, party...) that reference fields may name."""
+    planned: list[Planned] = []
+    problems: list[RowProblem] = []
+    seen: dict[str, str] = {}
+    already = 0
+    for row in rows:
+        response = _text(row.cells.get(mapping.response_id))
+        if not response:
+            problems.append(RowProblem(row.where, mapping.response_id, "no response id"))
+            continue
+        if response in seen:
+            problems.append(RowProblem(row.where, mapping.response_id,
+                                       f"response id '{response}' also on {seen[response]}"))
+            continue
+        seen[response] = row.where
+        if response in imported:
+            already += 1
+            continue
+        values, row_problems = _row_values(mapping, form, row, references)
+        if row_problems:
+            problems += row_problems
+        else:
+            planned.append(Planned(response, row.where, values))
+    return Plan(tuple(planned), already, tuple(problems))
+
+
+def _row_values(mapping: ImportMapping, form: Form, row: Any,
+                references: Mapping[str, Set[str]]) -> tuple[dict[str, Any], list[RowProblem]]:
+    by_id = {f.id: f for f in form.fields}
+    values: dict[str, Any] = {}
+    problems = []
+    for fm in mapping.fields:
+        form_field = by_id.get(fm.target)
+        if form_field is None:  # reported once by mapping_problems
+            continue
+        raw = fm.constant if not fm.column else row.cells.get(fm.column)
+        try:
+            value = convert(form_field, fm, raw, mapping.date_format, references)
+        except BadValue as bad:
+            problems.append(RowProblem(row.where, fm.column or fm.target, str(bad)))
+            continue
+        if value is not None:
+            values[form_field.id] = value
+    if problems:
+        return values, problems
+    missing = missing_required(form, values)
+    if missing:
+        return values, [RowProblem(row.where, "", "required fields missing: " + ", ".join(f.id for f in missing))]
+    return values, [RowProblem(row.where, "", p.message) for p in values_problems(form, values)]
+
+
+def convert(form_field: FormField, fm: FieldMap, raw: Any, date_format: str,
+            references: Mapping[str, Set[str]]) -> Any:
+    """One cell -> the field's value (None: empty), or BadValue saying why not."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    kind = form_field.type
+    if kind == "multichoice":
+        parts = raw if isinstance(raw, list) else [p.strip() for p in str(raw).replace(";", ",").split(",")]
+        value: Any = [_label(fm, p) for p in parts if str(p).strip()]
+    else:
+        value = _label(fm, raw)
+    if kind == "date":
+        value = _date(value, fm.date_format or date_format).isoformat()
+    elif kind == "datetime":
+        value = _datetime(value, fm.date_format or date_format)
+    elif kind in ("integer", "scale", "number"):
+        value = _number(value, kind, fm.scale)
+    elif kind == "boolean":
+        value = _boolean(value)
+    elif kind == "reference":
+        value = _text(value)
+        of = REFERENCE_KINDS.get(str(form_field.spec.get("of", "")), "")
+        if of and value not in references.get(of, set()):
+            raise BadValue(f"'{value}' is not a known {form_field.spec.get('of')} id; map the export's word to "
+                           f"an id under `map:`")
+    elif kind in ("text", "longtext") or (kind == "choice" and not isinstance(value, str)):
+        value = _text(value)
+    check_value(form_field, value)
+    return value
+
+
+def _label(fm: FieldMap, raw: Any) -> Any:
+    key = _text(raw)
+    return fm.labels.get(key, raw) if fm.labels else raw
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # Excel stores every number as a float: response 17 arrives as 17.0
+    return str(raw).strip()
+
+
+def _date(raw: Any, date_format: str) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = _text(raw)
+    try:
+        if date_format:
+            return datetime.strptime(text, date_format).date()
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise BadValue(f"'{text}' is not a date" + (f" in the format {date_format}" if date_format else
+                                                    " (YYYY-MM-DD); set `date_format:` in the mapping")) from None
+
+
+def _datetime(raw: Any, date_format: str) -> str:
+    if isinstance(raw, datetime):
+        moment = raw
+    elif isinstance(raw, date):
+        moment = datetime(raw.year, raw.month, raw.day)
+    else:
+        text = _text(raw)
+        try:
+            moment = datetime.strptime(text, date_format) if date_format else datetime.fromisoformat(text)
+        except ValueError:
+            raise BadValue(f"'{text}' is not a date and time"
+                           + (f" in the format {date_format}" if date_format else "")) from None
+    # survey tools write local time without a zone: the importing machine's zone is the best guess there is
+    return (moment if moment.tzinfo else moment.astimezone()).isoformat(timespec="seconds")
+
+
+def _number(raw: Any, kind: str, scale: tuple[float, float, float, float] | None) -> int | float:
+    if isinstance(raw, bool):
+        raise BadValue("a yes/no answer where a number is needed")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = _text(raw).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise BadValue(f"'{_text(raw)}' is not a number") from None
+    if scale is not None:
+        low, high, to_low, to_high = scale
+        if not low <= number <= high:
+            raise BadValue(f"{number:g} is outside the export's scale {low:g}-{high:g}")
+        number = to_low + (number - low) * (to_high - to_low) / (high - low)
+    if kind in ("integer", "scale"):
+        if scale is not None:
+            return round(number)
+        if not number.is_integer():
+            raise BadValue(f"{number:g} is not a whole number")
+        return int(number)
+    return int(number) if number.is_integer() else number
+
+
+_TRUE = {"yes", "y", "true", "1", "x", "kyllä", "k", "on"}
+_FALSE = {"no", "n", "false", "0", "ei", "e", "off"}
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise BadValue(f"'{_text(raw)}' is not yes or no; map it under `map:`")
