@@ -254,5 +254,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
 
 def dump_yaml(data: Any) -> str:
     """Write data as block-style YAML with keys in the order given (for files qmskit creates)."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    # libyaml's emitter when present: the same YAML, about ten times faster (imports write thousands of files)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False))
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from qmskit.loading import schemas
 from qmskit.model import Form, FormField
-from qmskit.records.forms import REFERENCE_KINDS
-from qmskit.records.workflow import BadValue, check_value, missing_required, values_problems
+from qmskit.records.forms import REFERENCE_KINDS, field_schema, record_values_schema
+from qmskit.records.workflow import BadValue, missing_required
 
 IMPORTS_FOLDER = "imports"
 
@@ -63,6 +64,19 @@ def mapping_from(data: Mapping[str, Any], name: str) -> ImportMapping:
     return ImportMapping(name, str(data["form"]), str(data["response_id"]), tuple(fields),
                          str(data.get("date_format", "")), str(data.get("encoding", "utf-8")),
                          str(data.get("delimiter", "")), str(data.get("sheet", "")), str(data.get("created_by", "")))
+
+
+class _Checks:
+    """A form's schemas compiled once: building a validator costs more than checking a row with it."""
+
+    def __init__(self, form: Form) -> None:
+        self.fields = {f.id: schemas.compiled(field_schema(f)) for f in form.fields}
+        self.values = schemas.compiled(record_values_schema(form))
+
+    def value(self, form_field: FormField, value: Any) -> None:
+        problem = next(schemas.problems(self.fields[form_field.id], value), None)
+        if problem is not None:
+            raise BadValue(problem.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +126,7 @@ def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], impor
                 references: Mapping[str, Set[str]]) -> Plan:
     """Convert and check every row. `imported`: response ids this mapping has already brought in;
     `references`: ids by kind (person, process, party...) that reference fields may name."""
+    checks = _Checks(form)
     planned: list[Planned] = []
     problems: list[RowProblem] = []
     seen: dict[str, str] = {}
@@ -129,7 +144,7 @@ def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], impor
         if response in imported:
             already += 1
             continue
-        values, row_problems = _row_values(mapping, form, row, references)
+        values, row_problems = _row_values(mapping, form, row, references, checks)
         if row_problems:
             problems += row_problems
         else:
@@ -137,8 +152,8 @@ def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], impor
     return Plan(tuple(planned), already, tuple(problems))
 
 
-def _row_values(mapping: ImportMapping, form: Form, row: Any,
-                references: Mapping[str, Set[str]]) -> tuple[dict[str, Any], list[RowProblem]]:
+def _row_values(mapping: ImportMapping, form: Form, row: Any, references: Mapping[str, Set[str]],
+                checks: _Checks) -> tuple[dict[str, Any], list[RowProblem]]:
     by_id = {f.id: f for f in form.fields}
     values: dict[str, Any] = {}
     problems = []
@@ -149,6 +164,8 @@ def _row_values(mapping: ImportMapping, form: Form, row: Any,
         raw = fm.constant if not fm.column else row.cells.get(fm.column)
         try:
             value = convert(form_field, fm, raw, mapping.date_format, references)
+            if value is not None:
+                checks.value(form_field, value)
         except BadValue as bad:
             problems.append(RowProblem(row.where, fm.column or fm.target, str(bad)))
             continue
@@ -159,12 +176,13 @@ def _row_values(mapping: ImportMapping, form: Form, row: Any,
     missing = missing_required(form, values)
     if missing:
         return values, [RowProblem(row.where, "", "required fields missing: " + ", ".join(f.id for f in missing))]
-    return values, [RowProblem(row.where, "", p.message) for p in values_problems(form, values)]
+    return values, [RowProblem(row.where, "", p.message) for p in schemas.problems(checks.values, values)]
 
 
 def convert(form_field: FormField, fm: FieldMap, raw: Any, date_format: str,
             references: Mapping[str, Set[str]]) -> Any:
-    """One cell -> the field's value (None: empty), or BadValue saying why not."""
+    """One cell -> the field's value (None: empty), or BadValue saying why not (the field's own schema is checked
+    by the caller)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     kind = form_field.type
@@ -189,7 +207,6 @@ def convert(form_field: FormField, fm: FieldMap, raw: Any, date_format: str,
                            f"an id under `map:`")
     elif kind in ("text", "longtext") or (kind == "choice" and not isinstance(value, str)):
         value = _text(value)
-    check_value(form_field, value)
     return value
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from qmskit.atomic import write_text
+from qmskit.atomic import sync_all, write_text
 from qmskit.errors import QmsError
 from qmskit.loading.schemas import schema_url
 from qmskit.loading.yamlsource import dump_yaml
@@ -101,7 +101,7 @@ def create_many(root: Path, news: list[NewRecord], history: History) -> list[Wri
                 new_id = record_id(form.record_prefix, year, number)
                 path = root / "records" / form.id / f"{new_id}.yaml"
                 try:
-                    write_text(path, render(new.document(new_id)), overwrite=False)
+                    write_text(path, render(new.document(new_id)), overwrite=False, durable=False)
                 except FileExistsError:
                     number += 1
                     continue
@@ -115,6 +115,7 @@ def create_many(root: Path, news: list[NewRecord], history: History) -> list[Wri
             done.path.unlink(missing_ok=True)
         raise QmsError(f"could not write records: {exc.strerror or exc}",
                        "Nothing was written; check the disk and permissions, then try again.") from exc
+    sync_all()
     return written
 
 
