@@ -209,6 +209,34 @@ class Record:
     source: Mapping[str, str] = field(default_factory=dict)  # kind, name, id, url: where an imported record came from
 
 
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Where one form field's value comes from in a survey export (see records/intake.py)."""
+
+    target: str  # the form's field id
+    column: str = ""  # the export's column ("" when the value is a constant)
+    constant: Any = None
+    labels: Mapping[str, Any] = field(default_factory=dict)  # the export's words -> the form's values
+    date_format: str = ""
+    scale: tuple[float, float, float, float] | None = None  # from low, from high, to low, to high
+
+
+@dataclass(frozen=True, slots=True)
+class ImportMapping:
+    """imports/NAME.yaml: how a survey tool's export becomes records of one form."""
+
+    name: str  # the file's stem: records remember it, with the response id
+    form: str
+    response_id: str
+    origin: Origin
+    fields: tuple[FieldMap, ...] = ()
+    date_format: str = ""
+    encoding: str = "utf-8"
+    delimiter: str = ""
+    sheet: str = ""
+    created_by: str = ""
+
+
 # --- organisation -------------------------------------------------------------------------------------------
 
 
@@ -362,6 +390,7 @@ class Manual:
     parties: tuple[Party, ...] = ()
     objectives: tuple[Objective, ...] = ()
     risks: tuple[Risk, ...] = ()
+    imports: tuple[ImportMapping, ...] = ()
     files: tuple[str, ...] = ()
     sources: Mapping[str, PositionLookup] = field(default_factory=dict)
     # Kinds of object (e.g. "process") of which some file could not be read: references to them cannot be judged.

@@ -242,3 +242,22 @@ def test_the_installed_command_imports_too(manual: Path, tmp_path: Path) -> None
                            "--by", "first-person"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert len(records(manual)) == 3
+
+
+@pytest.mark.parametrize(("change", "line", "message"), [
+    (("form: asiakaskysely", "form: kysely-lomake"), 1, "no form 'kysely-lomake' to import into"),
+    (("  suositus: {column", "  suosittelu: {column"), 8, "form asiakaskysely has no field 'suosittelu'"),
+    (("  kanava: {value: survey}", "  kanava: {value: survey, column: Kanava}"), 11,
+     "field 'kanava' needs either `column:` or `value:`"),
+    (("scale: {from: [1, 5]", "scale: {from: [5, 1]"), 9, "the scale's `from` needs a low and a higher high"),
+    (("date_format:", "created_by: nobody\ndate_format:"), 3, "created_by 'nobody' is not a person"),
+])
+def test_validate_checks_every_import_mapping_against_its_form(
+        manual: Path, qms: Qms, change: tuple[str, str], line: int, message: str) -> None:
+    """QMS-IMP-001: a mapping that no longer fits its form is found by `qms validate`, before next month's import."""
+    mapping = manual / "imports" / "kysely.yaml"
+    assert change[0] in mapping.read_text()
+    mapping.write_text(mapping.read_text().replace(change[0], change[1]))
+    found = [d for d in qms("validate", manual, "-f", "json").json()["diagnostics"] if d["rule"] == "QMS-IMP-001"]
+    assert [(d["path"], d["line"]) for d in found] == [("imports/kysely.yaml", line)]
+    assert message in found[0]["message"]

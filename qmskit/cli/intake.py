@@ -14,15 +14,14 @@ from qmskit.cli.app import ManualPath, acting_person, app, resolve_manual, stder
 from qmskit.cli.records import records_list
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode
-from qmskit.loading import schemas
-from qmskit.loading.files import read_text
 from qmskit.loading.load import load_manual
-from qmskit.loading.yamlsource import parse_yaml
-from qmskit.model import Manual
+from qmskit.model import ImportMapping, Manual
 from qmskit.records.forms import REFERENCE_KINDS
-from qmskit.records.intake import IMPORTS_FOLDER, ImportMapping, mapping_from, mapping_problems, plan_import
+from qmskit.records.intake import IMPORTS_FOLDER, mapping_problems, plan_import
 from qmskit.records.sheets import read_sheet
 from qmskit.records.store import NewRecord, create_many
+from qmskit.rules.context import Context
+from qmskit.rules.imports import check_imports
 from qmskit.vcs import gitrepo
 
 MAX_LISTED = 200  # problems printed; the count says how many more
@@ -59,14 +58,15 @@ def records_import(
 ) -> None:
     """Import a survey tool's export as records: every row checked first; a response imported before is skipped."""
     root = resolve_manual(path)
-    manual = load_manual(root, use_cache=True).manual
-    mapping = _mapping(root, name)
+    loaded = load_manual(root, use_cache=True)
+    manual = loaded.manual
+    mapping = _mapping(root, name, manual, loaded.diagnostics)
     form = next((f for f in manual.forms if f.id == mapping.form), None)
     if form is None:
         raise ConfigError(f"{IMPORTS_FOLDER}/{name}.yaml: no form '{mapping.form}'",
                           f"Forms: {', '.join(sorted(f.id for f in manual.forms))}.")
     sheet = read_sheet(source, encoding=mapping.encoding, delimiter=mapping.delimiter, sheet=mapping.sheet)
-    unusable = mapping_problems(mapping, form, sheet.columns)
+    unusable = mapping_problems(mapping, sheet.columns)
     if unusable:
         raise ConfigError(f"{IMPORTS_FOLDER}/{name}.yaml does not fit {source.name}: {unusable[0]}",
                           "\n".join(unusable[1:]) or "Fix the mapping or the export's column headings.")
@@ -110,30 +110,21 @@ def _refuse(bad_rows: int, rows: int) -> int:
     return int(ExitCode.FINDINGS)
 
 
-def _mapping(root: Path, name: str) -> ImportMapping:
+def _mapping(root: Path, name: str, manual: Manual, diagnostics: list[Diagnostic]) -> ImportMapping:
     if not name or "/" in name or "\\" in name or name.startswith(".") or len(name) > 100:
         raise ConfigError(f"'{name}' is not a mapping name", f"Give the name of a file in {IMPORTS_FOLDER}/, "
                                                              "without .yaml.")
     rel = f"{IMPORTS_FOLDER}/{name}.yaml"
-    if not (root / rel).is_file():
-        known = sorted(p.stem for p in (root / IMPORTS_FOLDER).glob("*.yaml")) if (root / IMPORTS_FOLDER).is_dir() \
-            else []
+    misfits = list(check_imports(Context.of(manual)))
+    mine = [d for d in [*diagnostics, *misfits] if d.location.path == rel and d.severity is Severity.ERROR]
+    if mine:  # the mapping file itself is broken: say where, as validate would
+        raise ConfigError(str(mine[0]), mine[0].hint)
+    mapping = next((m for m in manual.imports if m.origin.path == rel), None)
+    if mapping is None:
+        known = sorted(m.name for m in manual.imports)
         raise ConfigError(f"no import mapping {rel}", f"Mappings: {', '.join(known)}." if known else
-                          f"Write {rel} (see `docs/forms.md`, Importing survey exports).")
-    read = read_text(root, rel)
-    if isinstance(read, Diagnostic):
-        raise ConfigError(str(read), read.hint)
-    parsed = parse_yaml(read.text, rel)
-    diagnostics: list[Diagnostic] = list(parsed.diagnostics)
-    if not diagnostics:
-        for found in schemas.check("import", parsed.data):
-            where = parsed.source.key(found.pointer) if found.at_key else parsed.source.value(found.pointer)
-            diagnostics.append(Diagnostic(where, "QMS-SCHEMA-001", Severity.ERROR, found.message,
-                                          "See schemas/import.schema.json for what a mapping holds."))
-    if diagnostics:
-        raise ConfigError(str(diagnostics[0]), diagnostics[0].hint)
-    data: Any = parsed.data
-    return mapping_from(data, name)
+                          f"Write {rel} (see the README, Importing survey exports).")
+    return mapping
 
 
 def _references(manual: Manual) -> dict[str, set[str]]:

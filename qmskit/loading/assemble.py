@@ -14,10 +14,12 @@ from qmskit.model import (
     Document,
     DocumentType,
     Exclusion,
+    FieldMap,
     Flow,
     Form,
     FormField,
     Heading,
+    ImportMapping,
     Kpi,
     Objective,
     Origin,
@@ -257,3 +259,25 @@ def risk(data: Data, origin: Origin) -> Risk | None:
         return None
     return Risk(risk_id, text(data, "title"), text(data, "kind"), origin, text(data, "owner"),
                 texts(data, "processes"), texts(data, "actions"), texts(data, "clauses"))
+
+
+def import_mapping(data: Data, origin: Origin) -> ImportMapping | None:
+    """imports/NAME.yaml -> ImportMapping; the mapping's name is its file's stem."""
+    form_id, response = text(data, "form"), text(data, "response_id")
+    if not form_id or not response:
+        return None
+    fields = []
+    for field_id, spec in mapping(data, "fields").items():
+        if not isinstance(spec, dict):
+            continue
+        scale = spec.get("scale")
+        bounds = [*scale.get("from", []), *scale.get("to", [])] if isinstance(scale, dict) else []
+        fields.append(FieldMap(
+            str(field_id), text(spec, "column"), spec.get("value"),
+            {str(k): v for k, v in mapping(spec, "map").items()}, text(spec, "date_format"),
+            (bounds[0], bounds[1], bounds[2], bounds[3]) if len(bounds) == 4 and all(
+                isinstance(b, int | float) and not isinstance(b, bool) for b in bounds) else None))
+    name = origin.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return ImportMapping(name, form_id, response, origin, tuple(fields), text(data, "date_format"),
+                         text(data, "encoding", "utf-8"), text(data, "delimiter"), text(data, "sheet"),
+                         text(data, "created_by"))

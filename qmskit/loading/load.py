@@ -167,6 +167,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
     processes = _load_each(collector, "processes", "process", assemble.process)
     forms = _load_each(collector, "forms", "form", assemble.form)
     records = _load_each(collector, "records", "record", assemble.record)
+    imports = _load_each(collector, "imports", "import", assemble.import_mapping)
     lists: dict[str, tuple[Any, ...]] = {}
     for rel, (kind, item_kind, make) in LIST_FILES.items():
         path = root / rel
@@ -181,7 +182,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
         config=config, catalogue=catalogue(), documents=documents, processes=processes, forms=forms,
         records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
         training=lists["training"], parties=lists["parties"], objectives=lists["objectives"],
-        risks=lists["risks"], files=tuple(sorted(set(collector.files))), sources=collector.sources,
+        risks=lists["risks"], imports=imports, files=tuple(sorted(set(collector.files))), sources=collector.sources,
         incomplete=frozenset(collector.incomplete),
     )
     if collector.cache is not None:

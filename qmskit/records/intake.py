@@ -17,53 +17,16 @@ A mapping, e.g. `imports/webropol-feedback.yaml`:
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from qmskit.loading import schemas
-from qmskit.model import Form, FormField
+from qmskit.model import FieldMap, Form, FormField, ImportMapping
 from qmskit.records.forms import REFERENCE_KINDS, field_schema, record_values_schema
 from qmskit.records.workflow import BadValue, missing_required
 
 IMPORTS_FOLDER = "imports"
-
-
-@dataclass(frozen=True, slots=True)
-class FieldMap:
-    target: str  # the form's field id
-    column: str = ""  # the export's column ("" when the value is a constant)
-    constant: Any = None
-    labels: Mapping[str, Any] = field(default_factory=dict)  # the export's words -> the form's values
-    date_format: str = ""
-    scale: tuple[float, float, float, float] | None = None  # from low, from high, to low, to high
-
-
-@dataclass(frozen=True, slots=True)
-class ImportMapping:
-    name: str  # the mapping file's stem: records remember it, with the response id
-    form: str
-    response_id: str
-    fields: tuple[FieldMap, ...]
-    date_format: str = ""
-    encoding: str = "utf-8"
-    delimiter: str = ""
-    sheet: str = ""
-    created_by: str = ""
-
-
-def mapping_from(data: Mapping[str, Any], name: str) -> ImportMapping:
-    """A schema-valid mapping document -> ImportMapping (the schema has checked shapes and types)."""
-    fields = []
-    for field_id, spec in (data.get("fields") or {}).items():
-        scale = spec.get("scale")
-        fields.append(FieldMap(
-            str(field_id), str(spec.get("column", "")), spec.get("value"),
-            {str(k): v for k, v in (spec.get("map") or {}).items()}, str(spec.get("date_format", "")),
-            (*scale["from"], *scale["to"]) if isinstance(scale, dict) else None))
-    return ImportMapping(name, str(data["form"]), str(data["response_id"]), tuple(fields),
-                         str(data.get("date_format", "")), str(data.get("encoding", "utf-8")),
-                         str(data.get("delimiter", "")), str(data.get("sheet", "")), str(data.get("created_by", "")))
 
 
 class _Checks:
@@ -103,23 +66,12 @@ class Plan:
     problems: tuple[RowProblem, ...]
 
 
-def mapping_problems(mapping: ImportMapping, form: Form, columns: tuple[str, ...]) -> list[str]:
-    """What makes a mapping unusable with this form and this export, before any row is read."""
-    problems = []
-    known = {f.id for f in form.fields}
-    for fm in mapping.fields:
-        if fm.target not in known:
-            problems.append(f"field '{fm.target}' is not a field of form {form.id} (fields: {', '.join(known)})")
-        if bool(fm.column) == (fm.constant is not None):
-            problems.append(f"field '{fm.target}' needs either `column:` or `value:`")
-        if fm.scale is not None and fm.scale[0] >= fm.scale[1]:
-            problems.append(f"field '{fm.target}': the scale's `from` needs a low and a higher high value")
-        if fm.column and fm.column not in columns:
-            problems.append(f"column '{fm.column}' is not in the export (columns: {', '.join(columns)})")
-    if mapping.response_id not in columns:
-        problems.append(f"response id column '{mapping.response_id}' is not in the export "
-                        f"(columns: {', '.join(columns)})")
-    return problems
+def mapping_problems(mapping: ImportMapping, columns: tuple[str, ...]) -> list[str]:
+    """Columns the mapping names that this export lacks (the mapping's fit with its form is a validate rule,
+    QMS-IMP-001)."""
+    wanted = [mapping.response_id, *(fm.column for fm in mapping.fields if fm.column)]
+    return [f"column '{column}' is not in the export (columns: {', '.join(columns)})"
+            for column in dict.fromkeys(wanted) if column not in columns]
 
 
 def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], imported: Set[str],

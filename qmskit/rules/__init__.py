@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from qmskit.diagnostics import Diagnostic
-from qmskit.rules import audits, competence, control, coverage, documents, processes, records, references
+from qmskit.rules import audits, competence, control, coverage, documents, imports, processes, records, references
 from qmskit.rules.context import Context
 
 RuleFunction = Callable[[Context], Iterator[Diagnostic]]
@@ -30,6 +30,7 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     control.check_dependencies,
     records.check_forms,
     records.check_records,
+    imports.check_imports,
     competence.check_people,
     competence.check_owners,
     competence.check_training,

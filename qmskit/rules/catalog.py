@@ -96,6 +96,9 @@ _RULES = (
          "Old records stay valid under the form revision they were made with; check that the change is meant "
          "(e.g. a new required field), or make the new field optional."),
     Rule("QMS-FORM-003", E, "Two forms share a record prefix", "Give each form its own record_prefix."),
+    Rule("QMS-IMP-001", E, "Import mapping does not fit its form",
+         "Name an existing form and its field ids; give each field either `column:` or `value:` "
+         "(see schemas/import.schema.json)."),
     Rule("QMS-COMP-001", W, "Role holder lacks a required competence and no training is planned",
          "Plan training in organisation/training.yaml, or record the qualification the person already has."),
     Rule("QMS-COMP-002", E, "Required qualification expired",
