@@ -87,6 +87,7 @@ class Config:
     audit_cycle_months: int = 36
     site_url: str = ""
     baseline: Baseline | None = None
+    forge: Mapping[str, str] = field(default_factory=dict)  # kind (github, gitlab), url, branch
     origin: Origin = Origin("qms.yaml")
 
 

@@ -256,6 +256,7 @@ RECORD = "records/nonconformity/NC-2026-0001.yaml"
     ("QMS-REC-002", "id: NC-2026-0001", "id: NC-2025-0001", "id: NC-2025-0001"),
     ("QMS-REC-003", "process: production.machining", "process: production.milling", "process: production.m"),
     ("QMS-REC-004", "status: closed", "status: verified", "status: verified"),
+    ("QMS-REC-007", "id: NC-2026-0001", "id: NC-2026-NEW-0a1b2c3d", "id: NC-2026-NEW"),  # from a site form
 ])
 def test_record_rules(example: Path, findings: Findings, rule: str, old: str, new: str, needle: str) -> None:
     edit(example / RECORD, old, new)

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, Result, commit_all, git, local_server
+from tests.conftest import EXAMPLE, Result, commit_all, git, site_server
 
 Qms = Callable[..., Result]
-CHROMIUM = "/usr/bin/chromium"
 HOSTILE = "</title><script>alert(1)</script> & *Co* <img src=x onerror=alert(2)>"
 pytestmark = pytest.mark.browser
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +41,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
 
 @pytest.fixture(scope="module")
 def server(built: dict[str, Path]) -> Iterator[str]:
-    with local_server(functools.partial(_Quiet, directory=str(built["internal"]))) as url:
+    with site_server(built["internal"]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

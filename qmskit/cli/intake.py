@@ -13,13 +13,15 @@ from typer.core import TyperGroup
 from qmskit.cli.app import ManualPath, acting_person, app, resolve_manual, stderr, stdout
 from qmskit.cli.records import records_list
 from qmskit.diagnostics import Diagnostic, Severity
-from qmskit.errors import ConfigError, ExitCode
+from qmskit.errors import ConfigError, ExitCode, QmsError
+from qmskit.loading import schemas
 from qmskit.loading.load import load_manual
-from qmskit.model import ImportMapping, Manual
+from qmskit.loading.yamlsource import parse_yaml
+from qmskit.model import Form, ImportMapping, Manual
 from qmskit.records.forms import REFERENCE_KINDS
-from qmskit.records.intake import IMPORTS_FOLDER, mapping_problems, plan_import
+from qmskit.records.intake import IMPORTS_FOLDER, mapping_problems, plan_import, provisional_problems
 from qmskit.records.sheets import read_sheet
-from qmskit.records.store import NewRecord, create_many
+from qmskit.records.store import NewRecord, create, create_many
 from qmskit.rules.context import Context
 from qmskit.rules.imports import check_imports
 from qmskit.vcs import gitrepo
@@ -131,3 +133,88 @@ def _references(manual: Manual) -> dict[str, set[str]]:
     """Ids by the kinds reference fields name (customer -> party)."""
     groups = {kind: {item.id for item in items} for kind, items in manual.groups()}
     return {kind: groups.get(kind, set()) for kind in set(REFERENCE_KINDS.values())}
+
+
+MAX_RECORD_BYTES = 1_000_000
+
+
+@records_app.command("add")
+def records_add(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Record files made by the site's forms "
+                                                                      "(provisional ids like CF-2026-NEW-1a2b3c4d).")],
+    path: Annotated[Path | None, typer.Option("--manual", "-C", help="The manual's folder. Default: the "
+                                                                     "nearest qms.yaml at or above here.")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the numbered records (and the removal of "
+                                                          "provisional files that were committed).")] = False,
+) -> None:
+    """Give records filled in on the site their next free ids: every file checked first, then all written."""
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    forms = {f.id: f for f in manual.forms}
+    people = {p.id for p in manual.people}
+    references = _references(manual)
+    checked: list[tuple[Path, NewRecord]] = []
+    problems: list[str] = []
+    for file in files:
+        found = _provisional(file, forms, people, references)
+        if isinstance(found, list):
+            problems += [f"{file}: {problem}" for problem in found]
+        else:
+            checked.append((file, found))
+    out = stdout()
+    if problems:
+        for problem in problems[:MAX_LISTED]:
+            out.print(escape(problem), highlight=False)
+        raise QmsError(f"nothing added: {len(problems)} problems in {len(files)} files (listed above)",
+                       "Fix the files (or the manual's ids they name) and add them again.")
+    history = gitrepo.read_history(root)
+    to_commit: list[str] = []
+    for file, new in checked:
+        written = create(root, new, history)
+        out.print(f"{escape(file.name)} -> {escape(written.id)} ({escape(written.rel)})", highlight=False)
+        to_commit.append(written.rel)
+        inside = _inside(root, file)
+        if inside is not None:  # a provisional file proposed into the manual gives way to the numbered one
+            file.unlink()
+            if history.usable and history.of(inside) is not None:
+                to_commit.append(inside)
+    if commit:
+        sha = gitrepo.commit_files(root, to_commit, f"Add {len(checked)} records filled in on the site")
+        out.print(f"Committed {sha[:10]}")
+
+
+def _inside(root: Path, file: Path) -> str | None:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def _provisional(file: Path, forms: dict[str, Form], people: set[str],
+                 references: dict[str, set[str]]) -> NewRecord | list[str]:
+    """A provisional record file -> the record to write, or what is wrong with it."""
+    data, found = _record_file(file)
+    if data is None:
+        return found
+    form, found = provisional_problems(data, forms, people, references)
+    if form is None or found:
+        return found
+    source = data.get("source")
+    token = source.get("id") if isinstance(source, dict) else None
+    return NewRecord(form, int(data.get("form_revision") or 0), datetime.fromisoformat(str(data["created_at"])),
+                     str(data["created_by"]), dict(data.get("values") or {}),
+                     {"kind": "site-form", "id": str(token or data["id"])})
+
+
+def _record_file(file: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    try:
+        if file.stat().st_size > MAX_RECORD_BYTES:
+            return None, ["larger than a record can be"]
+        text = file.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"cannot be read as UTF-8 text: {exc}"]
+    parsed = parse_yaml(text, file.name)
+    if parsed.diagnostics:
+        return None, [str(d) for d in parsed.diagnostics]
+    found = [p.message for p in schemas.check("record", parsed.data)]
+    return (None, found) if found else (parsed.data, [])

@@ -103,6 +103,7 @@ def config(data: Data, origin: Origin) -> Config:
             if isinstance(level, str) and level.upper() in Severity.__members__}),
         site_url=text(mapping(data, "site"), "url"),
         baseline=_baseline(mapping(data, "baseline")),
+        forge={k: v for k, v in mapping(data, "forge").items() if isinstance(v, str)},
         expiry_warning_days=integer(mapping(data, "competence"), "warn_days") or 60,
         audit_cycle_months=integer(data, "audit_cycle_months") or 36,
         origin=origin,

@@ -24,7 +24,7 @@ from typing import Any
 from qmskit.loading import schemas
 from qmskit.model import FieldMap, Form, FormField, ImportMapping
 from qmskit.records.forms import REFERENCE_KINDS, field_schema, record_values_schema
-from qmskit.records.workflow import BadValue, missing_required
+from qmskit.records.workflow import PROVISIONAL_ID, BadValue, missing_required, values_problems
 
 IMPORTS_FOLDER = "imports"
 
@@ -129,6 +129,36 @@ def _row_values(mapping: ImportMapping, form: Form, row: Any, references: Mappin
     if missing:
         return values, [RowProblem(row.where, "", "required fields missing: " + ", ".join(f.id for f in missing))]
     return values, [RowProblem(row.where, "", p.message) for p in schemas.problems(checks.values, values)]
+
+
+def reference_problems(form: Form, values: Mapping[str, Any], references: Mapping[str, Set[str]]) -> list[str]:
+    """Reference fields whose value names nothing in the manual (customers, people, processes...)."""
+    problems = []
+    for form_field in form.fields:
+        value = values.get(form_field.id)
+        kind = REFERENCE_KINDS.get(str(form_field.spec.get("of", "")), "")
+        if form_field.type == "reference" and isinstance(value, str) and kind and value not in references.get(kind, ()):
+            problems.append(f"{form_field.id}: '{value}' is not a known {form_field.spec.get('of')} id")
+    return problems
+
+
+def provisional_problems(data: Mapping[str, Any], forms: Mapping[str, Form], people: Set[str],
+                         references: Mapping[str, Set[str]]) -> tuple[Form | None, list[str]]:
+    """A schema-valid record made by a site form: its form, and why it may not be numbered and added."""
+    record_id = str(data["id"])
+    if not PROVISIONAL_ID.match(record_id):
+        return None, [f"'{record_id}' is not a provisional id (CF-2026-NEW-1a2b3c4d): it is numbered already"]
+    form = forms.get(str(data["form"]))
+    if form is None:
+        return None, [f"no form '{data['form']}' in this manual"]
+    problems = []
+    if not record_id.startswith(form.record_prefix + "-"):
+        problems.append(f"id '{record_id}' does not carry form {form.id}'s prefix {form.record_prefix}")
+    if str(data.get("created_by", "")) not in people:
+        problems.append(f"created_by '{data.get('created_by', '')}' is not a person of this manual")
+    values = dict(data.get("values") or {})
+    problems += [p.message for p in values_problems(form, values)] + reference_problems(form, values, references)
+    return form, problems
 
 
 def convert(form_field: FormField, fm: FieldMap, raw: Any, date_format: str,

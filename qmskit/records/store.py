@@ -59,8 +59,13 @@ class NewRecord:
         return document
 
 
+def modeline(kind: str) -> str:
+    """The first line of a file qmskit writes: tells YAML-aware editors which schema checks it."""
+    return f"# yaml-language-server: $schema={schema_url(kind)}"
+
+
 def render(document: Mapping[str, Any]) -> str:
-    return f"# yaml-language-server: $schema={schema_url('record')}\n" + dump_yaml(dict(document))
+    return modeline("record") + "\n" + dump_yaml(dict(document))
 
 
 def create(root: Path, new: NewRecord, history: History) -> Written:

@@ -12,6 +12,8 @@ from qmskit.model import Form, FormField, Record
 from qmskit.records.forms import Workflow, field_schema, needed_in, record_values_schema, shown
 
 RECORD_ID = re.compile(r"^(?P<prefix>[A-Z]{2,6})-(?P<year>[0-9]{4})-(?P<number>[0-9]{4,})$")
+# A record filled in on the site: the browser cannot know the next free number, `qms records add` gives it.
+PROVISIONAL_ID = re.compile(r"^(?P<prefix>[A-Z]{2,6})-(?P<year>[0-9]{4})-NEW-(?P<token>[0-9a-f]{8})$")
 
 
 def record_id(prefix: str, year: int, number: int) -> str:

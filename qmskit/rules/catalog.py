@@ -91,6 +91,8 @@ _RULES = (
     Rule("QMS-REC-005", W, "Action overdue", "Finish the action, or agree a new due date and record why."),
     Rule("QMS-REC-006", W, "Closed record changed after it was closed",
          "Closed records are evidence: revert the change and open a new record instead."),
+    Rule("QMS-REC-007", E, "Record has a provisional id",
+         "Give it the next free id: qms records add PATH (in the pull request that proposes it)."),
     Rule("QMS-FORM-001", E, "Form template is inconsistent", "Fix the form definition."),
     Rule("QMS-FORM-002", W, "Form change does not accept existing records",
          "Old records stay valid under the form revision they were made with; check that the change is meant "

@@ -10,11 +10,11 @@ from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading import schemas
 from qmskit.model import Form, Record
 from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
-from qmskit.records.workflow import RECORD_ID
+from qmskit.records.workflow import PROVISIONAL_ID, RECORD_ID
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
-MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED = (rule(f"QMS-REC-00{n}") for n in range(1, 7))
+MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED, PROVISIONAL = (rule(f"QMS-REC-00{n}") for n in range(1, 8))
 FORM_BROKEN, FORM_BREAKS, PREFIX = (rule(f"QMS-FORM-00{n}") for n in range(1, 4))
 
 
@@ -57,6 +57,10 @@ def check_records(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _place(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
+    if PROVISIONAL_ID.match(record.id):
+        yield PROVISIONAL.at(ctx.at(record.origin, "id"), f"record {record.id} has the provisional id a site form "
+                                                         "gave it", f"Number it: qms records add {record.origin.path}")
+        return
     match = RECORD_ID.match(record.id)
     if match is None or match["prefix"] != form.record_prefix:
         yield PLACE.at(ctx.at(record.origin, "id"),

@@ -23,11 +23,13 @@ from qmskit.analysis.competence import Competences, expiring
 from qmskit.analysis.management import flow_report
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
-from qmskit.model import Document, Manual, Process
+from qmskit.model import Document, Form, Manual, Process
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
+from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
+from qmskit.site import fillable
 from qmskit.site.messages import messages
 from qmskit.site.navtree import bounded, grouped
 from qmskit.vcs.history import History
@@ -123,6 +125,8 @@ class SiteBuilder:
     def pages(self) -> list[Page]:
         pages = [Page("index.md", self.home()), Page("assets/qms.css",
                                                        (templates_dir() / "site" / "qms.css").read_text())]
+        if not self.external:
+            pages.append(Page("assets/qms-forms.js", (templates_dir() / "site" / "qms-forms.js").read_text()))
         pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         pages.append(Page("documents/index.md", self.document_register()))
         if not self.external:
@@ -208,7 +212,18 @@ class SiteBuilder:
         form = next(f for f in self.manual.forms if f.id == form_id)
         count = sum(1 for r in self.manual.records if r.form == form.id)
         return self.render("form.md.j2", form=form, blank=blank_form(form, self.manual.config.organisation),
-                           records=count)
+                           records=count, fill=self.fill_in(form))
+
+    def fill_in(self, form: Form) -> str:
+        """The form as a fillable HTML form (internal site only: the people listed fill it in)."""
+        history = self.site.history
+        file = history.of(form.origin.path) if history.usable else None
+        revision = file.latest.number if file and file.latest and form.origin.path not in history.uncommitted else 0
+        people = sorted(((p.id, f"{p.name} ({p.id})") for p in self.manual.people), key=lambda p: p[1].lower())
+        markup = self.env.get_template("fill.html.j2").render(
+            t=self.t, form=form, controls=fillable.controls(form, self.manual), people=people,
+            config=fillable.config(form, self.manual, revision, modeline("record"), self.t))
+        return "\n".join(line for line in markup.splitlines() if line.strip())  # a blank line would end the HTML
 
     def table(self, title: str, columns: Iterable[str], rows: Iterable[Iterable[str]], intro: str = "") -> str:
         return self.render("table.md.j2", title=title, columns=list(columns), rows=[list(r) for r in rows],
@@ -403,6 +418,7 @@ class SiteBuilder:
                                     "pymdownx.details", "pymdownx.superfences"],
             "plugins": ["search"],
             "extra_css": ["assets/qms.css"],
+            "extra_javascript": [] if self.external else ["assets/qms-forms.js"],
             "nav": self.nav(),
         }
         if manual.config.site_url and not self.external:

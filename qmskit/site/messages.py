@@ -28,6 +28,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "delays": "Where the latest late order lost its days",
         "category_management": "Management processes", "category_core": "Core processes",
         "category_support": "Support processes",
+        "fill_in": "Fill in online", "filled_by": "Filled in by",
+        "fill_intro": "Your answers are checked here as you submit them and become a record file. Nothing is "
+                      "sent anywhere: download the file and hand it to the form's owner, or propose it in the "
+                      "manual's repository.",
+        "fill_privacy": "Nothing leaves this browser until you download or propose the record.",
+        "fill_submit": "Check and make the record", "fill_download": "Download the record file",
+        "fill_propose": "Propose this record", "fill_ready": "The record is ready. Its number is given when it "
+                                                              "is added to the manual.",
+        "fill_required": "This field is required.", "fill_whole": "Enter a whole number.",
+        "fill_number": "Enter a number.", "fill_invalid": "This value is not valid here.",
+        "fill_choose": "Choose one of the options.", "fill_min": "The smallest allowed value is",
+        "fill_max": "The largest allowed value is", "fill_date": "Enter a valid date.",
+        "fill_pattern": "The value does not have the expected form.",
     },
     "fi": {
         "home": "Etusivu", "documents": "Dokumentit", "processes": "Prosessit", "forms": "Lomakkeet",
@@ -58,6 +71,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "delays": "Missä viimeisin myöhästynyt tilaus menetti päivänsä",
         "category_management": "Johtamisprosessit", "category_core": "Ydinprosessit",
         "category_support": "Tukiprosessit",
+        "fill_in": "Täytä verkossa", "filled_by": "Täyttäjä",
+        "fill_intro": "Vastaukset tarkistetaan tässä, kun lähetät ne, ja niistä tulee tietuetiedosto. Mitään ei "
+                      "lähetetä minnekään: lataa tiedosto ja anna se lomakkeen omistajalle tai ehdota sitä "
+                      "käsikirjan repositorioon.",
+        "fill_privacy": "Mitään ei lähde tästä selaimesta ennen kuin lataat tai ehdotat tietueen.",
+        "fill_submit": "Tarkista ja tee tietue", "fill_download": "Lataa tietuetiedosto",
+        "fill_propose": "Ehdota tätä tietuetta", "fill_ready": "Tietue on valmis. Sen numero annetaan, kun se "
+                                                                "lisätään käsikirjaan.",
+        "fill_required": "Tämä kenttä on pakollinen.", "fill_whole": "Anna kokonaisluku.",
+        "fill_number": "Anna luku.", "fill_invalid": "Arvo ei kelpaa tähän.",
+        "fill_choose": "Valitse jokin vaihtoehdoista.", "fill_min": "Pienin sallittu arvo on",
+        "fill_max": "Suurin sallittu arvo on", "fill_date": "Anna kelvollinen päivämäärä.",
+        "fill_pattern": "Arvo ei ole odotetussa muodossa.",
     },
 }
 
