@@ -133,7 +133,7 @@ def test_one_bad_row_writes_nothing_and_every_bad_row_is_named(manual: Path, tmp
     assert "line 6, column 'Suosittelisitko meitä?'" in out and "11" in out
     assert "line 7, column 'Vastattu': '2026/11/02' is not a date in the format %d.%m.%Y" in out
     assert "line 8, column 'Vastaustunnus': response id 'R-101' also on line 2" in out
-    assert "Nothing imported: 4 of 7 rows are invalid" in result.err
+    assert "Nothing imported: 4 of 7 are invalid" in result.err
 
 
 def test_skip_invalid_writes_the_good_rows_and_reports_the_rest(manual: Path, tmp_path: Path, qms: Qms) -> None:

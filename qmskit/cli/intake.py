@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,105 +12,235 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from qmskit.cli.app import ManualPath, acting_person, app, resolve_manual, stderr, stdout
-from qmskit.cli.records import records_list
+from qmskit.cli.app import (
+    ManualPath,
+    OutputOption,
+    acting_person,
+    app,
+    check_choice,
+    emit,
+    resolve_manual,
+    stderr,
+    stdout,
+)
+from qmskit.cli.records import form_app, records_list
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, QmsError
 from qmskit.loading import schemas
 from qmskit.loading.load import load_manual
-from qmskit.loading.yamlsource import parse_yaml
+from qmskit.loading.yamlsource import dump_yaml, parse_yaml
 from qmskit.model import Form, ImportMapping, Manual
 from qmskit.records.forms import REFERENCE_KINDS
-from qmskit.records.intake import IMPORTS_FOLDER, mapping_problems, plan_import, provisional_problems
+from qmskit.records.intake import IMPORTS_FOLDER, RowProblem, mapping_problems, plan_import, provisional_problems
+from qmskit.records.issueforms import github_issue_form, gitlab_issue_template, issue_values, label_of
 from qmskit.records.sheets import read_sheet
 from qmskit.records.store import NewRecord, create, create_many
 from qmskit.rules.context import Context
 from qmskit.rules.imports import check_imports
 from qmskit.vcs import gitrepo
+from qmskit.vcs.issues import Issue, github_issues, gitlab_issues
 
 MAX_LISTED = 200  # problems printed; the count says how many more
 
 
-class ListByDefault(TyperGroup):
-    """`qms records` and `qms records FORM ...` list records, as they always have; `qms records import` imports."""
+def default_to(command: str) -> type[TyperGroup]:
+    """A command group that runs `command` when its first argument names no other subcommand, so that
+    `qms records FORM` lists as it always has while `qms records import` imports."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context, vendored by typer
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
-            args = ["list", *args]
-        return super().parse_args(ctx, args)
+    class DefaultGroup(TyperGroup):
+        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context, vendored by typer
+            if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+                args = [command, *args]
+            return super().parse_args(ctx, args)
+
+    return DefaultGroup
 
 
-records_app = typer.Typer(cls=ListByDefault, help="List records (the default) or import them from a survey export.")
+records_app = typer.Typer(cls=default_to("list"), help="List records (the default), import or add them.")
+import_app = typer.Typer(cls=default_to("file"), help="Import records: from a survey export (the default, "
+                                                      "MAPPING FILE) or from forge issues.")
 app.add_typer(records_app, name="records")
+records_app.add_typer(import_app, name="import")
 records_app.command("list")(records_list)
 
+SkipInvalid = Annotated[bool, typer.Option("--skip-invalid", help="Write the good ones and report the bad ones "
+                                                                  "(default: anything bad writes nothing).")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")]
+Commit = Annotated[bool, typer.Option("--commit", help="Commit the new records in one commit.")]
+By = Annotated[str | None, typer.Option("--by", help="Who enters them (a person id). Default: the git user.")]
 
-@records_app.command("import")
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A record about to be written by an import, and where it came from."""
+
+    values: dict[str, Any]
+    source: dict[str, str]
+    created_at: datetime | None = None  # None: now
+    created_by: str = ""  # "" = the person running the import
+
+
+@import_app.command("file")
 def records_import(
     name: Annotated[str, typer.Argument(metavar="MAPPING", help=f"The import mapping: {IMPORTS_FOLDER}/MAPPING.yaml "
                                                                 "in the manual.")],
     source: Annotated[Path, typer.Argument(metavar="FILE", help="The export: .csv (comma, semicolon or tab) or "
                                                                 ".xlsx.")],
     path: ManualPath = None,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the good rows and report the bad "
-                                                                      "ones (default: any bad row writes "
-                                                                      "nothing).")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
-    commit: Annotated[bool, typer.Option("--commit", help="Commit the new records in one commit.")] = False,
-    by: Annotated[str | None, typer.Option("--by", help="Who enters them (a person id). Default: the mapping's "
-                                                        "created_by, else the git user.")] = None,
+    skip_invalid: SkipInvalid = False,
+    dry_run: DryRun = False,
+    commit: Commit = False,
+    by: By = None,
 ) -> None:
     """Import a survey tool's export as records: every row checked first; a response imported before is skipped."""
     root = resolve_manual(path)
     loaded = load_manual(root, use_cache=True)
     manual = loaded.manual
     mapping = _mapping(root, name, manual, loaded.diagnostics)
-    form = next((f for f in manual.forms if f.id == mapping.form), None)
-    if form is None:
-        raise ConfigError(f"{IMPORTS_FOLDER}/{name}.yaml: no form '{mapping.form}'",
-                          f"Forms: {', '.join(sorted(f.id for f in manual.forms))}.")
+    form = _form(manual, mapping.form)
     sheet = read_sheet(source, encoding=mapping.encoding, delimiter=mapping.delimiter, sheet=mapping.sheet)
     unusable = mapping_problems(mapping, sheet.columns)
     if unusable:
         raise ConfigError(f"{IMPORTS_FOLDER}/{name}.yaml does not fit {source.name}: {unusable[0]}",
                           "\n".join(unusable[1:]) or "Fix the mapping or the export's column headings.")
-    imported = {r.source.get("id", "") for r in manual.records
-                if r.form == form.id and r.source.get("kind") == "import" and r.source.get("name") == name}
-    plan = plan_import(mapping, form, sheet.rows, imported, _references(manual))
+    plan = plan_import(mapping, form, sheet.rows, _imported(manual, form, "import", name), _references(manual))
+    incoming = [Incoming(p.values, {"kind": "import", "name": name, "id": p.response}) for p in plan.records]
+    _land(root, manual, form, incoming, plan.already, list(plan.problems), len(sheet.rows),
+          _Options(skip_invalid, dry_run, commit, by or mapping.created_by or None,
+                   f"from {source.name} (mapping {name})", source.name))
+
+
+@import_app.command("github-issues")
+def records_import_github(
+    form_id: Annotated[str, typer.Argument(metavar="FORM", help="The form the issues were filled in with.")],
+    repo: Annotated[str, typer.Option("--repo", help="OWNER/NAME of the GitHub repository.")],
+    path: ManualPath = None,
+    api: Annotated[str | None, typer.Option("--api", help="The REST API address. Default: $GITHUB_API_URL, else "
+                                                          "https://api.github.com.")] = None,
+    skip_invalid: SkipInvalid = False,
+    dry_run: DryRun = False,
+    commit: Commit = False,
+    by: By = None,
+) -> None:
+    """Records from issues submitted with the form's GitHub issue form (label qms:FORM); token from $GITHUB_TOKEN."""
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    form = _form(manual, form_id)
+    _from_issues(root, manual, form, github_issues(repo, label_of(form), api), "github-issue", repo,
+                 _Options(skip_invalid, dry_run, commit, by, f"from GitHub issues of {repo}", repo))
+
+
+@import_app.command("gitlab-issues")
+def records_import_gitlab(
+    form_id: Annotated[str, typer.Argument(metavar="FORM", help="The form the issues were filled in with.")],
+    project: Annotated[str, typer.Option("--project", help="GROUP/PROJECT (or the numeric id) on GitLab.")],
+    path: ManualPath = None,
+    api: Annotated[str | None, typer.Option("--api", help="The REST API address. Default: $CI_API_V4_URL, else "
+                                                          "https://gitlab.com/api/v4.")] = None,
+    skip_invalid: SkipInvalid = False,
+    dry_run: DryRun = False,
+    commit: Commit = False,
+    by: By = None,
+) -> None:
+    """Records from issues made with the form's GitLab issue template (label qms:FORM); token from $GITLAB_TOKEN."""
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    form = _form(manual, form_id)
+    _from_issues(root, manual, form, gitlab_issues(project, label_of(form), api), "gitlab-issue", project,
+                 _Options(skip_invalid, dry_run, commit, by, f"from GitLab issues of {project}", project))
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    skip_invalid: bool
+    dry_run: bool
+    commit: bool
+    by: str | None
+    origin: str  # for the commit message: "from export.csv (mapping survey)"
+    source_name: str  # prefixes each listed problem
+
+
+def _from_issues(root: Path, manual: Manual, form: Form, issues: Iterable[Issue], kind: str, name: str,
+                 options: _Options) -> None:
+    done = _imported(manual, form, kind, name)
+    references = _references(manual)
+    logins = {p.github.lower(): p.id for p in manual.people if p.github} if kind == "github-issue" else {}
+    incoming: list[Incoming] = []
+    problems: list[RowProblem] = []
+    already = total = 0
+    for issue in issues:
+        total += 1
+        if issue.number in done:
+            already += 1
+            continue
+        found = issue_values(form, issue.number, issue.body, references)
+        if isinstance(found, list):
+            problems += found
+            continue
+        source = {"kind": kind, "name": name, "id": issue.number, "url": issue.url}
+        if issue.author:
+            source["author"] = issue.author
+        # the forge signed the author in: the record is theirs when the manual knows their login
+        incoming.append(Incoming(found.values, source, _moment(issue.created_at), logins.get(issue.author.lower(), "")))
+    _land(root, manual, form, incoming, already, problems, total, options)
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text).astimezone() if text else None
+    except ValueError:
+        return None
+
+
+def _land(root: Path, manual: Manual, form: Form, incoming: list[Incoming], already: int,
+          problems: list[RowProblem], total: int, options: _Options) -> None:
+    """Report, then write all new records (or none) and commit them: the end of every import."""
     out = stdout()
-    for problem in plan.problems[:MAX_LISTED]:
-        out.print(f"{escape(source.name)} {escape(str(problem))}", highlight=False)
-    if len(plan.problems) > MAX_LISTED:
-        out.print(f"... and {len(plan.problems) - MAX_LISTED} more problems")
-    bad_rows = len({p.where for p in plan.problems})
-    if plan.problems and not skip_invalid:
-        raise typer.Exit(_refuse(bad_rows, len(sheet.rows)))
-    summary = f"{len(plan.records)} new, {plan.already} imported before, {bad_rows} invalid"
-    if dry_run or not plan.records:
-        out.print(f"{'Checked' if dry_run else 'Nothing to import'}: {summary}; nothing written")
-        raise typer.Exit(ExitCode.FINDINGS if plan.problems else ExitCode.OK)
+    for problem in problems[:MAX_LISTED]:
+        out.print(f"{escape(options.source_name)} {escape(str(problem))}", highlight=False)
+    if len(problems) > MAX_LISTED:
+        out.print(f"... and {len(problems) - MAX_LISTED} more problems")
+    bad = len({p.where for p in problems})
+    if problems and not options.skip_invalid:
+        raise typer.Exit(_refuse(bad, total))
+    summary = f"{len(incoming)} new, {already} imported before, {bad} invalid"
+    if options.dry_run or not incoming:
+        out.print(f"{'Checked' if options.dry_run else 'Nothing to import'}: {summary}; nothing written")
+        raise typer.Exit(ExitCode.FINDINGS if problems else ExitCode.OK)
     history = gitrepo.read_history(root)
     file = history.of(form.origin.path) if history.usable else None
     revision = file.latest.number if file and file.latest and form.origin.path not in history.uncommitted else 0
-    person = acting_person(root, manual, by or mapping.created_by or None)
+    person = acting_person(root, manual, options.by)
     now = datetime.now().astimezone()
-    news = [NewRecord(form, revision, now, person, p.values, {"kind": "import", "name": name, "id": p.response})
-            for p in plan.records]
+    news = [NewRecord(form, revision, item.created_at or now, item.created_by or person, item.values, item.source)
+            for item in incoming]
     written = create_many(root, news, history)
     out.print(f"Imported {len(written)} records ({written[0].id} to {written[-1].id}) into "
               f"records/{escape(form.id)}/: {summary}")
-    if commit:
+    if options.commit:
         sha = gitrepo.commit_files(root, [w.rel for w in written],
-                                   f"Import {len(written)} {form.title} records from {source.name} "
-                                   f"(mapping {name})")
+                                   f"Import {len(written)} {form.title} records {options.origin}")
         out.print(f"Committed {sha[:10]}")
-    if plan.problems:
+    if problems:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-def _refuse(bad_rows: int, rows: int) -> int:
-    stderr().print(f"[red]Nothing imported:[/] {bad_rows} of {rows} rows are invalid (listed above). Fix them in "
-                   "the export or the mapping, or import the good rows with --skip-invalid.")
+def _form(manual: Manual, form_id: str) -> Form:
+    form = next((f for f in manual.forms if f.id == form_id), None)
+    if form is None:
+        raise ConfigError(f"no form '{form_id}'", f"Forms: {', '.join(sorted(f.id for f in manual.forms))}.")
+    return form
+
+
+def _imported(manual: Manual, form: Form, kind: str, name: str) -> set[str]:
+    """Ids (response ids, issue numbers) an earlier import of this source already brought in."""
+    return {r.source.get("id", "") for r in manual.records
+            if r.form == form.id and r.source.get("kind") == kind and r.source.get("name") == name}
+
+
+def _refuse(bad: int, total: int) -> int:
+    stderr().print(f"[red]Nothing imported:[/] {bad} of {total} are invalid (listed above). Fix them where they "
+                   "come from (the export, the mapping or the issue), or import the good ones with --skip-invalid.")
     return int(ExitCode.FINDINGS)
 
 
@@ -218,3 +350,27 @@ def _record_file(file: Path) -> tuple[dict[str, Any] | None, list[str]]:
         return None, [str(d) for d in parsed.diagnostics]
     found = [p.message for p in schemas.check("record", parsed.data)]
     return (None, found) if found else (parsed.data, [])
+
+
+EXPORTS = ("github-issue-form", "gitlab-issue-template")
+
+
+@form_app.command("export")
+def form_export(
+    form_id: Annotated[str, typer.Argument(metavar="FORM")],
+    to: Annotated[str, typer.Option("--to", help="github-issue-form (.github/ISSUE_TEMPLATE/FORM.yml) or "
+                                                 "gitlab-issue-template (.gitlab/issue_templates/FORM.md).")],
+    path: ManualPath = None,
+    output: OutputOption = None,
+) -> None:
+    """The form as a forge issue form, so records can be submitted as issues (import them with
+    `qms records import github-issues|gitlab-issues FORM`)."""
+    check_choice(to, EXPORTS, "--to")
+    root = resolve_manual(path)
+    manual = load_manual(root, use_cache=True).manual
+    form = _form(manual, form_id)
+    if to == "github-issue-form":
+        text = "# Made by `qms form export` from the quality manual's form; re-export after changing the form.\n"
+        emit(text + dump_yaml(github_issue_form(form, manual)), output)
+    else:
+        emit(gitlab_issue_template(form, manual), output)

@@ -29,7 +29,7 @@ from qmskit.records.workflow import PROVISIONAL_ID, BadValue, missing_required, 
 IMPORTS_FOLDER = "imports"
 
 
-class _Checks:
+class FormChecks:
     """A form's schemas compiled once: building a validator costs more than checking a row with it."""
 
     def __init__(self, form: Form) -> None:
@@ -78,7 +78,7 @@ def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], impor
                 references: Mapping[str, Set[str]]) -> Plan:
     """Convert and check every row. `imported`: response ids this mapping has already brought in;
     `references`: ids by kind (person, process, party...) that reference fields may name."""
-    checks = _Checks(form)
+    checks = FormChecks(form)
     planned: list[Planned] = []
     problems: list[RowProblem] = []
     seen: dict[str, str] = {}
@@ -105,7 +105,7 @@ def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], impor
 
 
 def _row_values(mapping: ImportMapping, form: Form, row: Any, references: Mapping[str, Set[str]],
-                checks: _Checks) -> tuple[dict[str, Any], list[RowProblem]]:
+                checks: FormChecks) -> tuple[dict[str, Any], list[RowProblem]]:
     by_id = {f.id: f for f in form.fields}
     values: dict[str, Any] = {}
     problems = []
@@ -216,8 +216,7 @@ def _date(raw: Any, date_format: str) -> date:
             return datetime.strptime(text, date_format).date()
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise BadValue(f"'{text}' is not a date" + (f" in the format {date_format}" if date_format else
-                                                    " (YYYY-MM-DD); set `date_format:` in the mapping")) from None
+        raise BadValue(f"'{text}' is not a date in the format {date_format or 'YYYY-MM-DD'}") from None
 
 
 def _datetime(raw: Any, date_format: str) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qmskit.model import Form, Manual
-from qmskit.records.forms import REFERENCE_KINDS, record_values_schema, workflow
+from qmskit.records.choices import reference_choices
+from qmskit.records.forms import record_values_schema, workflow
 
 MAX_CHOICES = 500  # a select longer than this is no help; past it the field takes typed ids (checked on add)
 FORGES = ("github", "gitlab")
@@ -38,7 +39,6 @@ class Control:
 
 
 def controls(form: Form, manual: Manual) -> list[Control]:
-    choices = reference_choices(manual)
     result = []
     for field in form.fields:
         spec = field.spec
@@ -46,27 +46,14 @@ def controls(form: Form, manual: Manual) -> list[Control]:
         if field.type in ("choice", "multichoice"):
             options = tuple((str(o), str(o)) for o in spec.get("options") or [])
         elif field.type == "reference":
-            kind = REFERENCE_KINDS.get(str(spec.get("of", "")), "")
-            known = choices.get(kind, ())
-            options = known if len(known) <= MAX_CHOICES else ()
+            known = reference_choices(field, manual)
+            options = tuple(known) if len(known) <= MAX_CHOICES else ()
         when = spec.get("when") if isinstance(spec.get("when"), Mapping) else {}
         result.append(Control(
             field.id, field.label, field.type, field.required, str(spec.get("help", "")), options,
             spec.get("min"), spec.get("max"), str(when.get("field", "")) if when else "",
             json.dumps(when["equals"]) if when and "equals" in when else ""))
     return result
-
-
-def reference_choices(manual: Manual) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Ids a reference field may name, by kind, with a readable label: customers by name, records by id."""
-    found: dict[str, tuple[tuple[str, str], ...]] = {}
-    for kind, items in manual.groups():
-        pairs = []
-        for item in items:
-            name = getattr(item, "name", "") or getattr(item, "title", "")
-            pairs.append((item.id, f"{name} ({item.id})" if name and name != item.id else item.id))
-        found[kind] = tuple(sorted(pairs, key=lambda p: p[1].lower()))
-    return found
 
 
 def forge_of(manual: Manual) -> dict[str, str] | None:
