@@ -19,11 +19,21 @@ from markupsafe import Markup
 
 from qmskit import urls
 from qmskit.analysis import charts, measures
-from qmskit.analysis.competence import Competences, expiring
+from qmskit.analysis.competence import (
+    EXPIRED,
+    EXPIRING,
+    MISSING,
+    VALID,
+    Competences,
+    expiring,
+    gaps,
+    planned_training,
+    unread,
+)
 from qmskit.analysis.management import flow_report
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
-from qmskit.model import Document, Form, Manual, Process
+from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
 from qmskit.records.store import modeline
@@ -81,10 +91,18 @@ def label(value: str) -> str:
     return html.escape(value, quote=False)
 
 
+def page_url(page: str) -> str:
+    """A generated page's address from the site root, as mkdocs makes it (directory URLs): raw HTML links are
+    not rewritten by mkdocs the way Markdown links are. `competence.md#expired` -> `competence/#expired`."""
+    path, hash_, anchor = page.partition("#")
+    path = path.removesuffix("index.md").removesuffix(".md")
+    return (path + "/" if path and not path.endswith("/") else path) + hash_ + anchor
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(templates_dir() / "site"), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
-    env.filters.update(md=md, cell=cell, yamlstr=yamlstr)
+    env.filters.update(md=md, cell=cell, yamlstr=yamlstr, tile_href=page_url)
     return env
 
 
@@ -140,6 +158,8 @@ class SiteBuilder:
             pages.append(Page("registers/objectives.md", self.objectives()))
             pages.append(Page("coverage.md", self.coverage()))
             pages.append(Page("dashboards.md", self.dashboards()))
+            pages.append(Page("competence.md", self.competence_page()))
+            pages.append(Page("registers/actions.md", self.actions_page()))
             pages.append(Page("auditor.md", self.render("auditor.md.j2", branch=self.site.history.branch,
                                                         head=self.site.history.head[:10])))
         return pages
@@ -156,17 +176,22 @@ class SiteBuilder:
         return self.render("home.md.j2", description=self.manual.config.description, policy=policy_link,
                            dashboard=dashboard, map=diagram, chain=chain, source=self.site.source)
 
-    def dashboard(self) -> list[tuple[str, int]]:
-        flows = {f.id: flow for f in self.manual.forms if (flow := workflow(f)) is not None}
-        open_actions = sum(1 for r in self.manual.records
-                           if r.form in flows and r.status in flows[r.form].open_states)
+    def dashboard(self) -> list[tuple[str, int, str]]:
+        """Home page tiles: (label, count, the page that lists what is counted). Each count is the length of
+        the list on its page, computed by the same function."""
         today = self.site.today.isoformat()
         overdue = sum(1 for row in self.rows.values() if row.next_review and row.next_review < today)
-        soon = len(expiring(Competences(self.manual, self.site.today), 60))
-        return [(self.t["documents_count"], sum(1 for d in self.manual.documents if d.status == "active")),
-                (self.t["processes_count"], len(self.manual.processes)),
-                (self.t["records_count"], len(self.manual.records)), (self.t["open_actions"], open_actions),
-                (self.t["overdue_reviews"], overdue), (self.t["expiring"], soon)]
+        index = Competences(self.manual, self.site.today)
+        expired = sum(1 for p in index.people for c in index.cells(p).values() if c.status == EXPIRED)
+        soon = len(expiring(index, self.manual.config.expiry_warning_days))
+        return [(self.t["documents_count"], sum(1 for d in self.manual.documents if d.status == "active"),
+                 "documents/index.md"),
+                (self.t["processes_count"], len(self.manual.processes), "processes/index.md"),
+                (self.t["records_count"], len(self.manual.records), "records/index.md"),
+                (self.t["open_actions"], len(self.open_actions()), "registers/actions.md"),
+                (self.t["overdue_reviews"], overdue, "documents/index.md"),
+                (self.t["expired"], expired, "competence.md#expired"),
+                (self.t["expiring"], soon, "competence.md#expiring")]
 
     def document(self, document: Document) -> str:
         row = self.rows[document.id]
@@ -325,6 +350,88 @@ class SiteBuilder:
                 f"{worst.order}: {worst.late_days} days late", [(p, float(d)) for p, d in worst.added]))]
         return "---\ntitle: " + yamlstr(self.t["dashboards"]) + "\n---\n" + "\n".join(parts) + "\n"
 
+    # -- evidence an auditor asks for ------------------------------------------------------------------------
+
+    def open_actions(self) -> list[Record]:
+        """Workflow records not yet in their final state: the list behind the home page's tile."""
+        flows = {f.id: flow for f in self.manual.forms if (flow := workflow(f)) is not None}
+        return sorted((r for r in self.manual.records if r.form in flows and r.status != flows[r.form].final),
+                      key=lambda r: (r.created_at, r.id))
+
+    def actions_page(self) -> str:
+        t, today = self.t, self.site.today
+        forms = {f.id: f for f in self.manual.forms}
+        rows = []
+        for record in self.open_actions():
+            created = measures.day_of(record.created_at)
+            age = (today - created).days if created else ""
+            due = str(record.values.get("due", "")) if isinstance(record.values.get("due"), str) else ""
+            overdue = bool(due) and due < today.isoformat()
+            form = forms.get(record.form)
+            rows.append([f"`{md(record.id)}`", cell(form.title if form else record.form), cell(record.status),
+                         cell(record.created_at[:10]), cell(age), cell(due) + (f" **{md(t['overdue'])}**"
+                                                                               if overdue else ""),
+                         cell(summary(form, record, 120))])
+        return self.table(t["open_actions"], [t["id"], t["form"], t["status"], t["created"], t["age_days"], t["due"],
+                                              t["summary"]], rows,
+                          intro=md(t["open_actions_intro"].format(count=len(rows), day=today.isoformat())))
+
+    def competence_page(self) -> str:
+        t, today = self.t, self.site.today
+        index = Competences(self.manual, today)
+        names = {c.id: c.name for c in self.manual.competences}
+        window = self.manual.config.expiry_warning_days
+        expired = [c for p in index.people for c in index.cells(p).values() if c.status == EXPIRED]
+        soon = expiring(index, window)
+        planned = planned_training(self.manual)
+        lines = [f"# {md(t['competence'])}", "", md(t["competence_intro"].format(day=today.isoformat())), ""]
+
+        def section(anchor: str, title: str, columns: list[str], rows: list[list[str]]) -> None:
+            lines.extend([f"## {md(title)} ({len(rows)}) {{#{anchor}}}", ""])
+            if not rows:
+                lines.extend([md(t["none"]), ""])
+                return
+            lines.extend(["| " + " | ".join(md(c) for c in columns) + " |", "|" + "---|" * len(columns)])
+            lines.extend("| " + " | ".join(row) + " |" for row in rows)
+            lines.append("")
+
+        def training(person: str, competence: str) -> str:
+            plan = planned.get((person, competence))
+            return cell(f"{plan.planned} {plan.provider}".strip()) if plan else ""
+
+        section("expired", t["expired"], [t["person"], t["competence_name"], t["level"], t["valid_until"],
+                                          t["required"], t["planned_training"]],
+                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(c.until),
+                  cell(t["yes"] if c.required_level else t["no"]), training(c.person.id, c.competence)]
+                 for c in sorted(expired, key=lambda c: (c.until or today, c.person.name))])
+        section("expiring", t["expiring_within"].format(days=window),
+                [t["person"], t["competence_name"], t["level"], t["valid_until"], t["planned_training"]],
+                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(c.until),
+                  training(c.person.id, c.competence)] for c in soon])
+        section("gaps", t["gaps"], [t["person"], t["role"], t["competence_name"], t["required"], t["held"],
+                                    t["problem"], t["planned_training"]],
+                [[cell(g.person.name), cell(self.roles.get(g.role, g.role)),
+                  cell(names.get(g.competence, g.competence)), cell(g.required_level), cell(g.held_level),
+                  cell(g.problem), training(g.person.id, g.competence)] for g in gaps(index)])
+        people = {p.id: p.name for p in self.manual.people}
+        section("training", t["training_plan"], [t["person"], t["competence_name"], t["provider"], t["planned"],
+                                                 t["status"], t["completed"], t["effectiveness"]],
+                [[cell(people.get(x.person, x.person)), cell(names.get(x.competence, x.competence)),
+                  cell(x.provider), cell(x.planned), cell(x.status), cell(x.completed),
+                  cell(x.effectiveness or (t["not_evaluated"] if x.status == "done" else ""))]
+                 for x in sorted(self.manual.training, key=lambda x: (x.planned, x.person))])
+        owed = unread(self.manual, {row.id: row.revision for row in self.rows.values()})
+        section("unread", t["unread"], [t["person"], t["title"], t["revision"]],
+                [[cell(u.person.name), f"[{md(u.document.id)} {md(u.document.title)}]({self.doc_path(u.document)})",
+                  cell(u.revision)] for u in owed])
+        columns = index.columns()
+        marks = {VALID: "", EXPIRING: " ⚠", EXPIRED: " ✗", MISSING: " ✗"}
+        section("matrix", t["matrix"], [t["person"], *(names.get(c, c) for c in columns)],
+                [[cell(person.name), *(cell(f"{c.level or '·'}{marks[c.status]}") if (c := index.cells(person).get(
+                    competence)) else "" for competence in columns)] for person in index.people])
+        lines.append(md(t["matrix_legend"]))
+        return "---\ntitle: " + yamlstr(t["competence"]) + "\n---\n" + "\n".join(lines) + "\n"
+
     def _coverage_link(self, owner: Any) -> str:
         if isinstance(owner, Document):
             return f"[{md(owner.id)}]({self.doc_path(owner)})"
@@ -347,7 +454,9 @@ class SiteBuilder:
                                 for d in self.visible_documents() if d.status == "obsolete"])
             nav += [{t["processes"]: [{t["processes"]: "processes/index.md"}, *self._process_nav()]},
                     {t["forms"]: [{t["forms"]: "forms/index.md"}, *forms]},
-                    {t["registers"]: [{t["records"]: "records/index.md"}, {t["risks"]: "registers/risks.md"},
+                    {t["registers"]: [{t["records"]: "records/index.md"},
+                                      {t["open_actions"]: "registers/actions.md"},
+                                      {t["competence"]: "competence.md"}, {t["risks"]: "registers/risks.md"},
                                       {t["objectives"]: "registers/objectives.md"}, {t["coverage"]: "coverage.md"},
                                       {t["dashboards"]: "dashboards.md"},
                                       {t["obsolete"]: ["obsolete/index.md", *obsolete]},

@@ -41,6 +41,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fill_choose": "Choose one of the options.", "fill_min": "The smallest allowed value is",
         "fill_max": "The largest allowed value is", "fill_date": "Enter a valid date.",
         "fill_pattern": "The value does not have the expected form.",
+        "competence": "Competence", "competence_intro": "Qualifications, gaps and training as of {day} "
+                                                        "(ISO 9001 7.2).",
+        "expired": "Qualifications expired", "expiring_within": "Qualifications expiring within {days} days",
+        "gaps": "Competence gaps", "training_plan": "Training plan and effectiveness",
+        "unread": "Current revisions not yet read", "matrix": "Competence matrix",
+        "matrix_legend": "Levels 1 to 3; ⚠ expires soon, ✗ expired or missing where a role requires it, "
+                         "· not held.",
+        "person": "Person", "competence_name": "Competence", "level": "Level", "valid_until": "Valid until",
+        "planned_training": "Planned training", "role": "Role", "held": "Held", "problem": "Problem",
+        "provider": "Provider", "planned": "Planned", "completed": "Completed",
+        "effectiveness": "Effectiveness checked", "not_evaluated": "not yet evaluated", "none": "None.",
+        "age_days": "Age (days)", "overdue": "overdue",
+        "open_actions_intro": "{count} workflow records (corrective actions, complaints, findings) not closed on "
+                              "{day}, oldest first.",
     },
     "fi": {
         "home": "Etusivu", "documents": "Dokumentit", "processes": "Prosessit", "forms": "Lomakkeet",
@@ -84,6 +98,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fill_choose": "Valitse jokin vaihtoehdoista.", "fill_min": "Pienin sallittu arvo on",
         "fill_max": "Suurin sallittu arvo on", "fill_date": "Anna kelvollinen päivämäärä.",
         "fill_pattern": "Arvo ei ole odotetussa muodossa.",
+        "competence": "Pätevyys", "competence_intro": "Pätevyydet, puutteet ja koulutus {day} "
+                                                      "(ISO 9001 7.2).",
+        "expired": "Vanhentuneet pätevyydet", "expiring_within": "{days} päivän sisällä vanhenevat pätevyydet",
+        "gaps": "Pätevyyspuutteet", "training_plan": "Koulutussuunnitelma ja vaikuttavuus",
+        "unread": "Lukemattomat voimassa olevat versiot", "matrix": "Pätevyysmatriisi",
+        "matrix_legend": "Tasot 1-3; ⚠ vanhenee pian, ✗ vanhentunut tai puuttuu vaikka rooli vaatii, "
+                         "· ei ole.",
+        "person": "Henkilö", "competence_name": "Pätevyys", "level": "Taso", "valid_until": "Voimassa",
+        "planned_training": "Suunniteltu koulutus", "role": "Rooli", "held": "On", "problem": "Ongelma",
+        "provider": "Kouluttaja", "planned": "Suunniteltu", "completed": "Suoritettu",
+        "effectiveness": "Vaikuttavuus arvioitu", "not_evaluated": "ei vielä arvioitu", "none": "Ei yhtään.",
+        "age_days": "Ikä (päivää)", "overdue": "myöhässä",
+        "open_actions_intro": "{count} työnkulun tietuetta (korjaavat toimenpiteet, reklamaatiot, havainnot) "
+                              "avoinna {day}, vanhin ensin.",
     },
 }
 
