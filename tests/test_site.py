@@ -110,6 +110,38 @@ def test_auditor_finds_an_expired_qualification_in_one_click(page: Any, server: 
         assert page.locator(section).count() == 1, section
 
 
+def test_a_record_is_two_clicks_from_home_with_every_value_in_full(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    _, tile = _tile(page, "Records")
+    tile.click()
+    page.wait_for_url("**/records/")
+    page.fill(".qms-filter input", "NC-2026-0006")
+    visible = page.locator(".md-content table tbody tr:visible")
+    assert visible.count() == 1
+    visible.locator("a", has_text="NC-2026-0006").click()
+    page.wait_for_url("**/records/nonconformity/2026/#nc-2026-0006")
+    section = page.locator("xpath=//h2[@id='nc-2026-0006']/following-sibling::*[1]")
+    text = section.inner_text()
+    # labels from its form, values in full (the register's summary cuts them), links to what it names
+    assert "Crimp dies labelled by hose size; check in service report." in text
+    assert "Responsible" in text and "Jari Koskinen" in text
+    assert section.locator("a", has_text="Field service").count() == 1
+    status = page.locator("xpath=//h2[@id='nc-2026-0006']/following-sibling::p[strong][1]")
+    assert status.count() == 1
+
+
+def test_a_register_sorts_by_keyboard(page: Any, server: str) -> None:
+    page.goto(server + "/records/nonconformity/2026/")
+    header = page.locator(".qms-sortable th", has_text="Created")
+    header.locator("button").focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    first = page.locator(".qms-sortable tbody tr").first.inner_text()
+    assert "NC-2026-0012" in first  # the newest first
+
+
 def test_navigation_reaches_a_process_whose_diagram_links_work(page: Any, server: str) -> None:
     page.goto(server + "/")
     page.click("nav.md-tabs >> text=Processes")

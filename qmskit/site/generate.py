@@ -8,6 +8,7 @@ API is involved.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -91,6 +92,15 @@ def label(value: str) -> str:
     return html.escape(value, quote=False)
 
 
+def record_year(record: Record) -> str:
+    year = record.created_at[:4]
+    return year if year.isdigit() else "undated"
+
+
+def record_page(form_id: str, year: str) -> str:
+    return f"records/{urls.slug(form_id)}/{year}.md"
+
+
 def page_url(page: str) -> str:
     """A generated page's address from the site root, as mkdocs makes it (directory URLs): raw HTML links are
     not rewritten by mkdocs the way Markdown links are. `competence.md#expired` -> `competence/#expired`."""
@@ -123,6 +133,11 @@ class SiteBuilder:
         self.external = site.audience == "external"
         self.roles = {r.id: r.name for r in self.manual.roles}
         self.processes = {p.id: p for p in self.manual.processes}
+        self.documents = {d.id: d for d in self.manual.documents}
+        self.people = {p.id: p for p in self.manual.people}
+        self.records_by_id = {r.id: r for r in self.manual.records}
+        self.by_email = {email.lower(): p.name for p in self.manual.people for email in p.emails}
+        self.party_names = {p.id: p.name for p in self.manual.parties}
 
     # -- what is shown --------------------------------------------------------------------------------------
 
@@ -144,7 +159,8 @@ class SiteBuilder:
         pages = [Page("index.md", self.home()), Page("assets/qms.css",
                                                        (templates_dir() / "site" / "qms.css").read_text())]
         if not self.external:
-            pages.append(Page("assets/qms-forms.js", (templates_dir() / "site" / "qms-forms.js").read_text()))
+            pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text())
+                      for name in ("qms-forms.js", "qms-tables.js")]
         pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         pages.append(Page("documents/index.md", self.document_register()))
         if not self.external:
@@ -154,6 +170,7 @@ class SiteBuilder:
             pages += [Page(f"forms/{urls.slug(f.id)}.md", self.form(f.id)) for f in self.manual.forms]
             pages.append(Page("forms/index.md", self.form_register()))
             pages.append(Page("records/index.md", self.record_register()))
+            pages += self.record_pages()
             pages.append(Page("registers/risks.md", self.risks()))
             pages.append(Page("registers/objectives.md", self.objectives()))
             pages.append(Page("coverage.md", self.coverage()))
@@ -250,9 +267,10 @@ class SiteBuilder:
             config=fillable.config(form, self.manual, revision, modeline("record"), self.t))
         return "\n".join(line for line in markup.splitlines() if line.strip())  # a blank line would end the HTML
 
-    def table(self, title: str, columns: Iterable[str], rows: Iterable[Iterable[str]], intro: str = "") -> str:
+    def table(self, title: str, columns: Iterable[str], rows: Iterable[Iterable[str]], intro: str = "",
+              sortable: bool = False) -> str:
         return self.render("table.md.j2", title=title, columns=list(columns), rows=[list(r) for r in rows],
-                           intro=intro)
+                           intro=intro, sortable=sortable)
 
     def _register_rows(self, rows: Iterable[RegisterRow], folder: str) -> list[list[str]]:
         documents = {d.id: d for d in self.manual.documents}
@@ -292,10 +310,12 @@ class SiteBuilder:
         t = self.t
         forms = {f.id: f for f in self.manual.forms}
         records = sorted(self.manual.records, key=lambda r: (r.created_at, r.id), reverse=True)
-        rows = [[f"`{r.id}`", f"[{md(forms[r.form].title)}](../forms/{urls.slug(r.form)}.md)" if r.form in forms
+        rows = [[self._record_link(r.id, "records/index.md"),
+                 f"[{md(forms[r.form].title)}](../forms/{urls.slug(r.form)}.md)" if r.form in forms
                  else md(r.form), r.created_at[:10], cell(r.status), cell(summary(forms.get(r.form), r))]
                 for r in records]
-        return self.table(t["records"], [t["id"], t["form"], t["created"], t["status"], t["summary"]], rows)
+        return self.table(t["records"], [t["id"], t["form"], t["created"], t["status"], t["summary"]], rows,
+                          sortable=True)
 
     def risks(self) -> str:
         t = self.t
@@ -350,6 +370,110 @@ class SiteBuilder:
                 f"{worst.order}: {worst.late_days} days late", [(p, float(d)) for p, d in worst.added]))]
         return "---\ntitle: " + yamlstr(self.t["dashboards"]) + "\n---\n" + "\n".join(parts) + "\n"
 
+    # -- records: a register per form and year, every record on it in full ----------------------------------
+
+    def record_pages(self) -> list[Page]:
+        """One page per form and year: a filterable, sortable register on top, then every record in full
+        (fields by their labels, status history, Git history, links both ways). Bounded pages however many
+        records a manual keeps."""
+        forms = {f.id: f for f in self.manual.forms}
+        by_page: dict[tuple[str, str], list[Record]] = {}
+        for record in self.manual.records:
+            if record.form in forms:
+                by_page.setdefault((record.form, record_year(record)), []).append(record)
+        referrers = self._referrers()
+        return [Page(record_page(form_id, year), self._record_page(forms[form_id], year, records, referrers))
+                for (form_id, year), records in sorted(by_page.items())]
+
+    def _referrers(self) -> dict[str, list[Record]]:
+        """Record id -> the records whose reference fields name it."""
+        forms = {f.id: f for f in self.manual.forms}
+        found: dict[str, list[Record]] = {}
+        for record in self.manual.records:
+            form = forms.get(record.form)
+            for field in form.fields if form else ():
+                value = record.values.get(field.id)
+                if field.type == "reference" and field.spec.get("of") == "record" and isinstance(value, str):
+                    found.setdefault(value, []).append(record)
+        return found
+
+    def _record_link(self, record_id: str, here: str) -> str:
+        record = self.records_by_id.get(record_id)
+        if record is None:
+            return md(record_id)
+        target = record_page(record.form, record_year(record))
+        relative = "" if target == here else posixpath.relpath(target, posixpath.dirname(here))
+        return f"[{md(record.id)}]({relative}#{urls.slug(record.id)})"
+
+    def _value(self, field: Any, value: Any, here: str) -> str:
+        if isinstance(value, list):
+            return ", ".join(self._value(field, item, here) for item in value)
+        if isinstance(value, bool):
+            return md(self.t["yes"] if value else self.t["no"])
+        if field is not None and field.type == "reference" and isinstance(value, str):
+            return self._reference(str(field.spec.get("of", "")), value, here)
+        return cell(value)
+
+    def _reference(self, of: str, value: str, here: str) -> str:
+        """A referenced id as a link to its page where it has one, else its name."""
+        if of == "record":
+            return self._record_link(value, here)
+        if of == "process" and value in self.processes:
+            return f"[{md(self.processes[value].name)}](../../processes/{urls.slug(value)}.md)"
+        if of == "document" and value in self.documents:
+            return f"[{md(value)}](../../{self.doc_path(self.documents[value])})"
+        return cell(self._name(value) if of == "person" else self.party_names.get(value, value))
+
+    def _name(self, person_id: str) -> str:
+        return self.people[person_id].name if person_id in self.people else person_id
+
+    def _record_section(self, record: Record, fields: dict[str, Any], here: str, pointing: list[Record]) -> list[str]:
+        t = self.t
+        created = f"{cell(record.created_at)} · {cell(self._name(record.created_by))}"
+        lines = [f"## {md(record.id)} {{#{urls.slug(record.id)}}}", "", f"| {md(t['field'])} | {md(t['value'])} |",
+                 "|---|---|", f"| {md(t['created'])} | {created} |"]
+        if record.status:
+            lines.append(f"| {md(t['status'])} | {cell(record.status)} |")
+        for field_id, value in record.values.items():
+            field = fields.get(field_id)
+            lines.append(f"| {cell(field.label if field else field_id)} | {self._value(field, value, here)} |")
+        lines.append("")
+        if record.history:
+            lines += [f"**{md(t['status_history'])}**", "",
+                      f"| {md(t['status'])} | {md(t['date'])} | {md(t['by'])} | {md(t['note'])} |", "|---|---|---|---|"]
+            lines += [f"| {cell(s.state)} | {cell(s.at)} | {cell(self._name(s.by))} | {cell(s.note)} |"
+                      for s in record.history]
+            lines.append("")
+        file = self.site.history.of(record.origin.path) if self.site.history.usable else None
+        if file and file.revisions:
+            lines += [f"**{md(t['history'])}**", "", f"| {md(t['revision'])} | {md(t['date'])} | {md(t['authors'])} |",
+                      "|---|---|---|"]
+            lines += [f"| {rev.number} | {cell(rev.date[:10])} | "
+                      f"{cell(', '.join(sorted(self.by_email.get(a.lower(), a) for a in rev.authors)))} |"
+                      for rev in file.revisions]
+            lines.append("")
+        if pointing:
+            lines += [f"**{md(t['referenced_by'])}:** " + ", ".join(self._record_link(r.id, here) for r in pointing),
+                      ""]
+        return lines
+
+    def _record_page(self, form: Form, year: str, records: list[Record], referrers: dict[str, list[Record]]) -> str:
+        t = self.t
+        here = record_page(form.id, year)
+        records = sorted(records, key=lambda r: (r.created_at, r.id))
+        fields = {f.id: f for f in form.fields}
+        lines = [f"# {md(form.title)} {md(year)}", "",
+                 md(t["records_intro"].format(count=len(records))) + f" [{md(t['blank_form'])}]"
+                 f"(../../forms/{urls.slug(form.id)}.md)", "", '<div class="qms-sortable" markdown>', "",
+                 f"| {md(t['id'])} | {md(t['created'])} | {md(t['status'])} | {md(t['summary'])} |",
+                 "|---|---|---|---|"]
+        lines += [f"| [{md(r.id)}](#{urls.slug(r.id)}) | {cell(r.created_at[:10])} | {cell(r.status)} | "
+                  f"{cell(summary(form, r, 80))} |" for r in records]
+        lines += ["", "</div>", ""]
+        for record in records:
+            lines += self._record_section(record, fields, here, referrers.get(record.id, []))
+        return "---\ntitle: " + yamlstr(f"{form.title} {year}") + "\n---\n" + "\n".join(lines) + "\n"
+
     # -- evidence an auditor asks for ------------------------------------------------------------------------
 
     def open_actions(self) -> list[Record]:
@@ -368,7 +492,8 @@ class SiteBuilder:
             due = str(record.values.get("due", "")) if isinstance(record.values.get("due"), str) else ""
             overdue = bool(due) and due < today.isoformat()
             form = forms.get(record.form)
-            rows.append([f"`{md(record.id)}`", cell(form.title if form else record.form), cell(record.status),
+            rows.append([self._record_link(record.id, "registers/actions.md"),
+                         cell(form.title if form else record.form), cell(record.status),
                          cell(record.created_at[:10]), cell(age), cell(due) + (f" **{md(t['overdue'])}**"
                                                                                if overdue else ""),
                          cell(summary(form, record, 120))])
@@ -527,7 +652,7 @@ class SiteBuilder:
                                     "pymdownx.details", "pymdownx.superfences"],
             "plugins": ["search"],
             "extra_css": ["assets/qms.css"],
-            "extra_javascript": [] if self.external else ["assets/qms-forms.js"],
+            "extra_javascript": [] if self.external else ["assets/qms-forms.js", "assets/qms-tables.js"],
             "nav": self.nav(),
         }
         if manual.config.site_url and not self.external:

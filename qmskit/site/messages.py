@@ -52,7 +52,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "planned_training": "Planned training", "role": "Role", "held": "Held", "problem": "Problem",
         "provider": "Provider", "planned": "Planned", "completed": "Completed",
         "effectiveness": "Effectiveness checked", "not_evaluated": "not yet evaluated", "none": "None.",
-        "age_days": "Age (days)", "overdue": "overdue",
+        "age_days": "Age (days)", "overdue": "overdue", "field": "Field", "value": "Value", "by": "By",
+        "note": "Note", "status_history": "Status history", "referenced_by": "Referred to by",
+        "records_intro": "{count} records. Type in the filter to narrow the list; select a column heading to sort.",
+        "filter": "Filter", "sort_by": "Sort by",
         "open_actions_intro": "{count} workflow records (corrective actions, complaints, findings) not closed on "
                               "{day}, oldest first.",
     },
@@ -109,7 +112,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "planned_training": "Suunniteltu koulutus", "role": "Rooli", "held": "On", "problem": "Ongelma",
         "provider": "Kouluttaja", "planned": "Suunniteltu", "completed": "Suoritettu",
         "effectiveness": "Vaikuttavuus arvioitu", "not_evaluated": "ei vielä arvioitu", "none": "Ei yhtään.",
-        "age_days": "Ikä (päivää)", "overdue": "myöhässä",
+        "age_days": "Ikä (päivää)", "overdue": "myöhässä", "field": "Kenttä", "value": "Arvo", "by": "Tekijä",
+        "note": "Huomautus", "status_history": "Tilahistoria", "referenced_by": "Viittaukset tähän",
+        "records_intro": "{count} tietuetta. Kirjoita suodattimeen rajataksesi listaa; valitse sarakeotsikko "
+                         "lajitellaksesi.",
+        "filter": "Suodata", "sort_by": "Lajittele",
         "open_actions_intro": "{count} työnkulun tietuetta (korjaavat toimenpiteet, reklamaatiot, havainnot) "
                               "avoinna {day}, vanhin ensin.",
     },

@@ -1,0 +1,70 @@
+// Registers on the published manual (qmskit): a filter box and sortable columns for tables inside
+// <div class="qms-sortable">, offline and keyboard accessible (the column headings become buttons).
+// Cells are read with textContent and rows are moved, never rebuilt from text: nothing becomes markup.
+(function () {
+  "use strict";
+
+  function enhance(box, index) {
+    var table = box.querySelector("table");
+    if (!table || !table.tBodies.length) return;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var texts = document.documentElement.lang && document.documentElement.lang.indexOf("fi") === 0
+      ? {filter: "Suodata", shown: "näkyvissä"} : {filter: "Filter", shown: "shown"};
+
+    var label = document.createElement("label");
+    label.className = "qms-filter";
+    label.textContent = texts.filter + " ";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "qms-filter-" + index;
+    label.setAttribute("for", input.id);
+    label.appendChild(input);
+    var status = document.createElement("span");
+    status.className = "qms-filter-count";
+    status.setAttribute("role", "status");
+    box.insertBefore(label, box.firstChild);
+    box.insertBefore(status, label.nextSibling);
+
+    function count() {
+      var visible = rows.filter(function (r) { return !r.hidden; }).length;
+      status.textContent = " " + visible + " / " + rows.length + " " + texts.shown;
+    }
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      rows.forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        row.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+      count();
+    });
+    count();
+
+    var headers = Array.prototype.slice.call(table.tHead ? table.tHead.rows[0].cells : []);
+    headers.forEach(function (th, column) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "qms-sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        rows.sort(function (a, b) {
+          var x = a.cells[column] ? a.cells[column].textContent.trim() : "";
+          var y = b.cells[column] ? b.cells[column].textContent.trim() : "";
+          var order = x.localeCompare(y, undefined, {numeric: true, sensitivity: "base"});
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll(".qms-sortable"), enhance);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+}());
