@@ -14,6 +14,7 @@ system_packages() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v git >/dev/null || missing+=(git)
   command -v ssh-keygen >/dev/null || missing+=(openssh-client)  # signed approvals
+  command -v npm >/dev/null || missing+=(npm)  # axe-core for the accessibility tests
   [ ${#missing[@]} -eq 0 ] && return
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -33,7 +34,14 @@ python_env() {
   fi
 }
 
-setup() { system_packages; python_env; }
+node_packages() {
+  # axe-core checks the site's accessibility in the browser tests (injected into Chromium by Playwright)
+  [ -f "$VENV/node/node_modules/axe-core/axe.min.js" ] && return
+  echo "== installing axe-core (npm) into $VENV/node"
+  npm install --prefix "$VENV/node" --no-audit --no-fund --silent axe-core@4.14
+}
+
+setup() { system_packages; python_env; node_packages; }
 
 demo() {
   setup

@@ -256,3 +256,36 @@ def test_serve(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+AXE = Path(__file__).resolve().parent.parent / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+# one page of each type an auditor opens
+PAGE_TYPES = ["/", "/documents/", "/documents/pro-006/", "/processes/", "/processes/production.planning/",
+              "/forms/nonconformity/", "/records/", "/records/nonconformity/2026/", "/registers/actions/",
+              "/competence/", "/coverage/", "/dashboards/", "/registers/risks/", "/auditor/"]
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    if not AXE.exists():
+        pytest.fail(f"axe-core is needed for the accessibility checks: bash dev.sh setup installs it ({AXE})")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ["violations"]});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+            nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}));
+    }""")
+    return list(result)
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_serious_accessibility_violation_in_qmskits_markup(page: Any, server: str, path: str) -> None:
+    """axe-core in Chromium on every page type: nothing serious or critical, and no duplicate ids. Violations inside
+    mkdocs-material's own chrome (header, navigation, search) are the theme's, not qmskit's markup."""
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    theirs = (".md-header", ".md-nav", ".md-search", ".md-tabs", ".md-footer", ".md-sidebar", ".md-copyright")
+    found = [v for v in _axe(page) if v["impact"] in ("serious", "critical") or v["id"].startswith("duplicate-id")]
+    ours = [dict(v, nodes=[n for n in v["nodes"] if not n.startswith(theirs)]) for v in found]
+    assert [v for v in ours if v["nodes"]] == [], path
+    ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -116,10 +116,13 @@ def _environment() -> Environment:
     return env
 
 
-def _svg(markup: str) -> str:
-    """Inline SVG for a Markdown page: no XML prolog, no blank lines (they would end the HTML block)."""
+def _svg(markup: str, prefix: str = "") -> str:
+    """Inline SVG for a Markdown page: no XML prolog, no blank lines (they would end the HTML block). With a
+    `prefix`, every id (and what refers to it) gets it, so two diagrams on one page never share an id."""
     start = markup.find("<svg")
     body = markup[start:] if start >= 0 else markup
+    if prefix:
+        body = re.sub(r'\b(id="|url\(#|href="#)', lambda m: f"{m.group(1)}{prefix}-", body)
     return "\n".join(line for line in body.splitlines() if line.strip())
 
 
@@ -158,9 +161,8 @@ class SiteBuilder:
     def pages(self) -> list[Page]:
         pages = [Page("index.md", self.home()), Page("assets/qms.css",
                                                        (templates_dir() / "site" / "qms.css").read_text())]
-        if not self.external:
-            pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text())
-                      for name in ("qms-forms.js", "qms-tables.js")]
+        scripts = ("qms-tables.js",) if self.external else ("qms-tables.js", "qms-forms.js")
+        pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text()) for name in scripts]
         pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         pages.append(Page("documents/index.md", self.document_register()))
         if not self.external:
@@ -188,8 +190,9 @@ class SiteBuilder:
         if not self.external:
             dashboard = self.dashboard()
             if self.site.render_svg is not None:
-                diagram = _svg(self.site.render_svg(views.interaction_map(self.manual, 1, views.Links("")).source))
-                chain = _svg(self.site.render_svg(views.value_chain(self.manual, views.Links("")).source))
+                diagram = _svg(self.site.render_svg(views.interaction_map(self.manual, 1, views.Links("")).source),
+                               "map")
+                chain = _svg(self.site.render_svg(views.value_chain(self.manual, views.Links("")).source), "chain")
         return self.render("home.md.j2", description=self.manual.config.description, policy=policy_link,
                            dashboard=dashboard, map=diagram, chain=chain, source=self.site.source)
 
@@ -652,7 +655,7 @@ class SiteBuilder:
                                     "pymdownx.details", "pymdownx.superfences"],
             "plugins": ["search"],
             "extra_css": ["assets/qms.css"],
-            "extra_javascript": [] if self.external else ["assets/qms-forms.js", "assets/qms-tables.js"],
+            "extra_javascript": ["assets/qms-tables.js"] + ([] if self.external else ["assets/qms-forms.js"]),
             "nav": self.nav(),
         }
         if manual.config.site_url and not self.external:

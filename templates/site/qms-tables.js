@@ -62,9 +62,23 @@
     });
   }
 
+  // Wide tables and diagrams scroll sideways: their scroll area must be reachable by keyboard (WCAG 2.1.1).
+  function focusable() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .qms-diagram"), function (el) {
+      if (el.hasAttribute("tabindex")) return;
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "region");
+      var heading = el.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      el.setAttribute("aria-label", heading ? heading.textContent.replace("\u00b6", "").trim() : "Table");
+    });
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll(".qms-sortable"), enhance);
+    focusable();
   }
+  window.addEventListener("load", focusable);  // mkdocs-material wraps tables once its own script has run
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 }());
