@@ -16,6 +16,7 @@ from qmskit.model import Manual, Person
 from qmskit.records.forms import workflow
 from qmskit.tables import TableData
 from qmskit.vcs.history import History
+from qmskit.wording import quantity
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -81,7 +82,7 @@ def flow_report(manual: Manual) -> FlowReport:
 def flow_markdown(report: FlowReport) -> str:
     total = report.chain[-1][2] if report.chain else 0
     lines = ["## Order flow and delays", "",
-             f"Planned critical path ({total:g} days): " + " → ".join(f"{p} ({end - start:g} d)"
+             f"Planned critical path ({quantity(float(total), 'day')}): " + " → ".join(f"{p} ({end - start:g} d)"
                                                                         for p, start, end in report.chain), "",
              f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {len(report.orders)} orders; "
              f"penalties {sum(o.penalty for o in report.orders):g}.", "",
@@ -92,7 +93,7 @@ def flow_markdown(report: FlowReport) -> str:
     lines += ["", "Delay added per process (the bottleneck first): "
               + ", ".join(f"{p} {d} d" for p, d in report.bottlenecks if d > 0), "",
               "Internal complaints per supplying process: "
-              + ", ".join(f"{p} {n} ({days:g} days late)" for p, n, days in report.complaints)]
+              + ", ".join(f"{p} {n} ({quantity(days, 'day')} late)" for p, n, days in report.complaints)]
     return "\n".join(lines) + "\n"
 
 
@@ -137,8 +138,9 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
               f"{r.values.get('on-time')} %, quality {r.values.get('quality')}/5, {r.values.get('decision')}"
               for r in suppliers] or ["- No supplier evaluations."]
     lines += ["", flow_markdown(flow_report(manual)), "## d) Adequacy of resources", "",
-              f"{len(list(gaps(Competences(manual, today))))} competence gaps; "
-              f"{len(expiring(Competences(manual, today), 90))} qualifications expire within 90 days.", "",
+              f"{quantity(len(list(gaps(Competences(manual, today)))), 'competence gap')}; "
+              f"{quantity(len(expiring(Competences(manual, today), 90)), 'qualification')} expiring within 90 days.",
+              "",
               "## e) Effectiveness of actions on risks and opportunities", ""]
     lines += [f"- {r.id} {r.title} ({r.kind}): {'; '.join(r.actions)}" for r in manual.risks]
     ideas = [r for r in records if r.form == "development-idea"]
@@ -204,7 +206,7 @@ def todo_markdown(items: list[Todo], today: date) -> str:
     lines: list[str] = []
     for person in sorted({i.person.id: i.person for i in items}.values(), key=lambda p: p.name):
         mine = [i for i in items if i.person.id == person.id]
-        lines += [f"### {person.name}: {len(mine)} open items on {today}", ""]
+        lines += [f"### {person.name}: {quantity(len(mine), 'open item')} on {today}", ""]
         for item in sorted(mine, key=lambda i: (not i.overdue, i.kind, i.due, i.item)):
             due = f" (due {item.due}{', OVERDUE' if item.overdue else ''})" if item.due else ""
             lines.append(f"- [ ] **{item.kind}** {item.item}: {item.detail}{due}")

@@ -154,7 +154,7 @@ def report_chart(
         svg = charts.line_chart(f"{found.kpi.name} by quarter", list(found.trend), target.value if target else None)
     elif which == "complaints":
         counts = [(p, float(n)) for p, n, _ in measures.internal_complaints(manual)]
-        svg = charts.bar_chart("Internal complaints per supplying process", counts)
+        svg = charts.bar_chart("Internal complaints per supplying process", counts, counts=True)
     else:
         flows = {o.order: o for o in flow_report(manual).orders}
         chosen = flows.get(order or "") or (max(flows.values(), key=lambda o: o.late_days) if flows else None)

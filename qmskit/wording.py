@@ -1,0 +1,27 @@
+"""Words that depend on a number or a letter: "1 day" / "2 days", "an instruction" / "a procedure", yes / no.
+Pure; English only (the site's other languages have their own messages)."""
+
+from __future__ import annotations
+
+# Words that start with a vowel letter but a consonant sound, and the reverse (the silent h).
+_CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "eu", "ur", "uti")
+_VOWEL_SOUND = ("hour", "honest", "honour", "honor", "heir")
+
+
+def quantity(number: float, noun: str, plural: str | None = None) -> str:
+    """`number` and the noun in the right number: 1 day, 2 days, 0 days, 1.5 days, -1 day."""
+    text = f"{number:g}" if isinstance(number, float) else str(number)
+    return f"{text} {noun if abs(number) == 1 else plural or noun + 's'}"
+
+
+def article(word: str) -> str:
+    """The word with "a" or "an" before it, by how it sounds: an instruction, a procedure, a user, an hour."""
+    lower = word.lower()
+    if lower.startswith(_VOWEL_SOUND):
+        return f"an {word}"
+    vowel = lower[:1] in ("a", "e", "i", "o", "u") and not lower.startswith(_CONSONANT_SOUND)
+    return f"{'an' if vowel else 'a'} {word}"
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
