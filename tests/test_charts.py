@@ -3,6 +3,7 @@ points sit where the axis says, no label is cut or leaves the picture, and the d
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -51,7 +52,7 @@ def _value_axis(root: ET.Element) -> tuple[list[float], Callable[[float], float]
     assert len(labels) == len(set(labels)) >= 2, f"duplicate or missing tick labels: {labels}"
     assert len(ticks) == len(grid), "a gridline without a label"
     ticks.sort()
-    steps = {round(b[0] - a[0], 9) for a, b in zip(ticks, ticks[1:], strict=False)}
+    steps = {round(b[0] - a[0], 9) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1, f"ticks are not evenly spaced: {labels}"
     step = steps.pop()
     mantissa = step / 10 ** math.floor(math.log10(step))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +15,7 @@ from qmskit.cli.app import (
     ManualPath,
     OutputOption,
     TodayOption,
+    acting_person,
     app,
     check_choice,
     emit,
@@ -24,16 +25,19 @@ from qmskit.cli.app import (
     stdout,
 )
 from qmskit.cli.tables import show
+from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
 from qmskit.control.register import DocumentControl
-from qmskit.errors import ConfigError, RepoError
+from qmskit.diagnostics import Diagnostic, Severity
+from qmskit.errors import ConfigError, ExitCode, RepoError
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 from qmskit.vcs.github import GitHubClient
 from qmskit.vcs.history import Approval, History, Identity, note_fields, note_line, signed_payload
+from qmskit.wording import quantity
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.")]
 MEANINGS = ("approved", "reviewed", "released")
@@ -209,22 +213,70 @@ def changes(
 def release(
     tag: Annotated[str, typer.Argument(help="The tag name, e.g. manual-2026-06.")],
     path: ManualPath = None,
+    accept: Annotated[list[str] | None, typer.Option(
+        "--accept", metavar="FINDING", help="Release despite these findings: a rule id (QMS-COMP-002), a family "
+        "(QMS-COMP), RULE@FILE, or a finding's id as listed. Repeatable; needs --reason and an approver.")] = None,
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why the accepted findings may wait; "
+                                                                          "recorded in the tag.")] = "",
+    by: Annotated[str | None, typer.Option("--by", metavar="PERSON", help="Who accepts them (a person id). "
+                                                                          "Default: the git user.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings block the release too.")] = False,
     today: TodayOption = None,
 ) -> None:
-    """Tag the current manual: an annotated tag listing every controlled document's revision and commit."""
+    """Tag the current manual: an annotated tag listing every controlled document's revision and commit.
+
+    Findings that fail `qms validate` block it; each is listed with its place and id. An approver can accept
+    them with --accept (recorded in the tag with who accepted them, when and why).
+    """
     root, manual, log = _load(path)
     if log.uncommitted:
         raise RepoError(f"{len(log.uncommitted)} files of the manual have uncommitted changes",
                         "Commit or stash them: a release records committed revisions only.")
-    result = check_manual(root, today=parse_day(today), history=log)
-    if result.failed(strict=False):
-        raise ConfigError("the manual has errors", "Run `qms validate` and fix them before releasing.")
+    day = parse_day(today) or date.today()
+    result = check_manual(root, today=day, history=log)
+    threshold = Severity.WARNING if strict else Severity.ERROR
+    blocking = [d for d in result.diagnostics if d.severity >= threshold]
+    selectors = accept or []
+    accepted, remaining, unused = releasing.split(blocking, selectors)
+    if unused:
+        raise ConfigError(f"--accept {', '.join(unused)} names no finding that blocks this release",
+                          "Accept only what blocks it: a rule id, RULE@FILE or an id from the list.")
+    acceptances = _acceptances(root, manual, accepted, reason, by, day.isoformat())
+    if remaining:
+        console = stderr()
+        console.print(f"[bold red]qms: release refused:[/] {escape(quantity(len(remaining), 'finding'))} "
+                      "block it:")
+        for finding in remaining:
+            console.print(f"  {escape(releasing.located(finding))}", soft_wrap=True)
+        console.print("[green]hint:[/] Fix them, or let an approver accept them: --accept RULE|RULE@FILE|ID "
+                      "--reason TEXT [--by PERSON].")
+        raise typer.Exit(ExitCode.FINDINGS)
     rows = _control(root, manual, log).register()
-    lines = [f"Release {tag} of the quality manual of {manual.config.organisation}", ""]
+    documents = []
     for row in rows:
         file = log.of(row.path)
         sha = file.latest.commit.sha if file and file.latest else "-"
-        lines.append(f"{row.id} rev {row.revision} {sha} {row.status} {row.path}")
-    commit = gitrepo.create_tag(root, tag, "\n".join(lines) + "\n")
-    stdout().print(f"Tagged {escape(tag)} at {commit[:10]} with {len(rows)} documents. "
+        documents.append(f"{row.id} rev {row.revision} {sha} {row.status} {row.path}")
+    message = releasing.tag_message(tag, manual.config.organisation, documents, acceptances)
+    commit = gitrepo.create_tag(root, tag, message)
+    accepted_note = f", {quantity(len(acceptances), 'accepted finding')}" if acceptances else ""
+    stdout().print(f"Tagged {escape(tag)} at {commit[:10]} with {quantity(len(rows), 'document')}{accepted_note}. "
                    f"Share it: git push origin {escape(tag)}")
+
+
+def _acceptances(root: Path, manual: Manual, accepted: list[tuple[Diagnostic, str]], reason: str,
+                 by: str | None, day: str) -> list[releasing.Acceptance]:
+    if not accepted:
+        return []
+    if not reason.strip():
+        raise ConfigError("--accept needs --reason", "Say why the findings may wait, e.g. --reason \"licence "
+                                                     "renewal booked for 2026-12-10\".")
+    person_id = acting_person(root, manual, by)
+    person = next(p for p in manual.people if p.id == person_id)
+    refusals = sorted({problem for finding, _ in accepted if (problem := releasing.may_accept(manual, person,
+                                                                                               finding))})
+    if refusals:
+        raise ConfigError(f"{person.name} may not accept these findings: {'; '.join(refusals)}",
+                          "An approver of the documents concerned accepts them (--by PERSON).")
+    return [releasing.Acceptance(finding, selector, person, " ".join(reason.split()), day)
+            for finding, selector in accepted]
