@@ -25,3 +25,30 @@ def article(word: str) -> str:
 
 def yes_no(value: bool) -> str:
     return "yes" if value else "no"
+
+
+def abbreviate(names: list[str], width: int) -> list[str]:
+    """Each name cut to at most `width` characters, all different: the start, and where two starts collide,
+    the start, "~" and as much of the end as tells them apart (food-hy~sic, food-hy~ced); a number as a last
+    resort. Names that fit are kept whole."""
+    width = max(width, 3)
+    result = [name if len(name) <= width else name[:width] for name in names]
+    for tail in range(1, width - 1):
+        clashes = _clashes(names, result)
+        if not clashes:
+            return result
+        for index in clashes:
+            if len(names[index]) > width:
+                result[index] = names[index][: width - tail - 1] + "~" + names[index][-tail:]
+    for number, index in enumerate(sorted(_clashes(names, result)), start=1):
+        mark = f"~{number}"
+        result[index] = names[index][: width - len(mark)] + mark
+    return result
+
+
+def _clashes(names: list[str], shown: list[str]) -> set[int]:
+    """Indexes of shortened names that read the same as another column's."""
+    seen: dict[str, list[int]] = {}
+    for index, text in enumerate(shown):
+        seen.setdefault(text, []).append(index)
+    return {i for group in seen.values() if len({names[j] for j in group}) > 1 for i in group if shown[i] != names[i]}

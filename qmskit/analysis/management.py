@@ -71,12 +71,18 @@ class FlowReport:
         return round(100 * sum(o.on_time for o in self.orders) / len(self.orders), 1) if self.orders else None
 
 
-def flow_report(manual: Manual) -> FlowReport:
+def flow_report(manual: Manual, span: Period | None = None) -> FlowReport:
+    """The order flow; with a period, only the orders delivered in it (or due then, when not yet delivered)."""
     steps = ProcessMap(manual).value_chain()
     chain = [s.process.id for s in steps]
-    orders = measures.order_flows(manual, chain)
+    orders = [o for o in measures.order_flows(manual, chain) if span is None or span.contains(_delivery(o))]
     return FlowReport([(s.process.id, s.start_day, s.end_day) for s in steps], orders,
                       measures.delay_by_process(orders), measures.internal_complaints(manual))
+
+
+def _delivery(order: measures.OrderFlow) -> date:
+    last = order.steps[-1]
+    return last.actual_finish or last.planned_finish
 
 
 def flow_markdown(report: FlowReport) -> str:
@@ -137,7 +143,7 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     lines += [f"- {names.get(str(r.values.get('supplier')), r.values.get('supplier'))}: on time "
               f"{r.values.get('on-time')} %, quality {r.values.get('quality')}/5, {r.values.get('decision')}"
               for r in suppliers] or ["- No supplier evaluations."]
-    lines += ["", flow_markdown(flow_report(manual)), "## d) Adequacy of resources", "",
+    lines += ["", flow_markdown(flow_report(manual, span)), "## d) Adequacy of resources", "",
               f"{quantity(len(list(gaps(Competences(manual, today)))), 'competence gap')}; "
               f"{quantity(len(expiring(Competences(manual, today), 90)), 'qualification')} expiring within 90 days.",
               "",

@@ -12,8 +12,10 @@ from rich.markup import escape
 
 from qmskit.check import approval_signatures, check_manual
 from qmskit.cli.app import (
+    ManualOption,
     ManualPath,
     OutputOption,
+    QmsTyper,
     TodayOption,
     acting_person,
     app,
@@ -42,7 +44,7 @@ from qmskit.wording import quantity
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.")]
 MEANINGS = ("approved", "reviewed", "released")
 
-approvals_app = typer.Typer(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
+approvals_app = QmsTyper(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
                             no_args_is_help=True)
 app.add_typer(approvals_app, name="approvals")
 
@@ -51,8 +53,8 @@ def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
     return DocumentControl(manual, history, approval_signatures(root, history))
 
 
-def _load(path: Path | None) -> tuple[Path, Manual, History]:
-    root = resolve_manual(path)
+def _load(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual, History]:
+    root = resolve_manual(path, manual_dir)
     pending = gitrepo.start_history(root)  # git reads the history while the manual loads
     manual = load_manual(root, use_cache=True).manual
     history = pending()
@@ -71,6 +73,7 @@ REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "appro
 @app.command()
 def register(
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,
     at: Annotated[str | None, typer.Option("--at", help="The register as it stood on this day (YYYY-MM-DD): "
@@ -78,7 +81,7 @@ def register(
 ) -> None:
     """The master list of documents: id, title, revision, effective date, approved by, next review, status."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    root, manual, history = _load(path)
+    root, manual, history = _load(path, manual_dir)
     when = parse_day(at, "--at")
     rows = register_at(root, manual, history, when) if when else _control(root, manual, history).register()
     title = f"Document register{f' on {when}' if when else ''} — {manual.config.organisation}"
@@ -89,12 +92,13 @@ def register(
 def history(
     document: Annotated[str, typer.Argument(help="The document id, e.g. PRO-001.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,
 ) -> None:
     """A document's revisions on the main line, with who wrote and who approved each one."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    root, manual, log = _load(path)
+    root, manual, log = _load(path, manual_dir)
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
         raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
@@ -120,7 +124,7 @@ def history(
 @app.command()
 def approve(
     documents: Annotated[list[str], typer.Argument(help="Document ids to approve (their latest revision).")],
-    path: ManualPath = None,
+    manual_dir: ManualOption = None,  # no positional manual: it would swallow the last document id
     meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
     sign: Annotated[bool, typer.Option("--sign", help="Sign the approval with your SSH signing key (git's "
                                                       "gpg.format ssh and user.signingkey).")] = False,
@@ -131,7 +135,7 @@ def approve(
     `git fetch origin refs/notes/qms:refs/notes/qms`.
     """
     check_choice(meaning, MEANINGS, "meaning")
-    root, manual, log = _load(path)
+    root, manual, log = _load(None, manual_dir)
     me = gitrepo.current_identity(root)
     control = DocumentControl(manual, log)
     when = datetime.now(UTC).isoformat(timespec="seconds")
@@ -163,6 +167,7 @@ def approvals_import(
     forge: Annotated[str, typer.Argument(help="Where the reviews are: github.")],
     repo: Annotated[str, typer.Option("--repo", help="OWNER/NAME of the repository on the forge.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     api: Annotated[str | None, typer.Option("--api", help="API address (default $GITHUB_API_URL or "
                                                            "https://api.github.com).")] = None,
 ) -> None:
@@ -171,7 +176,7 @@ def approvals_import(
     Reads the token from $GITHUB_TOKEN. Reviews already imported are not recorded twice.
     """
     check_choice(forge, ("github",), "forge")
-    root, _, log = _load(path)
+    root, _, log = _load(path, manual_dir)
     existing = {(r.commit.sha, a.who.login) for f in log.files.values() for r in f.revisions
                 for a in r.commit.approvals if a.source == "github"}
     added = skipped = 0
@@ -191,12 +196,13 @@ def approvals_import(
 def changes(
     base: Annotated[str, typer.Option("--base", help="The branch the change goes into, e.g. origin/main.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")] = "text",
     output: OutputOption = None,
 ) -> None:
     """What a branch changes in the manual, with old and new revisions and a diff, for reviewers."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
-    root, manual, log = _load(path)
+    root, manual, log = _load(path, manual_dir)
     items = changes_since(root, manual, log, base)
     if output_format == "json":
         emit(json.dumps([i.as_dict() for i in items], indent=2, ensure_ascii=False) + "\n", output)
@@ -213,6 +219,7 @@ def changes(
 def release(
     tag: Annotated[str, typer.Argument(help="The tag name, e.g. manual-2026-06.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     accept: Annotated[list[str] | None, typer.Option(
         "--accept", metavar="FINDING", help="Release despite these findings: a rule id (QMS-COMP-002), a family "
         "(QMS-COMP), RULE@FILE, or a finding's id as listed. Repeatable; needs --reason and an approver.")] = None,
@@ -228,7 +235,7 @@ def release(
     Findings that fail `qms validate` block it; each is listed with its place and id. An approver can accept
     them with --accept (recorded in the tag with who accepted them, when and why).
     """
-    root, manual, log = _load(path)
+    root, manual, log = _load(path, manual_dir)
     if log.uncommitted:
         raise RepoError(f"{len(log.uncommitted)} files of the manual have uncommitted changes",
                         "Commit or stash them: a release records committed revisions only.")
