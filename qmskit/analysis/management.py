@@ -90,7 +90,7 @@ def flow_markdown(report: FlowReport) -> str:
     lines = ["## Order flow and delays", "",
              f"Planned critical path ({quantity(float(total), 'day')}): " + " → ".join(f"{p} ({end - start:g} d)"
                                                                         for p, start, end in report.chain), "",
-             f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {len(report.orders)} orders; "
+             f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {quantity(len(report.orders), 'order')}; "
              f"penalties {sum(o.penalty for o in report.orders):g}.", "",
              "| Order | Customer | Late at delivery (days) | Penalty | Delay added by |", "|---|---|---|---|---|"]
     for order in report.orders:

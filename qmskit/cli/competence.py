@@ -34,7 +34,7 @@ from qmskit.model import Manual
 from qmskit.records.store import NewRecord, create
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
-from qmskit.wording import abbreviate
+from qmskit.wording import abbreviate, quantity
 
 _STYLE = {"valid": "green", EXPIRING: "yellow", EXPIRED: "bold red", MISSING: "red"}
 _MARK = {"valid": "", EXPIRING: "!", EXPIRED: "✗", MISSING: "-"}
@@ -84,7 +84,7 @@ def competence(
                     "valid_until": str(c.until), "days_left": (c.until - index.today).days if c.until else None,
                     "required": bool(c.required_level)} for c in expiring(index, days)]
         columns = ("Person", "Name", "Competence", "Valid until", "Days left", "Required by a role")
-        show(TableData.of(f"Qualifications expiring within {days} days of {index.today}", columns, records,
+        show(TableData.of(f"Qualifications expiring within {quantity(days, 'day')} of {index.today}", columns, records,
                           ("person", "name", "competence", "valid_until", "days_left", "required")),
              output_format, output)
     elif show_unread:

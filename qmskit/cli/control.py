@@ -188,8 +188,8 @@ def approvals_import(
         gitrepo.add_note(root, review.merge_commit, line)
         existing.add((review.merge_commit, review.login))
         added += 1
-    stdout().print(f"Imported {added} approvals from {escape(repo)} ({skipped} already there or not in this "
-                   "repository). Share them: git push origin refs/notes/qms")
+    stdout().print(f"Imported {quantity(added, 'approval')} from {escape(repo)} ({skipped} already there or not in "
+                   "this repository). Share them: git push origin refs/notes/qms")
 
 
 @app.command()
@@ -237,7 +237,7 @@ def release(
     """
     root, manual, log = _load(path, manual_dir)
     if log.uncommitted:
-        raise RepoError(f"{len(log.uncommitted)} files of the manual have uncommitted changes",
+        raise RepoError(f"{quantity(len(log.uncommitted), 'file')} of the manual with uncommitted changes",
                         "Commit or stash them: a release records committed revisions only.")
     day = parse_day(today) or date.today()
     result = check_manual(root, today=day, history=log)

@@ -37,6 +37,7 @@ from qmskit.records.store import NewRecord, create, update
 from qmskit.records.workflow import BadValue, missing_required, parse_value, step_problem, summary, values_problems
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
+from qmskit.wording import quantity
 
 record_app = QmsTyper(help="Fill in a form (a new record) or move a workflow record on.", no_args_is_help=True)
 form_app = QmsTyper(help="Form templates: print a blank form or its JSON Schema.", no_args_is_help=True)
@@ -260,7 +261,7 @@ def records_list(
     records = [{"id": r.id, "form": r.form, "created": r.created_at[:10], "by": r.created_by,
                 "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
     columns = ("ID", "Form", "Created", "By", "Status", "Summary")
-    table = TableData.of(f"{len(chosen)} records", columns, records, ("id", "form", "created", "by", "status",
+    table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "created", "by", "status",
                                                                        "summary"))
     show(table, output_format, output)
 

@@ -71,7 +71,7 @@ def check_reviews(ctx: Context) -> Iterator[Diagnostic]:
         months = _control(ctx).review_interval(document)
         where = ctx.at(document.origin, "id")
         if due < ctx.today:
-            yield OVERDUE.at(where, f"{document.id} was due for review on {due} (every {months} months); "
+            yield OVERDUE.at(where, f"{document.id} was due for review on {due} (every {quantity(months, 'month')}); "
                                     f"{quantity((ctx.today - due).days, 'day')} overdue")
         elif due <= ctx.today + timedelta(days=DUE_SOON_DAYS):
             yield DUE_SOON.at(where, f"{document.id} is due for review on {due}")

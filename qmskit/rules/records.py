@@ -156,5 +156,5 @@ def _form_changes(ctx: Context) -> Iterator[Diagnostic]:
         if refused:
             example = f"{refused[0][0]}: {refused[0][1]}"
             yield FORM_BREAKS.at(ctx.at(form.origin, "id"),
-                                 f"form {form.id} revision {current} would not accept {len(refused)} record(s) made "
-                                 f"with earlier revisions (e.g. {example})")
+                                 f"form {form.id} revision {current} would not accept "
+                                 f"{quantity(len(refused), 'record')} made with earlier revisions (e.g. {example})")
