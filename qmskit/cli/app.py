@@ -86,7 +86,8 @@ class QmsTyper(typer.Typer):
     """A typer app whose groups and commands follow qms's conventions (see QmsCommand)."""
 
     def __init__(self, **settings: Any) -> None:
-        super().__init__(cls=QmsGroup, **settings)
+        settings.setdefault("cls", QmsGroup)
+        super().__init__(**settings)
 
     def command(self, *args: Any, **settings: Any) -> Callable[[Function], Function]:
         return super().command(*args, cls=QmsCommand, **settings)
