@@ -194,6 +194,17 @@ def test_shell_completion_for_each_shell(shell: str, marker: str, qms: Qms, monk
     assert "validate" in _complete(shell, "qms val", monkeypatch, qms)
     assert "kpi" in _complete(shell, "qms report ", monkeypatch, qms)
     assert "--strict" in _complete(shell, "qms validate --st", monkeypatch, qms)
+    assert "sarif" in _complete(shell, "qms validate --format s", monkeypatch, qms)  # choices complete too
+    assert "complaints" in _complete(shell, "qms report chart co", monkeypatch, qms)
+
+
+def test_install_completion_writes_the_script_for_the_shell(qms: Qms, monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    assert qms("--install-completion", "bash").code == 0
+    assert "_qms_completion" in (tmp_path / ".bash_completions" / "qms.sh").read_text(encoding="utf-8")
+    assert ".bash_completions/qms.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
 
 
 def test_bash_completes_through_the_generated_script(qms: Qms, monkeypatch: pytest.MonkeyPatch,

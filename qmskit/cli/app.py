@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -113,6 +113,15 @@ TodayOption = Annotated[str | None, typer.Option("--today", metavar="DATE", envv
                                                  "the real date.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file "
                                                    "instead of standard output.")]
+
+
+def complete_choices(choices: Sequence[str]) -> Callable[[str], list[str]]:
+    """Shell completion for an option that takes one of a few words (a format, a view)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [choice for choice in choices if choice.startswith(incomplete)]
+
+    return complete
 
 
 def stdout() -> Console:

@@ -21,6 +21,7 @@ from qmskit.cli.app import (
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -58,7 +59,8 @@ def competence(
     within: Annotated[str, typer.Option("--within", help="With --expiring: how far ahead, e.g. 90d.")] = "60d",
     person: Annotated[str | None, typer.Option("--person", help="Only this person.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Only holders of this role.")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(TABLE_FORMATS)}.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(TABLE_FORMATS)}.",
+                                                            autocompletion=complete_choices(TABLE_FORMATS))] = "text",
     output: OutputOption = None,
     today: TodayOption = None,
 ) -> None:

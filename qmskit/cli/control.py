@@ -20,6 +20,7 @@ from qmskit.cli.app import (
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -41,7 +42,8 @@ from qmskit.vcs.github import GitHubClient
 from qmskit.vcs.history import Approval, History, Identity, note_fields, note_line, signed_payload
 from qmskit.wording import quantity
 
-FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.",
+                                           autocompletion=complete_choices(TABLE_FORMATS))]
 MEANINGS = ("approved", "reviewed", "released")
 
 approvals_app = QmsTyper(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",

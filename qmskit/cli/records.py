@@ -21,6 +21,7 @@ from qmskit.cli.app import (
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -239,7 +240,8 @@ def records_list(
                                                                      "created_by); repeatable.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Created on or after this day.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help=f"One of: {', '.join(TABLE_FORMATS)}.")] = "text",
+                                               help=f"One of: {', '.join(TABLE_FORMATS)}.",
+                                               autocompletion=complete_choices(TABLE_FORMATS))] = "text",
     output: OutputOption = None,
 ) -> None:
     """List records, newest first."""

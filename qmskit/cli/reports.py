@@ -31,6 +31,7 @@ from qmskit.cli.app import (
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -49,7 +50,8 @@ app.add_typer(report_app, name="report")
 
 PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q3 or 2026-07. Default: the year "
                                                                   "of --today.")]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.",
+                                           autocompletion=complete_choices(TABLE_FORMATS))]
 
 
 def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
@@ -157,7 +159,8 @@ CHARTS = ("nps", "kpi", "complaints", "delay")
 
 @report_app.command("chart")
 def report_chart(
-    which: Annotated[str, typer.Argument(help=f"One of: {', '.join(CHARTS)}.")],
+    which: Annotated[str, typer.Argument(metavar="CHART", help=f"One of: {', '.join(CHARTS)}.",
+                                         autocompletion=complete_choices(CHARTS))],
     path: ManualPath = None,
     manual_dir: ManualOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The SVG file to write.")] = Path("chart.svg"),

@@ -20,6 +20,7 @@ from qmskit.cli.app import (
     TodayOption,
     app,
     check_choice,
+    complete_choices,
     parse_day,
     resolve_manual,
     stderr,
@@ -28,8 +29,9 @@ from qmskit.cli.app import (
 from qmskit.site.build import generate, mkdocs_build, temporary_folder
 from qmskit.site.generate import AUDIENCES
 
-AudienceOption = Annotated[str, typer.Option("--audience", help="internal: the whole manual; external: only what "
-                                                                "may be shown outside the company.")]
+AudienceOption = Annotated[str, typer.Option("--audience", autocompletion=complete_choices(AUDIENCES),
+                                             help="internal: the whole manual; external: only what may be shown "
+                                                  "outside the company.")]
 
 
 @app.command()

@@ -18,6 +18,7 @@ from qmskit.cli.app import (
     TodayOption,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -35,7 +36,8 @@ from qmskit.rules.catalog import RULES
 def validate(
     path: ManualPath = None,
     manual_dir: ManualOption = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.",
+                                                                autocompletion=complete_choices(FORMATS))] = "text",
     output: OutputOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or families "
