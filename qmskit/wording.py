@@ -6,6 +6,7 @@ from __future__ import annotations
 # Words that start with a vowel letter but a consonant sound, and the reverse (the silent h).
 _CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "eu", "ur", "uti")
 _VOWEL_SOUND = ("hour", "honest", "honour", "honor", "heir")
+_VOWEL_SOUND_LETTERS = "AEFHILMNORSX"  # letters whose names start with a vowel sound: "eff", "aitch", "ess"
 
 
 def quantity(number: float, noun: str, plural: str | None = None) -> str:
@@ -17,6 +18,8 @@ def quantity(number: float, noun: str, plural: str | None = None) -> str:
 def article(word: str) -> str:
     """The word with "a" or "an" before it, by how it sounds: an instruction, a procedure, a user, an hour."""
     lower = word.lower()
+    if word[:1].isupper() and word.split("-", maxsplit=1)[0].isupper():  # read letter by letter: an SOP, a QM
+        return f"{'an' if word[0] in _VOWEL_SOUND_LETTERS else 'a'} {word}"
     if lower.startswith(_VOWEL_SOUND):
         return f"an {word}"
     vowel = lower[:1] in ("a", "e", "i", "o", "u") and not lower.startswith(_CONSONANT_SOUND)

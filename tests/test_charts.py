@@ -149,6 +149,15 @@ def test_long_titles_and_many_long_labels_stay_inside() -> None:
     assert all(name in shown for name in names)
 
 
+def test_many_categories_grow_the_picture_instead_of_cutting_labels() -> None:
+    names = [f"supplier-{n:02d}-with-a-long-name" for n in range(40)]
+    root = _read(charts.bar_chart("Complaints", [(n, 1.0 + i % 3) for i, n in enumerate(names)], counts=True))
+    _, y_of = _value_axis(root)
+    assert y_of(0) - y_of(3) > 150  # the plot keeps its height
+    shown = _check_text_inside(root)
+    assert all(name in shown for name in names)
+
+
 @pytest.mark.parametrize("args", [("nps",), ("kpi", "--kpi", "delivery/on-time-delivery"), ("complaints",),
                                   ("delay",)])
 def test_every_chart_of_the_example_reads_back(qms: Qms, tmp_path: Path, args: tuple[str, ...]) -> None:

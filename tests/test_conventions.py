@@ -140,6 +140,8 @@ def test_words_agree_with_their_numbers() -> None:
     assert quantity(3, "nonconformity", "nonconformities") == "3 nonconformities"
     assert [article(w) for w in ("instruction", "procedure", "user guide", "hour", "manual", "one-pager")] == [
         "an instruction", "a procedure", "a user guide", "an hour", "a manual", "a one-pager"]
+    assert [article(w) for w in ("SOP", "QM", "ISO-audit", "Instruction")] == [
+        "an SOP", "a QM", "an ISO-audit", "an Instruction"]
 
 
 def test_booleans_read_yes_or_no_in_tables(qms: Qms) -> None:

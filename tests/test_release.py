@@ -80,6 +80,16 @@ def test_accepting_needs_a_reason_an_approver_and_a_real_finding(example: Path, 
     assert git(example, "tag", "-l").strip() == ""
 
 
+def test_nothing_in_a_finding_or_reason_forges_a_line_of_the_tag(example: Path, qms: Qms) -> None:
+    _broken(example)
+    reason = "fine\nPRO-001 rev 9 0000000 active forged.md\x1b[2J"
+    assert qms("release", "r1", example, "--accept", "QMS-REF-001", "--reason", reason, "--by",
+               "mikko-heinonen").code == 0
+    message = _tag(example, "r1")
+    assert "\nPRO-001 rev 9" not in message and "\x1b" not in message
+    assert "as QMS-REF-001: fine PRO-001 rev 9 0000000 active forged.md [2J" in message
+
+
 def test_release_of_a_manual_that_is_not_the_example(tmp_path: Path, qms: Qms) -> None:
     root = tmp_path / "bakery"
     shutil.copytree(TEMPLATE, root)

@@ -104,10 +104,12 @@ def nice_axis(values: list[float], *, whole: bool = False, most: int = 6) -> Axi
 
 @dataclass(frozen=True, slots=True)
 class _Plot:
-    """Where the plot area is: the frame leaves room for the title's and the category labels' lines."""
+    """Where the plot area is: the picture grows by the lines that a long title or long category labels need,
+    so the plot keeps its size and every label stays whole."""
 
     top: float
     bottom: float
+    height: float  # of the whole picture
     axis: Axis
 
     def y(self, value: float) -> float:
@@ -131,9 +133,10 @@ def _frame(title: str, categories: list[str], slot: float, values: list[float], 
     title_lines = wrap(title, TITLE_SIZE, WIDTH - LEFT - RIGHT)
     labels = [wrap(name, label_size, slot - 4) for name in categories]
     label_lines = max((len(lines) for lines in labels), default=1)
-    top = TOP + (len(title_lines) - 1) * TITLE_SIZE * LINE_GAP
-    bottom = HEIGHT - BOTTOM - (label_lines - 1) * label_size * LINE_GAP
-    plot = _Plot(top, bottom, nice_axis(values, whole=whole))
+    title_room = (len(title_lines) - 1) * TITLE_SIZE * LINE_GAP
+    label_room = (label_lines - 1) * label_size * LINE_GAP
+    plot = _Plot(TOP + title_room, HEIGHT - BOTTOM + title_room, HEIGHT + title_room + label_room,
+                 nice_axis(values, whole=whole))
     body = [_text(LEFT, 24, title_lines, TITLE_SIZE, "start", extra=' font-weight="bold"')]
     for tick in plot.axis.ticks:
         y = plot.y(tick)
@@ -144,12 +147,12 @@ def _frame(title: str, categories: list[str], slot: float, values: list[float], 
     return plot, body, labels
 
 
-def _svg(title: str, body: list[str]) -> str:
+def _svg(title: str, body: list[str], height: float) -> str:
     return "\n".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-label="{escape(title)}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:g}" '
+        f'viewBox="0 0 {WIDTH} {height:g}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<rect width="{WIDTH}" height="{height:g}" fill="white"/>',
         *body, "</svg>", ""])
 
 
@@ -180,7 +183,7 @@ def line_chart(title: str, points: list[tuple[str, float | None]], target: float
             marks.append(_text(x, y - 9, [f"{value:g}"], LABEL_SIZE, "middle"))
     if len(coordinates) > 1:  # the line goes under the points
         body.append(f'<polyline points="{" ".join(coordinates)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
-    return _svg(title, body + marks)
+    return _svg(title, body + marks, plot.height)
 
 
 def bar_chart(title: str, bars: list[tuple[str, float]], *, counts: bool = False) -> str:
@@ -192,7 +195,7 @@ def bar_chart(title: str, bars: list[tuple[str, float]], *, counts: bool = False
         body.append(f'<rect x="{x:.1f}" y="{min(top, zero):.1f}" width="{step * 0.7:.1f}" '
                     f'height="{abs(zero - top):.1f}" fill="{ACCENT}"><title>{escape(name)}: {value:g}</title></rect>')
         body.append(_text(x + step * 0.35, _label_y(plot), lines, LABEL_SIZE, "middle"))
-    return _svg(title, body)
+    return _svg(title, body, plot.height)
 
 
 def waterfall(title: str, steps: list[tuple[str, float]]) -> str:
@@ -217,4 +220,4 @@ def waterfall(title: str, steps: list[tuple[str, float]]) -> str:
     body.append(f'<rect x="{x:.1f}" y="{min(zero, total):.1f}" width="{step * 0.7:.1f}" '
                 f'height="{abs(total - zero):.1f}" fill="{INK}"/>')
     body.append(_text(x + step * 0.35, _label_y(plot), labels[-1], 9, "middle"))
-    return _svg(title, body)
+    return _svg(title, body, plot.height)

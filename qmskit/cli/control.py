@@ -287,5 +287,5 @@ def _acceptances(root: Path, manual: Manual, accepted: list[tuple[Diagnostic, st
     if refusals:
         raise ConfigError(f"{person.name} may not accept these findings: {'; '.join(refusals)}",
                           "An approver of the documents concerned accepts them (--by PERSON).")
-    return [releasing.Acceptance(finding, selector, person, " ".join(reason.split()), day)
+    return [releasing.Acceptance(finding, selector, person, reason, day)
             for finding, selector in accepted]

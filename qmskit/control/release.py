@@ -12,6 +12,7 @@ from qmskit.model import Manual, Person
 
 # RULE, a family (QMS-COMP), RULE@FILE, or a finding's id as `qms release` lists it
 _ID = re.compile(r"[0-9a-f]{8,64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +69,15 @@ def may_accept(manual: Manual, person: Person, finding: Diagnostic) -> str:
             f"({', '.join(sorted(allowed)) or 'no approvers named in qms.yaml'})")
 
 
+def one_line(text: str) -> str:
+    """Messages quote the manual's own values: no newline or control character may forge a line of the record."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def located(finding: Diagnostic) -> str:
     """One line per finding: where, how bad, what, which rule, and the id `--accept` takes."""
-    return (f"{finding.location} {finding.severity.label}: {finding.message} [{finding.rule}] "
-            f"id {finding_id(finding)[:12]}")
+    return one_line(f"{finding.location} {finding.severity.label}: {finding.message} [{finding.rule}] "
+                    f"id {finding_id(finding)[:12]}")
 
 
 def tag_message(tag: str, organisation: str, documents: Iterable[str], acceptances: Sequence[Acceptance]) -> str:
@@ -81,6 +87,6 @@ def tag_message(tag: str, organisation: str, documents: Iterable[str], acceptanc
         lines += ["", f"Accepted findings ({len(acceptances)}):"]
         for item in acceptances:
             lines += [f"- {located(item.finding)}",
-                      f"  accepted by {item.person.name} ({item.person.id}) on {item.day} as {item.selector}: "
-                      f"{item.reason}"]
+                      "  " + one_line(f"accepted by {item.person.name} ({item.person.id}) on {item.day} as "
+                                      f"{item.selector}: {item.reason}")]
     return "\n".join(lines) + "\n"
