@@ -123,7 +123,7 @@ def test_a_flag_given_a_value_says_so(qms: Qms, example: Path) -> None:
     assert qms("--version", "yes").code == 2
 
 
-def test_report_flow_takes_a_period_and_today(qms: Qms) -> None:
+def test_report_flow_takes_a_period_and_today(qms: Qms, tmp_path: Path) -> None:
     everything = qms("report", "flow", EXAMPLE, "--period", "2026", "-f", "json").json()["orders"]
     assert everything
     assert qms("report", "flow", EXAMPLE, "--today", "2026-06-01", "-f", "json").json()["orders"] == everything
@@ -132,6 +132,9 @@ def test_report_flow_takes_a_period_and_today(qms: Qms) -> None:
                 for q in range(1, 5)]
     assert sorted(o["order"] for q in quarters for o in q) == sorted(o["order"] for o in everything)
     assert qms("report", "flow", EXAMPLE, "--period", "autumn").code == 2
+    assert "in 2025" in qms("report", "chart", "delay", EXAMPLE, "--period", "2025", "-o", tmp_path / "x.svg").err
+    unknown = qms("report", "chart", "delay", EXAMPLE, "--order", "NOPE", "-o", tmp_path / "x.svg")
+    assert unknown.code == 2 and "no order 'NOPE'" in unknown.err
 
 
 def test_words_agree_with_their_numbers() -> None:

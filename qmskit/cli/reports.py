@@ -189,9 +189,13 @@ def report_chart(
         svg = charts.bar_chart("Internal complaints per supplying process", counts, counts=True)
     else:
         flows = {o.order: o for o in flow_report(manual, None if order else span).orders}
-        chosen = flows.get(order or "") or (max(flows.values(), key=lambda o: o.late_days) if flows else None)
+        if order and order not in flows:
+            raise ConfigError(f"no order '{order}' with step records",
+                              f"Orders: {', '.join(sorted(flows)[:12]) or 'none recorded'}.")
+        chosen = flows[order] if order else max(flows.values(), key=lambda o: o.late_days, default=None)
         if chosen is None:
-            raise ConfigError("no orders with step records", "Record order steps in the production log.")
+            raise ConfigError(f"no order with step records in {span.name}",
+                              "Choose another --period, or record the orders' steps.")
         svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
                                [(p, float(d)) for p, d in chosen.added])
     write_text(output, svg)
