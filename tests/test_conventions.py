@@ -27,7 +27,8 @@ from tests.conftest import EXAMPLE, REPO, TEMPLATE, Result
 Qms = Callable[..., Result]
 NO_MANUAL = {"init", "rules"}  # init makes a manual; rules lists the catalogue
 # Values for required parameters that a command checks before it looks for the manual.
-GOOD_VALUES = {"forge": "github", "which": "nps", "category": "core", "doc_type": "procedure"}
+GOOD_VALUES = {"forge": "github", "which": "nps", "category": "core", "doc_type": "procedure",
+               "to": "github-issue-form"}
 
 
 def _commands(command: Any = None, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:

@@ -20,6 +20,7 @@ from qmskit.cli.app import (
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     resolve_manual,
     stderr,
@@ -363,8 +364,9 @@ EXPORTS = ("github-issue-form", "gitlab-issue-template")
 @form_app.command("export")
 def form_export(
     form_id: Annotated[str, typer.Argument(metavar="FORM")],
-    to: Annotated[str, typer.Option("--to", help="github-issue-form (.github/ISSUE_TEMPLATE/FORM.yml) or "
-                                                 "gitlab-issue-template (.gitlab/issue_templates/FORM.md).")],
+    to: Annotated[str, typer.Option("--to", autocompletion=complete_choices(EXPORTS),
+                                    help="github-issue-form (.github/ISSUE_TEMPLATE/FORM.yml) or "
+                                         "gitlab-issue-template (.gitlab/issue_templates/FORM.md).")],
     path: ManualPath = None,
     manual_dir: ManualOption = None,
     output: OutputOption = None,
