@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 
 
@@ -53,6 +54,13 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.label}: {self.message} [{self.rule}]"
+
+
+def finding_id(finding: Diagnostic) -> str:
+    """Stable across line moves: rule, file and message, not the position (SARIF and GitLab fingerprints,
+    the ids `qms release --accept` takes)."""
+    key = "\x1f".join((finding.rule, finding.location.path, finding.message))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

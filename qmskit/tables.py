@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from qmskit.wording import yes_no
+
 TABLE_FORMATS = ("text", "json", "csv", "markdown")
 
 
@@ -30,6 +32,8 @@ class TableData:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # a table reads yes/no, not Python's True/False
+        return yes_no(value)
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
     return str(value)

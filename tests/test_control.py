@@ -143,7 +143,7 @@ def test_qms_approve_records_a_note(example: Path, qms: Qms, findings: Findings)
     commit_all(example, "Change", who=TIMO)
     git(example, "config", "user.name", MIKKO[0])
     git(example, "config", "user.email", MIKKO[1])
-    result = qms("approve", "PRO-009", example)
+    result = qms("approve", "PRO-009", "-C", example)
     assert result.code == 0, result.err
     assert "Approved PRO-009 revision 2" in result.out
     assert control_findings(findings, example) == []
@@ -157,7 +157,7 @@ def test_approving_your_own_change_warns(example: Path, qms: Qms) -> None:
     change(example)
     commit_all(example, "Change", who=MIKKO)
     git(example, "config", "user.email", MIKKO[1])
-    result = qms("approve", "PRO-009", example)
+    result = qms("approve", "PRO-009", "-C", example)
     assert result.code == 0
     assert "will not count" in result.err
 
@@ -408,7 +408,7 @@ def test_signed_approval_counts_and_a_tampered_one_does_not(example: Path, signi
                                                             findings: Findings) -> None:
     change(example)
     commit_all(example, "Change", who=TIMO)
-    assert qms("approve", "PRO-009", example, "--sign").code == 0
+    assert qms("approve", "PRO-009", "-C", example, "--sign").code == 0
     assert control_findings(findings, example) == []
     [latest] = qms("history", "PRO-009", example, "-f", "json").json()[:1]
     assert latest["approved_by"] == ["Mikko Heinonen (approved, qms approve, signed)"]
@@ -424,5 +424,5 @@ def test_signing_needs_a_key(example: Path, qms: Qms) -> None:
     change(example)
     commit_all(example, "Change", who=TIMO)
     git(example, "config", "user.email", MIKKO[1])
-    result = qms("approve", "PRO-009", example, "--sign")
+    result = qms("approve", "PRO-009", "-C", example, "--sign")
     assert result.code == 2 and "gpg.format ssh" in result.err

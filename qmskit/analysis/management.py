@@ -16,6 +16,7 @@ from qmskit.model import Manual, Person
 from qmskit.records.forms import workflow
 from qmskit.tables import TableData
 from qmskit.vcs.history import History
+from qmskit.wording import quantity
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -70,20 +71,26 @@ class FlowReport:
         return round(100 * sum(o.on_time for o in self.orders) / len(self.orders), 1) if self.orders else None
 
 
-def flow_report(manual: Manual) -> FlowReport:
+def flow_report(manual: Manual, span: Period | None = None) -> FlowReport:
+    """The order flow; with a period, only the orders delivered in it (or due then, when not yet delivered)."""
     steps = ProcessMap(manual).value_chain()
     chain = [s.process.id for s in steps]
-    orders = measures.order_flows(manual, chain)
+    orders = [o for o in measures.order_flows(manual, chain) if span is None or span.contains(_delivery(o))]
     return FlowReport([(s.process.id, s.start_day, s.end_day) for s in steps], orders,
                       measures.delay_by_process(orders), measures.internal_complaints(manual))
+
+
+def _delivery(order: measures.OrderFlow) -> date:
+    last = order.steps[-1]
+    return last.actual_finish or last.planned_finish
 
 
 def flow_markdown(report: FlowReport) -> str:
     total = report.chain[-1][2] if report.chain else 0
     lines = ["## Order flow and delays", "",
-             f"Planned critical path ({total:g} days): " + " → ".join(f"{p} ({end - start:g} d)"
+             f"Planned critical path ({quantity(float(total), 'day')}): " + " → ".join(f"{p} ({end - start:g} d)"
                                                                         for p, start, end in report.chain), "",
-             f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {len(report.orders)} orders; "
+             f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {quantity(len(report.orders), 'order')}; "
              f"penalties {sum(o.penalty for o in report.orders):g}.", "",
              "| Order | Customer | Late at delivery (days) | Penalty | Delay added by |", "|---|---|---|---|---|"]
     for order in report.orders:
@@ -92,7 +99,7 @@ def flow_markdown(report: FlowReport) -> str:
     lines += ["", "Delay added per process (the bottleneck first): "
               + ", ".join(f"{p} {d} d" for p, d in report.bottlenecks if d > 0), "",
               "Internal complaints per supplying process: "
-              + ", ".join(f"{p} {n} ({days:g} days late)" for p, n, days in report.complaints)]
+              + ", ".join(f"{p} {n} ({quantity(days, 'day')} late)" for p, n, days in report.complaints)]
     return "\n".join(lines) + "\n"
 
 
@@ -136,9 +143,10 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     lines += [f"- {names.get(str(r.values.get('supplier')), r.values.get('supplier'))}: on time "
               f"{r.values.get('on-time')} %, quality {r.values.get('quality')}/5, {r.values.get('decision')}"
               for r in suppliers] or ["- No supplier evaluations."]
-    lines += ["", flow_markdown(flow_report(manual)), "## d) Adequacy of resources", "",
-              f"{len(list(gaps(Competences(manual, today))))} competence gaps; "
-              f"{len(expiring(Competences(manual, today), 90))} qualifications expire within 90 days.", "",
+    lines += ["", flow_markdown(flow_report(manual, span)), "## d) Adequacy of resources", "",
+              f"{quantity(len(list(gaps(Competences(manual, today)))), 'competence gap')}; "
+              f"{quantity(len(expiring(Competences(manual, today), 90)), 'qualification')} expiring within 90 days.",
+              "",
               "## e) Effectiveness of actions on risks and opportunities", ""]
     lines += [f"- {r.id} {r.title} ({r.kind}): {'; '.join(r.actions)}" for r in manual.risks]
     ideas = [r for r in records if r.form == "development-idea"]
@@ -204,7 +212,7 @@ def todo_markdown(items: list[Todo], today: date) -> str:
     lines: list[str] = []
     for person in sorted({i.person.id: i.person for i in items}.values(), key=lambda p: p.name):
         mine = [i for i in items if i.person.id == person.id]
-        lines += [f"### {person.name}: {len(mine)} open items on {today}", ""]
+        lines += [f"### {person.name}: {quantity(len(mine), 'open item')} on {today}", ""]
         for item in sorted(mine, key=lambda i: (not i.overdue, i.kind, i.due, i.item)):
             due = f" (due {item.due}{', OVERDUE' if item.overdue else ''})" if item.due else ""
             lines.append(f"- [ ] **{item.kind}** {item.item}: {item.detail}{due}")

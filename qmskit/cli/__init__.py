@@ -36,8 +36,9 @@ def main() -> None:
     # scan them again and again (about a tenth of a large validate).
     gc.disable()
     try:
-        # Without standalone mode click returns the exit code of `typer.Exit` instead of raising it.
-        code = app(standalone_mode=False)
+        # Without standalone mode click returns the exit code of `typer.Exit` instead of raising it. The name is
+        # fixed so that usage lines and completion scripts say `qms` also under `python -m qmskit`.
+        code = app(prog_name="qms", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
     except typer.Exit as done:
         sys.exit(done.exit_code)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from typer import _click as click  # typer >= 0.29 vendors click; its classes are the ones in use
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from qmskit import __version__
 from qmskit.atomic import write_text
@@ -19,24 +23,105 @@ from qmskit.model import Manual
 from qmskit.vcs import gitrepo
 from qmskit.vcs.history import History
 
-app = typer.Typer(
+Function = TypeVar("Function", bound=Callable[..., Any])
+# What a user may write after a flag by mistake (`--strict true`): a flag takes no value.
+_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "1", "0"})
+
+
+def _flags(params: list[click.Parameter]) -> dict[str, TyperOption]:
+    """Each flag's names. Help shows flags as flags and values by name (`--format FORMAT`): typer's rich help
+    would print Python types (`--strict <bool>`, `--select <list[str]>`)."""
+    flags: dict[str, TyperOption] = {}
+    for param in params:
+        if not isinstance(param, TyperOption):
+            continue
+        if param.is_flag and not param.count:
+            param.metavar = ""
+            flags.update(dict.fromkeys([*param.opts, *param.secondary_opts], param))
+        elif param.metavar is None:
+            param.metavar = max(param.opts, key=len).lstrip("-").upper()
+    return flags
+
+
+def _refuse_flag_values(params: list[click.Parameter], args: list[str], ctx: click.Context,
+                        until_first_word: bool) -> None:
+    """`--strict true` would make `true` the manual's folder: say that a flag takes no value instead."""
+    flags = _flags(params)
+    for word, following in zip(args, [*args[1:], None], strict=False):
+        if word == "--":
+            return
+        if word in flags and following is not None and following.lower() in _BOOLEAN_WORDS:
+            names = " or ".join([*flags[word].opts, *flags[word].secondary_opts])
+            raise UsageError(f"{word} is a flag and takes no value: write {names} alone, without "
+                             f"'{following}' (a folder of that name: ./{following})", ctx)
+        if until_first_word and not word.startswith("-"):
+            return  # a group's own options end at the command's name
+
+
+class QmsCommand(TyperCommand):
+    """A command whose flags read as flags in help and refuse a value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _refuse_flag_values(self.get_params(ctx), args, ctx, until_first_word=False)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        _flags(params)
+        return params
+
+
+class QmsGroup(TyperGroup):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _refuse_flag_values(self.get_params(ctx), args, ctx, until_first_word=True)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        _flags(params)
+        return params
+
+
+class QmsTyper(typer.Typer):
+    """A typer app whose groups and commands follow qms's conventions (see QmsCommand)."""
+
+    def __init__(self, **settings: Any) -> None:
+        settings.setdefault("cls", QmsGroup)
+        super().__init__(**settings)
+
+    def command(self, *args: Any, **settings: Any) -> Callable[[Function], Function]:
+        return super().command(*args, cls=QmsCommand, **settings)
+
+
+app = QmsTyper(
     name="qms",
     help="A Git-backed, docs-as-code quality management system for ISO 9001:2015.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # records hold personal data: never dump locals
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
 )
 
+# The one way every command is told which manual to use. Commands whose only positional argument is the manual
+# also take it as that argument (the short form the README uses); `-C` is git's own spelling.
+_MANUAL_HELP = "The manual's folder (holding qms.yaml). Default: the nearest qms.yaml at or above the current folder."
 ManualPath = Annotated[
-    Path | None,
-    typer.Argument(help="The manual's folder (holding qms.yaml). Default: the nearest qms.yaml at or above the "
-                        "current folder.", show_default=False),
-]
-TodayOption = Annotated[str | None, typer.Option("--today", envvar="QMS_TODAY", help="Judge dates as if today "
-                                                 "were this day (YYYY-MM-DD). Default: $QMS_TODAY, else the real "
-                                                 "date.")]
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of "
-                                                                          "standard output.")]
+    Path | None, typer.Argument(metavar="MANUAL", help=_MANUAL_HELP + " Same as -C.", show_default=False)]
+ManualOption = Annotated[
+    Path | None, typer.Option("--manual", "-C", metavar="DIR", help=_MANUAL_HELP, show_default=False)]
+TodayOption = Annotated[str | None, typer.Option("--today", metavar="DATE", envvar="QMS_TODAY", help="Judge dates "
+                                                 "as if today were this day (YYYY-MM-DD). Default: $QMS_TODAY, else "
+                                                 "the real date.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file "
+                                                   "instead of standard output.")]
+
+
+def complete_choices(choices: Sequence[str]) -> Callable[[str], list[str]]:
+    """Shell completion for an option that takes one of a few words (a format, a view)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [choice for choice in choices if choice.startswith(incomplete)]
+
+    return complete
 
 
 def stdout() -> Console:
@@ -48,8 +133,11 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def resolve_manual(path: Path | None) -> Path:
-    """Find the manual the way git finds a repository."""
+def resolve_manual(path: Path | None, manual_dir: Path | None = None) -> Path:
+    """Find the manual the way git finds a repository, unless it is given (as the argument or by -C)."""
+    if path is not None and manual_dir is not None and path.resolve() != manual_dir.resolve():
+        raise ConfigError(f"two manuals given: {path} and -C {manual_dir}", "Give the manual once.")
+    path = path if path is not None else manual_dir
     if path is None:
         root = find_manual_root(Path.cwd())
         if root is None:

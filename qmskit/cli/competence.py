@@ -14,12 +14,14 @@ from rich.text import Text
 
 from qmskit.analysis.competence import EXPIRED, EXPIRING, MISSING, Competences, expiring, gaps, unread
 from qmskit.cli.app import (
+    ManualOption,
     ManualPath,
     OutputOption,
     TodayOption,
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -33,6 +35,7 @@ from qmskit.model import Manual
 from qmskit.records.store import NewRecord, create
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
+from qmskit.wording import abbreviate, quantity
 
 _STYLE = {"valid": "green", EXPIRING: "yellow", EXPIRED: "bold red", MISSING: "red"}
 _MARK = {"valid": "", EXPIRING: "!", EXPIRED: "✗", MISSING: "-"}
@@ -48,6 +51,7 @@ def _days(text: str) -> int:
 @app.command()
 def competence(
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     show_gaps: Annotated[bool, typer.Option("--gaps", help="Who lacks what their roles need.")] = False,
     show_expiring: Annotated[bool, typer.Option("--expiring", help="Qualifications that expire soon.")] = False,
     show_unread: Annotated[bool, typer.Option("--unread", help="Who has not acknowledged the current revision of "
@@ -55,13 +59,14 @@ def competence(
     within: Annotated[str, typer.Option("--within", help="With --expiring: how far ahead, e.g. 90d.")] = "60d",
     person: Annotated[str | None, typer.Option("--person", help="Only this person.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Only holders of this role.")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(TABLE_FORMATS)}.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(TABLE_FORMATS)}.",
+                                                            autocompletion=complete_choices(TABLE_FORMATS))] = "text",
     output: OutputOption = None,
     today: TodayOption = None,
 ) -> None:
     """The competence matrix (people x competences, levels and validity), or its gaps, expiring or unread."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     index = Competences(manual, parse_day(today) or date.today())
     columns: tuple[str, ...]
@@ -81,7 +86,7 @@ def competence(
                     "valid_until": str(c.until), "days_left": (c.until - index.today).days if c.until else None,
                     "required": bool(c.required_level)} for c in expiring(index, days)]
         columns = ("Person", "Name", "Competence", "Valid until", "Days left", "Required by a role")
-        show(TableData.of(f"Qualifications expiring within {days} days of {index.today}", columns, records,
+        show(TableData.of(f"Qualifications expiring within {quantity(days, 'day')} of {index.today}", columns, records,
                           ("person", "name", "competence", "valid_until", "days_left", "required")),
              output_format, output)
     elif show_unread:
@@ -140,8 +145,9 @@ def _grid(index: Competences, rows: list[tuple[Any, dict[str, Any]]], used: list
     width = max(4, min(12, max((len(c) for c in used), default=4) + 1))
     lines = [Text(f"Competence matrix on {index.today}: level; ! expiring, ✗ expired, - missing", style="bold")]
     header = Text(" " * name_width)
-    for column in used:
-        header.append(column[: width - 1].ljust(width), style="bold")
+    shown = abbreviate(used, width - 1)  # never two columns under one heading
+    for heading in shown:
+        header.append(heading.ljust(width), style="bold")
     lines.append(header)
     for person, cells in rows:
         line = Text(person.name.ljust(name_width))
@@ -149,6 +155,9 @@ def _grid(index: Competences, rows: list[tuple[Any, dict[str, Any]]], used: list
             cell = cells.get(column)
             line.append(_cell_text(cell).ljust(width), style=_STYLE[cell.status] if styled and cell else "")
         lines.append(line)
+    key = [f"{heading} = {column}" for heading, column in zip(shown, used, strict=True) if heading != column]
+    if key:
+        lines.append(Text("Columns: " + "; ".join(key), style="dim"))
     return lines
 
 
@@ -165,11 +174,12 @@ def _cell_text(cell: Any) -> str:
 def ack(
     document: Annotated[str, typer.Argument(help="The document id, e.g. PRO-008.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     by: Annotated[str | None, typer.Option("--by", help="Who (a person id). Default: the git user.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the acknowledgement.")] = False,
 ) -> None:
     """Record that you have read and understood the current revision of a document."""
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +12,15 @@ from rich.markup import escape
 
 from qmskit.check import approval_signatures, check_manual
 from qmskit.cli.app import (
+    ManualOption,
     ManualPath,
     OutputOption,
+    QmsTyper,
     TodayOption,
+    acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -24,21 +28,25 @@ from qmskit.cli.app import (
     stdout,
 )
 from qmskit.cli.tables import show
+from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
 from qmskit.control.register import DocumentControl
-from qmskit.errors import ConfigError, RepoError
+from qmskit.diagnostics import Diagnostic, Severity
+from qmskit.errors import ConfigError, ExitCode, RepoError
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 from qmskit.vcs.github import GitHubClient
 from qmskit.vcs.history import Approval, History, Identity, note_fields, note_line, signed_payload
+from qmskit.wording import quantity
 
-FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.",
+                                           autocompletion=complete_choices(TABLE_FORMATS))]
 MEANINGS = ("approved", "reviewed", "released")
 
-approvals_app = typer.Typer(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
+approvals_app = QmsTyper(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
                             no_args_is_help=True)
 app.add_typer(approvals_app, name="approvals")
 
@@ -47,8 +55,8 @@ def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
     return DocumentControl(manual, history, approval_signatures(root, history))
 
 
-def _load(path: Path | None) -> tuple[Path, Manual, History]:
-    root = resolve_manual(path)
+def _load(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual, History]:
+    root = resolve_manual(path, manual_dir)
     pending = gitrepo.start_history(root)  # git reads the history while the manual loads
     manual = load_manual(root, use_cache=True).manual
     history = pending()
@@ -67,6 +75,7 @@ REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "appro
 @app.command()
 def register(
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,
     at: Annotated[str | None, typer.Option("--at", help="The register as it stood on this day (YYYY-MM-DD): "
@@ -74,7 +83,7 @@ def register(
 ) -> None:
     """The master list of documents: id, title, revision, effective date, approved by, next review, status."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    root, manual, history = _load(path)
+    root, manual, history = _load(path, manual_dir)
     when = parse_day(at, "--at")
     rows = register_at(root, manual, history, when) if when else _control(root, manual, history).register()
     title = f"Document register{f' on {when}' if when else ''} — {manual.config.organisation}"
@@ -85,12 +94,13 @@ def register(
 def history(
     document: Annotated[str, typer.Argument(help="The document id, e.g. PRO-001.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,
 ) -> None:
     """A document's revisions on the main line, with who wrote and who approved each one."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    root, manual, log = _load(path)
+    root, manual, log = _load(path, manual_dir)
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
         raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
@@ -116,7 +126,7 @@ def history(
 @app.command()
 def approve(
     documents: Annotated[list[str], typer.Argument(help="Document ids to approve (their latest revision).")],
-    path: ManualPath = None,
+    manual_dir: ManualOption = None,  # no positional manual: it would swallow the last document id
     meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
     sign: Annotated[bool, typer.Option("--sign", help="Sign the approval with your SSH signing key (git's "
                                                       "gpg.format ssh and user.signingkey).")] = False,
@@ -127,7 +137,7 @@ def approve(
     `git fetch origin refs/notes/qms:refs/notes/qms`.
     """
     check_choice(meaning, MEANINGS, "meaning")
-    root, manual, log = _load(path)
+    root, manual, log = _load(None, manual_dir)
     me = gitrepo.current_identity(root)
     control = DocumentControl(manual, log)
     when = datetime.now(UTC).isoformat(timespec="seconds")
@@ -159,6 +169,7 @@ def approvals_import(
     forge: Annotated[str, typer.Argument(help="Where the reviews are: github.")],
     repo: Annotated[str, typer.Option("--repo", help="OWNER/NAME of the repository on the forge.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     api: Annotated[str | None, typer.Option("--api", help="API address (default $GITHUB_API_URL or "
                                                            "https://api.github.com).")] = None,
 ) -> None:
@@ -167,7 +178,7 @@ def approvals_import(
     Reads the token from $GITHUB_TOKEN. Reviews already imported are not recorded twice.
     """
     check_choice(forge, ("github",), "forge")
-    root, _, log = _load(path)
+    root, _, log = _load(path, manual_dir)
     existing = {(r.commit.sha, a.who.login) for f in log.files.values() for r in f.revisions
                 for a in r.commit.approvals if a.source == "github"}
     added = skipped = 0
@@ -179,20 +190,21 @@ def approvals_import(
         gitrepo.add_note(root, review.merge_commit, line)
         existing.add((review.merge_commit, review.login))
         added += 1
-    stdout().print(f"Imported {added} approvals from {escape(repo)} ({skipped} already there or not in this "
-                   "repository). Share them: git push origin refs/notes/qms")
+    stdout().print(f"Imported {quantity(added, 'approval')} from {escape(repo)} ({skipped} already there or not in "
+                   "this repository). Share them: git push origin refs/notes/qms")
 
 
 @app.command()
 def changes(
     base: Annotated[str, typer.Option("--base", help="The branch the change goes into, e.g. origin/main.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")] = "text",
     output: OutputOption = None,
 ) -> None:
     """What a branch changes in the manual, with old and new revisions and a diff, for reviewers."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
-    root, manual, log = _load(path)
+    root, manual, log = _load(path, manual_dir)
     items = changes_since(root, manual, log, base)
     if output_format == "json":
         emit(json.dumps([i.as_dict() for i in items], indent=2, ensure_ascii=False) + "\n", output)
@@ -209,22 +221,71 @@ def changes(
 def release(
     tag: Annotated[str, typer.Argument(help="The tag name, e.g. manual-2026-06.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
+    accept: Annotated[list[str] | None, typer.Option(
+        "--accept", metavar="FINDING", help="Release despite these findings: a rule id (QMS-COMP-002), a family "
+        "(QMS-COMP), RULE@FILE, or a finding's id as listed. Repeatable; needs --reason and an approver.")] = None,
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why the accepted findings may wait; "
+                                                                          "recorded in the tag.")] = "",
+    by: Annotated[str | None, typer.Option("--by", metavar="PERSON", help="Who accepts them (a person id). "
+                                                                          "Default: the git user.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings block the release too.")] = False,
     today: TodayOption = None,
 ) -> None:
-    """Tag the current manual: an annotated tag listing every controlled document's revision and commit."""
-    root, manual, log = _load(path)
+    """Tag the current manual: an annotated tag listing every controlled document's revision and commit.
+
+    Findings that fail `qms validate` block it; each is listed with its place and id. An approver can accept
+    them with --accept (recorded in the tag with who accepted them, when and why).
+    """
+    root, manual, log = _load(path, manual_dir)
     if log.uncommitted:
-        raise RepoError(f"{len(log.uncommitted)} files of the manual have uncommitted changes",
+        raise RepoError(f"{quantity(len(log.uncommitted), 'file')} of the manual with uncommitted changes",
                         "Commit or stash them: a release records committed revisions only.")
-    result = check_manual(root, today=parse_day(today), history=log)
-    if result.failed(strict=False):
-        raise ConfigError("the manual has errors", "Run `qms validate` and fix them before releasing.")
+    day = parse_day(today) or date.today()
+    result = check_manual(root, today=day, history=log)
+    threshold = Severity.WARNING if strict else Severity.ERROR
+    blocking = [d for d in result.diagnostics if d.severity >= threshold]
+    selectors = accept or []
+    accepted, remaining, unused = releasing.split(blocking, selectors)
+    if unused:
+        raise ConfigError(f"--accept {', '.join(unused)} names no finding that blocks this release",
+                          "Accept only what blocks it: a rule id, RULE@FILE or an id from the list.")
+    acceptances = _acceptances(root, manual, accepted, reason, by, day.isoformat())
+    if remaining:
+        console = stderr()
+        console.print(f"[bold red]qms: release refused:[/] {escape(quantity(len(remaining), 'finding'))} "
+                      "block it:")
+        for finding in remaining:
+            console.print(f"  {escape(releasing.located(finding))}", soft_wrap=True)
+        console.print("[green]hint:[/] Fix them, or let an approver accept them: --accept RULE|RULE@FILE|ID "
+                      "--reason TEXT [--by PERSON].")
+        raise typer.Exit(ExitCode.FINDINGS)
     rows = _control(root, manual, log).register()
-    lines = [f"Release {tag} of the quality manual of {manual.config.organisation}", ""]
+    documents = []
     for row in rows:
         file = log.of(row.path)
         sha = file.latest.commit.sha if file and file.latest else "-"
-        lines.append(f"{row.id} rev {row.revision} {sha} {row.status} {row.path}")
-    commit = gitrepo.create_tag(root, tag, "\n".join(lines) + "\n")
-    stdout().print(f"Tagged {escape(tag)} at {commit[:10]} with {len(rows)} documents. "
+        documents.append(f"{row.id} rev {row.revision} {sha} {row.status} {row.path}")
+    message = releasing.tag_message(tag, manual.config.organisation, documents, acceptances)
+    commit = gitrepo.create_tag(root, tag, message)
+    accepted_note = f", {quantity(len(acceptances), 'accepted finding')}" if acceptances else ""
+    stdout().print(f"Tagged {escape(tag)} at {commit[:10]} with {quantity(len(rows), 'document')}{accepted_note}. "
                    f"Share it: git push origin {escape(tag)}")
+
+
+def _acceptances(root: Path, manual: Manual, accepted: list[tuple[Diagnostic, str]], reason: str,
+                 by: str | None, day: str) -> list[releasing.Acceptance]:
+    if not accepted:
+        return []
+    if not reason.strip():
+        raise ConfigError("--accept needs --reason", "Say why the findings may wait, e.g. --reason \"licence "
+                                                     "renewal booked for 2026-12-10\".")
+    person_id = acting_person(root, manual, by)
+    person = next(p for p in manual.people if p.id == person_id)
+    refusals = sorted({problem for finding, _ in accepted if (problem := releasing.may_accept(manual, person,
+                                                                                               finding))})
+    if refusals:
+        raise ConfigError(f"{person.name} may not accept these findings: {'; '.join(refusals)}",
+                          "An approver of the documents concerned accepts them (--by PERSON).")
+    return [releasing.Acceptance(finding, selector, person, reason, day)
+            for finding, selector in accepted]

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from qmskit.atomic import write_bytes
 from qmskit.check import check_manual
-from qmskit.cli.app import ManualPath, app, check_choice, resolve_manual, stderr, stdout
+from qmskit.cli.app import ManualOption, ManualPath, app, check_choice, complete_choices, resolve_manual, stderr, stdout
 from qmskit.diagram import views
 from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
 from qmskit.diagram.render import render
@@ -21,11 +21,14 @@ from qmskit.errors import ConfigError
 @app.command()
 def diagram(
     path: ManualPath = None,
-    view_name: Annotated[str, typer.Option("--view", help="map (how processes interact), process (one "
+    manual_dir: ManualOption = None,
+    view_name: Annotated[str, typer.Option("--view", autocompletion=complete_choices(views.VIEWS),
+                                           help="map (how processes interact), process (one "
                                                             "process's card) or chain (order to delivery).")] = "map",
     process: Annotated[str, typer.Option("--process", help="The process id, for --view process.")] = "",
     depth: Annotated[int, typer.Option("--depth", min=1, max=9, help="Levels of sub-processes to show.")] = 1,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="svg, png, pdf or dot.")] = "svg",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="svg, png, pdf or dot.",
+                                               autocompletion=complete_choices(DIAGRAM_FORMATS))] = "svg",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write (a folder with "
                                                                         "--all). Default: standard output.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Write every view into the folder given by -o.")] = False,
@@ -35,7 +38,7 @@ def diagram(
     """Draw process maps with Graphviz: the interaction map, a process card, or the value chain."""
     check_choice(output_format, DIAGRAM_FORMATS, "format")
     check_choice(view_name, views.VIEWS, "view")
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     result = check_manual(root)
     manual = result.loaded.manual
     if result.failed(strict=False):

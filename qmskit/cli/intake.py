@@ -10,14 +10,17 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup
 
 from qmskit.cli.app import (
+    ManualOption,
     ManualPath,
     OutputOption,
+    QmsGroup,
+    QmsTyper,
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     resolve_manual,
     stderr,
@@ -39,15 +42,16 @@ from qmskit.rules.context import Context
 from qmskit.rules.imports import check_imports
 from qmskit.vcs import gitrepo
 from qmskit.vcs.issues import Issue, github_issues, gitlab_issues
+from qmskit.wording import quantity
 
 MAX_LISTED = 200  # problems printed; the count says how many more
 
 
-def default_to(command: str) -> type[TyperGroup]:
+def default_to(command: str) -> type[QmsGroup]:
     """A command group that runs `command` when its first argument names no other subcommand, so that
     `qms records FORM` lists as it always has while `qms records import` imports."""
 
-    class DefaultGroup(TyperGroup):
+    class DefaultGroup(QmsGroup):
         def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context, vendored by typer
             if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
                 args = [command, *args]
@@ -56,9 +60,9 @@ def default_to(command: str) -> type[TyperGroup]:
     return DefaultGroup
 
 
-records_app = typer.Typer(cls=default_to("list"), help="List records (the default), import or add them.")
-import_app = typer.Typer(cls=default_to("file"), help="Import records: from a survey export (the default, "
-                                                      "MAPPING FILE) or from forge issues.")
+records_app = QmsTyper(cls=default_to("list"), help="List records (the default), import or add them.")
+import_app = QmsTyper(cls=default_to("file"), help="Import records: from a survey export (the default, "
+                                                   "MAPPING FILE) or from forge issues.")
 app.add_typer(records_app, name="records")
 records_app.add_typer(import_app, name="import")
 records_app.command("list")(records_list)
@@ -87,13 +91,14 @@ def records_import(
     source: Annotated[Path, typer.Argument(metavar="FILE", help="The export: .csv (comma, semicolon or tab) or "
                                                                 ".xlsx.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     skip_invalid: SkipInvalid = False,
     dry_run: DryRun = False,
     commit: Commit = False,
     by: By = None,
 ) -> None:
     """Import a survey tool's export as records: every row checked first; a response imported before is skipped."""
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     loaded = load_manual(root, use_cache=True)
     manual = loaded.manual
     mapping = _mapping(root, name, manual, loaded.diagnostics)
@@ -115,6 +120,7 @@ def records_import_github(
     form_id: Annotated[str, typer.Argument(metavar="FORM", help="The form the issues were filled in with.")],
     repo: Annotated[str, typer.Option("--repo", help="OWNER/NAME of the GitHub repository.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     api: Annotated[str | None, typer.Option("--api", help="The REST API address. Default: $GITHUB_API_URL, else "
                                                           "https://api.github.com.")] = None,
     skip_invalid: SkipInvalid = False,
@@ -123,7 +129,7 @@ def records_import_github(
     by: By = None,
 ) -> None:
     """Records from issues submitted with the form's GitHub issue form (label qms:FORM); token from $GITHUB_TOKEN."""
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     form = _form(manual, form_id)
     _from_issues(root, manual, form, github_issues(repo, label_of(form), api), "github-issue", repo,
@@ -135,6 +141,7 @@ def records_import_gitlab(
     form_id: Annotated[str, typer.Argument(metavar="FORM", help="The form the issues were filled in with.")],
     project: Annotated[str, typer.Option("--project", help="GROUP/PROJECT (or the numeric id) on GitLab.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     api: Annotated[str | None, typer.Option("--api", help="The REST API address. Default: $CI_API_V4_URL, else "
                                                           "https://gitlab.com/api/v4.")] = None,
     skip_invalid: SkipInvalid = False,
@@ -143,7 +150,7 @@ def records_import_gitlab(
     by: By = None,
 ) -> None:
     """Records from issues made with the form's GitLab issue template (label qms:FORM); token from $GITLAB_TOKEN."""
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     form = _form(manual, form_id)
     _from_issues(root, manual, form, gitlab_issues(project, label_of(form), api), "gitlab-issue", project,
@@ -215,7 +222,7 @@ def _land(root: Path, manual: Manual, form: Form, incoming: list[Incoming], alre
     news = [NewRecord(form, revision, item.created_at or now, item.created_by or person, item.values, item.source)
             for item in incoming]
     written = create_many(root, news, history)
-    out.print(f"Imported {len(written)} records ({written[0].id} to {written[-1].id}) into "
+    out.print(f"Imported {quantity(len(written), 'record')} ({written[0].id} to {written[-1].id}) into "
               f"records/{escape(form.id)}/: {summary}")
     if options.commit:
         sha = gitrepo.commit_files(root, [w.rel for w in written],
@@ -274,13 +281,12 @@ MAX_RECORD_BYTES = 1_000_000
 def records_add(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Record files made by the site's forms "
                                                                       "(provisional ids like CF-2026-NEW-1a2b3c4d).")],
-    path: Annotated[Path | None, typer.Option("--manual", "-C", help="The manual's folder. Default: the "
-                                                                     "nearest qms.yaml at or above here.")] = None,
+    manual_dir: ManualOption = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the numbered records (and the removal of "
                                                           "provisional files that were committed).")] = False,
 ) -> None:
     """Give records filled in on the site their next free ids: every file checked first, then all written."""
-    root = resolve_manual(path)
+    root = resolve_manual(None, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     forms = {f.id: f for f in manual.forms}
     people = {p.id for p in manual.people}
@@ -358,15 +364,17 @@ EXPORTS = ("github-issue-form", "gitlab-issue-template")
 @form_app.command("export")
 def form_export(
     form_id: Annotated[str, typer.Argument(metavar="FORM")],
-    to: Annotated[str, typer.Option("--to", help="github-issue-form (.github/ISSUE_TEMPLATE/FORM.yml) or "
-                                                 "gitlab-issue-template (.gitlab/issue_templates/FORM.md).")],
+    to: Annotated[str, typer.Option("--to", autocompletion=complete_choices(EXPORTS),
+                                    help="github-issue-form (.github/ISSUE_TEMPLATE/FORM.yml) or "
+                                         "gitlab-issue-template (.gitlab/issue_templates/FORM.md).")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output: OutputOption = None,
 ) -> None:
     """The form as a forge issue form, so records can be submitted as issues (import them with
     `qms records import github-issues|gitlab-issues FORM`)."""
     check_choice(to, EXPORTS, "--to")
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     form = _form(manual, form_id)
     if to == "github-issue-form":

@@ -11,6 +11,7 @@ from rich.markup import escape
 from qmskit.cli.app import app, stdout
 from qmskit.loading.scaffold import scaffold, starter
 from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
+from qmskit.wording import quantity
 
 
 @app.command()
@@ -25,7 +26,7 @@ def init(
     """Start a new manual that validates clean."""
     result = scaffold(directory, starter(example), force=force)
     console = stdout()
-    console.print(f"Wrote {len(result.written)} files to {escape(str(directory))}")
+    console.print(f"Wrote {quantity(len(result.written), 'file')} to {escape(str(directory))}")
     for kept in result.kept:
         console.print(f"  kept existing {escape(kept)}")
     enclosing = enclosing_work_tree(directory)

@@ -11,14 +11,14 @@ from rich.markup import escape
 
 from qmskit import urls
 from qmskit.atomic import write_text
-from qmskit.cli.app import ManualPath, app, check_choice, resolve_manual, stdout
+from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice, resolve_manual, stdout
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.loading.schemas import schema_url
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Manual
 
-new_app = typer.Typer(help="Start a new document, process or form with the next free id.", no_args_is_help=True)
+new_app = QmsTyper(help="Start a new document, process or form with the next free id.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
 
 
@@ -41,9 +41,10 @@ def new_document(
     title: Annotated[str, typer.Option("--title", help="The document's title.")],
     owner: Annotated[str, typer.Option("--owner", help="The owning role.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
 ) -> None:
     """A new draft document: the next id of its type, front matter, and the sections its type requires."""
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     check_choice(doc_type, tuple(manual.config.document_types), "document type")
     if owner not in {r.id for r in manual.roles}:
@@ -65,10 +66,11 @@ def new_process(
     owner: Annotated[str, typer.Option("--owner", help="The owning role.")],
     parent: Annotated[str | None, typer.Option("--parent", help="The parent process, for a sub-process.")] = None,
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
 ) -> None:
     """A new process file with everything a process needs to be complete, to be filled in."""
     check_choice(category, ("management", "core", "support"), "category")
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", process_id) or process_id in {p.id for p in manual.processes}:
         raise ConfigError(f"'{process_id}' is taken or not an id", "Use letters, digits, '.', '_' and '-'.")
@@ -89,9 +91,10 @@ def new_form(
     title: Annotated[str, typer.Option("--title", help="The form's title.")],
     prefix: Annotated[str, typer.Option("--prefix", help="Record id prefix, 2-6 capital letters.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
 ) -> None:
     """A new form template with one field to start from."""
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     if not re.fullmatch(r"[A-Z]{2,6}", prefix) or prefix in {f.record_prefix for f in manual.forms}:
         raise ConfigError(f"record prefix '{prefix}' is taken or not 2-6 capital letters", "e.g. --prefix ML")

@@ -14,11 +14,14 @@ from rich.markup import escape
 from rich.prompt import Prompt
 
 from qmskit.cli.app import (
+    ManualOption,
     ManualPath,
     OutputOption,
+    QmsTyper,
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -33,19 +36,20 @@ from qmskit.records.blank import blank_form
 from qmskit.records.forms import record_values_schema, shown, workflow
 from qmskit.records.store import NewRecord, create, update
 from qmskit.records.workflow import BadValue, missing_required, parse_value, step_problem, summary, values_problems
-from qmskit.tables import TableData
+from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
+from qmskit.wording import quantity
 
-record_app = typer.Typer(help="Fill in a form (a new record) or move a workflow record on.", no_args_is_help=True)
-form_app = typer.Typer(help="Form templates: print a blank form or its JSON Schema.", no_args_is_help=True)
+record_app = QmsTyper(help="Fill in a form (a new record) or move a workflow record on.", no_args_is_help=True)
+form_app = QmsTyper(help="Form templates: print a blank form or its JSON Schema.", no_args_is_help=True)
 app.add_typer(record_app, name="record")
 app.add_typer(form_app, name="form")
 
 SetOption = Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE; repeatable.")]
 
 
-def _manual(path: Path | None) -> tuple[Path, Manual]:
-    root = resolve_manual(path)
+def _manual(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual]:
+    root = resolve_manual(path, manual_dir)
     return root, load_manual(root, use_cache=True).manual
 
 
@@ -149,6 +153,7 @@ def _now() -> datetime:
 def record_new(
     form_id: Annotated[str, typer.Argument(metavar="FORM", help="The form to fill in.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     source: Annotated[Path | None, typer.Option("--from", help="A YAML or JSON file of field: value.")] = None,
     settings: SetOption = None,
     by: Annotated[str | None, typer.Option("--by", help="Who records it (a person id). Default: the git "
@@ -159,7 +164,7 @@ def record_new(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the new record.")] = False,
 ) -> None:
     """Fill in a form: a new record with the next free id, written atomically, never over another record."""
-    root, manual = _manual(path)
+    root, manual = _manual(path, manual_dir)
     form = _form(manual, form_id)
     values = _from_file(source) if source else {}
     values.update(_assignments(form, settings or []))
@@ -192,13 +197,14 @@ def record_update(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="The record, e.g. NC-2026-0042.")],
     to: Annotated[str, typer.Option("--to", help="The state to move it to.")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     settings: SetOption = None,
     note: Annotated[str, typer.Option("--note", help="Why, in a few words.")] = "",
     by: Annotated[str | None, typer.Option("--by", help="Who (a person id). Default: the git user.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the change.")] = False,
 ) -> None:
     """Move a workflow record (e.g. a corrective action) to its next state, with the fields that state needs."""
-    root, manual = _manual(path)
+    root, manual = _manual(path, manual_dir)
     record = next((r for r in manual.records if r.id == record_id), None)
     if record is None:
         raise ConfigError(f"no record '{record_id}'", "List records with `qms records`.")
@@ -228,17 +234,20 @@ def record_update(
 
 
 def records_list(
-    form_id: Annotated[str | None, typer.Argument(metavar="[FORM]", help="Only this form's records.")] = None,
-    path: Annotated[Path | None, typer.Option("--manual", "-C", help="The manual's folder.")] = None,
+    form_id: Annotated[str | None, typer.Argument(metavar="FORM", help="Only this form's records.")] = None,
+    manual_dir: ManualOption = None,
     where: Annotated[list[str] | None, typer.Option("--where", help="FIELD=VALUE (also id, status, "
                                                                      "created_by); repeatable.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Created on or after this day.")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    output_format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                               help=f"One of: {', '.join(TABLE_FORMATS)}.",
+                                               autocompletion=complete_choices(TABLE_FORMATS))] = "text",
     output: OutputOption = None,
 ) -> None:
     """List records, newest first."""
-    check_choice(output_format, ("table", "json", "csv"), "format")
-    _, manual = _manual(path)
+    output_format = "text" if output_format == "table" else output_format  # the name it had before 0.2
+    check_choice(output_format, TABLE_FORMATS, "format")
+    _, manual = _manual(None, manual_dir)
     forms = {f.id: f for f in manual.forms}
     if form_id is not None:
         _form(manual, form_id)
@@ -254,9 +263,9 @@ def records_list(
     records = [{"id": r.id, "form": r.form, "created": r.created_at[:10], "by": r.created_by,
                 "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
     columns = ("ID", "Form", "Created", "By", "Status", "Summary")
-    table = TableData.of(f"{len(chosen)} records", columns, records, ("id", "form", "created", "by", "status",
+    table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "created", "by", "status",
                                                                        "summary"))
-    show(table, "csv" if output_format == "csv" else "text", output)
+    show(table, output_format, output)
 
 
 def _matches(record: Record, name: str, value: str) -> bool:
@@ -279,10 +288,11 @@ def _as_dict(record: Record) -> dict[str, Any]:
 def form_render(
     form_id: Annotated[str, typer.Argument(metavar="FORM")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output: OutputOption = None,
 ) -> None:
     """A readable blank form in Markdown, for paper or the site."""
-    _, manual = _manual(path)
+    _, manual = _manual(path, manual_dir)
     emit(blank_form(_form(manual, form_id), manual.config.organisation), output)
 
 
@@ -290,10 +300,11 @@ def form_render(
 def form_schema(
     form_id: Annotated[str, typer.Argument(metavar="FORM")],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output: OutputOption = None,
 ) -> None:
     """The JSON Schema the form compiles to (what its records' values are checked against)."""
-    _, manual = _manual(path)
+    _, manual = _manual(path, manual_dir)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **record_values_schema(_form(manual,
                                                                                                         form_id))}
     emit(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", output)

@@ -23,12 +23,15 @@ from qmskit.analysis.management import (
 )
 from qmskit.atomic import write_text
 from qmskit.cli.app import (
+    ManualOption,
     ManualPath,
     OutputOption,
+    QmsTyper,
     TodayOption,
     acting_person,
     app,
     check_choice,
+    complete_choices,
     emit,
     parse_day,
     resolve_manual,
@@ -41,17 +44,19 @@ from qmskit.model import Manual
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 
-report_app = typer.Typer(help="Reports for management: KPIs, customers, order flow, management review, charts.",
+report_app = QmsTyper(help="Reports for management: KPIs, customers, order flow, management review, charts.",
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
 PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q3 or 2026-07. Default: the year "
                                                                   "of --today.")]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.",
+                                           autocompletion=complete_choices(TABLE_FORMATS))]
 
 
-def _setup(path: Path | None, period: str | None, today: str | None) -> tuple[Path, Manual, measures.Period, date]:
-    root = resolve_manual(path)
+def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
+           today: str | None) -> tuple[Path, Manual, measures.Period, date]:
+    root = resolve_manual(path, manual_dir)
     day = parse_day(today) or date.today()
     try:
         span = measures.period(period or str(day.year))
@@ -61,21 +66,33 @@ def _setup(path: Path | None, period: str | None, today: str | None) -> tuple[Pa
 
 
 @report_app.command("kpi")
-def report_kpi(path: ManualPath = None, period: PeriodOption = None, output_format: FormatOption = "text",
-               output: OutputOption = None, today: TodayOption = None) -> None:
+def report_kpi(
+    path: ManualPath = None,
+    manual_dir: ManualOption = None,
+    period: PeriodOption = None,
+    output_format: FormatOption = "text",
+    output: OutputOption = None,
+    today: TodayOption = None,
+) -> None:
     """Each KPI computed from records: value, target, status (met, missed, no data) and trend by quarter."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    _, manual, span, _ = _setup(path, period, today)
+    _, manual, span, _ = _setup(path, manual_dir, period, today)
     show(kpi_table(manual, span), output_format, output)
 
 
 @report_app.command("customers")
-def report_customers(path: ManualPath = None, period: PeriodOption = None,
-                     output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")]
-                     = "text", output: OutputOption = None, today: TodayOption = None) -> None:
+def report_customers(
+    path: ManualPath = None,
+    manual_dir: ManualOption = None,
+    period: PeriodOption = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                               help="text, markdown or json.")] = "text",
+    output: OutputOption = None,
+    today: TodayOption = None,
+) -> None:
     """Customer experience: NPS and satisfaction with their trend, complaints, ideas, silent detractors, churn."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
-    _, manual, span, _ = _setup(path, period, today)
+    _, manual, span, _ = _setup(path, manual_dir, period, today)
     report = measures.customer_report(manual, span)
     if output_format == "json":
         emit(json.dumps(customers_data(report), indent=2, ensure_ascii=False) + "\n", output)
@@ -84,14 +101,21 @@ def report_customers(path: ManualPath = None, period: PeriodOption = None,
 
 
 @report_app.command("flow")
-def report_flow(path: ManualPath = None,
-                output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown, csv or json.")]
-                = "text", output: OutputOption = None) -> None:
-    """Delays along the order chain: where each order's delay arose, lateness and penalty at delivery, the
-    bottleneck process, the planned critical path, and internal complaints per supplying process."""
+def report_flow(
+    path: ManualPath = None,
+    manual_dir: ManualOption = None,
+    period: PeriodOption = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                               help="text, markdown, csv or json.")] = "text",
+    output: OutputOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Delays along the order chain for the orders delivered in the period: where each order's delay arose,
+    lateness and penalty at delivery, the bottleneck process, the planned critical path, and internal complaints
+    per supplying process."""
     check_choice(output_format, ("text", "markdown", "csv", "json"), "format")
-    root = resolve_manual(path)
-    report = flow_report(load_manual(root, use_cache=True).manual)
+    _, manual, span, _ = _setup(path, manual_dir, period, today)
+    report = flow_report(manual, span)
     if output_format == "json":
         data = {"critical_path": [{"process": p, "start": s, "end": e} for p, s, e in report.chain],
                 "on_time_percent": report.on_time_percent, "bottlenecks": dict(report.bottlenecks),
@@ -110,12 +134,18 @@ def report_flow(path: ManualPath = None,
 
 
 @report_app.command("review")
-def report_review(path: ManualPath = None, period: PeriodOption = None,
-                  output_format: Annotated[str, typer.Option("--format", "-f", help="markdown or html.")]
-                  = "markdown", output: OutputOption = None, today: TodayOption = None) -> None:
+def report_review(
+    path: ManualPath = None,
+    manual_dir: ManualOption = None,
+    period: PeriodOption = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                               help="markdown or html.")] = "markdown",
+    output: OutputOption = None,
+    today: TodayOption = None,
+) -> None:
     """The management review pack (ISO 9001 9.3.2 inputs) as one Markdown or HTML document."""
     check_choice(output_format, ("markdown", "html"), "format")
-    root, manual, span, day = _setup(path, period, today)
+    root, manual, span, day = _setup(path, manual_dir, period, today)
     text = review_markdown(manual, gitrepo.read_history(root), span, day)
     if output_format == "html":
         body = markdown.markdown(text, extensions=["tables"])
@@ -129,8 +159,10 @@ CHARTS = ("nps", "kpi", "complaints", "delay")
 
 @report_app.command("chart")
 def report_chart(
-    which: Annotated[str, typer.Argument(help=f"One of: {', '.join(CHARTS)}.")],
+    which: Annotated[str, typer.Argument(metavar="CHART", help=f"One of: {', '.join(CHARTS)}.",
+                                         autocompletion=complete_choices(CHARTS))],
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The SVG file to write.")] = Path("chart.svg"),
     kpi: Annotated[str | None, typer.Option("--kpi", help="PROCESS/KPI for `kpi`, e.g. delivery/on-time-delivery.")]
     = None,
@@ -140,7 +172,7 @@ def report_chart(
 ) -> None:
     """A chart as SVG: NPS by quarter, a KPI's trend, internal complaints per process, an order's delays."""
     check_choice(which, CHARTS, "chart")
-    _, manual, span, _ = _setup(path, period, today)
+    _, manual, span, _ = _setup(path, manual_dir, period, today)
     if which == "nps":
         report = measures.customer_report(manual, span)
         svg = charts.line_chart(f"Net Promoter Score by quarter, {span.name}", list(report.nps_trend))
@@ -154,12 +186,16 @@ def report_chart(
         svg = charts.line_chart(f"{found.kpi.name} by quarter", list(found.trend), target.value if target else None)
     elif which == "complaints":
         counts = [(p, float(n)) for p, n, _ in measures.internal_complaints(manual)]
-        svg = charts.bar_chart("Internal complaints per supplying process", counts)
+        svg = charts.bar_chart("Internal complaints per supplying process", counts, counts=True)
     else:
-        flows = {o.order: o for o in flow_report(manual).orders}
-        chosen = flows.get(order or "") or (max(flows.values(), key=lambda o: o.late_days) if flows else None)
+        flows = {o.order: o for o in flow_report(manual, None if order else span).orders}
+        if order and order not in flows:
+            raise ConfigError(f"no order '{order}' with step records",
+                              f"Orders: {', '.join(sorted(flows)[:12]) or 'none recorded'}.")
+        chosen = flows[order] if order else max(flows.values(), key=lambda o: o.late_days, default=None)
         if chosen is None:
-            raise ConfigError("no orders with step records", "Record order steps in the production log.")
+            raise ConfigError(f"no order with step records in {span.name}",
+                              "Choose another --period, or record the orders' steps.")
         svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
                                [(p, float(d)) for p, d in chosen.added])
     write_text(output, svg)
@@ -168,6 +204,7 @@ def report_chart(
 @app.command("todo")
 def todo_command(
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     person: Annotated[str | None, typer.Option("--person", help="Only this person.")] = None,
     me: Annotated[bool, typer.Option("--me", help="Only me (the git user).")] = False,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")] = "text",
@@ -177,7 +214,7 @@ def todo_command(
     """What each person owes: document reviews, approvals, corrective actions, training, renewals, reading.
     `--format markdown` is ready to send by e-mail or chat."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     history = gitrepo.read_history(root)
     day = parse_day(today) or date.today()

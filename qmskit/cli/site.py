@@ -14,17 +14,30 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from qmskit.cli.app import ManualPath, TodayOption, app, check_choice, parse_day, resolve_manual, stderr, stdout
+from qmskit.cli.app import (
+    ManualOption,
+    ManualPath,
+    TodayOption,
+    app,
+    check_choice,
+    complete_choices,
+    parse_day,
+    resolve_manual,
+    stderr,
+    stdout,
+)
 from qmskit.site.build import generate, mkdocs_build, temporary_folder
 from qmskit.site.generate import AUDIENCES
 
-AudienceOption = Annotated[str, typer.Option("--audience", help="internal: the whole manual; external: only what "
-                                                                "may be shown outside the company.")]
+AudienceOption = Annotated[str, typer.Option("--audience", autocompletion=complete_choices(AUDIENCES),
+                                             help="internal: the whole manual; external: only what may be shown "
+                                                  "outside the company.")]
 
 
 @app.command()
 def build(
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where the built site goes.")] = Path("site"),
     audience: AudienceOption = "internal",
     keep: Annotated[Path | None, typer.Option("--pages", help="Also keep the generated Markdown pages and "
@@ -35,7 +48,7 @@ def build(
     """Publish the manual as a static site (mkdocs-material): documents with their revisions, processes with
     diagrams, forms, registers, clause coverage, an auditor's guide."""
     check_choice(audience, AUDIENCES, "audience")
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     folder = keep or temporary_folder()
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -59,13 +72,14 @@ def build(
 @app.command()
 def serve(
     path: ManualPath = None,
+    manual_dir: ManualOption = None,
     audience: AudienceOption = "internal",
     address: Annotated[str, typer.Option("--address", "-a", help="Where to serve it.")] = "127.0.0.1:8000",
     today: TodayOption = None,
 ) -> None:
     """Generate the site and serve it locally (mkdocs serve). Re-run after editing the manual."""
     check_choice(audience, AUDIENCES, "audience")
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     folder = temporary_folder()
     try:
         generated = generate(root, folder, audience, parse_day(today) or date.today())

@@ -11,7 +11,18 @@ from rich.table import Table
 
 from qmskit import __version__
 from qmskit.check import Selection, check_manual
-from qmskit.cli.app import ManualPath, OutputOption, TodayOption, app, check_choice, emit, parse_day, resolve_manual
+from qmskit.cli.app import (
+    ManualOption,
+    ManualPath,
+    OutputOption,
+    TodayOption,
+    app,
+    check_choice,
+    complete_choices,
+    emit,
+    parse_day,
+    resolve_manual,
+)
 from qmskit.cli.app import stdout as stdout_console
 from qmskit.diagnostics import Severity
 from qmskit.errors import ConfigError, ExitCode
@@ -24,7 +35,9 @@ from qmskit.rules.catalog import RULES
 @app.command()
 def validate(
     path: ManualPath = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "text",
+    manual_dir: ManualOption = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.",
+                                                                autocompletion=complete_choices(FORMATS))] = "text",
     output: OutputOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule ids or families "
@@ -41,7 +54,7 @@ def validate(
     """Check the manual against its schemas and the ISO 9001 rules. Exit 0 clean, 1 findings, 2 usage error."""
     check_choice(output_format, FORMATS, "format")
     _check_rule_ids([*(select or []), *(ignore or [])])
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     result = check_manual(root, Selection(tuple(select or ()), tuple(ignore or ())), parse_day(today),
                           use_cache=use_cache)
     diagnostics = result.diagnostics

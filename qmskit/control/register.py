@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from qmskit.model import Document, Manual, Person
 from qmskit.vcs.history import Approval, FileHistory, History, Identity, Revision
+from qmskit.wording import article
 
 APPROVING = ("approved", "released")  # meanings that make a revision effective; "reviewed" does not
 DUE_SOON_DAYS = 30
@@ -131,7 +132,7 @@ class DocumentControl:
             return Verdict(approval, person, f"{person.name} is an author of the change")
         allowed = self.approver_roles(document)
         if not set(person.roles) & set(allowed):
-            return Verdict(approval, person, f"{person.name} holds no role that may approve a {document.type} "
+            return Verdict(approval, person, f"{person.name} holds no role that may approve {article(document.type)} "
                                              f"({', '.join(allowed) or 'none named in qms.yaml'})")
         return Verdict(approval, person, "")
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-from qmskit.diagnostics import Diagnostic, Severity
+from qmskit.diagnostics import Diagnostic, Severity, finding_id
 from qmskit.findings import ReportInput
 from qmskit.rules.catalog import RULES
 
 TOOL_URI = "https://github.com/qmskit/qmskit"
 
 
-def fingerprint(finding: Diagnostic) -> str:
-    """Stable across line moves: rule, file and message, not the position."""
-    key = "\x1f".join((finding.rule, finding.location.path, finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+fingerprint = finding_id
 
 
 def render_json(report: ReportInput) -> str:

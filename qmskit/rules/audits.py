@@ -10,6 +10,7 @@ from qmskit.control.register import add_months
 from qmskit.diagnostics import Diagnostic
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
+from qmskit.wording import quantity
 
 NOT_AUDITED, NO_ACTION = rule("QMS-AUD-001"), rule("QMS-AUD-002")
 AUDIT_FORM = "internal-audit"
@@ -32,7 +33,7 @@ def check_programme(ctx: Context) -> Iterator[Diagnostic]:
             if last[process.id] < since.isoformat():
                 yield NOT_AUDITED.at(ctx.at(process.origin, "id"),
                                      f"process '{process.id}' was last audited on {last[process.id]}, more than "
-                                     f"{ctx.manual.config.audit_cycle_months} months ago")
+                                     f"{quantity(ctx.manual.config.audit_cycle_months, 'month')} ago")
         elif (introduced := _introduced(ctx, process.origin.path)) is not None and introduced < since:
             yield NOT_AUDITED.at(ctx.at(process.origin, "id"),
                                  f"process '{process.id}' has never been audited since it was introduced on "

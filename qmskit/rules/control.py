@@ -10,6 +10,7 @@ from qmskit.diagnostics import Diagnostic
 from qmskit.model import Document
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
+from qmskit.wording import quantity
 
 UNAPPROVED, SELF, AUTHORITY, OVERDUE, DUE_SOON, OBSOLETE, ID_CHANGED, STALE, FORGED = (
     rule(f"QMS-CTRL-00{n}") for n in range(1, 10)
@@ -70,8 +71,8 @@ def check_reviews(ctx: Context) -> Iterator[Diagnostic]:
         months = _control(ctx).review_interval(document)
         where = ctx.at(document.origin, "id")
         if due < ctx.today:
-            yield OVERDUE.at(where, f"{document.id} was due for review on {due} (every {months} months); "
-                                    f"{(ctx.today - due).days} days overdue")
+            yield OVERDUE.at(where, f"{document.id} was due for review on {due} (every {quantity(months, 'month')}); "
+                                    f"{quantity((ctx.today - due).days, 'day')} overdue")
         elif due <= ctx.today + timedelta(days=DUE_SOON_DAYS):
             yield DUE_SOON.at(where, f"{document.id} is due for review on {due}")
 

@@ -13,6 +13,7 @@ from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, neede
 from qmskit.records.workflow import PROVISIONAL_ID, RECORD_ID
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
+from qmskit.wording import quantity
 
 MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED, PROVISIONAL = (rule(f"QMS-REC-00{n}") for n in range(1, 8))
 FORM_BROKEN, FORM_BREAKS, PREFIX = (rule(f"QMS-FORM-00{n}") for n in range(1, 4))
@@ -116,7 +117,7 @@ def _overdue(ctx: Context, record: Record, due_field: str) -> Iterator[Diagnosti
     if due is not None and due < ctx.today:
         yield OVERDUE.at(ctx.at(record.origin, "values", due_field),
                          f"{record.id} is '{record.status}' and its action was due on {due} "
-                         f"({(ctx.today - due).days} days ago)")
+                         f"({quantity((ctx.today - due).days, 'day')} ago)")
 
 
 def _edited_after_closing(ctx: Context, record: Record) -> Iterator[Diagnostic]:
@@ -155,5 +156,5 @@ def _form_changes(ctx: Context) -> Iterator[Diagnostic]:
         if refused:
             example = f"{refused[0][0]}: {refused[0][1]}"
             yield FORM_BREAKS.at(ctx.at(form.origin, "id"),
-                                 f"form {form.id} revision {current} would not accept {len(refused)} record(s) made "
-                                 f"with earlier revisions (e.g. {example})")
+                                 f"form {form.id} revision {current} would not accept "
+                                 f"{quantity(len(refused), 'record')} made with earlier revisions (e.g. {example})")

@@ -44,6 +44,7 @@ from qmskit.site import fillable
 from qmskit.site.messages import messages
 from qmskit.site.navtree import bounded, grouped
 from qmskit.vcs.history import History
+from qmskit.wording import quantity
 
 AUDIENCES = ("internal", "external")
 CATEGORY_ORDER = {"management": 0, "core": 1, "support": 2}
@@ -351,26 +352,40 @@ class SiteBuilder:
         return self.table(t["coverage"], [t["clause"], t["title"], t["addressed_by"]], rows)
 
     def dashboards(self) -> str:
-        """Charts where people would rather look than read: NPS, KPI trends, complaints, an order's delays."""
+        """Charts where people would rather look than read: NPS, KPI trends, complaints, an order's delays.
+        Each heading appears once (a KPI named like another chart is told apart by its process) and each chart's
+        own title says what the heading does not: the period, the status, the order."""
         year = measures.period(str(self.site.today.year))
         parts = [f"# {md(self.t['dashboards'])}", ""]
+        used: set[str] = set()
+
+        def section(heading: str, qualifier: str, svg: str) -> None:
+            if heading.casefold() in used:
+                heading = f"{heading} ({qualifier})"
+            used.add(heading.casefold())
+            parts.extend([f"## {md(heading)}", "", _chart(svg)])
+
         customers = measures.customer_report(self.manual, year)
-        trend = charts.line_chart(f"NPS {year.name}", list(customers.nps_trend))
-        parts += [f"## {md(self.t['nps'])}", "", _chart(trend)]
+        section(self.t["nps"], year.name, charts.line_chart(f"{self.t['nps']}, {year.name}",
+                                                            list(customers.nps_trend)))
+        names = {p.id: p.name for p in self.manual.processes}
         for value in measures.kpi_report(self.manual, year):
             if value.status in ("met", "missed"):
                 target = measures.parse_target(value.kpi.target)
-                parts += [f"## {md(value.kpi.name)}", "", _chart(charts.line_chart(
-                    f"{value.kpi.name} ({value.status})", list(value.trend), target.value if target else None))]
+                process = names.get(value.process, value.process)
+                section(value.kpi.name, process, charts.line_chart(
+                    f"{process}: {value.kpi.name}, {year.name} ({value.status})", list(value.trend),
+                    target.value if target else None))
         complaints = [(p, float(n)) for p, n, _ in measures.internal_complaints(self.manual)]
         if complaints:
-            bars = charts.bar_chart(self.t["complaints"], complaints)
-            parts += [f"## {md(self.t['complaints'])}", "", _chart(bars)]
+            total = sum(n for _, n in complaints)
+            section(self.t["complaints"], "", charts.bar_chart(f"{self.t['complaints']}: {total:g}", complaints,
+                                                               counts=True))
         flows = [o for o in flow_report(self.manual).orders if o.late_days > 0]
         if flows:
             worst = max(flows, key=lambda o: o.late_days)
-            parts += [f"## {md(self.t['delays'])}", "", _chart(charts.waterfall(
-                f"{worst.order}: {worst.late_days} days late", [(p, float(d)) for p, d in worst.added]))]
+            section(self.t["delays"], worst.order, charts.waterfall(
+                f"{worst.order}: {quantity(worst.late_days, 'day')} late", [(p, float(d)) for p, d in worst.added]))
         return "---\ntitle: " + yamlstr(self.t["dashboards"]) + "\n---\n" + "\n".join(parts) + "\n"
 
     # -- records: a register per form and year, every record on it in full ----------------------------------

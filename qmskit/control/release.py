@@ -1,0 +1,92 @@
+"""What a release records (ISO 9001 7.5.3): every controlled document's revision, and the findings an approver
+accepted so that the release could go ahead. Pure: takes findings and the model, returns judgements and text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qmskit.diagnostics import Diagnostic, finding_id
+from qmskit.model import Manual, Person
+
+# RULE, a family (QMS-COMP), RULE@FILE, or a finding's id as `qms release` lists it
+_ID = re.compile(r"[0-9a-f]{8,64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    finding: Diagnostic
+    selector: str  # what the approver wrote after --accept
+    person: Person
+    reason: str
+    day: str  # YYYY-MM-DD
+
+
+def matches(selector: str, finding: Diagnostic) -> bool:
+    """Does `--accept selector` name this finding? A rule id or family, a rule in one file, or a finding id."""
+    rule, at, path = selector.partition("@")
+    if at:
+        return _rule_matches(rule, finding.rule) and finding.location.path == path
+    if _ID.fullmatch(selector):
+        return finding_id(finding).startswith(selector)
+    return _rule_matches(selector, finding.rule)
+
+
+def _rule_matches(pattern: str, rule: str) -> bool:
+    return rule == pattern or rule.startswith(pattern.rstrip("-") + "-")
+
+
+def split(blocking: Sequence[Diagnostic], selectors: Sequence[str]) -> tuple[list[tuple[Diagnostic, str]],
+                                                                               list[Diagnostic], list[str]]:
+    """(accepted finding with the selector that named it, findings still blocking, selectors that named none)."""
+    accepted, remaining = [], []
+    for finding in blocking:
+        selector = next((s for s in selectors if matches(s, finding)), None)
+        if selector is None:
+            remaining.append(finding)
+        else:
+            accepted.append((finding, selector))
+    unused = [s for s in selectors if not any(matches(s, f) for f in blocking)]
+    return accepted, remaining, unused
+
+
+def may_accept(manual: Manual, person: Person, finding: Diagnostic) -> str:
+    """Why `person` may not accept `finding` ("" when they may): a finding in a document needs someone who may
+    approve that document; any other finding someone who may approve some type of document."""
+    document = next((d for d in manual.documents if d.origin.path == finding.location.path), None)
+    if document is not None:
+        kind = manual.config.document_types.get(document.type)
+        allowed: Iterable[str] = kind.approvers if kind else ()
+        what = f"{document.id}"
+    else:
+        allowed = {role for kind in manual.config.document_types.values() for role in kind.approvers}
+        what = "the manual"
+    if set(person.roles) & set(allowed):
+        return ""
+    return (f"{person.name} holds no role that may approve {what} "
+            f"({', '.join(sorted(allowed)) or 'no approvers named in qms.yaml'})")
+
+
+def one_line(text: str) -> str:
+    """Messages quote the manual's own values: no newline or control character may forge a line of the record."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def located(finding: Diagnostic) -> str:
+    """One line per finding: where, how bad, what, which rule, and the id `--accept` takes."""
+    return one_line(f"{finding.location} {finding.severity.label}: {finding.message} [{finding.rule}] "
+                    f"id {finding_id(finding)[:12]}")
+
+
+def tag_message(tag: str, organisation: str, documents: Iterable[str], acceptances: Sequence[Acceptance]) -> str:
+    """The annotated tag's message: the documents, then each accepted finding with who accepted it and why."""
+    lines = [f"Release {tag} of the quality manual of {organisation}", "", *documents]
+    if acceptances:
+        lines += ["", f"Accepted findings ({len(acceptances)}):"]
+        for item in acceptances:
+            lines += [f"- {located(item.finding)}",
+                      "  " + one_line(f"accepted by {item.person.name} ({item.person.id}) on {item.day} as "
+                                      f"{item.selector}: {item.reason}")]
+    return "\n".join(lines) + "\n"
