@@ -142,6 +142,20 @@ def test_a_register_sorts_by_keyboard(page: Any, server: str) -> None:
     assert "NC-2026-0012" in first  # the newest first
 
 
+def test_a_process_page_answers_how_the_process_is_doing(page: Any, server: str) -> None:
+    page.goto(server + "/processes/production/")
+    content = page.locator(".md-content").inner_text()
+    # KPI value this year against its target, with status and the quarters before
+    kpis = page.locator("xpath=//h2[@id='kpis']/following-sibling::*[1]").locator("table")
+    row = kpis.locator("tbody tr", has_text="Orders finished on the planned date")
+    assert ">= 95 %" in row.inner_text() and "missed" in row.inner_text()
+    # open nonconformities about it (or its sub-processes), and its latest audit, each a link to the record
+    open_records = page.locator("xpath=//h2[starts-with(@id, 'open-records')]/following-sibling::*[1]")
+    assert open_records.locator("a", has_text="NC-2026-0010").count() == 1
+    assert "Internal audit report" in content and "IA-2026-0003" in content
+    assert "Breakdown of the only 5-axis machining centre" in content  # its risks
+
+
 def test_navigation_reaches_a_process_whose_diagram_links_work(page: Any, server: str) -> None:
     page.goto(server + "/")
     page.click("nav.md-tabs >> text=Processes")

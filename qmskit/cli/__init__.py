@@ -19,6 +19,7 @@ from qmskit.cli import (  # noqa: F401 - importing registers the commands
     intake,
     manual,
     new,
+    pdf,
     records,
     reports,
     site,

@@ -36,12 +36,13 @@ def _svg_renderer() -> Callable[[str], str] | None:
     return lambda source: render(source, "svg").decode("utf-8")
 
 
-def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None) -> Generated:
+def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None, *,
+             print_all: bool = False) -> Generated:
     """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources)."""
     pending = start_history(root)
     manual = load_manual(root, use_cache=True).manual
     renderer = _svg_renderer()
-    site = SiteInput(manual, pending(), today, audience, source=root.name, render_svg=renderer)
+    site = SiteInput(manual, pending(), today, audience, source=root.name, render_svg=renderer, print_all=print_all)
     pages, config = build_pages(site)
     docs = folder / "docs"
     if docs.exists():

@@ -65,6 +65,7 @@ class SiteInput:
     audience: str = "internal"
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
+    print_all: bool = False  # also a page with every current document, to print the manual as one PDF
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
@@ -140,6 +141,14 @@ class SiteBuilder:
         self.documents = {d.id: d for d in self.manual.documents}
         self.people = {p.id: p for p in self.manual.people}
         self.records_by_id = {r.id: r for r in self.manual.records}
+        self.forms = {f.id: f for f in self.manual.forms}
+        self.children: dict[str, list[str]] = {}
+        for item in self.manual.processes:
+            self.children.setdefault(item.parent, []).append(item.id)
+        year = measures.period(str(site.today.year))
+        self.kpis: dict[str, list[measures.KpiValue]] = {}
+        for value in measures.kpi_report(self.manual, year) if not self.external else ():
+            self.kpis.setdefault(value.process, []).append(value)
         self.by_email = {email.lower(): p.name for p in self.manual.people for email in p.emails}
         self.party_names = {p.id: p.name for p in self.manual.parties}
 
@@ -166,6 +175,8 @@ class SiteBuilder:
         pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text()) for name in scripts]
         pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         pages.append(Page("documents/index.md", self.document_register()))
+        if self.site.print_all:
+            pages.append(Page("print.md", self.print_page()))
         if not self.external:
             pages.append(Page("obsolete/index.md", self.obsolete_register()))
             pages += [Page(f"processes/{urls.slug(p.id)}.md", self.process(p)) for p in self.manual.processes]
@@ -227,6 +238,24 @@ class SiteBuilder:
                                                                                         document.owner),
                            obsolete=document.status == "obsolete", body=_without_title(document), revisions=revisions)
 
+    def print_page(self) -> str:
+        """Every current document, each with its header (revision, effective date, approvers): the controlled
+        copy `qms pdf` prints. Every printed page says it is uncontrolled once printed."""
+        parts = []
+        for document in self.visible_documents():
+            if document.status != "active":
+                continue
+            page = self.document(document)
+            body = page.split("\n---\n", 1)[1] if page.startswith("---\n") else page
+            body = body.split('<div class="qms-print-footer">', 1)[0]  # one footer for the whole print, below
+            parts.append(body.strip())
+        intro = str(md(self.t["print_intro"].format(day=self.site.today.isoformat(),
+                                                    organisation=self.manual.config.organisation)))
+        footer = (f'<div class="qms-print-footer">{html.escape(self.t["uncontrolled"])} · '
+                  f'{html.escape(self.manual.config.organisation)}</div>')
+        return ("---\ntitle: " + yamlstr(self.manual.config.organisation) + "\nhide: [navigation, toc]\n---\n"
+                + intro + "\n\n" + '\n\n<div class="qms-page-break"></div>\n\n'.join(parts) + "\n\n" + footer + "\n")
+
     def _process_link(self, process_id: str, here: str = "processes") -> str:
         process = self.processes.get(process_id)
         if process is None:
@@ -247,12 +276,57 @@ class SiteBuilder:
             customer=self._process_link(process.customer),
             inputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.inputs],
             outputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.outputs],
-            kpis=process.kpis,
+            kpis=self._kpi_rows(process), naming=self._naming(process), risks=self._risks(process),
             documents=[f"[{md(d)} {md(documents[d].title)}](../{self.doc_path(documents[d])})"
                        for d in process.documents if d in documents],
             forms=[f"[{md(f.title)}](../forms/{urls.slug(f.id)}.md)" for f in self.manual.forms
                    if f.id in process.forms],
             children=[self._process_link(c.id) for c in children])
+
+    def _kpi_rows(self, process: Process) -> list[list[Markup]]:
+        """The process's KPIs this year: value, target, met or missed, and the quarters before."""
+        rows = []
+        for value in self.kpis.get(process.id, []):
+            shown = "" if value.value is None else f"{value.value:.4g}"
+            trend = " → ".join("·" if v is None else f"{v:.3g}" for _, v in value.trend)
+            rows.append([cell(x) for x in (value.kpi.name, value.kpi.target, shown, value.status, trend)])
+        return rows
+
+    def _naming(self, process: Process) -> dict[str, list[list[Markup]]]:
+        """Records whose reference fields name this process (or one of its sub-processes), by whether they are
+        still open: nonconformities and complaints about it, its audits, whatever the forms are called."""
+        family = {process.id, *self._below(process.id)}
+        flows = {f.id: flow for f in self.manual.forms if (flow := workflow(f)) is not None}
+        here = f"processes/{urls.slug(process.id)}.md"
+        found: dict[str, list[list[Markup]]] = {"open": [], "latest": []}
+        latest: dict[str, Record] = {}
+        for record in self.manual.records:
+            form = self.forms.get(record.form)
+            if form is None or not any(f.type == "reference" and f.spec.get("of") == "process"
+                                       and record.values.get(f.id) in family for f in form.fields):
+                continue
+            flow = flows.get(record.form)
+            if flow is not None and record.status != flow.final:
+                found["open"].append([self._record_link(record.id, here), cell(form.title), cell(record.status),
+                                      cell(record.created_at[:10])])
+            if record.form not in latest or record.created_at > latest[record.form].created_at:
+                latest[record.form] = record
+        found["latest"] = [[cell(self.forms[form_id].title), self._record_link(record.id, here),
+                            cell(record.created_at[:10])] for form_id, record in sorted(latest.items())]
+        return found
+
+    def _below(self, process_id: str) -> set[str]:
+        below, stack = set(), [process_id]
+        while stack:  # iterative: a parent chain may be as deep as the manual is long
+            for child in self.children.get(stack.pop(), []):
+                if child not in below:
+                    below.add(child)
+                    stack.append(child)
+        return below
+
+    def _risks(self, process: Process) -> list[list[Markup]]:
+        return [[cell(r.id), cell(r.title), cell(r.kind), cell(", ".join(r.actions))]
+                for r in self.manual.risks if process.id in r.processes]
 
     def form(self, form_id: str) -> str:
         form = next(f for f in self.manual.forms if f.id == form_id)
@@ -415,13 +489,14 @@ class SiteBuilder:
                     found.setdefault(value, []).append(record)
         return found
 
-    def _record_link(self, record_id: str, here: str) -> str:
+    def _record_link(self, record_id: str, here: str) -> Markup:
+        """A link from the page `here` to a record's section on its form's page (Markdown, escaped)."""
         record = self.records_by_id.get(record_id)
         if record is None:
             return md(record_id)
         target = record_page(record.form, record_year(record))
         relative = "" if target == here else posixpath.relpath(target, posixpath.dirname(here))
-        return f"[{md(record.id)}]({relative}#{urls.slug(record.id)})"
+        return Markup(f"[{md(record.id)}]({relative}#{urls.slug(record.id)})")  # noqa: S704 - built from escaped parts
 
     def _value(self, field: Any, value: Any, here: str) -> str:
         if isinstance(value, list):

@@ -55,7 +55,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "age_days": "Age (days)", "overdue": "overdue", "field": "Field", "value": "Value", "by": "By",
         "note": "Note", "status_history": "Status history", "referenced_by": "Referred to by",
         "records_intro": "{count} records. Type in the filter to narrow the list; select a column heading to sort.",
-        "filter": "Filter", "sort_by": "Sort by",
+        "filter": "Filter", "sort_by": "Sort by", "this_year": "This year", "trend": "Trend by quarter",
+        "open_about": "Open records about this process",
+        "print_intro": "Controlled documents of {organisation}, printed on {day}. Uncontrolled when printed: the "
+                       "current revision is the one in the published manual.",
+        "latest_records": "Latest record of each form about this process",
         "open_actions_intro": "{count} workflow records (corrective actions, complaints, findings) not closed on "
                               "{day}, oldest first.",
     },
@@ -116,7 +120,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "note": "Huomautus", "status_history": "Tilahistoria", "referenced_by": "Viittaukset tähän",
         "records_intro": "{count} tietuetta. Kirjoita suodattimeen rajataksesi listaa; valitse sarakeotsikko "
                          "lajitellaksesi.",
-        "filter": "Suodata", "sort_by": "Lajittele",
+        "filter": "Suodata", "sort_by": "Lajittele", "this_year": "Tänä vuonna", "trend": "Kehitys neljänneksittäin",
+        "open_about": "Tätä prosessia koskevat avoimet tietueet",
+        "print_intro": "Organisaation {organisation} ohjatut asiakirjat, tulostettu {day}. Tulostettuna "
+                       "ohjaamaton: voimassa oleva versio on julkaistussa käsikirjassa.",
+        "latest_records": "Uusin tietue kustakin tätä prosessia koskevasta lomakkeesta",
         "open_actions_intro": "{count} työnkulun tietuetta (korjaavat toimenpiteet, reklamaatiot, havainnot) "
                               "avoinna {day}, vanhin ensin.",
     },
