@@ -5,22 +5,42 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
 from qmskit import __version__
-from qmskit.atomic import write_text
-from qmskit.control.register import DocumentControl
+from qmskit.cli.commands import COMMANDS
 from qmskit.errors import ConfigError
-from qmskit.loading.load import CONFIG_FILE, find_manual_root
-from qmskit.model import Manual
-from qmskit.vcs import gitrepo
-from qmskit.vcs.history import History
+
+if TYPE_CHECKING:  # importing these costs start-up time every command would pay (see cli/commands.py)
+    from rich.console import Console
+
+    from qmskit.model import Manual
+
+
+class _Commands(TyperGroup):
+    """The root group: lists every command from cli/commands.py, whether or not its module has been imported."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = self.commands.get(cmd_name)
+        if found is None and cmd_name in COMMANDS:  # listed in help only; main() imports a command before it runs
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1], callback=_not_loaded)
+        return found
+
+
+def _not_loaded() -> None:
+    raise RuntimeError("a command ran before its module was imported")
+
 
 app = typer.Typer(
     name="qms",
+    cls=_Commands,
+    rich_markup_mode=None,  # plain help: rich's help renderer alone would double the start-up of `qms --help`
     help="A Git-backed, docs-as-code quality management system for ISO 9001:2015.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # records hold personal data: never dump locals
@@ -40,16 +60,22 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write
 
 
 def stdout() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - rich only when something is printed
+
     # Piped output has no terminal width: give tables room instead of rich's default 80 columns.
     return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def stderr() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - rich only when something is printed
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def resolve_manual(path: Path | None) -> Path:
     """Find the manual the way git finds a repository."""
+    from qmskit.loading.load import CONFIG_FILE, find_manual_root  # noqa: PLC0415 - the loader only for commands that load
+
     if path is None:
         root = find_manual_root(Path.cwd())
         if root is None:
@@ -83,6 +109,8 @@ def check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
 
 def emit(text: str, output: Path | None) -> None:
     """Machine output: to a file (atomically) or to standard output, nothing else mixed in."""
+    from qmskit.atomic import write_text  # noqa: PLC0415
+
     if output is None:
         sys.stdout.write(text)
     else:
@@ -91,6 +119,10 @@ def emit(text: str, output: Path | None) -> None:
 
 def acting_person(root: Path, manual: Manual, given: str | None) -> str:
     """Who acts: the person given, or the one whose e-mail git knows as the user's."""
+    from qmskit.control.register import DocumentControl  # noqa: PLC0415 - git only for commands that act
+    from qmskit.vcs import gitrepo  # noqa: PLC0415
+    from qmskit.vcs.history import History  # noqa: PLC0415
+
     if given:
         if given not in {p.id for p in manual.people}:
             raise ConfigError(f"no person '{given}'", "Use an id from organisation/people.yaml.")

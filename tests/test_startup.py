@@ -1,0 +1,90 @@
+"""Start-up: a command imports only what it uses (timing itself is measured in benchmarks/bench_startup.py)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from qmskit.cli import load_commands
+from qmskit.cli.commands import COMMANDS, modules_for
+from tests.conftest import git
+
+NC_SETTINGS = ["--set", "detected=2026-03-02", "--set", "source=production", "--set", "process=production.machining",
+               "--set", "description=Bore 0.02 mm oversize", "--set", "quantity=12"]
+HEAVY = ("jsonschema", "referencing", "git", "rich", "mkdocs", "jinja2", "graphviz", "markdown", "yaml", "typer")
+
+# Run qms in a fresh interpreter and report which of the heavy packages it imported.
+_PROBE = """
+import json, sys
+sys.argv = ["qms", *sys.argv[1:]]
+from qmskit.cli import main
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+print(json.dumps([code, sorted(h for h in {heavy!r} if h in sys.modules)]), file=sys.stderr)
+"""
+
+
+def _imported(*args: str | Path, cwd: Path | None = None) -> tuple[int, set[str]]:
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=HEAVY), *map(str, args)], capture_output=True,
+                          text=True, check=False, cwd=cwd)
+    code, loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    return code, set(loaded)
+
+
+def test_version_imports_nothing_heavy() -> None:
+    assert _imported("--version") == (0, set())
+
+
+def test_help_lists_every_command_with_typer_alone() -> None:
+    assert _imported("--help") == (0, {"typer"})
+
+
+def test_validate_of_a_valid_manual_needs_no_jsonschema_site_or_diagram_libraries(example: Path) -> None:
+    code, loaded = _imported("validate", example, "--no-cache")
+    assert code in (0, 1)
+    assert not loaded & {"jsonschema", "referencing", "mkdocs", "jinja2", "graphviz", "markdown"}
+
+
+def test_record_new_without_commit_needs_no_git_or_jsonschema(example: Path) -> None:
+    git(example, "config", "user.email", "timo.laine@tarkkuustyo.example")
+    code, loaded = _imported("record", "new", "nonconformity", example, *NC_SETTINGS, "--no-input",
+                             "--by", "timo-laine")
+    assert code == 0
+    assert not loaded & {"jsonschema", "referencing", "mkdocs", "jinja2", "graphviz", "markdown"}
+
+
+def test_an_invalid_file_still_gets_jsonschema_messages(example: Path) -> None:
+    (example / "processes" / "delivery.yaml").write_text("id: delivery\nname: 5\n", encoding="utf-8")
+    code, loaded = _imported("validate", example, "--no-cache")
+    assert code == 1
+    assert "jsonschema" in loaded
+
+
+def test_the_command_table_matches_the_commands() -> None:
+    """cli/commands.py lists every command with its module and the first paragraph of its help."""
+    group = typer.main.get_command(load_commands())
+    real = {}
+    for name in group.list_commands(None):  # type: ignore[attr-defined]
+        command = group.get_command(None, name)  # type: ignore[attr-defined]
+        callback = command.callback
+        module = callback.__module__ if callback and callback.__module__.startswith("qmskit.cli.") else ""
+        if not module:  # a group: where its subcommands live
+            module = next(iter(command.commands.values())).callback.__module__
+        real[name] = (module.removeprefix("qmskit.cli."), inspect.cleandoc(command.help or "").split("\n\n")[0])
+    assert real == COMMANDS
+
+
+@pytest.mark.parametrize(("argv", "modules"), [
+    ([], ()), (["--help"], ()), (["validate", "x"], ("validate",)),
+    (["record", "new", "nc"], ("records",)), (["nosuch"], tuple(dict.fromkeys(m for m, _ in COMMANDS.values()))),
+])
+def test_a_command_line_imports_only_its_command_module(argv: list[str], modules: tuple[str, ...]) -> None:
+    assert modules_for(argv) == modules
