@@ -12,6 +12,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "Check the manual against its schemas and the ISO 9001 rules. Exit 0 clean, 1 findings, "
                              "2 usage error."),
     "rules": ("validate", "List every rule with its id, default severity and title."),
+    "coverage": ("coverage", "Clause coverage per standard the manual declares, or what moving to another edition "
+                             "changes."),
     "init": ("manual", "Start a new manual that validates clean."),
     "new": ("new", "Start a new document, process or form with the next free id."),
     "register": ("control", "The master list of documents: id, title, revision, effective date, approved by, next "
