@@ -88,3 +88,10 @@ def test_the_command_table_matches_the_commands() -> None:
 ])
 def test_a_command_line_imports_only_its_command_module(argv: list[str], modules: tuple[str, ...]) -> None:
     assert modules_for(argv) == modules
+
+
+@pytest.mark.parametrize("args", [("rules",), ("validate", "--help"), ("coverage", "--help")])
+def test_listing_rules_and_help_of_a_command_load_no_manual_machinery(args: tuple[str, ...]) -> None:
+    code, loaded = _imported(*args)
+    assert code == 0
+    assert not loaded & {"yaml", "git", "jsonschema", "referencing", "mkdocs", "jinja2", "graphviz", "markdown"}

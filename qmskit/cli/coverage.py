@@ -10,7 +10,6 @@ from qmskit.analysis.coverage import Owner, StandardCoverage, coverage, transiti
 from qmskit.cli.app import ManualPath, OutputOption, app, check_choice, resolve_manual
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError
-from qmskit.loading.load import catalogue, catalogue_files, load_manual
 from qmskit.model import Catalogue, Document, Manual, Process
 from qmskit.tables import TABLE_FORMATS, TableData
 
@@ -38,6 +37,8 @@ def coverage_command(
     Each clause with what addresses it (active documents, processes, forms, objectives, risks), or *excluded*,
     or *not addressed* for a clause without sub-clauses that nothing addresses.
     """
+    from qmskit.loading.load import catalogue_files, load_manual  # noqa: PLC0415 - not for --help
+
     check_choice(output_format, TABLE_FORMATS, "format")
     manual = load_manual(resolve_manual(path), use_cache=True).manual
     if not manual.catalogues:
@@ -76,6 +77,8 @@ def _name(owner: Owner) -> str:
 
 
 def _transition_table(manual: Manual, target_edition: str) -> TableData:
+    from qmskit.loading.load import catalogue, catalogue_files  # noqa: PLC0415
+
     target = catalogue(target_edition)
     if target is None:
         raise ConfigError(f"no clause catalogue for '{target_edition}'",
