@@ -215,3 +215,10 @@ def test_qms_build_publishes_the_matrix(template: Path, tmp_path: Path) -> None:
     html = (out / "coverage" / "index.html").read_text(encoding="utf-8")
     for label in ("ISO 9001:2015 + Amd 1:2024", "ISO 14001:2015 + Amd 1:2024", "ISO 45001:2018 + Amd 1:2024"):
         assert f"<th>{label}</th>" in html
+
+
+def test_two_editions_of_one_standard_are_refused(template: Path, findings: Findings) -> None:
+    edit(template / "qms.yaml", "standards: [iso9001:2015+amd1:2024]",
+         "standards: [iso9001:2015+amd1:2024, iso9001:2015]")
+    line = line_of(template / "qms.yaml", "standards:")
+    assert [f for f in findings(template) if f[0].startswith("QMS-STD")] == [("QMS-STD-001", "qms.yaml", line)]

@@ -207,19 +207,25 @@ def _catalogues(collector: _Collector, config: Config) -> tuple[Catalogue, ...]:
     found: list[Catalogue] = []
     for index, standard in enumerate(config.standards):
         known = catalogue(standard)
-        source = collector.sources.get(CONFIG_FILE)
-        where = source.value(standard_pointer(config, index)) if source else Location(CONFIG_FILE, 1, 1)
         if known is None:
             collector.diagnostics.append(Diagnostic(
-                where, "QMS-STD-001", Severity.ERROR, f"no clause catalogue for '{standard}'",
+                _where(collector, config, index), "QMS-STD-001", Severity.ERROR,
+                f"no clause catalogue for '{standard}'",
                 f"Use one of: {', '.join(sorted(catalogue_files()))}."))
         elif any(c.family == known.family for c in found):
             collector.diagnostics.append(Diagnostic(
-                where, "QMS-STD-001", Severity.ERROR, f"'{standard}' is a second edition of {known.family}",
+                _where(collector, config, index), "QMS-STD-001", Severity.ERROR,
+                f"'{standard}' is a second edition of {known.family}",
                 "Declare one edition of each standard; `qms coverage --transition EDITION` compares two."))
         else:
             found.append(known)
     return tuple(found)
+
+
+def _where(collector: _Collector, config: Config, index: int) -> Location:
+    """The `index`-th standard's place in qms.yaml (asked only for a finding: a cached file is parsed again)."""
+    source = collector.sources.get(CONFIG_FILE)
+    return source.value(standard_pointer(config, index)) if source else Location(CONFIG_FILE, 1, 1)
 
 
 def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
