@@ -12,7 +12,7 @@ import pytest
 import typer
 
 from qmskit.cli import load_commands
-from qmskit.cli.commands import COMMANDS, modules_for
+from qmskit.cli.commands import COMMANDS, MODULES, modules_for
 from tests.conftest import git
 
 NC_SETTINGS = ["--set", "detected=2026-03-02", "--set", "source=production", "--set", "process=production.machining",
@@ -69,17 +69,22 @@ def test_an_invalid_file_still_gets_jsonschema_messages(example: Path) -> None:
 
 
 def test_the_command_table_matches_the_commands() -> None:
-    """cli/commands.py lists every command with its module and the first paragraph of its help."""
+    """cli/commands.py lists every command with the first paragraph of its help, and the module that registers
+    it: importing that module alone (in a fresh interpreter) makes the command exist."""
     group = typer.main.get_command(load_commands())
-    real = {}
-    for name in group.list_commands(None):  # type: ignore[attr-defined]
-        command = group.get_command(None, name)  # type: ignore[attr-defined]
-        callback = command.callback
-        module = callback.__module__ if callback and callback.__module__.startswith("qmskit.cli.") else ""
-        if not module:  # a group: where its subcommands live
-            module = next(iter(command.commands.values())).callback.__module__
-        real[name] = (module.removeprefix("qmskit.cli."), inspect.cleandoc(command.help or "").split("\n\n")[0])
-    assert real == COMMANDS
+    helps = {name: inspect.cleandoc(group.get_command(None, name).help or "").split("\n\n")[0]  # type: ignore[attr-defined]
+             for name in group.list_commands(None)}  # type: ignore[attr-defined]
+    assert helps == {name: text for name, (_, text) in COMMANDS.items()}
+    for module in MODULES:
+        done = subprocess.run([sys.executable, "-c", _REGISTERS, module], capture_output=True, text=True, check=True)
+        assert {n for n, (m, _) in COMMANDS.items() if m == module} <= set(json.loads(done.stdout)), module
+
+
+_REGISTERS = """
+import json, sys, typer
+from qmskit.cli import load_commands
+print(json.dumps(sorted(typer.main.get_command(load_commands((sys.argv[1],))).commands)))
+"""
 
 
 @pytest.mark.parametrize(("argv", "modules"), [
