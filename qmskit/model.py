@@ -80,7 +80,7 @@ class Baseline:
 class Config:
     organisation: str
     description: str = ""
-    standards: tuple[str, ...] = (DEFAULT_STANDARD,)  # the first is the primary one (see decision 0010)
+    standards: tuple[str, ...] = (DEFAULT_STANDARD,)  # the first is the primary one (see decision 0011)
     standards_key: str = ""  # where qms.yaml declares them: "standards", the older "standard", or "" (default)
     language: str = "en"
     document_types: Mapping[str, DocumentType] = field(default_factory=dict)

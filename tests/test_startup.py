@@ -100,3 +100,10 @@ def test_listing_rules_and_help_of_a_command_load_no_manual_machinery(args: tupl
     code, loaded = _imported(*args)
     assert code == 0
     assert not loaded & {"yaml", "git", "jsonschema", "referencing", "mkdocs", "jinja2", "graphviz", "markdown"}
+
+
+def test_every_module_that_registers_commands_is_in_the_table() -> None:
+    """A command module missing from cli/commands.py would never be imported, so its commands would not exist."""
+    registering = {path.stem for path in (Path(__file__).parent.parent / "qmskit" / "cli").glob("*.py")
+                   if "@app.command" in (text := path.read_text(encoding="utf-8")) or "app.add_typer(" in text}
+    assert registering <= set(MODULES)

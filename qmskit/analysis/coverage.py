@@ -3,7 +3,7 @@
 A manual declares its standards in `qms.yaml` (`standards:`, the first is the primary one). A reference such as
 `"9.2"` means that clause in the primary standard and in every other declared standard where the number is a
 clause of the harmonized structure (the same requirement in each); `"iso14001 6.1.2"` means one standard's
-clause. See docs/decisions/0010-standards-as-data.md.
+clause. See docs/decisions/0011-standards-as-data.md.
 """
 
 from __future__ import annotations

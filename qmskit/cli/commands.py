@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("control", "Tag the current manual: an annotated tag listing every controlled document's revision "
                            "and commit."),
     "record": ("records", "Fill in a form (a new record) or move a workflow record on."),
-    "records": ("intake", "List records (the default) or import them from a survey export."),
+    "records": ("intake", "List records (the default), import or add them."),
     "form": ("records", "Form templates: print a blank form or its JSON Schema."),
     "competence": ("competence", "The competence matrix (people x competences, levels and validity), or its gaps, "
                                  "expiring or unread."),

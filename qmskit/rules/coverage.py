@@ -1,5 +1,5 @@
 """Clause coverage per declared standard: every clause addressed, the mandatory documented information present,
-and what the context must consider (climate change since Amd 1:2024) considered (DESIGN 3, decision 0010)."""
+and what the context must consider (climate change since Amd 1:2024) considered (DESIGN 3, decision 0011)."""
 
 from __future__ import annotations
 
