@@ -34,6 +34,9 @@ class PositionLookup(Protocol):
     def key(self, path: Pointer) -> Location: ...
 
 
+DEFAULT_STANDARD = "iso9001:2015+amd1:2024"
+
+
 # --- qms.yaml -----------------------------------------------------------------------------------------------
 
 
@@ -77,7 +80,8 @@ class Baseline:
 class Config:
     organisation: str
     description: str = ""
-    standard: str = "iso9001:2015"
+    standards: tuple[str, ...] = (DEFAULT_STANDARD,)  # the first is the primary one (see decision 0011)
+    standards_key: str = ""  # where qms.yaml declares them: "standards", the older "standard", or "" (default)
     language: str = "en"
     document_types: Mapping[str, DocumentType] = field(default_factory=dict)
     review_every: int = 12
@@ -89,6 +93,13 @@ class Config:
     baseline: Baseline | None = None
     forge: Mapping[str, str] = field(default_factory=dict)  # kind (github, gitlab), url, branch
     origin: Origin = Origin("qms.yaml")
+
+
+def standard_pointer(config: Config, index: int) -> Pointer:
+    """Where in qms.yaml the `index`-th standard is declared (for findings about it)."""
+    if config.standards_key == "standards":
+        return ("standards", index)
+    return (config.standards_key,) if config.standards_key else ()
 
 
 # --- documents and processes --------------------------------------------------------------------------------
@@ -112,6 +123,7 @@ class Document:
     audience: str = "internal"
     processes: tuple[str, ...] = ()
     clauses: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # what of the context it considers, e.g. climate change (see Clause.topics)
     references: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     review_every: int | None = None
@@ -156,6 +168,7 @@ class Process:
     kpis: tuple[Kpi, ...] = ()
     risks: tuple[str, ...] = ()
     clauses: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
     lead_time_days: float | None = None
 
 
@@ -312,6 +325,7 @@ class Party:
     kind: str
     origin: Origin
     agreement: Mapping[str, Any] = field(default_factory=dict)  # e.g. late-delivery penalty terms
+    topics: tuple[str, ...] = ()  # topics its requirements concern, e.g. climate change (4.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,9 +351,20 @@ class Risk:
     processes: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     clauses: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
 
 
-# --- ISO 9001 catalogue -------------------------------------------------------------------------------------
+# --- clause catalogues of the standards ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """Something a clause asks the organisation to consider, e.g. climate change (ISO 9001:2015/Amd 1:2024, 4.1)."""
+
+    id: str
+    asks: str  # what to determine, in a few words
+    required: bool = True  # a requirement (shall); False: a note
+    parties: bool = False  # interested parties that name the topic answer it too (4.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +374,8 @@ class Clause:
     parent: str = ""
     maintain: str = ""  # what documented information the clause asks to maintain ("" = none)
     retain: str = ""  # what documented information the clause asks to retain as evidence
+    hs: bool = False  # the harmonized structure's clause: the same requirement in every standard built on it
+    topics: tuple[Topic, ...] = ()
 
     @property
     def depth(self) -> int:
@@ -357,9 +384,22 @@ class Clause:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
+    """One edition of one standard, e.g. "iso9001:2015+amd1:2024"."""
+
     standard: str
     clauses: tuple[Clause, ...]
+    name: str = ""  # as people write it: "ISO 9001:2015 + Amd 1:2024"
+    amended_by: str = ""  # the edition that amends this one, when there is one
     index: Mapping[str, Clause] = field(init=False, repr=False, compare=False)
+
+    @property
+    def family(self) -> str:
+        """The standard without its edition ("iso9001"): what qualified clause references name."""
+        return self.standard.partition(":")[0]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.standard
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {c.number: c for c in self.clauses})
@@ -379,7 +419,7 @@ class Catalogue:
 @dataclass(frozen=True, slots=True)
 class Manual:
     config: Config
-    catalogue: Catalogue
+    catalogues: tuple[Catalogue, ...]  # one per standard in `standards:`, the primary first
     documents: tuple[Document, ...] = ()
     processes: tuple[Process, ...] = ()
     forms: tuple[Form, ...] = ()
@@ -397,6 +437,11 @@ class Manual:
     # Kinds of object (e.g. "process") of which some file could not be read: references to them cannot be judged.
     incomplete: frozenset[str] = frozenset()
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The primary standard's catalogue (the first in `standards:`); empty when no standard is known."""
+        return self.catalogues[0] if self.catalogues else Catalogue("", ())
+
     def locate(self, origin: Origin, *parts: str | int, key: bool = False) -> Location:
         """The exact place of `origin` (or of one of its fields) in its file."""
         source = self.sources.get(origin.path)
@@ -406,7 +451,7 @@ class Manual:
         return source.key(pointer) if key else source.value(pointer)
 
     def clause_owners(self) -> tuple[Document | Process | Form | Objective | Risk, ...]:
-        """Everything that may declare the ISO 9001 clauses it addresses."""
+        """Everything that may declare the clauses it addresses."""
         return (*self.documents, *self.processes, *self.forms, *self.objectives, *self.risks)
 
     def groups(self) -> Iterator[tuple[str, tuple[Any, ...]]]:

@@ -51,7 +51,7 @@ def _log(order: str, step: str, planned: tuple[str, str], actual: tuple[str, str
 def _manual(*records: Record) -> Manual:
     terms = {"late_penalty_percent_per_week": 2, "late_penalty_cap_percent": 10}
     acme = Party("acme", "Acme", "customer", ORIGIN, terms)
-    return Manual(Config("Test"), Catalogue("iso9001:2015", ()), records=records, parties=(acme,))
+    return Manual(Config("Test"), (Catalogue("iso9001:2015", ()),), records=records, parties=(acme,))
 
 
 def test_an_upstream_delay_reaches_the_customer_with_a_known_penalty() -> None:

@@ -39,7 +39,7 @@ BREAKS: dict[str, Callable[[Path], None]] = {
     "ten-megabytes": lambda root: (root / "forms/big.yaml").write_bytes(b"# " + b"x" * 10_000_000 + b"\n"),
     "nul-bytes": lambda root: (root / PROC).write_bytes(b"id: production\x00\n"),
     "binary": lambda root: (root / "documents/picture.md").write_bytes(bytes(range(256)) * 10),
-    "broken-qms-yaml": lambda root: edit(root / "qms.yaml", "standard: iso9001:2015", "standard: [iso"),
+    "broken-qms-yaml": lambda root: edit(root / "qms.yaml", "standards: [iso9001:2015+amd1:2024]", "standards: [iso"),
 }
 
 

@@ -1,42 +1,61 @@
 """The `qms` command line: parse arguments, call the core, render. No business logic lives here.
 
-Each command lives in its own module; importing them registers them on the one typer app.
+Each command lives in its own module; importing it registers it on the one typer app. A run imports only the
+module of the command it runs (cli/commands.py says which), so `qms --version` needs neither typer nor the core.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
+import os
 import sys
-import traceback
+from typing import TYPE_CHECKING
 
-import typer
-from rich.markup import escape
-
-from qmskit.cli import (  # noqa: F401 - importing registers the commands
-    competence,
-    control,
-    diagram,
-    intake,
-    manual,
-    new,
-    pdf,
-    records,
-    reports,
-    site,
-    validate,
-)
-from qmskit.cli.app import app, stderr
+from qmskit import __version__
+from qmskit.cli.commands import MODULES, modules_for
 from qmskit.errors import ExitCode, QmsError
 
-__all__ = ["app", "main"]
+if TYPE_CHECKING:
+    import typer
+    from rich.console import Console
+
+__all__ = ["app", "load_commands", "main"]
+
+
+def load_commands(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    """The app with these command modules' commands registered (all of them by default)."""
+    for module in modules:
+        importlib.import_module(f"qmskit.cli.{module}")
+    from qmskit.cli.app import app  # noqa: PLC0415
+
+    # importing the submodule bound `qmskit.cli.app` to it; `from qmskit.cli import app` means the typer app
+    globals()["app"] = app
+    return app
+
+
+def __getattr__(name: str) -> object:
+    # `from qmskit.cli import app` before any command ran: the app with every command registered
+    if name == "app":
+        return load_commands()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Entry point with one error boundary: user errors -> 2, Ctrl-C -> 130, bugs -> 3 with a short report."""
+    argv = sys.argv[1:]
+    if argv == ["--version"]:  # the one answer that needs nothing else loaded
+        sys.stdout.write(f"qms {__version__}\n")
+        sys.exit(ExitCode.OK)
     # A run builds many small objects and no garbage cycles worth collecting: the cyclic collector would only
     # scan them again and again (about a tenth of a large validate).
     gc.disable()
+    import typer  # noqa: PLC0415
+
+    # Shell completion walks every command.
+    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
     try:
+        app = load_commands(MODULES if completing else modules_for(argv))
         # Without standalone mode click returns the exit code of `typer.Exit` instead of raising it. The name is
         # fixed so that usage lines and completion scripts say `qms` also under `python -m qmskit`.
         code = app(prog_name="qms", standalone_mode=False)
@@ -47,20 +66,36 @@ def main() -> None:
         _report_error(error)
         sys.exit(ExitCode.USAGE)
     except (KeyboardInterrupt, typer.Abort):
-        stderr().print("interrupted")
+        _stderr().print("interrupted")
         sys.exit(ExitCode.INTERRUPTED)
     except Exception as error:  # the one place that turns a bug into a report
         if type(error).__module__.startswith(("click", "typer")):
             _usage_error(error)
             sys.exit(ExitCode.USAGE)
-        stderr().print(f"[bold red]qms: internal error:[/] {escape(repr(error))}")
-        stderr().print("Please report this with the output of `qms --version`.\n" + escape(
-            "".join(traceback.format_exception(error, limit=-3))))
+        _report_bug(error)
         sys.exit(ExitCode.BUG)
 
 
+def _stderr() -> Console:
+    from qmskit.cli.app import stderr  # noqa: PLC0415
+
+    return stderr()
+
+
+def _report_bug(error: Exception) -> None:
+    import traceback  # noqa: PLC0415
+
+    from rich.markup import escape  # noqa: PLC0415
+
+    _stderr().print(f"[bold red]qms: internal error:[/] {escape(repr(error))}")
+    _stderr().print("Please report this with the output of `qms --version`.\n" + escape(
+        "".join(traceback.format_exception(error, limit=-3))))
+
+
 def _report_error(error: QmsError) -> None:
-    console = stderr()
+    from rich.markup import escape  # noqa: PLC0415
+
+    console = _stderr()
     console.print(f"[bold red]qms: error:[/] {escape(error.message)}")
     if error.hint:
         console.print(f"[green]hint:[/] {escape(error.hint)}")
@@ -71,4 +106,6 @@ def _usage_error(error: Exception) -> None:
     if callable(show):
         show(file=sys.stderr)
     else:
-        stderr().print(f"[bold red]qms: error:[/] {escape(str(error))}")
+        from rich.markup import escape  # noqa: PLC0415
+
+        _stderr().print(f"[bold red]qms: error:[/] {escape(str(error))}")

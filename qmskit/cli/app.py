@@ -6,22 +6,21 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from typer import _click as click  # typer >= 0.29 vendors click; its classes are the ones in use
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from qmskit import __version__
-from qmskit.atomic import write_text
-from qmskit.control.register import DocumentControl
+from qmskit.cli.commands import COMMANDS
 from qmskit.errors import ConfigError
-from qmskit.loading.load import CONFIG_FILE, find_manual_root
-from qmskit.model import Manual
-from qmskit.vcs import gitrepo
-from qmskit.vcs.history import History
+
+if TYPE_CHECKING:  # importing these costs start-up time every command would pay (see cli/commands.py)
+    from rich.console import Console
+
+    from qmskit.model import Manual
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 # What a user may write after a flag by mistake (`--strict true`): a flag takes no value.
@@ -93,8 +92,27 @@ class QmsTyper(typer.Typer):
         return super().command(*args, cls=QmsCommand, **settings)
 
 
+class _Commands(QmsGroup):
+    """The root group: lists every command from cli/commands.py, whether or not its module has been imported."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = self.commands.get(cmd_name)
+        if found is None and cmd_name in COMMANDS:  # listed in help only; main() imports a command before it runs
+            return QmsCommand(cmd_name, help=COMMANDS[cmd_name][1], callback=_not_loaded)
+        return found
+
+
+def _not_loaded() -> None:
+    raise RuntimeError("a command ran before its module was imported")
+
+
 app = QmsTyper(
     name="qms",
+    cls=_Commands,
+    rich_markup_mode=None,  # plain help: rich's help renderer alone would double the start-up of `qms --help`
     help="A Git-backed, docs-as-code quality management system for ISO 9001:2015.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # records hold personal data: never dump locals
@@ -125,11 +143,15 @@ def complete_choices(choices: Sequence[str]) -> Callable[[str], list[str]]:
 
 
 def stdout() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - rich only when something is printed
+
     # Piped output has no terminal width: give tables room instead of rich's default 80 columns.
     return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def stderr() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - rich only when something is printed
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -137,6 +159,8 @@ def resolve_manual(path: Path | None, manual_dir: Path | None = None) -> Path:
     """Find the manual the way git finds a repository, unless it is given (as the argument or by -C)."""
     if path is not None and manual_dir is not None and path.resolve() != manual_dir.resolve():
         raise ConfigError(f"two manuals given: {path} and -C {manual_dir}", "Give the manual once.")
+    from qmskit.loading.load import CONFIG_FILE, find_manual_root  # noqa: PLC0415 - the loader only for commands that load
+
     path = path if path is not None else manual_dir
     if path is None:
         root = find_manual_root(Path.cwd())
@@ -171,6 +195,8 @@ def check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
 
 def emit(text: str, output: Path | None) -> None:
     """Machine output: to a file (atomically) or to standard output, nothing else mixed in."""
+    from qmskit.atomic import write_text  # noqa: PLC0415
+
     if output is None:
         sys.stdout.write(text)
     else:
@@ -179,6 +205,10 @@ def emit(text: str, output: Path | None) -> None:
 
 def acting_person(root: Path, manual: Manual, given: str | None) -> str:
     """Who acts: the person given, or the one whose e-mail git knows as the user's."""
+    from qmskit.control.register import DocumentControl  # noqa: PLC0415 - git only for commands that act
+    from qmskit.vcs import gitrepo  # noqa: PLC0415
+    from qmskit.vcs.history import History  # noqa: PLC0415
+
     if given:
         if given not in {p.id for p in manual.people}:
             raise ConfigError(f"no person '{given}'", "Use an id from organisation/people.yaml.")

@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from qmskit import __version__
-from qmskit.check import Selection, check_manual
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -27,8 +23,6 @@ from qmskit.cli.app import stdout as stdout_console
 from qmskit.diagnostics import Severity
 from qmskit.errors import ConfigError, ExitCode
 from qmskit.findings import FORMATS, ReportInput, repository_prefix
-from qmskit.findings.machine import RENDERERS
-from qmskit.findings.text import render_text
 from qmskit.rules.catalog import RULES
 
 
@@ -52,6 +46,9 @@ def validate(
                                                  "(kept outside the repository; safe to delete).")] = True,
 ) -> None:
     """Check the manual against its schemas and the ISO 9001 rules. Exit 0 clean, 1 findings, 2 usage error."""
+    # The checker and the report formats only when checking: `qms rules` and `--help` do without them.
+    from qmskit.check import Selection, check_manual  # noqa: PLC0415
+
     check_choice(output_format, FORMATS, "format")
     _check_rule_ids([*(select or []), *(ignore or [])])
     root = resolve_manual(path, manual_dir)
@@ -65,12 +62,18 @@ def validate(
         diagnostics = [d for d in diagnostics if d.location.path in affected]
     report = ReportInput(diagnostics, result.loaded.manual.files, root, repository_prefix(root), __version__)
     if output_format == "text":
+        from rich.console import Console  # noqa: PLC0415
+
+        from qmskit.findings.text import render_text  # noqa: PLC0415
+
         if output is None:
             render_text(report, stdout_console())
         else:
             with output.open("w", encoding="utf-8") as stream:
                 render_text(report, Console(file=stream, no_color=True, width=120, soft_wrap=True))
     else:
+        from qmskit.findings.machine import RENDERERS  # noqa: PLC0415
+
         emit(RENDERERS[output_format](report), output)
     threshold = Severity.WARNING if strict else Severity.ERROR
     raise typer.Exit(ExitCode.FINDINGS if any(d.severity >= threshold for d in diagnostics) else ExitCode.OK)
@@ -85,6 +88,9 @@ def _check_rule_ids(patterns: list[str]) -> None:
 @app.command()
 def rules() -> None:
     """List every rule with its id, default severity and title."""
+    from rich.markup import escape  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table("rule", "severity", "title", "what to do", box=None)
     for rule in sorted(RULES.values(), key=lambda r: r.id):
         table.add_row(rule.id, rule.severity.label, escape(rule.title), escape(rule.hint))

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from qmskit.diagnostics import Severity
 from qmskit.model import (
+    DEFAULT_STANDARD,
     Baseline,
     Competence,
     Config,
@@ -93,7 +94,9 @@ def config(data: Data, origin: Origin) -> Config:
     return Config(
         organisation=text(mapping(data, "organisation"), "name"),
         description=text(mapping(data, "organisation"), "description"),
-        standard=text(data, "standard", "iso9001:2015"),
+        standards=texts(data, "standards") or ((text(data, "standard"),) if text(data, "standard")
+                                                else (DEFAULT_STANDARD,)),
+        standards_key="standards" if texts(data, "standards") else "standard" if text(data, "standard") else "",
         language=text(data, "language", "en"),
         document_types=types,
         review_every=integer(data, "review_every") or 12,
@@ -127,7 +130,8 @@ def document(data: Data, origin: Origin, body: str, body_line: int, heads: tuple
     return Document(
         id=doc_id, title=text(data, "title"), type=text(data, "type"), owner=text(data, "owner"),
         status=text(data, "status", "draft"), origin=origin, audience=text(data, "audience", "internal"),
-        processes=texts(data, "processes"), clauses=texts(data, "clauses"), references=texts(data, "references"),
+        processes=texts(data, "processes"), clauses=texts(data, "clauses"), topics=texts(data, "topics"),
+        references=texts(data, "references"),
         roles=texts(data, "roles"), review_every=integer(data, "review_every"), headings=heads, body=body,
         body_line=body_line,
     )
@@ -156,7 +160,8 @@ def process(data: Data, origin: Origin) -> Process | None:
         customer=text(data, "customer"), inputs=items(data, "inputs", origin, _flow("from")),
         outputs=items(data, "outputs", origin, _flow("to")), resources=texts(data, "resources"),
         documents=texts(data, "documents"), forms=texts(data, "forms"), kpis=items(data, "kpis", origin, _kpi),
-        risks=texts(data, "risks"), clauses=texts(data, "clauses"), lead_time_days=number(data, "lead_time_days"),
+        risks=texts(data, "risks"), clauses=texts(data, "clauses"), topics=texts(data, "topics"),
+        lead_time_days=number(data, "lead_time_days"),
     )
 
 
@@ -243,7 +248,8 @@ def party(data: Data, origin: Origin) -> Party | None:
     party_id = text(data, "id")
     if not party_id:
         return None
-    return Party(party_id, text(data, "name", party_id), text(data, "kind"), origin, mapping(data, "agreement"))
+    return Party(party_id, text(data, "name", party_id), text(data, "kind"), origin, mapping(data, "agreement"),
+                 texts(data, "topics"))
 
 
 def objective(data: Data, origin: Origin) -> Objective | None:
@@ -259,7 +265,7 @@ def risk(data: Data, origin: Origin) -> Risk | None:
     if not risk_id:
         return None
     return Risk(risk_id, text(data, "title"), text(data, "kind"), origin, text(data, "owner"),
-                texts(data, "processes"), texts(data, "actions"), texts(data, "clauses"))
+                texts(data, "processes"), texts(data, "actions"), texts(data, "clauses"), texts(data, "topics"))
 
 
 def import_mapping(data: Data, origin: Origin) -> ImportMapping | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,18 @@ from qmskit.loading.cache import Hit, LoadCache
 from qmskit.loading.files import TextFile, iter_files, read_text
 from qmskit.loading.markdown import headings, split_front_matter
 from qmskit.loading.yamlsource import SourceMap, parse_yaml
-from qmskit.model import Catalogue, Clause, Config, Document, Manual, Origin, PositionLookup
+from qmskit.model import (
+    DEFAULT_STANDARD,
+    Catalogue,
+    Clause,
+    Config,
+    Document,
+    Manual,
+    Origin,
+    PositionLookup,
+    Topic,
+    standard_pointer,
+)
 from qmskit.resources import schemas_dir
 
 CONFIG_FILE = "qms.yaml"
@@ -146,14 +157,75 @@ def _schema_hint(kind: str, message: str) -> str:
 
 
 @cache
-def catalogue() -> Catalogue:
-    """The bundled ISO 9001:2015 clause catalogue."""
-    raw = json.loads((schemas_dir() / "iso9001-2015.clauses.json").read_text(encoding="utf-8"))
+def catalogue_files() -> dict[str, str]:
+    """Every bundled clause catalogue: standard and edition -> file name (`schemas/*.clauses.json`)."""
+    found = {}
+    for path in sorted(schemas_dir().glob("*.clauses.json")):
+        found[str(json.loads(path.read_text(encoding="utf-8"))["standard"])] = path.name
+    return found
+
+
+@cache
+def catalogue(standard: str = DEFAULT_STANDARD) -> Catalogue | None:
+    """The bundled catalogue of one edition of a standard, or None when there is none.
+
+    An amendment's file names its `base` edition and what it `changes`: its clauses are the base's with the
+    changes applied (a new title, topics added).
+    """
+    name = catalogue_files().get(standard)
+    if name is None:
+        return None
+    raw = json.loads((schemas_dir() / name).read_text(encoding="utf-8"))
+    if "base" in raw:
+        base = catalogue(raw["base"]) if raw["base"] != standard else None
+        if base is None:
+            return None
+        changes = {c["number"]: c for c in raw.get("changes", ())}
+        clauses = tuple(_amended(clause, changes.get(clause.number)) for clause in base.clauses)
+        return Catalogue(standard, clauses, raw.get("name", ""), raw.get("amended_by", ""))
     clauses = tuple(
-        Clause(c["number"], c["title"], c["number"].rpartition(".")[0], c.get("maintain", ""), c.get("retain", ""))
+        Clause(c["number"], c["title"], c["number"].rpartition(".")[0], c.get("maintain", ""), c.get("retain", ""),
+               bool(c.get("hs")), tuple(_topic(t) for t in c.get("topics", ())))
         for c in raw["clauses"]
     )
-    return Catalogue(raw["standard"], clauses)
+    return Catalogue(standard, clauses, raw.get("name", ""), raw.get("amended_by", ""))
+
+
+def _topic(raw: dict[str, Any]) -> Topic:
+    return Topic(raw["id"], raw["asks"], bool(raw.get("required", True)), bool(raw.get("parties", False)))
+
+
+def _amended(clause: Clause, change: dict[str, Any] | None) -> Clause:
+    if change is None:
+        return clause
+    topics = (*clause.topics, *(_topic(t) for t in change.get("topics", ())))
+    return replace(clause, title=change.get("title", clause.title), topics=topics)
+
+
+def _catalogues(collector: _Collector, config: Config) -> tuple[Catalogue, ...]:
+    """The catalogues of the standards qms.yaml declares; unknown ones and second editions are findings."""
+    found: list[Catalogue] = []
+    for index, standard in enumerate(config.standards):
+        known = catalogue(standard)
+        if known is None:
+            collector.diagnostics.append(Diagnostic(
+                _where(collector, config, index), "QMS-STD-001", Severity.ERROR,
+                f"no clause catalogue for '{standard}'",
+                f"Use one of: {', '.join(sorted(catalogue_files()))}."))
+        elif any(c.family == known.family for c in found):
+            collector.diagnostics.append(Diagnostic(
+                _where(collector, config, index), "QMS-STD-001", Severity.ERROR,
+                f"'{standard}' is a second edition of {known.family}",
+                "Declare one edition of each standard; `qms coverage --transition EDITION` compares two."))
+        else:
+            found.append(known)
+    return tuple(found)
+
+
+def _where(collector: _Collector, config: Config, index: int) -> Location:
+    """The `index`-th standard's place in qms.yaml (asked only for a finding: a cached file is parsed again)."""
+    source = collector.sources.get(CONFIG_FILE)
+    return source.value(standard_pointer(config, index)) if source else Location(CONFIG_FILE, 1, 1)
 
 
 def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
@@ -179,7 +251,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
             else:
                 lists[kind] = assemble.items(data, kind, Origin(rel_path), make)
     manual = Manual(
-        config=config, catalogue=catalogue(), documents=documents, processes=processes, forms=forms,
+        config=config, catalogues=_catalogues(collector, config), documents=documents, processes=processes, forms=forms,
         records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
         training=lists["training"], parties=lists["parties"], objectives=lists["objectives"],
         risks=lists["risks"], imports=imports, files=tuple(sorted(set(collector.files))), sources=collector.sources,

@@ -7,15 +7,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
 
 from qmskit.loading.fastcheck import compile_schema
 from qmskit.resources import schemas_dir
+
+if TYPE_CHECKING:  # jsonschema is imported only to explain a file the compiled check doubts (start-up)
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 SCHEMA_BASE = "https://qmskit.dev/schemas/v1/"
 
@@ -36,17 +37,28 @@ def schema_url(kind: str) -> str:
 
 
 @cache
-def _registry() -> Registry[Any]:
-    resources = []
+def _contents() -> dict[str, Any]:
+    """Every bundled schema by its `$id`."""
+    found = {}
     for path in sorted(schemas_dir().glob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((contents["$id"], Resource.from_contents(contents)))
-    return Registry().with_resources(resources)
+        found[contents["$id"]] = contents
+    return found
 
 
-def _format_checker() -> FormatChecker:
+@cache
+def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource  # noqa: PLC0415
+
+    return Registry().with_resources((url, Resource.from_contents(c)) for url, c in _contents().items())
+
+
+@cache
+def format_checker() -> FormatChecker:
     """jsonschema's checker, plus `date-time` checked by the standard library (jsonschema would need another
     package for it, and records' timestamps matter)."""
+    from jsonschema import FormatChecker  # noqa: PLC0415
+
     checker = FormatChecker()
 
     @checker.checks("date-time", raises=ValueError)
@@ -61,25 +73,35 @@ def _format_checker() -> FormatChecker:
     return checker
 
 
-FORMAT_CHECKER = _format_checker()
+@cache
+def _inlined(kind: str) -> dict[str, Any]:
+    inlined: dict[str, Any] = _inline_references(_contents()[schema_url(kind)], schema_url(kind))
+    return inlined
 
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    schema = _inline_references(_registry().contents(schema_url(kind)), schema_url(kind))
-    return Draft202012Validator(schema, registry=_registry(), format_checker=FORMAT_CHECKER)
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+    return Draft202012Validator(_inlined(kind), registry=_registry(), format_checker=format_checker())
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A schema built at run time (a form's records): jsonschema for messages, a predicate for speed."""
+    """A schema built at run time (a form's records): a predicate for speed, jsonschema for messages."""
 
-    validator: Draft202012Validator
+    schema: dict[str, Any]
     quick: Callable[[Any], bool] | None
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+        return Draft202012Validator(self.schema, format_checker=format_checker())
 
 
 def compiled(schema: dict[str, Any]) -> Compiled:
-    return Compiled(Draft202012Validator(schema, format_checker=FORMAT_CHECKER), compile_schema(schema))
+    return Compiled(schema, compile_schema(schema))
 
 
 def problems(schema: Compiled, data: Any) -> Iterator[SchemaProblem]:
@@ -104,7 +126,7 @@ def _inline_references(node: Any, base: str) -> Any:
     if "$ref" in node:
         target_url = urljoin(base, node["$ref"])
         document, _, fragment = target_url.partition("#")
-        target = _registry().contents(document)
+        target = _contents()[document]
         for part in filter(None, fragment.split("/")):
             target = target[part]
         inlined = _inline_references(target, document)
@@ -114,7 +136,7 @@ def _inline_references(node: Any, base: str) -> Any:
 
 @cache
 def _quick(kind: str) -> Callable[[Any], bool] | None:
-    return compile_schema(validator(kind).schema)
+    return compile_schema(_inlined(kind))
 
 
 def check(kind: str, data: Any) -> Iterator[SchemaProblem]:

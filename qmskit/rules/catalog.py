@@ -37,7 +37,12 @@ _RULES = (
     Rule("QMS-SCHEMA-001", E, "File does not match its schema", "See the schema in schemas/."),
     Rule("QMS-REF-001", E, "Reference does not resolve", "Use the id of an existing item, or add the item."),
     Rule("QMS-REF-002", E, "Duplicate id", "Give each item its own id."),
-    Rule("QMS-REF-003", E, "Unknown ISO 9001 clause", "Use a clause number from ISO 9001:2015, e.g. \"8.4.1\"."),
+    Rule("QMS-REF-003", E, "Unknown clause",
+         "Use a clause number of the primary standard, e.g. \"8.4.1\", or name another declared standard's clause "
+         "as \"iso14001 6.1.2\" (`qms coverage` lists them)."),
+    Rule("QMS-REF-004", E, "Unknown topic",
+         "Use a topic that a clause of a declared standard asks about, e.g. climate-change (ISO 9001:2015/Amd 1:2024 "
+         "4.1 and 4.2)."),
     Rule("QMS-PROC-001", E, "Process lacks owner, input, output or customer",
          "Every process needs an owner, at least one input and output, and a customer (ISO 9001 4.4.1)."),
     Rule("QMS-PROC-002", E, "Process interfaces disagree",
@@ -47,7 +52,7 @@ _RULES = (
          "Add the inputs and outputs that link it to the processes it serves and depends on."),
     Rule("QMS-PROC-005", W, "Process customer receives none of its outputs",
          "Add an output to the customer, or name as customer the party that receives the output."),
-    Rule("QMS-COV-001", E, "ISO 9001 clause not addressed",
+    Rule("QMS-COV-001", E, "Clause not addressed",
          "List the clause under `clauses:` of the document, process or form that addresses it, or exclude it "
          "with a justification in qms.yaml."),
     Rule("QMS-COV-002", E, "Documented information to maintain is missing",
@@ -57,6 +62,17 @@ _RULES = (
     Rule("QMS-COV-004", W, "Exclusion outside clause 8",
          "ISO 9001 4.3 allows excluding only requirements that do not affect conformity, in practice from "
          "clause 8 (e.g. 8.3 design)."),
+    Rule("QMS-COV-005", E, "The context does not consider what the standard asks about",
+         "Say in the document or process that addresses the clause (e.g. 4.1) whether the topic is a relevant "
+         "issue, and list it under its `topics:` (e.g. `topics: [climate-change]`)."),
+    Rule("QMS-COV-006", W, "Interested parties' requirements on a topic not considered",
+         "List the topic under `topics:` of the interested parties that have such requirements (organisation/"
+         "parties.yaml), or of the document that addresses 4.2 and says none have."),
+    Rule("QMS-STD-001", E, "Standard not usable",
+         "Write `standards:` in qms.yaml with bundled editions, one edition per standard, e.g. "
+         "[iso9001:2015+amd1:2024, iso14001:2015+amd1:2024]."),
+    Rule("QMS-STD-002", W, "Standard edition has been amended",
+         "Declare the amended edition under `standards:` in qms.yaml."),
     Rule("QMS-DOC-001", E, "Document lacks a required section",
          "Add the section as a heading; the document type in qms.yaml lists the sections it needs."),
     Rule("QMS-DOC-002", E, "Document has no front matter", "Start the file with a YAML front matter block."),

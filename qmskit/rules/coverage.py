@@ -1,55 +1,75 @@
-"""ISO 9001 clause coverage: every clause addressed, the mandatory documented information present (DESIGN 3)."""
+"""Clause coverage per declared standard: every clause addressed, the mandatory documented information present,
+and what the context must consider (climate change since Amd 1:2024) considered (DESIGN 3, decision 0011)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from qmskit.analysis.coverage import StandardCoverage, counting_owners, coverage, covers, declared
 from qmskit.diagnostics import Diagnostic, Location
-from qmskit.model import Clause, Document
+from qmskit.model import Catalogue, Clause, Topic, standard_pointer
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
-UNCOVERED, NO_DOCUMENT, NO_RECORDS, EXCLUSION = (rule(f"QMS-COV-00{n}") for n in range(1, 5))
-
-
-def _covers(declared: str, clause: Clause) -> bool:
-    """Declaring a clause addresses it and its sub-clauses; a whole chapter ("8") is too broad to count."""
-    if "." not in declared:
-        return declared == clause.number
-    return clause.number == declared or clause.number.startswith(declared + ".")
-
-
-def _addressed(numbers: set[str], clause: Clause) -> bool:
-    return any(_covers(number, clause) for number in numbers)
+UNCOVERED, NO_DOCUMENT, NO_RECORDS, EXCLUSION, TOPIC, PARTY_TOPIC = (rule(f"QMS-COV-00{n}") for n in range(1, 7))
+AMENDED = rule("QMS-STD-002")
 
 
 def check_coverage(ctx: Context) -> Iterator[Diagnostic]:
     m = ctx.manual
     if m.incomplete & {"document", "process", "form"}:
         return  # coverage cannot be judged while files that declare clauses are unreadable
-    active_documents = [d for d in m.documents if d.status == "active"]
-    by_documents = {n for d in active_documents for n in d.clauses}
-    by_forms = {n for f in m.forms for n in f.clauses}
-    others = {n for owner in m.clause_owners() if not isinstance(owner, Document) for n in owner.clauses}
-    everything = by_documents | others
-    leaves = {c.number for c in m.catalogue.leaves()}
-    excluded = {e.clause for e in m.config.exclusions}
-    def where() -> Location:  # only when reporting: qms.yaml's positions may need a parse
-        return ctx.at(m.config.origin, "standard")
-
-    for clause in m.catalogue.clauses:
-        if _addressed(excluded, clause):
-            continue
-        label = f"{clause.number} {clause.title}"
-        if clause.number in leaves and not _addressed(everything, clause):
-            yield UNCOVERED.at(where(), f"ISO 9001 clause {label} is not addressed by any document, process or form")
-        if clause.maintain and not _addressed(by_documents, clause):
-            yield NO_DOCUMENT.at(where(), f"clause {label} asks to maintain documented information "
-                                        f"({clause.maintain}), but no active document addresses it")
-        if clause.retain and not _addressed(by_forms, clause):
-            yield NO_RECORDS.at(where(), f"clause {label} asks to retain documented information "
-                                       f"({clause.retain}), but no form keeps such records")
+    for standard in coverage(m):
+        yield from _standard(ctx, standard)
     for exclusion in m.config.exclusions:
-        if not exclusion.clause.startswith("8."):
+        if not exclusion.clause.rpartition(" ")[2].startswith("8."):
             yield EXCLUSION.at(ctx.at(exclusion.origin, "clause"),
                                f"clause {exclusion.clause} is excluded, but it is outside clause 8")
+
+
+def _where(ctx: Context, catalogue: Catalogue) -> Location:
+    """The standard's entry in qms.yaml (only when reporting: qms.yaml's positions may need a parse)."""
+    config = ctx.manual.config
+    index = next((i for i, s in enumerate(config.standards) if s == catalogue.standard), 0)
+    return ctx.at(config.origin, *standard_pointer(config, index))
+
+
+def _standard(ctx: Context, standard: StandardCoverage) -> Iterator[Diagnostic]:
+    m, catalogue = ctx.manual, standard.catalogue
+    by_documents = declared([d for d in m.documents if d.status == "active"], catalogue, m.catalogues)
+    by_forms = declared(m.forms, catalogue, m.catalogues)
+    leaves = {r.clause.number for r in standard.leaves}
+    for row in standard.rows:
+        clause = row.clause
+        if row.excluded:
+            continue
+        label = f"{catalogue.label} clause {clause.number} {clause.title}"
+        if clause.number in leaves and not row.addressed_by:
+            yield UNCOVERED.at(_where(ctx, catalogue), f"{label} is not addressed by any document, process or form")
+        if clause.maintain and not any(covers(n, clause.number) for n in by_documents):
+            yield NO_DOCUMENT.at(_where(ctx, catalogue), f"{label} asks to maintain documented information "
+                                                         f"({clause.maintain}), but no active document addresses it")
+        if clause.retain and not any(covers(n, clause.number) for n in by_forms):
+            yield NO_RECORDS.at(_where(ctx, catalogue), f"{label} asks to retain documented information "
+                                                        f"({clause.retain}), but no form keeps such records")
+        for topic in clause.topics:
+            if not _considered(ctx, catalogue, clause, topic):
+                finding = TOPIC if topic.required else PARTY_TOPIC
+                yield finding.at(_where(ctx, catalogue),
+                                 f"{label} asks {topic.asks}, but nothing that addresses {clause.number} names "
+                                 f"'{topic.id}' under `topics:`")
+    if catalogue.amended_by and catalogue.amended_by not in m.config.standards:
+        yield AMENDED.at(_where(ctx, catalogue), f"{catalogue.label} has been amended: {catalogue.amended_by} "
+                                                 "applies to certification audits",
+                         f"Write {catalogue.amended_by} under `standards:` in qms.yaml and run `qms coverage "
+                         f"--transition {catalogue.amended_by}` to see what changes.")
+
+
+def _considered(ctx: Context, catalogue: Catalogue, clause: Clause, topic: Topic) -> bool:
+    """Something that addresses the clause names the topic (or, where the clause allows, an interested party)."""
+    m = ctx.manual
+    addressing = declared(counting_owners(m), catalogue, m.catalogues)
+    for number, owners in addressing.items():
+        if covers(number, clause.number) and any(topic.id in getattr(o, "topics", ()) for o in owners):
+            return True
+    return topic.parties and any(topic.id in p.topics for p in m.parties)

@@ -31,6 +31,7 @@ from qmskit.analysis.competence import (
     planned_training,
     unread,
 )
+from qmskit.analysis.coverage import Row, coverage
 from qmskit.analysis.management import flow_report
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
@@ -410,20 +411,27 @@ class SiteBuilder:
                                             t["processes"]], rows)
 
     def coverage(self) -> str:
+        """The clause coverage matrix: one row per clause number, one column per standard the manual declares."""
         t = self.t
-        excluded = {e.clause for e in self.manual.config.exclusions}
+        standards = coverage(self.manual)
+        numbers = sorted({r.clause.number for s in standards for r in s.rows},
+                         key=lambda n: tuple(int(p) for p in n.split(".")))
         rows = []
-        for clause in self.manual.catalogue.clauses:
-            parts = []
-            for owner in self.manual.clause_owners():
-                if any(clause.number == c or clause.number.startswith(c + ".") for c in owner.clauses if "." in c
-                       or c == clause.number):
-                    parts.append(self._coverage_link(owner))
-            is_excluded = any(clause.number == e or clause.number.startswith(e + ".") for e in excluded)
-            addressed = f"*{t['excluded']}*" if is_excluded else ", ".join(sorted(set(parts)))
-            rows.append([f"**{clause.number}**" if "." not in clause.number else clause.number, cell(clause.title),
-                         addressed])
-        return self.table(t["coverage"], [t["clause"], t["title"], t["addressed_by"]], rows)
+        for number in numbers:
+            found = [(s, s.row(number)) for s in standards]
+            title = next(r.clause.title for _, r in found if r is not None)
+            cells = [self._coverage_cell(row, title) for _, row in found]
+            rows.append([f"**{md(number)}**" if "." not in number else md(number), cell(title), *cells])
+        columns = [t["clause"], t["title"], *(md(s.catalogue.label) for s in standards)]
+        return self.table(t["coverage"], columns, rows)
+
+    def _coverage_cell(self, row: Row | None, title: str) -> str:
+        if row is None:
+            return "—"  # the standard has no clause of this number
+        own = f"*{cell(row.clause.title)}*: " if row.clause.title != title else ""
+        if row.excluded:
+            return f"{own}*{md(self.t['excluded'])}*"
+        return own + ", ".join(sorted({self._coverage_link(o) for o in row.addressed_by}))
 
     def dashboards(self) -> str:
         """Charts where people would rather look than read: NPS, KPI trends, complaints, an order's delays.

@@ -5,7 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "home": "Home", "documents": "Documents", "processes": "Processes", "forms": "Forms",
-        "records": "Records", "registers": "Registers", "coverage": "ISO 9001 coverage", "auditor": "Auditor's guide",
+        "records": "Records", "registers": "Registers", "coverage": "Clause coverage", "auditor": "Auditor's guide",
         "obsolete": "Obsolete documents", "risks": "Risks and opportunities", "objectives": "Quality objectives",
         "id": "Id", "title": "Title", "revision": "Revision", "effective": "Effective", "owner": "Owner",
         "approved_by": "Approved by", "next_review": "Next review", "status": "Status", "type": "Type",
@@ -65,7 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fi": {
         "home": "Etusivu", "documents": "Dokumentit", "processes": "Prosessit", "forms": "Lomakkeet",
-        "records": "Tallenteet", "registers": "Rekisterit", "coverage": "ISO 9001 -kattavuus",
+        "records": "Tallenteet", "registers": "Rekisterit", "coverage": "Standardien kattavuus",
         "auditor": "Opas auditoijalle", "obsolete": "Vanhentuneet dokumentit",
         "risks": "Riskit ja mahdollisuudet", "objectives": "Laatutavoitteet", "id": "Tunnus", "title": "Otsikko",
         "revision": "Versio", "effective": "Voimassa alkaen", "owner": "Omistaja", "approved_by": "Hyväksyjä",

@@ -13,11 +13,14 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import git
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from qmskit.errors import RepoError, ToolMissingError
 from qmskit.vcs.history import History, Identity, LogParser, build_files, merged_authors
+
+if TYPE_CHECKING:
+    import git
 
 NOTES_REF = "refs/notes/qms"
 _FORMAT_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%s", "%b",
@@ -25,6 +28,13 @@ _FORMAT_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%s", "%
                   "%(trailers:key=Reviewed-by,valueonly,separator=%x1d)",
                   "%(trailers:key=Co-authored-by,valueonly,separator=%x1d)", "%N")
 LOG_FORMAT = "%x1e" + "%x1f".join(_FORMAT_FIELDS)
+
+
+def _gitpython() -> ModuleType:
+    """GitPython, imported by the first function that needs it: commands that never touch Git do not pay for it."""
+    import git  # noqa: PLC0415
+
+    return git
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +50,7 @@ class RepoInfo:
 
 def open_repo(root: Path) -> RepoInfo | None:
     """The repository holding the manual, or None when the manual is not in a Git work tree."""
+    git = _gitpython()
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -54,6 +65,7 @@ def open_repo(root: Path) -> RepoInfo | None:
 
 
 def _run(info: RepoInfo, *args: str) -> str:
+    git = _gitpython()
     try:
         return str(info.repo.git.execute(["git", *args], strip_newline_in_stdout=False))
     except git.GitCommandNotFound as exc:
@@ -144,6 +156,7 @@ class _BackgroundLog:
 
 
 def _git_binary() -> str:
+    git = _gitpython()
     return str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
 
@@ -217,6 +230,7 @@ def add_note(root: Path, commit: str, line: str) -> None:
 
 
 def commit_exists(root: Path, sha: str) -> bool:
+    git = _gitpython()
     info = open_repo(root)
     if info is None or not re.fullmatch(r"[0-9a-fA-F]{4,64}", sha):
         return False
@@ -229,6 +243,7 @@ def commit_exists(root: Path, sha: str) -> bool:
 
 def enclosing_work_tree(folder: Path) -> Path | None:
     """The top of the Git work tree that contains `folder`, if any."""
+    git = _gitpython()
     try:
         return Path(git.Repo(folder, search_parent_directories=True).working_tree_dir or folder)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -237,6 +252,7 @@ def enclosing_work_tree(folder: Path) -> Path | None:
 
 def init_and_commit(folder: Path, message: str) -> str:
     """`git init` the folder, add everything, commit; return the commit hash."""
+    git = _gitpython()
     try:
         repo = git.Repo.init(folder)
         repo.git.add(A=True)
@@ -258,6 +274,7 @@ def _require(root: Path) -> RepoInfo:
 
 
 def resolve_ref(root: Path, ref: str) -> str:
+    git = _gitpython()
     info = _require(root)
     try:
         return str(info.repo.git.rev_parse("--verify", "--end-of-options", f"{ref}^{{commit}}")).strip()
@@ -337,6 +354,7 @@ SIGNING_NAMESPACE = "qms-approval"
 
 
 def _config(info: RepoInfo, key: str) -> str:
+    git = _gitpython()
     try:
         return str(info.repo.git.config("--get", key)).strip()
     except git.GitCommandError:

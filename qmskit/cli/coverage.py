@@ -1,0 +1,104 @@
+"""`qms coverage`: clause coverage per declared standard, and what moving to another edition changes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from qmskit.analysis.coverage import Owner, StandardCoverage, coverage, transition
+from qmskit.cli.app import (
+    ManualOption,
+    ManualPath,
+    OutputOption,
+    app,
+    check_choice,
+    complete_choices,
+    resolve_manual,
+)
+from qmskit.cli.tables import show
+from qmskit.errors import ConfigError
+from qmskit.model import Catalogue, Document, Manual, Process
+from qmskit.tables import TABLE_FORMATS, TableData
+
+COLUMNS = ("Standard", "Clause", "Title", "Status", "Addressed by")
+KEYS = ("standard", "clause", "title", "status", "addressed_by")
+CHANGE_COLUMNS = ("Clause", "Change", "Was", "Becomes", "What it asks", "Addressed today by")
+CHANGE_KEYS = ("clause", "change", "was", "becomes", "asks", "addressed_by")
+
+
+@app.command("coverage")
+def coverage_command(
+    path: ManualPath = None,
+    manual_dir: ManualOption = None,
+    standard: Annotated[str | None, typer.Option("--standard", help="Only this declared standard, e.g. iso14001 "
+                                                                   "or iso14001:2015+amd1:2024.")] = None,
+    gaps: Annotated[bool, typer.Option("--gaps", help="Only clauses nothing addresses.")] = False,
+    to: Annotated[str | None, typer.Option("--transition", help="Instead: what moving the declared edition of this "
+                                                                "standard to this edition changes, clause by clause, "
+                                                                "and what addresses each clause today.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", autocompletion=complete_choices(TABLE_FORMATS),
+                                               help=f"One of: {', '.join(TABLE_FORMATS)}.")] = "text",
+    output: OutputOption = None,
+) -> None:
+    """Clause coverage per standard the manual declares, or what moving to another edition changes.
+
+    Each clause with what addresses it (active documents, processes, forms, objectives, risks), or *excluded*,
+    or *not addressed* for a clause without sub-clauses that nothing addresses.
+    """
+    from qmskit.loading.load import catalogue_files, load_manual  # noqa: PLC0415 - not for --help
+
+    check_choice(output_format, TABLE_FORMATS, "format")
+    manual = load_manual(resolve_manual(path, manual_dir), use_cache=True).manual
+    if not manual.catalogues:
+        raise ConfigError("qms.yaml declares no standard qmskit has a catalogue for",
+                          f"Use one of: {', '.join(sorted(catalogue_files()))}. `qms validate` says which is wrong.")
+    if to is not None:
+        show(_transition_table(manual, to), output_format, output)
+        return
+    chosen = [s for s in coverage(manual) if standard is None or standard in (s.catalogue.standard,
+                                                                               s.catalogue.family)]
+    if not chosen:
+        raise ConfigError(f"the manual does not declare '{standard}'",
+                          f"Declared: {', '.join(c.standard for c in manual.catalogues)}.")
+    records = [r for s in chosen for r in _records(s) if not gaps or r["status"] == "not addressed"]
+    summary = "; ".join(f"{s.catalogue.label} {s.addressed}/{len(s.leaves)}" for s in chosen)
+    show(TableData.of(f"Clause coverage — {manual.config.organisation} ({summary} addressed or excluded)",
+                      COLUMNS, records, KEYS), output_format, output)
+
+
+def _records(standard: StandardCoverage) -> list[dict[str, Any]]:
+    leaves = {r.clause.number for r in standard.leaves}
+    records = []
+    for row in standard.rows:
+        status = ("excluded" if row.excluded else "addressed" if row.addressed_by
+                  else "not addressed" if row.clause.number in leaves else "")
+        records.append({"standard": standard.catalogue.standard, "clause": row.clause.number,
+                        "title": row.clause.title, "status": status,
+                        "addressed_by": [_name(o) for o in row.addressed_by]})
+    return records
+
+
+def _name(owner: Owner) -> str:
+    if isinstance(owner, Document | Process):
+        return owner.id
+    return f"{type(owner).__name__.lower()} {owner.id}"
+
+
+def _transition_table(manual: Manual, target_edition: str) -> TableData:
+    from qmskit.loading.load import catalogue, catalogue_files  # noqa: PLC0415
+
+    target = catalogue(target_edition)
+    if target is None:
+        raise ConfigError(f"no clause catalogue for '{target_edition}'",
+                          f"Bundled: {', '.join(sorted(catalogue_files()))}. An edition is added when its clause "
+                          "numbers and titles can be checked against public sources (docs/standards.md).")
+    current: Catalogue | None = next((c for c in manual.catalogues if c.family == target.family), None)
+    if current is None:
+        raise ConfigError(f"the manual does not declare {target.family}",
+                          f"Add an edition of {target.family} under `standards:` in qms.yaml first.")
+    changes = transition(manual, current, target)
+    records = [{"clause": c.number, "change": c.kind, "was": c.old_title, "becomes": c.new_title, "asks": c.detail,
+                "addressed_by": [_name(o) for o in c.addressed_by]} for c in changes]
+    title = f"From {current.label} to {target.label}: {len(changes)} clause change{'s' * (len(changes) != 1)}"
+    return TableData.of(title, CHANGE_COLUMNS, records, CHANGE_KEYS)
