@@ -224,6 +224,22 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Communication:
+    """One line of the communication plan (ISO 9001 7.4): what, with whom, how, who, how often."""
+
+    id: str
+    what: str
+    origin: Origin
+    with_: tuple[str, ...] = ()  # role, person or party ids, or "everyone"
+    how: str = ""
+    who: str = ""  # a role or a person
+    when: str = "on-event"  # weekly | monthly | quarterly | yearly | on-event
+    held: tuple[str, ...] = ()  # days it happened
+    process: str = ""
+    clauses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FieldMap:
     """Where one form field's value comes from in a survey export (see records/intake.py)."""
 
@@ -432,6 +448,7 @@ class Manual:
     objectives: tuple[Objective, ...] = ()
     risks: tuple[Risk, ...] = ()
     imports: tuple[ImportMapping, ...] = ()
+    communication: tuple[Communication, ...] = ()
     files: tuple[str, ...] = ()
     sources: Mapping[str, PositionLookup] = field(default_factory=dict)
     # Kinds of object (e.g. "process") of which some file could not be read: references to them cannot be judged.
@@ -467,3 +484,4 @@ class Manual:
         yield "party", self.parties
         yield "objective", self.objectives
         yield "risk", self.risks
+        yield "communication", self.communication

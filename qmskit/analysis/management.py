@@ -9,6 +9,7 @@ from typing import Any
 
 from qmskit.analysis import measures
 from qmskit.analysis.competence import EXPIRED, Competences, expiring, gaps, unread
+from qmskit.analysis.digests import assignee
 from qmskit.analysis.measures import Period
 from qmskit.analysis.processmap import ProcessMap
 from qmskit.control.register import DocumentControl
@@ -174,6 +175,7 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
     control = DocumentControl(manual, history)
     soon = today + timedelta(days=30)
     flows = {f.id: fl for f in manual.forms if (fl := workflow(f))}
+    forms = {f.id: f for f in manual.forms}
     competences = Competences(manual, today)
     expiring_cells = expiring(competences, manual.config.expiry_warning_days)
     for person in sorted(manual.people, key=lambda p: p.name):
@@ -188,10 +190,11 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
                 items.append(Todo(person, "approve", row.id, f"approve revision {row.revision} of {row.title}"))
         for record in manual.records:
             flow = flows.get(record.form)
-            if flow and record.values.get("responsible") == person.id and record.status in flow.open_states:
+            # every open workflow record lands with the person it names to act (unassigned ones: digests.py)
+            if flow and record.status != flow.final and assignee(forms[record.form], record) == person.id:
                 due = str(record.values.get("due", ""))
                 items.append(Todo(person, "action", record.id, str(record.values.get("action", record.status)), due,
-                                  bool(due) and due < today.isoformat()))
+                                  record.status in flow.open_states and bool(due) and due < today.isoformat()))
         for training in manual.training:
             if training.person == person.id and training.status == "planned":
                 items.append(Todo(person, "training", training.id, f"{training.competence} ({training.provider})",

@@ -12,6 +12,7 @@ import typer
 
 from qmskit.analysis import charts, measures
 from qmskit.analysis.management import (
+    Todo,
     customers_data,
     customers_markdown,
     flow_markdown,
@@ -35,6 +36,7 @@ from qmskit.cli.app import (
     emit,
     parse_day,
     resolve_manual,
+    stdout,
 )
 from qmskit.cli.tables import show
 from qmskit.control.register import current_revisions
@@ -207,19 +209,26 @@ def todo_command(
     manual_dir: ManualOption = None,
     person: Annotated[str | None, typer.Option("--person", help="Only this person.")] = None,
     me: Annotated[bool, typer.Option("--me", help="Only me (the git user).")] = False,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, markdown, json, or with "
+                                                                      "--all-people markdown or html.")] = "text",
     output: OutputOption = None,
+    all_people: Annotated[bool, typer.Option("--all-people", help="One digest per person into the folder given "
+                                                                  "by -o, plus the items nobody is assigned "
+                                                                  "to.")] = False,
     today: TodayOption = None,
 ) -> None:
-    """What each person owes: document reviews, approvals, corrective actions, training, renewals, reading.
-    `--format markdown` is ready to send by e-mail or chat."""
-    check_choice(output_format, ("text", "markdown", "json"), "format")
+    """What each person owes: document reviews, approvals, corrective actions, training, renewals, reading,
+    communication that is due. `--format markdown` is ready to send by e-mail or chat."""
+    check_choice(output_format, ("text", "markdown", "json", "html"), "format")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     history = gitrepo.read_history(root)
     day = parse_day(today) or date.today()
     revisions = current_revisions(manual, history)
     items = todo(manual, history, day, revisions)
+    if all_people:
+        _digests(manual, items, day, output, "html" if output_format == "html" else "markdown")
+        return
     wanted = acting_person(root, manual, None) if me else person
     if wanted is not None:
         if wanted not in {p.id for p in manual.people}:
@@ -231,3 +240,29 @@ def todo_command(
     else:
         emit(todo_markdown(items, day), output)
 
+
+def _digests(manual: Manual, items: list[Todo], day: date, folder: Path | None, kind: str) -> None:
+    """One file per person who owes something, and one of open items nobody is assigned to."""
+    from qmskit.analysis import digests  # noqa: PLC0415
+
+    if folder is None:
+        raise ConfigError("--all-people writes one file per person", "Name the folder with -o DIR.")
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder} is not a folder", "Name a folder for the digests with -o DIR.")
+    lines: dict[str, list[digests.Line]] = {}
+    for item in items:
+        lines.setdefault(item.person.id, []).append(digests.Line(item.kind, item.item, item.detail, item.due,
+                                                                 item.overdue))
+    for person_id, more in digests.communication_lines(manual, day).items():
+        lines.setdefault(person_id, []).extend(more)
+    people = {p.id: p for p in manual.people}
+    suffix = ".html" if kind == "html" else ".md"
+    written = 0
+    for person_id, mine in sorted(lines.items()):
+        page = digests.html_page if kind == "html" else digests.markdown
+        write_text(folder / f"{person_id}{suffix}", page(people[person_id], mine, day))
+        written += 1
+    open_items = digests.unassigned(manual)
+    write_text(folder / f"unassigned{suffix}", digests.unassigned_html(open_items, day) if kind == "html"
+               else digests.unassigned_markdown(open_items, day))
+    stdout().print(f"Wrote {written} digests and the unassigned list ({len(open_items)}) into {folder}")

@@ -10,6 +10,7 @@ from qmskit.diagnostics import Severity
 from qmskit.model import (
     DEFAULT_STANDARD,
     Baseline,
+    Communication,
     Competence,
     Config,
     Document,
@@ -288,3 +289,12 @@ def import_mapping(data: Data, origin: Origin) -> ImportMapping | None:
     return ImportMapping(name, form_id, response, origin, tuple(fields), text(data, "date_format"),
                          text(data, "encoding", "utf-8"), text(data, "delimiter"), text(data, "sheet"),
                          text(data, "created_by"))
+
+
+def communication(data: Data, origin: Origin) -> Communication | None:
+    item_id = text(data, "id")
+    if not item_id:
+        return None
+    return Communication(item_id, text(data, "what"), origin, texts(data, "with"), text(data, "how"),
+                         text(data, "who"), text(data, "when", "on-event"), texts(data, "held"), text(data, "process"),
+                         texts(data, "clauses"))

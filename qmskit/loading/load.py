@@ -44,6 +44,7 @@ LIST_FILES: dict[str, tuple[str, str, Callable[[dict[str, Any], Origin], Any]]] 
     "organisation/parties.yaml": ("parties", "party", assemble.party),
     "objectives.yaml": ("objectives", "objective", assemble.objective),
     "risks.yaml": ("risks", "risk", assemble.risk),
+    "communication.yaml": ("communication", "communication", assemble.communication),
 }
 
 
@@ -254,7 +255,8 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
         config=config, catalogues=_catalogues(collector, config), documents=documents, processes=processes, forms=forms,
         records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
         training=lists["training"], parties=lists["parties"], objectives=lists["objectives"],
-        risks=lists["risks"], imports=imports, files=tuple(sorted(set(collector.files))), sources=collector.sources,
+        risks=lists["risks"], imports=imports, communication=lists["communication"],
+        files=tuple(sorted(set(collector.files))), sources=collector.sources,
         incomplete=frozenset(collector.incomplete),
     )
     if collector.cache is not None:

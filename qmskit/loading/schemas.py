@@ -22,7 +22,7 @@ SCHEMA_BASE = "https://qmskit.dev/schemas/v1/"
 
 # The kinds of file in a manual and the schema each is checked against.
 KINDS = ("qms", "document", "process", "form", "record", "roles", "people", "competences", "training",
-         "parties", "objectives", "risks", "clauses", "import")
+         "parties", "objectives", "risks", "clauses", "import", "communication")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from qmskit.diagnostics import Diagnostic
-from qmskit.rules import audits, competence, control, coverage, documents, imports, processes, records, references
+from qmskit.rules import (
+    audits,
+    communication,
+    competence,
+    control,
+    coverage,
+    documents,
+    imports,
+    processes,
+    records,
+    references,
+)
 from qmskit.rules.context import Context
 
 RuleFunction = Callable[[Context], Iterator[Diagnostic]]
@@ -31,6 +42,7 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     records.check_forms,
     records.check_records,
     imports.check_imports,
+    communication.check_communication,
     competence.check_people,
     competence.check_owners,
     competence.check_training,

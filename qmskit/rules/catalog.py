@@ -114,6 +114,10 @@ _RULES = (
          "Old records stay valid under the form revision they were made with; check that the change is meant "
          "(e.g. a new required field), or make the new field optional."),
     Rule("QMS-FORM-003", E, "Two forms share a record prefix", "Give each form its own record_prefix."),
+    Rule("QMS-COMM-001", E, "Communication plan names someone unknown",
+         "Use role, person or party ids from organisation/, or `everyone` for the whole staff."),
+    Rule("QMS-COMM-002", W, "Communication is overdue",
+         "Hold it and add the day to `held:` in communication.yaml (keep the minutes or message as evidence)."),
     Rule("QMS-IMP-001", E, "Import mapping does not fit its form",
          "Name an existing form and its field ids; give each field either `column:` or `value:` "
          "(see schemas/import.schema.json)."),

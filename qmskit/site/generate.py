@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from qmskit import urls
 from qmskit.analysis import charts, measures
+from qmskit.analysis.communication import EVERYONE, last_held, next_due
 from qmskit.analysis.competence import (
     EXPIRED,
     EXPIRING,
@@ -192,6 +193,7 @@ class SiteBuilder:
             pages.append(Page("dashboards.md", self.dashboards()))
             pages.append(Page("competence.md", self.competence_page()))
             pages.append(Page("registers/actions.md", self.actions_page()))
+            pages.append(Page("registers/communication.md", self.communication_page()))
             pages.append(Page("auditor.md", self.render("auditor.md.j2", branch=self.site.history.branch,
                                                         head=self.site.history.head[:10])))
         return pages
@@ -602,6 +604,21 @@ class SiteBuilder:
                                               t["summary"]], rows,
                           intro=md(t["open_actions_intro"].format(count=len(rows), day=today.isoformat())))
 
+    def communication_page(self) -> str:
+        """The communication plan (ISO 9001 7.4) with when each item was last held and is next due."""
+        t, today = self.t, self.site.today
+        names = {**{r.id: r.name for r in self.manual.roles}, **{p.id: p.name for p in self.manual.people},
+                 **self.party_names, EVERYONE: t["everyone"]}
+        rows = []
+        for item in sorted(self.manual.communication, key=lambda c: c.id):
+            due = next_due(item, today)
+            late = f" **{md(t['overdue'])}**" if due is not None and due < today else ""
+            rows.append([cell(item.what), cell(", ".join(names.get(w, w) for w in item.with_)), cell(item.how),
+                         cell(names.get(item.who, item.who)), cell(t.get(f"when_{item.when}", item.when)),
+                         cell(last_held(item) or ""), cell(due or "") + late])
+        return self.table(t["communication"], [t["what"], t["with_whom"], t["how"], t["who"], t["how_often"],
+                                                t["last_held"], t["next_due"]], rows, sortable=True)
+
     def competence_page(self) -> str:
         t, today = self.t, self.site.today
         index = Competences(self.manual, today)
@@ -682,6 +699,7 @@ class SiteBuilder:
                     {t["forms"]: [{t["forms"]: "forms/index.md"}, *forms]},
                     {t["registers"]: [{t["records"]: "records/index.md"},
                                       {t["open_actions"]: "registers/actions.md"},
+                                      {t["communication"]: "registers/communication.md"},
                                       {t["competence"]: "competence.md"}, {t["risks"]: "registers/risks.md"},
                                       {t["objectives"]: "registers/objectives.md"}, {t["coverage"]: "coverage.md"},
                                       {t["dashboards"]: "dashboards.md"},

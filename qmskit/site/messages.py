@@ -57,6 +57,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "records_intro": "{count} records. Type in the filter to narrow the list; select a column heading to sort.",
         "filter": "Filter", "sort_by": "Sort by", "this_year": "This year", "trend": "Trend by quarter",
         "open_about": "Open records about this process",
+        "communication": "Communication plan", "what": "What", "with_whom": "With whom", "how": "How",
+        "who": "Who communicates", "how_often": "How often", "last_held": "Last held", "next_due": "Next due",
+        "everyone": "everyone", "when_weekly": "weekly", "when_monthly": "monthly", "when_quarterly": "quarterly",
+        "when_yearly": "yearly", "when_on-event": "when it happens",
         "print_intro": "Controlled documents of {organisation}, printed on {day}. Uncontrolled when printed: the "
                        "current revision is the one in the published manual.",
         "latest_records": "Latest record of each form about this process",
@@ -122,6 +126,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "lajitellaksesi.",
         "filter": "Suodata", "sort_by": "Lajittele", "this_year": "Tänä vuonna", "trend": "Kehitys neljänneksittäin",
         "open_about": "Tätä prosessia koskevat avoimet tietueet",
+        "communication": "Viestintäsuunnitelma", "what": "Mitä", "with_whom": "Kenelle", "how": "Miten",
+        "who": "Kuka viestii", "how_often": "Kuinka usein", "last_held": "Viimeksi", "next_due": "Seuraava",
+        "everyone": "kaikki", "when_weekly": "viikoittain", "when_monthly": "kuukausittain",
+        "when_quarterly": "neljännesvuosittain", "when_yearly": "vuosittain", "when_on-event": "tarvittaessa",
         "print_intro": "Organisaation {organisation} ohjatut asiakirjat, tulostettu {day}. Tulostettuna "
                        "ohjaamaton: voimassa oleva versio on julkaistussa käsikirjassa.",
         "latest_records": "Uusin tietue kustakin tätä prosessia koskevasta lomakkeesta",

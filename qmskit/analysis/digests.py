@@ -1,0 +1,126 @@
+"""To-do digests, one per person, ready to send by whatever mail or chat a company uses (ISO 9001 7.4), and
+the open items nobody is assigned to, each routed to the owner of the process it concerns. Pure."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from qmskit.analysis.communication import communicators, due_within
+from qmskit.model import Form, Manual, Person, Record
+from qmskit.records.forms import workflow
+
+
+@dataclass(frozen=True, slots=True)
+class Unassigned:
+    """An open workflow record that names no person to act, and who should assign it."""
+
+    record: Record
+    form: Form
+    owners: tuple[Person, ...]  # holders of the owning role of the process it concerns
+
+
+def assignee(form: Form, record: Record) -> str:
+    """The person a record names to act: its first filled-in reference to a person ("" when none)."""
+    for field in form.fields:
+        value = record.values.get(field.id)
+        if field.type == "reference" and field.spec.get("of") == "person" and isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def unassigned(manual: Manual) -> list[Unassigned]:
+    """Open workflow records without anyone to act: routed to the owner of the process they concern (the
+    process they name, else the form's first process)."""
+    processes = {p.id: p for p in manual.processes}
+    found = []
+    for form in manual.forms:
+        flow = workflow(form)
+        if flow is None:
+            continue
+        for record in manual.records:
+            if record.form != form.id or record.status == flow.final or assignee(form, record):
+                continue
+            named = next((str(record.values.get(f.id)) for f in form.fields if f.type == "reference"
+                          and f.spec.get("of") == "process" and record.values.get(f.id) in processes), "")
+            process = processes.get(named) or next((processes[p] for p in form.processes if p in processes), None)
+            owners = tuple(p for p in manual.people if process and process.owner in p.roles)
+            found.append(Unassigned(record, form, owners))
+    return sorted(found, key=lambda u: (u.record.created_at, u.record.id))
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    kind: str
+    item: str
+    detail: str
+    due: str = ""
+    overdue: bool = False
+
+
+def communication_lines(manual: Manual, today: date) -> dict[str, list[Line]]:
+    """Person id -> the communication they are due to hold (within two weeks, or overdue)."""
+    found: dict[str, list[Line]] = {}
+    for due in due_within(manual, today):
+        for person in communicators(manual, due.item):
+            found.setdefault(person.id, []).append(Line(
+                "communicate", due.item.id, f"{due.item.what} (with {', '.join(due.item.with_)}; {due.item.how})",
+                due.due.isoformat(), due.overdue))
+    return found
+
+
+def _ordered(lines: Iterable[Line]) -> list[Line]:
+    return sorted(lines, key=lambda i: (not i.overdue, i.due or "9999", i.kind, i.item))
+
+
+def _due(line: Line) -> str:
+    return f" (due {line.due}{', OVERDUE' if line.overdue else ''})" if line.due else ""
+
+
+def markdown(person: Person, lines: Iterable[Line], today: date) -> str:
+    mine = _ordered(lines)
+    out = [f"# {_md(person.name)}: {len(mine)} open {'item' if len(mine) == 1 else 'items'} on {today}", ""]
+    out += [f"- [ ] **{_md(line.kind)}** {_md(line.item)}: {_md(line.detail)}{_due(line)}" for line in mine]
+    return "\n".join(out) + "\n"
+
+
+def html_page(person: Person, lines: Iterable[Line], today: date) -> str:
+    """The same digest as a small standalone HTML page: every value escaped, no script, nothing external."""
+    mine = _ordered(lines)
+    title = f"{person.name}: {len(mine)} open {'item' if len(mine) == 1 else 'items'} on {today}"
+    items = [f"<li><strong>{html.escape(line.kind)}</strong> {html.escape(line.item)}: "
+             f"{html.escape(line.detail)}{html.escape(_due(line))}</li>" for line in mine]
+    return _page(title, items)
+
+
+def unassigned_lines(items: list[Unassigned]) -> list[Line]:
+    return [Line("assign", u.record.id, f"{u.form.title}, {u.record.status}: assign someone; for "
+                                        f"{', '.join(p.name for p in u.owners) or 'no process owner'}")
+            for u in items]
+
+
+def unassigned_markdown(items: list[Unassigned], today: date) -> str:
+    out = [f"# Open items without anyone assigned: {len(items)} on {today}", ""]
+    out += [f"- [ ] {_md(line.item)} ({_md(line.detail)})" for line in unassigned_lines(items)]
+    return "\n".join(out) + "\n"
+
+
+def unassigned_html(items: list[Unassigned], today: date) -> str:
+    lines = [f"<li>{html.escape(line.item)} ({html.escape(line.detail)})</li>" for line in unassigned_lines(items)]
+    return _page(f"Open items without anyone assigned: {len(items)} on {today}", lines)
+
+
+def _page(title: str, items: list[str]) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title></head><body>\n<h1>{html.escape(title)}</h1>\n<ul>\n"
+            + "\n".join(items) + "\n</ul>\n</body></html>\n")
+
+
+def _md(text: str) -> str:
+    """Text for a Markdown digest: no markup from a title or name takes effect."""
+    out = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "*_`[]#|":
+        out = out.replace(char, "\\" + char)
+    return " ".join(out.split())
