@@ -89,6 +89,7 @@ class Config:
     rules: RuleSettings = field(default_factory=RuleSettings)
     expiry_warning_days: int = 60
     audit_cycle_months: int = 36
+    churn_quarters: int = 2  # customers silent this long have stopped ordering
     site_url: str = ""
     baseline: Baseline | None = None
     forge: Mapping[str, str] = field(default_factory=dict)  # kind (github, gitlab), url, branch
@@ -196,6 +197,8 @@ class Form:
     fields: tuple[FormField, ...] = ()
     workflow: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    purpose: str = ""  # what the form is for (records/meaning.py): how reports find it, never by its id
+    binds: Mapping[str, str] = field(default_factory=dict)  # meaning -> field id
 
 
 @dataclass(frozen=True, slots=True)

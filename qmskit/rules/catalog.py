@@ -109,11 +109,16 @@ _RULES = (
          "Closed records are evidence: revert the change and open a new record instead."),
     Rule("QMS-REC-007", E, "Record has a provisional id",
          "Give it the next free id: qms records add PATH (in the pull request that proposes it)."),
+    Rule("QMS-REC-008", E, "Internal complaint about an input that is not a flow between the two processes",
+         "Name an input the receiving process gets from the supplying one (its `inputs:`/`outputs:`), or add the "
+         "flow to the process."),
     Rule("QMS-FORM-001", E, "Form template is inconsistent", "Fix the form definition."),
     Rule("QMS-FORM-002", W, "Form change does not accept existing records",
          "Old records stay valid under the form revision they were made with; check that the change is meant "
          "(e.g. a new required field), or make the new field optional."),
     Rule("QMS-FORM-003", E, "Two forms share a record prefix", "Give each form its own record_prefix."),
+    Rule("QMS-FORM-004", E, "Form declares its purpose or meanings wrongly",
+         "Use a purpose and meanings from docs/forms.md and bind each meaning to a field of the right type."),
     Rule("QMS-COMM-001", E, "Communication plan names someone unknown",
          "Use role, person or party ids from organisation/, or `everyone` for the whole staff."),
     Rule("QMS-COMM-002", W, "Communication is overdue",
