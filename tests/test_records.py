@@ -263,10 +263,17 @@ def test_record_rules(example: Path, findings: Findings, rule: str, old: str, ne
     assert set(findings(example)) == {(rule, RECORD, line_of(example / RECORD, needle))}
 
 
+def test_internal_complaint_about_no_flow(example: Path, findings: Findings) -> None:
+    record = "records/internal-complaint/IC-2026-0003.yaml"
+    edit(example / record, "input: Inspected and released parts", "input: Coffee")
+    assert set(findings(example)) == {("QMS-REC-007", record, line_of(example / record, "Coffee"))}
+
+
 @pytest.mark.parametrize(("rule", "path", "old", "new", "needle"), [
     ("QMS-FORM-001", "forms/training-record.yaml", "{id: provider, label: Provider, type: text}",
      "{id: provider, label: Provider, type: choice}", "id: provider"),
     ("QMS-FORM-003", "forms/training-record.yaml", "record_prefix: TRN", "record_prefix: NC", "record_prefix"),
+    ("QMS-FORM-004", "forms/customer-feedback.yaml", "score: recommend", "score: comment", "binds:"),
 ])
 def test_form_rules(example: Path, findings: Findings, rule: str, path: str, old: str, new: str,
                     needle: str) -> None:

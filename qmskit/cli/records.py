@@ -261,7 +261,9 @@ def record_new(
     history = gitrepo.read_history(root)
     file = history.of(form.origin.path) if history.usable else None
     revision = file.latest.number if file and file.latest and form.origin.path not in history.uncommitted else 0
-    new = NewRecord(form, revision, _now(), acting_person(root, manual, by), values)
+    now = _now()
+    happened = datetime.combine(day, time(), now.tzinfo) if day is not None else None
+    new = NewRecord(form, revision, now, acting_person(root, manual, by), values, happened_at=happened)
     written = create(root, new, history)
     stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
     if commit:

@@ -44,6 +44,7 @@ class NewRecord:
     created_by: str  # a person id
     values: Mapping[str, Any]
     source: Mapping[str, str] | None = None  # where an imported record came from (kind, name, id, url)
+    happened_at: datetime | None = None  # a past event entered later (backfilled): its first step is dated then
 
     def document(self, new_id: str) -> dict[str, Any]:
         stamp = self.created_at.isoformat(timespec="seconds")
@@ -52,7 +53,10 @@ class NewRecord:
         flow = workflow(self.form)
         if flow is not None:
             document["status"] = flow.states[0]
-            document["history"] = [{"state": flow.states[0], "at": stamp, "by": self.created_by}]
+            first: dict[str, Any] = {"state": flow.states[0], "at": stamp, "by": self.created_by}
+            if self.happened_at is not None:
+                first |= {"at": self.happened_at.isoformat(timespec="seconds"), "recorded_at": stamp}
+            document["history"] = [first]
         document["values"] = dict(self.values)
         if self.source:
             document["source"] = dict(self.source)
