@@ -387,3 +387,21 @@ def test_the_example_corrective_action_can_close_after_analysis(example: Path, q
                "root-cause=Worn deburring tool", "--by", "timo-laine").code == 0
     closed = qms("record", "update", new_id, "--to", "closed", example, "--by", "timo-laine")
     assert closed.code == 0, closed.err
+
+
+def test_site_dashboards_read_by_meaning_and_say_what_is_missing(itservices: Path) -> None:
+    from datetime import date
+
+    from qmskit.site.generate import SiteInput, build_pages
+    from qmskit.vcs.history import History
+
+    def dashboards(root: Path) -> str:
+        manual = load_manual(root).manual
+        pages, _ = build_pages(SiteInput(manual, History(available=False), date(2026, 11, 27)))
+        return next(p.content for p in pages if "dashboard" in p.path)
+
+    page = dashboards(itservices)
+    assert "!!! warning" not in page
+    assert "CR-103: 12 days late" in page  # the worst order of the second manual, read by meaning
+    edit(itservices / "forms" / "change-request-step.yaml", "purpose: order-flow\n", "")
+    assert '!!! warning "flow: no form declares \\`purpose: order-flow\\`"' in dashboards(itservices)

@@ -15,7 +15,7 @@ from qmskit.analysis.processmap import ProcessMap
 from qmskit.control.register import DocumentControl
 from qmskit.model import Manual, Person
 from qmskit.records.forms import workflow
-from qmskit.records.meaning import Meanings, Unbound
+from qmskit.records.meaning import Meanings, Notice
 from qmskit.tables import TableData
 from qmskit.vcs.history import History
 from qmskit.wording import quantity
@@ -35,7 +35,8 @@ def kpi_table(manual: Manual, span: Period) -> TableData:
                         ("process", "name", "value", "target", "status", "records", "trend_text"))
 
 
-def unbound_lines(unbound: tuple[Unbound, ...] | list[Unbound]) -> list[str]:
+def unbound_lines(unbound: tuple[Notice, ...] | list[Notice]) -> list[str]:
+    """Warnings in Markdown, where a report could not find what it reads."""
     return [f"> **Warning:** {u.message}. {u.hint}" for u in unbound]
 
 
@@ -82,7 +83,7 @@ class FlowReport:
     orders: list[measures.OrderFlow]
     bottlenecks: list[tuple[str, int]]
     complaints: list[tuple[str, int, float]]
-    unbound: tuple[Unbound, ...] = ()
+    unbound: tuple[Notice, ...] = ()
 
     @property
     def on_time_percent(self) -> float | None:
@@ -122,6 +123,12 @@ def flow_markdown(report: FlowReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _without_warnings(section: str, keep_title: bool = False) -> str:
+    """A report's section inside the review pack, whose own warnings are already at the top."""
+    lines = [line for line in section.split("\n") if not line.startswith("> **Warning:**")]
+    return "\n".join(lines if keep_title else lines[2:])
+
+
 def review_markdown(manual: Manual, history: History, span: Period, today: date) -> str:
     """The management review pack: the inputs ISO 9001 9.3.2 lists, assembled from the manual's data."""
     names = {p.id: p.name for p in manual.parties}
@@ -135,8 +142,10 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     suppliers = [r for r in meaning.records("supplier-evaluation") if r.id in in_period]
     kpis = measures.kpi_report(manual, span)
     register = DocumentControl(manual, history).register()
+    missing = meaning.unbound("review", "customer-feedback", "complaint", "idea", "order-flow", "internal-complaint",
+                              "nonconformity", "audit", "supplier-evaluation", "management-review")
     lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
-             f"{manual.config.organisation}.", "",
+             f"{manual.config.organisation}.", "", *unbound_lines(missing), *([""] if missing else []),
              "## a) Status of actions from previous reviews", ""]
     if earlier:
         last = earlier[-1]
@@ -148,7 +157,7 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
               f"{sum(1 for r in register if r.effective and span.contains(measures.day_of(r.effective) or date.min))} "
               "documents changed in the period; risks and opportunities below.", "",
               "## c) Performance and effectiveness", "", "### Customer satisfaction and feedback", "",
-              customers_markdown(measures.customer_report(manual, span), names).split("\n", 2)[2],
+              _without_warnings(customers_markdown(measures.customer_report(manual, span), names)),
               "### Quality objectives and process performance", "",
               "| Process | KPI | Value | Target | Status |", "|---|---|---|---|---|"]
     lines += [f"| {v.process} | {v.kpi.name} | {_fmt(v.value)} | {v.kpi.target} | {v.status} |" for v in kpis]
@@ -162,7 +171,8 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     lines += [f"- {names.get(str(s), str(s))}: on time {_fmt(meaning.number(r, 'on-time'), ' %')}, quality "
               f"{_fmt(meaning.number(r, 'quality'))}, {meaning.value(r, 'decision') or '-'}"
               for r in suppliers if (s := meaning.value(r, "supplier"))] or ["- No supplier evaluations."]
-    lines += ["", flow_markdown(flow_report(manual, span)), "## d) Adequacy of resources", "",
+    lines += ["", _without_warnings(flow_markdown(flow_report(manual, span)), keep_title=True),
+              "## d) Adequacy of resources", "",
               f"{quantity(len(list(gaps(Competences(manual, today)))), 'competence gap')}; "
               f"{quantity(len(expiring(Competences(manual, today), 90)), 'qualification')} expiring within 90 days.",
               "",
@@ -215,6 +225,7 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
             # every open workflow record lands with the person it names to act (unassigned ones: digests.py)
             if flow and record.status != flow.final and assignee(forms[record.form], record) == person.id:
                 day = meaning.day(record, "due") or measures.day_of(record.values.get(due_fields[record.form]))
+                # (`due_field` is the workflow's own older way to name the due date)
                 due = day.isoformat() if day else ""
                 items.append(Todo(person, "action", record.id, str(meaning.value(record, "action") or record.status),
                                   due, record.status in flow.open_states and day is not None and day < today))

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from qmskit.model import Form, Kpi, Manual, Record
-from qmskit.records.meaning import CUSTOMER_SOURCE, LATE_PROBLEM, TAKEN_DECISIONS, Meanings, Unbound, event_day
+from qmskit.records.meaning import CUSTOMER_SOURCE, LATE_PROBLEM, TAKEN_DECISIONS, Meanings, Notice, event_day
 
 # --- periods --------------------------------------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class CustomerReport:
     customer_ideas: int = 0
     days_to_answer: float | None = None  # average, of complaints received in the period and answered
     churn_quarters: int = CHURN_QUARTERS
-    unbound: tuple[Unbound, ...] = ()
+    unbound: tuple[Notice, ...] = ()
     detractors: tuple[tuple[str, str, int], ...] = ()  # (record id, customer, score) of every detractor answer
 
 

@@ -45,7 +45,7 @@ from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
-from qmskit.records.meaning import Unbound
+from qmskit.records.meaning import Meanings, Notice
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 
@@ -59,7 +59,7 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, c
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 
 
-def _warn(unbound: tuple[Unbound, ...]) -> None:
+def _warn(unbound: tuple[Notice, ...]) -> None:
     """A report without a form to read says so (on standard error, so machine output stays clean)."""
     console = stderr()
     for item in unbound:
@@ -210,7 +210,8 @@ def report_chart(
         chosen = flows[order] if order else max(flows.values(), key=lambda o: o.late_days, default=None)
         if chosen is None:
             raise ConfigError(f"no order with step records in {span.name}",
-                              "Choose another --period, or record the orders' steps.")
+                              "Choose another --period, or record the steps of orders in a form that declares "
+                              "`purpose: order-flow` (see docs/forms.md).")
         svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
                                [(p, float(d)) for p, d in chosen.added])
     write_text(output, svg)
@@ -239,6 +240,7 @@ def todo_command(
     day = parse_day(today) or date.today()
     revisions = current_revisions(manual, history)
     items = todo(manual, history, day, revisions)
+    _warn(tuple(Meanings(manual).unassigned("todo")))
     if all_people:
         _digests(manual, items, day, output, "html" if output_format == "html" else "markdown")
         return

@@ -120,20 +120,12 @@ def day_of(value: Any) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Unbound:
-    """A report that found no form for one of its purposes: said as a warning, never a silent "no data"."""
+class Notice:
+    """Why a report may miss data (e.g. no form declares a purpose it needs): a warning, never a silent
+    "no data"."""
 
-    purpose: str
-    report: str
-
-    @property
-    def message(self) -> str:
-        return f"{self.report}: no form declares `purpose: {self.purpose}`"
-
-    @property
-    def hint(self) -> str:
-        return (f"Add `purpose: {self.purpose}` and `binds:` (which field is which) to the form that records "
-                f"{PURPOSES[self.purpose].description}; see docs/forms.md.")
+    message: str
+    hint: str
 
 
 class Meanings:
@@ -197,8 +189,17 @@ class Meanings:
             return False
         return record.status != str(form.workflow.get("final", states[-1]))
 
-    def unbound(self, report: str, *purposes: str) -> list[Unbound]:
-        return [Unbound(p, report) for p in purposes if not self.forms_for(p)]
+    def unbound(self, report: str, *purposes: str) -> list[Notice]:
+        """A notice for each purpose the report reads that no form declares."""
+        return [Notice(f"{report}: no form declares `purpose: {p}`",
+                       f"Add `purpose: {p}` and `binds:` (which field is which) to the form that records "
+                       f"{PURPOSES[p].description}; see docs/forms.md.") for p in purposes if not self.forms_for(p)]
+
+    def unassigned(self, report: str) -> list[Notice]:
+        """Workflow forms with open states whose actions nobody can be asked for: they bind no `responsible`."""
+        return [Notice(f"{report}: form {f.id} has open actions but binds no `responsible`",
+                       "Bind the person field that owns the action: `binds: {responsible: FIELD, due: FIELD}`.")
+                for f in self.manual.forms if f.workflow.get("open") and "responsible" not in f.binds]
 
 
 def event_day(record: Record, form: Form | None) -> date | None:

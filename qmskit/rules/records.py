@@ -59,7 +59,9 @@ def check_records(ctx: Context) -> Iterator[Diagnostic]:
             yield NO_FLOW.at(ctx.at(record.origin, "values", name), f"{record.id}: {message}")
         flow = workflow(version)
         if flow is not None:
-            yield from _workflow(ctx, record, flow, str(version.workflow.get("due_field", "due")))
+            # the action's due date: the field bound to `due`, or the workflow's older `due_field`
+            due_field = version.binds.get("due") or str(version.workflow.get("due_field", ""))
+            yield from _workflow(ctx, record, flow, due_field)
 
 
 def _place(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
@@ -164,7 +166,7 @@ def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> I
 
 
 def _overdue(ctx: Context, record: Record, due_field: str) -> Iterator[Diagnostic]:
-    due = day_of(record.values.get(due_field))
+    due = day_of(record.values.get(due_field)) if due_field else None
     if due is not None and due < ctx.today:
         yield OVERDUE.at(ctx.at(record.origin, "values", due_field),
                          f"{record.id} is '{record.status}' and its action was due on {due} "

@@ -450,6 +450,9 @@ class SiteBuilder:
             parts.extend([f"## {md(heading)}", "", _chart(svg)])
 
         customers = measures.customer_report(self.manual, year)
+        flow = flow_report(self.manual)
+        for notice in (*customers.unbound, *flow.unbound):  # a chart without its data says why
+            parts += [f'!!! warning "{md(notice.message)}"', f"    {md(notice.hint)}", ""]
         section(self.t["nps"], year.name, charts.line_chart(f"{self.t['nps']}, {year.name}",
                                                             list(customers.nps_trend)))
         names = {p.id: p.name for p in self.manual.processes}
@@ -465,7 +468,7 @@ class SiteBuilder:
             total = sum(n for _, n in complaints)
             section(self.t["complaints"], "", charts.bar_chart(f"{self.t['complaints']}: {total:g}", complaints,
                                                                counts=True))
-        flows = [o for o in flow_report(self.manual).orders if o.late_days > 0]
+        flows = [o for o in flow.orders if o.late_days > 0]
         if flows:
             worst = max(flows, key=lambda o: o.late_days)
             section(self.t["delays"], worst.order, charts.waterfall(
