@@ -405,3 +405,9 @@ def test_site_dashboards_read_by_meaning_and_say_what_is_missing(itservices: Pat
     assert "CR-103: 12 days late" in page  # the worst order of the second manual, read by meaning
     edit(itservices / "forms" / "change-request-step.yaml", "purpose: order-flow\n", "")
     assert '!!! warning "flow: no form declares \\`purpose: order-flow\\`"' in dashboards(itservices)
+
+
+def test_records_list_the_day_of_the_event_beside_the_day_of_entry(qms: Qms) -> None:
+    rows = qms("records", "survey-response", "-C", ITSERVICES, "-f", "json").json()
+    paper = next(r for r in rows if r["id"] == "SR-2026-0008")
+    assert (paper["date"], paper["created_at"][:10]) == ("2025-12-15", "2026-01-20")

@@ -356,14 +356,21 @@ def records_list(
               and all(_matches(r, name, value) for name, value in conditions)]
     chosen.sort(key=lambda r: (r.created_at, r.id), reverse=True)
     if output_format == "json":
-        emit(json.dumps([_as_dict(r) for r in chosen], indent=2, ensure_ascii=False) + "\n", output)
+        emit(json.dumps([_as_dict(r) | {"date": _event(forms, r)} for r in chosen], indent=2, ensure_ascii=False)
+             + "\n", output)
         return
-    records = [{"id": r.id, "form": r.form, "created": r.created_at[:10], "by": r.created_by,
-                "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
-    columns = ("ID", "Form", "Created", "By", "Status", "Summary")
-    table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "created", "by", "status",
-                                                                       "summary"))
+    records = [{"id": r.id, "form": r.form, "date": _event(forms, r), "created": r.created_at[:10],
+                "by": r.created_by, "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
+    columns = ("ID", "Form", "Date", "Created", "By", "Status", "Summary")
+    table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "date", "created", "by",
+                                                                            "status", "summary"))
     show(table, output_format, output)
+
+
+def _event(forms: dict[str, Form], record: Record) -> str:
+    """The day the recorded event happened (the form's `date`), else the day it was entered."""
+    day = event_day(record, forms.get(record.form))
+    return day.isoformat() if day else ""
 
 
 def _matches(record: Record, name: str, value: str) -> bool:
