@@ -224,7 +224,7 @@ def test_records_list_filters(qms: Qms) -> None:
     since = qms("records", "-C", EXAMPLE, "--since", "2026-10-01", "-f", "json").json()
     assert since and all(r["created_at"][:10] >= "2026-10-01" for r in since)
     csv_out = qms("records", "internal-complaint", "-C", EXAMPLE, "-f", "csv").out
-    assert csv_out.splitlines()[0] == "ID,Form,Created,By,Status,Summary"
+    assert csv_out.splitlines()[0] == "ID,Form,Date,Created,By,Status,Summary"
     assert qms("records", "nonexistent", "-C", EXAMPLE).code == 2
 
 
