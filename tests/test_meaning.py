@@ -343,7 +343,7 @@ def test_internal_complaints_must_be_about_a_flow(itservices: Path, qms: Qms, fi
     assert right.code == 0, right.err
     path = itservices / "records" / "handover-issue" / "HI-2026-0001.yaml"
     edit(path, "artefact: Release candidates", "artefact: Coffee")
-    assert ("QMS-REC-007", "records/handover-issue/HI-2026-0001.yaml", line_of(path, "Coffee")) in findings(
+    assert ("QMS-REC-008", "records/handover-issue/HI-2026-0001.yaml", line_of(path, "Coffee")) in findings(
         itservices)
 
 

@@ -266,7 +266,7 @@ def test_record_rules(example: Path, findings: Findings, rule: str, old: str, ne
 def test_internal_complaint_about_no_flow(example: Path, findings: Findings) -> None:
     record = "records/internal-complaint/IC-2026-0003.yaml"
     edit(example / record, "input: Inspected and released parts", "input: Coffee")
-    assert set(findings(example)) == {("QMS-REC-007", record, line_of(example / record, "Coffee"))}
+    assert set(findings(example)) == {("QMS-REC-008", record, line_of(example / record, "Coffee"))}
 
 
 @pytest.mark.parametrize(("rule", "path", "old", "new", "needle"), [
