@@ -415,3 +415,10 @@ def test_records_list_the_day_of_the_event_beside_the_day_of_entry(qms: Qms) -> 
     rows = qms("records", "survey-response", "-C", ITSERVICES, "-f", "json").json()
     paper = next(r for r in rows if r["id"] == "SR-2026-0008")
     assert (paper["date"], paper["created_at"][:10]) == ("2025-12-15", "2026-01-20")
+
+
+def test_a_figure_whose_meaning_is_not_bound_is_said_to_be_missing(itservices: Path, qms: Qms) -> None:
+    edit(itservices / "forms" / "survey-response.yaml", ", follow-up: callback", "")
+    result = qms("report", "customers", itservices, "-f", "json")
+    assert "form survey-response binds no `follow-up`, so detractors nobody called back cannot be found" in result.err
+    assert result.json()["without_follow_up"] == []

@@ -268,7 +268,9 @@ def customer_report(manual: Manual, span: Period, churn_quarters: int | None = N
         churned(meaning, span, window), per_customer,
         sum(1 for r in ideas if from_customer(meaning, r)),
         round(sum(answer_days) / len(answer_days), 1) if answer_days else None, window,
-        tuple(meaning.unbound("customers", "customer-feedback", "complaint", "idea")),
+        (*meaning.unbound("customers", "customer-feedback", "complaint", "idea"),
+         *meaning.lacking("customers", "customer-feedback", "follow-up",
+                          "detractors nobody called back cannot be found")),
         tuple((r.id, str(meaning.value(r, "customer") or ""), s) for r, s in scored if s <= 6))
 
 

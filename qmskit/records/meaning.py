@@ -196,6 +196,12 @@ class Meanings:
                        f"Add `purpose: {p}` and `binds:` (which field is which) to the form that records "
                        f"{PURPOSES[p].description}; see docs/forms.md.") for p in purposes if not self.forms_for(p)]
 
+    def lacking(self, report: str, purpose: str, meaning: str, why: str) -> list[Notice]:
+        """A notice for each form of the purpose that does not bind a meaning the report needs for one figure."""
+        return [Notice(f"{report}: form {f.id} binds no `{meaning}`, so {why}",
+                       f"Bind the field that holds it: `binds: {{{meaning}: FIELD}}` (see docs/forms.md).")
+                for f in self.forms_for(purpose) if meaning not in f.binds]
+
     def unassigned(self, report: str) -> list[Notice]:
         """Workflow forms with open states whose actions nobody can be asked for: they bind no `responsible`."""
         return [Notice(f"{report}: form {f.id} has open actions but binds no `responsible`",
