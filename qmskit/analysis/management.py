@@ -94,10 +94,11 @@ def flow_report(manual: Manual, span: Period | None = None) -> FlowReport:
     """The order flow; with a period, only the orders delivered in it (or due then, when not yet delivered)."""
     steps = ProcessMap(manual).value_chain()
     chain = [s.process.id for s in steps]
-    orders = [o for o in measures.order_flows(manual, chain) if span is None or span.contains(_delivery(o))]
+    meaning = Meanings(manual)
+    orders = [o for o in measures.order_flows(manual, chain, meaning) if span is None or span.contains(_delivery(o))]
     return FlowReport([(s.process.id, s.start_day, s.end_day) for s in steps], orders,
-                      measures.delay_by_process(orders), measures.internal_complaints(manual),
-                      tuple(Meanings(manual).unbound("flow", "order-flow", "internal-complaint")))
+                      measures.delay_by_process(orders), measures.internal_complaints(manual, meaning),
+                      tuple(meaning.unbound("flow", "order-flow", "internal-complaint")))
 
 
 def _delivery(order: measures.OrderFlow) -> date:

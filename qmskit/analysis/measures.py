@@ -238,26 +238,31 @@ class CustomerReport:
 def customer_report(manual: Manual, span: Period, churn_quarters: int | None = None) -> CustomerReport:
     """Customer experience from the forms that declare it: feedback scores, complaints, ideas, churn."""
     meaning = Meanings(manual)
-    in_span = [r for r in manual.records if (d := meaning.event_day(r)) is not None and span.contains(d)]
-    feedback = [r for r in in_span if _purpose(meaning, r) == "customer-feedback"]
-    scored = [(r, int(v)) for r in feedback if (v := meaning.number(r, "score")) is not None]
+
+    def in_span(purpose: str) -> list[Record]:
+        return [r for r in meaning.records(purpose) if (d := meaning.event_day(r)) is not None and span.contains(d)]
+
+    every_score = [(r, day, int(v)) for r in meaning.records("customer-feedback")
+                   if (day := meaning.event_day(r)) is not None and (v := meaning.number(r, "score")) is not None]
+    feedback = in_span("customer-feedback")
+    scored = [(r, score) for r, day, score in every_score if span.contains(day)]
     satisfaction = [v for r in feedback if (v := meaning.number(r, "satisfaction")) is not None]
-    complaints = [r for r in in_span if _purpose(meaning, r) == "complaint"]
+    complaints = in_span("complaint")
     closed_days = [(closed - received).days for r in meaning.records("complaint")
                    if (closed := meaning.closed_day(r)) is not None and span.contains(closed)
                    and (received := meaning.event_day(r)) is not None]
     answer_days = [(answered - received).days for r in complaints
                    if (answered := meaning.day(r, "answered")) and (received := meaning.event_day(r))]
-    ideas = [r for r in in_span if _purpose(meaning, r) == "idea"]
+    ideas = in_span("idea")
     quiet = tuple(r for r, score in scored if score <= 6 and meaning.field(r, "follow-up")
                   and not meaning.value(r, "follow-up"))
-    trend = tuple((q.name, nps(int(v) for r in meaning.records("customer-feedback")
-                               if (d := meaning.event_day(r)) and q.contains(d)
-                               and (v := meaning.number(r, "score")) is not None))
+    trend = tuple((q.name, nps(score for _, day, score in every_score if q.contains(day)))
                   for q in previous_quarters(span, 4))
-    customers = sorted({str(c) for r, _ in scored if (c := meaning.value(r, "customer"))})
-    per_customer = tuple((c, nps(s for r, s in scored if meaning.value(r, "customer") == c),
-                          sum(1 for r, _ in scored if meaning.value(r, "customer") == c)) for c in customers)
+    by_customer: dict[str, list[int]] = {}
+    for record, score in scored:
+        if customer := meaning.value(record, "customer"):
+            by_customer.setdefault(str(customer), []).append(score)
+    per_customer = tuple((c, nps(scores), len(scores)) for c, scores in sorted(by_customer.items()))
     window = churn_quarters or manual.config.churn_quarters or CHURN_QUARTERS
     return CustomerReport(
         span, len(scored), nps(s for _, s in scored),
@@ -272,11 +277,6 @@ def customer_report(manual: Manual, span: Period, churn_quarters: int | None = N
          *meaning.lacking("customers", "customer-feedback", "follow-up",
                           "detractors nobody called back cannot be found")),
         tuple((r.id, str(meaning.value(r, "customer") or ""), s) for r, s in scored if s <= 6))
-
-
-def _purpose(meaning: Meanings, record: Record) -> str:
-    form = meaning.forms.get(record.form)
-    return form.purpose if form else ""
 
 
 def from_customer(meaning: Meanings, record: Record) -> bool:
@@ -329,10 +329,10 @@ class OrderFlow:
         return self.late_days <= 0
 
 
-def order_flows(manual: Manual, chain: list[str]) -> list[OrderFlow]:
+def order_flows(manual: Manual, chain: list[str], meaning: Meanings | None = None) -> list[OrderFlow]:
     """Per order: each step's lateness, the delay each step added, lateness at delivery and the penalty. Reads
     every form that declares `purpose: order-flow`."""
-    meaning = Meanings(manual)
+    meaning = meaning or Meanings(manual)
     by_order: dict[str, list[Record]] = {}
     for record in meaning.records("order-flow"):
         order = meaning.value(record, "order")
@@ -388,9 +388,9 @@ def delay_by_process(flows: Iterable[OrderFlow]) -> list[tuple[str, int]]:
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
-def internal_complaints(manual: Manual) -> list[tuple[str, int, float]]:
+def internal_complaints(manual: Manual, meaning: Meanings | None = None) -> list[tuple[str, int, float]]:
     """Internal complaints per supplying process: how many, and the days of delay they report."""
-    meaning = Meanings(manual)
+    meaning = meaning or Meanings(manual)
     counts: dict[str, list[float]] = {}
     for record in meaning.records("internal-complaint"):
         supplier = str(meaning.value(record, "supplying-process") or "")

@@ -138,6 +138,7 @@ class Meanings:
         self._by_form: dict[str, list[Record]] = {}
         for record in manual.records:
             self._by_form.setdefault(record.form, []).append(record)
+        self._days: dict[int, date | None] = {}  # id(record) -> event day: reports ask for it many times
 
     def forms_for(self, purpose: str) -> list[Form]:
         return [f for f in self.manual.forms if f.purpose == purpose]
@@ -167,7 +168,10 @@ class Meanings:
 
     def event_day(self, record: Record) -> date | None:
         """The day the recorded event happened (the form's `date`); the day of entry when it declares none."""
-        return event_day(record, self.forms.get(record.form))
+        key = id(record)
+        if key not in self._days:
+            self._days[key] = event_day(record, self.forms.get(record.form))
+        return self._days[key]
 
     def closed_day(self, record: Record) -> date | None:
         """When the matter was closed: the form's `closed` date, else the day it reached its workflow's final
