@@ -39,6 +39,7 @@ from qmskit.diagram import views
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
+from qmskit.records.meaning import Meanings
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
@@ -591,13 +592,16 @@ class SiteBuilder:
     def actions_page(self) -> str:
         t, today = self.t, self.site.today
         forms = {f.id: f for f in self.manual.forms}
+        meaning = Meanings(self.manual)
         rows = []
         for record in self.open_actions():
-            created = measures.day_of(record.created_at)
-            age = (today - created).days if created else ""
-            due = str(record.values.get("due", "")) if isinstance(record.values.get("due"), str) else ""
-            overdue = bool(due) and due < today.isoformat()
+            happened = meaning.event_day(record)  # the age of the matter, not of its entry
+            age = (today - happened).days if happened else ""
             form = forms.get(record.form)
+            due_field = (form.binds.get("due") or str(form.workflow.get("due_field", ""))) if form else ""
+            due_day = measures.day_of(record.values.get(due_field)) if due_field else None
+            due = due_day.isoformat() if due_day else ""
+            overdue = due_day is not None and due_day < today
             rows.append([self._record_link(record.id, "registers/actions.md"),
                          cell(form.title if form else record.form), cell(record.status),
                          cell(record.created_at[:10]), cell(age), cell(due) + (f" **{md(t['overdue'])}**"
