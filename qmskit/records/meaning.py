@@ -207,10 +207,12 @@ class Meanings:
                 for f in self.forms_for(purpose) if meaning not in f.binds]
 
     def unassigned(self, report: str) -> list[Notice]:
-        """Workflow forms with open states whose actions nobody can be asked for: they bind no `responsible`."""
-        return [Notice(f"{report}: form {f.id} has open actions but binds no `responsible`",
-                       "Bind the person field that owns the action: `binds: {responsible: FIELD, due: FIELD}`.")
-                for f in self.manual.forms if f.workflow.get("open") and "responsible" not in f.binds]
+        """Workflow forms with open states whose actions nobody can be asked for: they bind no `responsible` and
+        have no person field to fall back on."""
+        return [Notice(f"{report}: form {f.id} has open actions but no field names who acts",
+                       "Add a person field and bind it: `binds: {responsible: FIELD, due: FIELD}`.")
+                for f in self.manual.forms if f.workflow.get("open") and "responsible" not in f.binds
+                and not any(x.type == "reference" and x.spec.get("of") == "person" for x in f.fields)]
 
 
 def event_day(record: Record, form: Form | None) -> date | None:
