@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ack": ("competence", "Record that you have read and understood the current revision of a document."),
     "report": ("reports", "Reports for management: KPIs, customers, order flow, management review, charts."),
     "todo": ("reports", "What each person owes: document reviews, approvals, corrective actions, training, renewals, "
-                        "reading.\n`--format markdown` is ready to send by e-mail or chat."),
+                        "reading,\ncommunication that is due. `--format markdown` is ready to send by e-mail or chat."),
     "diagram": ("diagram", "Draw process maps with Graphviz: the interaction map, a process card, or the value "
                            "chain."),
     "build": ("site", "Publish the manual as a static site (mkdocs-material): documents with their revisions, "
