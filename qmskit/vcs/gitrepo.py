@@ -6,11 +6,14 @@ History is read in one pass (`git log` over the main line, parsed in Python), ne
 from __future__ import annotations
 
 import codecs
+import contextlib
+import fcntl
 import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -342,12 +345,70 @@ def create_tag(root: Path, name: str, message: str) -> str:
 
 
 def commit_files(root: Path, paths: Iterable[str], message: str) -> str:
-    """Commit just these manual files (others staged or not are left alone); returns the commit hash."""
+    """Commit just these manual files (others staged or not are left alone); returns the commit hash.
+
+    Git refuses to work while another git process holds the index lock: wait for it, a bounded while."""
     info = _require(root)
     files = [info.path(p) for p in paths]
-    _run(info, "add", "--", *files)
-    _run(info, "commit", "-q", "-m", message, "--only", "--", *files)
+    _retry_locked(info, "add", "--", *files)
+    _retry_locked(info, "commit", "-q", "-m", message, "--only", "--", *files)
     return str(info.repo.head.commit.hexsha)
+
+
+def unstage(root: Path, paths: Iterable[str]) -> None:
+    """Take files out of the index again (after a commit that failed), waiting for the index lock."""
+    info = _require(root)
+    _retry_locked(info, "reset", "-q", "--", *(info.path(p) for p in paths))
+
+
+# How long a writer waits for another writer (qms or any git process) before giving up: long enough for a
+# burst of concurrent writers to finish one after the other, short enough that a stuck lock is reported.
+LOCK_WAIT_SECONDS = 120.0
+_POLL_SECONDS = 0.05
+
+
+def _retry_locked(info: RepoInfo, *args: str) -> str:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return _run(info, *args)
+        except RepoError as failed:
+            if "index.lock" not in failed.message or time.monotonic() > deadline:
+                raise
+            time.sleep(_POLL_SECONDS)
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """One committing qms writer at a time per repository, so that a write and its commit happen together.
+
+    An advisory lock on a file in the git folder (released by the kernel even if the process dies); waits at
+    most `wait` seconds, then fails before anything is written. Also waits until no other git process holds
+    the index lock, so the commit that follows is not refused."""
+    info = _require(root)
+    limit = LOCK_WAIT_SECONDS if wait is None else wait
+    git_dir = Path(_run(info, "rev-parse", "--absolute-git-dir").strip())
+    deadline = time.monotonic() + limit
+    with (git_dir / "qms-writer.lock").open("a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RepoError(f"another qms writer has held the repository for over {limit:.0f} s",
+                                    "Nothing was written. Try again when it has finished.") from None
+                time.sleep(_POLL_SECONDS)
+        try:
+            while (git_dir / "index.lock").exists():
+                if time.monotonic() > deadline:
+                    raise RepoError(f"git's index is locked ({git_dir / 'index.lock'}) for over {limit:.0f} s",
+                                    "Nothing was written. If no git command is running, remove the stale lock "
+                                    "file, then try again.")
+                time.sleep(_POLL_SECONDS)
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 SIGNING_NAMESPACE = "qms-approval"
