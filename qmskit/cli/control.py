@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from qmskit.check import approval_signatures, check_manual
+from qmskit.check import approval_signatures, check_manual, document_withdrawals
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -125,7 +125,8 @@ def history(
 
 @app.command()
 def approve(
-    documents: Annotated[list[str], typer.Argument(help="Document ids to approve (their latest revision).")],
+    documents: Annotated[list[str], typer.Argument(metavar="DOC...", help="Document ids to approve (their latest "
+                                                                          "revision, or their deletion).")],
     manual_dir: ManualOption = None,  # no positional manual: it would swallow the last document id
     meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
     sign: Annotated[bool, typer.Option("--sign", help="Sign the approval with your SSH signing key (git's "
@@ -137,19 +138,27 @@ def approve(
     `git fetch origin refs/notes/qms:refs/notes/qms`.
     """
     check_choice(meaning, MEANINGS, "meaning")
+    folders = [d for d in documents if Path(d).is_dir()]
+    if folders:  # the manual was once a second positional argument: say where it goes now
+        raise ConfigError(f"'{folders[0]}' is a folder, not a document id",
+                          f"Pass the manual's folder with --manual {folders[0]}, or run the command inside it.")
     root, manual, log = _load(None, manual_dir)
     me = gitrepo.current_identity(root)
     control = DocumentControl(manual, log)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     console = stdout()
+    deleted = {w.document.id: w for w in document_withdrawals(root, manual, log) if w.kind == "deleted"}
     for document_id in documents:
         doc = next((d for d in manual.documents if d.id == document_id), None)
-        if doc is None:
+        if doc is None and document_id in deleted:  # approving a deletion: a change like any other
+            doc, latest = deleted[document_id].document, deleted[document_id].revision
+        elif doc is None:
             raise ConfigError(f"no document '{document_id}'", "List the documents with `qms register`.")
-        file = log.of(doc.origin.path)
-        if file is None or file.latest is None:
-            raise RepoError(f"{document_id} has never been committed", "Commit it first, then approve.")
-        latest = file.latest
+        else:
+            file = log.of(doc.origin.path)
+            if file is None or file.latest is None:
+                raise RepoError(f"{document_id} has never been committed", "Commit it first, then approve.")
+            latest = file.latest
         signature = ""
         if sign:
             fields = note_fields(me, meaning, when, "qms approve", doc.id)

@@ -109,6 +109,10 @@ _RULES = (
          "Closed records are evidence: revert the change and open a new record instead."),
     Rule("QMS-REC-007", E, "Record has a provisional id",
          "Give it the next free id: qms records add PATH (in the pull request that proposes it)."),
+    Rule("QMS-REC-008", E, "Record deleted",
+         "Records are retained evidence (ISO 9001 7.5.3): restore the file from Git (`git checkout COMMIT^ -- "
+         "PATH`, COMMIT being the deleting one) and commit it. To void a record, say so in a new record or a "
+         "workflow state; never delete or renumber it."),
     Rule("QMS-FORM-001", E, "Form template is inconsistent", "Fix the form definition."),
     Rule("QMS-FORM-002", W, "Form change does not accept existing records",
          "Old records stay valid under the form revision they were made with; check that the change is meant "
