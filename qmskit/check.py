@@ -15,6 +15,7 @@ from qmskit.control.lifecycle import (
     withdrawal_candidates,
     withdrawals,
 )
+from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.loading import assemble
 from qmskit.loading.load import LoadResult, load_manual
@@ -24,7 +25,7 @@ from qmskit.model import Form, Manual, Origin, RuleSettings
 from qmskit.records.forms import workflow
 from qmskit.rules import run_rules
 from qmskit.rules.context import Context
-from qmskit.vcs.gitrepo import read_blobs, start_history, verify
+from qmskit.vcs.gitrepo import ancestry, read_blobs, start_history, verify
 from qmskit.vcs.history import History, Revision
 
 
@@ -83,6 +84,7 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
                              deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known),
                              closed_changes=closed_changes(root, loaded.manual, known),
                              signatures=approval_signatures(root, known),
+                             baseline_commits=baseline_commits(root, loaded.manual, known),
                              withdrawals=document_withdrawals(root, loaded.manual, known),
                              deleted_records=record_deletions(root, loaded.manual, known))
         findings += run_rules(context)
@@ -187,6 +189,21 @@ def record_deletions(root: Path, manual: Manual, history: History) -> list[Delet
     present = {p.stem for p in folder.rglob("*.y*ml")} if folder.is_dir() else set()
     missing = [path for path in history.uncommitted if path in history.files and not (root / path).exists()]
     return deleted_records(manual, history, present, missing)
+
+
+def baseline_commits(root: Path, manual: Manual, history: History) -> frozenset[str] | None:
+    """The commits a baseline pinned to a commit releases; None when the pin is not a commit of this history
+    (empty when there is no pinned baseline)."""
+    baseline = manual.config.baseline
+    if baseline is None or baseline.until == "first-commit" or not history.usable:
+        return frozenset()
+    return ancestry(root, baseline.until)
+
+
+def control_of(root: Path, manual: Manual, history: History) -> DocumentControl:
+    """Document control with everything it needs from Git: verified signatures and the pinned baseline."""
+    return DocumentControl(manual, history, approval_signatures(root, history),
+                           baseline_commits(root, manual, history))
 
 
 def approval_signatures(root: Path, history: History) -> dict[tuple[str, str], bool | None]:

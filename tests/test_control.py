@@ -426,3 +426,61 @@ def test_signing_needs_a_key(example: Path, qms: Qms) -> None:
     git(example, "config", "user.email", MIKKO[1])
     result = qms("approve", "PRO-009", "-C", example, "--sign")
     assert result.code == 2 and "gpg.format ssh" in result.err
+
+
+# --- a baseline is pinned to a commit, judged by ancestry (issue 11 item 4) ----------------------------------
+
+PRO_001 = "documents/PRO-001-documented-information.md"
+PRO_002 = "documents/PRO-002-operations.md"
+
+
+def _pin(manual: Path, until: str) -> None:
+    edit(manual / "qms.yaml", "until: first-commit", f"until: {until}")
+
+
+def _ctrl(findings: Findings, manual: Path) -> list[tuple[str, str, int]]:
+    return sorted(f for f in findings(manual) if f[0].startswith(("QMS-CTRL", "QMS-SCHEMA")))
+
+
+def test_a_baseline_pinned_to_a_commit_releases_its_ancestry_only(starter: Path, findings: Findings) -> None:
+    edit(starter / PRO_001, "## Purpose", "## Purpose of control")
+    released = commit_all(starter, "Paper revision 2 of PRO-001")
+    _pin(starter, released)
+    commit_all(starter, "Pin the baseline to the last paper release")
+    assert _ctrl(findings, starter) == []
+    # a later change is not released, even when its date is set to before the pinned commit
+    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
+    commit_all(starter, "Backdated change", date="2025-06-01T12:00:00+02:00")
+    assert _ctrl(findings, starter) == [("QMS-CTRL-001", PRO_002, 2)]
+
+
+def test_a_baseline_by_date_is_refused_with_a_hint(starter: Path, findings: Findings, qms: Qms) -> None:
+    _pin(starter, '"2099-12-31"')
+    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
+    commit_all(starter, "A change the date would have released")
+    line = line_of(starter / "qms.yaml", "until:")
+    assert _ctrl(findings, starter) == [("QMS-SCHEMA-001", "qms.yaml", line)]  # a broken qms.yaml fails the run
+    found = [d for d in qms("validate", starter, "--format", "json").json()["diagnostics"]
+             if d["rule"] == "QMS-SCHEMA-001"]
+    assert "pinned to a commit" in found[0]["hint"] and "never a date" in found[0]["hint"]
+    # and the date releases nothing: the change stands unapproved in the register
+    rows = register_rows(qms, starter)
+    assert rows["PRO-002"]["approved_by"] == [] and rows["PRO-001"]["approved_by"] == []
+
+
+def test_a_baseline_pinned_to_a_commit_outside_the_history_releases_nothing(starter: Path,
+                                                                            findings: Findings) -> None:
+    git(starter, "checkout", "-q", "-b", "elsewhere")
+    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
+    elsewhere = commit_all(starter, "On a branch that is never merged")
+    git(starter, "checkout", "-q", "main")
+    git(starter, "checkout", "-q", "elsewhere", "--", PRO_002)
+    _pin(starter, elsewhere)
+    commit_all(starter, "The same change, released by pointing at the other branch")
+    line = line_of(starter / "qms.yaml", "until:")
+    found = _ctrl(findings, starter)
+    assert ("QMS-CTRL-010", "qms.yaml", line) in found
+    assert ("QMS-CTRL-001", PRO_002, 2) in found  # nothing is released, not even the first commit
+    edit(starter / "qms.yaml", elsewhere, "\"" + "0" * 40 + "\"")
+    commit_all(starter, "No such commit")
+    assert ("QMS-CTRL-010", "qms.yaml", line) in _ctrl(findings, starter)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from qmskit.check import approval_signatures, check_manual, document_withdrawals
+from qmskit.check import check_manual, control_of, document_withdrawals
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -52,7 +52,7 @@ app.add_typer(approvals_app, name="approvals")
 
 
 def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
-    return DocumentControl(manual, history, approval_signatures(root, history))
+    return control_of(root, manual, history)
 
 
 def _load(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual, History]:
@@ -85,7 +85,8 @@ def register(
     check_choice(output_format, TABLE_FORMATS, "format")
     root, manual, history = _load(path, manual_dir)
     when = parse_day(at, "--at")
-    rows = register_at(root, manual, history, when) if when else _control(root, manual, history).register()
+    control = _control(root, manual, history)
+    rows = register_at(root, manual, history, when, control) if when else control.register()
     title = f"Document register{f' on {when}' if when else ''} — {manual.config.organisation}"
     show(TableData.of(title, REGISTER_COLUMNS, [r.as_dict() for r in rows], REGISTER_KEYS), output_format, output)
 
@@ -144,7 +145,7 @@ def approve(
                           f"Pass the manual's folder with --manual {folders[0]}, or run the command inside it.")
     root, manual, log = _load(None, manual_dir)
     me = gitrepo.current_identity(root)
-    control = DocumentControl(manual, log)
+    control = _control(root, manual, log)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     console = stdout()
     deleted = {w.document.id: w for w in document_withdrawals(root, manual, log) if w.kind == "deleted"}

@@ -78,9 +78,12 @@ class DocumentControl:
     """Judges the approval evidence of a manual's documents against its people, roles and qms.yaml."""
 
     def __init__(self, manual: Manual, history: History,
-                 signatures: Mapping[tuple[str, str], bool | None] | None = None) -> None:
+                 signatures: Mapping[tuple[str, str], bool | None] | None = None,
+                 baseline_commits: frozenset[str] | None = None) -> None:
         self.manual = manual
         self.history = history
+        # the commits a baseline pinned to a commit releases (its ancestry, read from Git by the caller)
+        self.baseline_commits = baseline_commits or frozenset()
         # (payload, signature) -> verified? (None: no allowed-signers file to verify against)
         self.signatures = signatures or {}
         self._people = {p.id: p for p in manual.people}
@@ -112,12 +115,11 @@ class DocumentControl:
         return found
 
     def _in_baseline(self, until: str, revision: Revision) -> bool:
+        """Judged by ancestry, never by date: a committer date is whatever the committer chose. A date in
+        `until` releases nothing (the schema refuses it, with a hint)."""
         if until == "first-commit":
             return revision.commit.sha == self.history.first
-        try:
-            return moment(revision.date) <= moment(until)
-        except ValueError:
-            return False  # the schema reports a malformed date
+        return revision.commit.sha in self.baseline_commits
 
     def judge(self, document: Document, revision: Revision, approval: Approval) -> Verdict:
         """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3)."""

@@ -36,6 +36,7 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     control.check_repository,
     control.check_approvals,
     control.check_withdrawals,
+    control.check_baseline,
     control.check_reviews,
     control.check_obsolete_references,
     control.check_identity,

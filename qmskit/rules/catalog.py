@@ -143,6 +143,10 @@ _RULES = (
     Rule("QMS-CTRL-009", E, "Signed approval does not verify",
          "The note was changed after it was signed, or the key is not in the allowed signers file "
          "(gpg.ssh.allowedSignersFile): approve again with `qms approve --sign`."),
+    Rule("QMS-CTRL-010", E, "Baseline is not pinned to a commit of this history",
+         "Set `baseline: {until: <full commit hash>}` to the last commit whose documents were released before "
+         "the move to Git (`git log --format=%H -1`), or `until: first-commit`; the commit must be in HEAD's "
+         "history (fetch it)."),
     Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
          "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
          "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),

@@ -34,6 +34,8 @@ class Context:
     # documents deleted or moved out of active, and records deleted (both read from Git by check.py)
     withdrawals: tuple[Withdrawal, ...] = ()
     deleted_records: tuple[DeletedRecord, ...] = ()
+    # the commits a baseline pinned to a commit releases; None when the pin names no commit of this history
+    baseline_commits: frozenset[str] | None = frozenset()
 
     @classmethod
     def of(cls, manual: Manual, *, today: date | None = None, history: History | None = None,
@@ -41,7 +43,8 @@ class Context:
            form_versions: Mapping[tuple[str, int], Form] | None = None,
            closed_changes: Mapping[str, Revision] | None = None,
            signatures: Mapping[tuple[str, str], bool | None] | None = None,
-           withdrawals: Iterable[Withdrawal] = (), deleted_records: Iterable[DeletedRecord] = ()) -> Context:
+           withdrawals: Iterable[Withdrawal] = (), deleted_records: Iterable[DeletedRecord] = (),
+           baseline_commits: frozenset[str] | None = frozenset()) -> Context:
         ids: dict[str, dict[str, Any]] = {}
         for kind, items in manual.groups():
             index = ids.setdefault(kind, {})
@@ -55,9 +58,10 @@ class Context:
                 subtree.setdefault(ancestor, []).append(pid)
         history = history or History(available=False)
         return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
-                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history, signatures),
+                   history, first_ids or {}, deleted_ids or {},
+                   DocumentControl(manual, history, signatures, baseline_commits),
                    form_versions or {}, closed_changes or {}, signatures or {}, tuple(withdrawals),
-                   tuple(deleted_records))
+                   tuple(deleted_records), baseline_commits)
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})

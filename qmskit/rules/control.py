@@ -16,6 +16,7 @@ UNAPPROVED, SELF, AUTHORITY, OVERDUE, DUE_SOON, OBSOLETE, ID_CHANGED, STALE, FOR
     rule(f"QMS-CTRL-00{n}") for n in range(1, 10)
 )
 SHALLOW, NO_GIT = rule("QMS-GIT-001"), rule("QMS-GIT-002")
+BASELINE = rule("QMS-CTRL-010")
 
 
 def check_repository(ctx: Context) -> Iterator[Diagnostic]:
@@ -150,3 +151,16 @@ def check_withdrawals(ctx: Context) -> Iterator[Diagnostic]:
         if not any(v.counts for v in verdicts):
             yield UNAPPROVED.at(where, f"{what}, \"{revision.commit.subject}\", has no valid approval; a withdrawn "
                                        "document needs approval like any other change")
+
+
+def check_baseline(ctx: Context) -> Iterator[Diagnostic]:
+    """A baseline pinned to a commit must name a commit in the history of HEAD (a date is refused by the
+    schema); otherwise it releases nothing, and says so."""
+    baseline = ctx.manual.config.baseline
+    if baseline is None or not ctx.history.usable or ctx.baseline_commits is not None:
+        return
+    if len(baseline.until) not in (40, 64):
+        return  # not a commit hash: the schema reports it
+    yield BASELINE.at(ctx.at(ctx.manual.config.origin, "baseline", "until"),
+                      f"baseline commit {baseline.until[:10]} is not a commit in the history of HEAD, so the "
+                      "baseline releases nothing")

@@ -325,6 +325,20 @@ def diff_text(root: Path, base: str, path: str, old_path: str = "") -> str:
     return _run(info, "-c", "core.quotepath=off", "diff", "-M", base, "--", *paths)
 
 
+def ancestry(root: Path, sha: str) -> frozenset[str] | None:
+    """The commits that touched the manual in the ancestry of `sha` (itself included), or None when `sha` is not
+    a full commit hash of a commit in HEAD's history: a baseline pinned to a commit releases just these."""
+    info = open_repo(root)
+    if info is None or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not commit_exists(root, sha):
+        return None
+    try:
+        info.repo.git.merge_base("--is-ancestor", sha, "HEAD")
+    except git.GitCommandError:
+        return None
+    pathspec = [info.prefix] if info.prefix else []
+    return frozenset(_run(info, "rev-list", sha, "--", *pathspec).split()) | {sha}
+
+
 def reachable(root: Path, ref: str) -> set[str]:
     """Commits reachable from `ref` that touched the manual."""
     info = _require(root)
