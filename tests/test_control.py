@@ -44,9 +44,11 @@ def register_rows(qms: Qms, root: Path, *extra: str) -> dict[str, dict[str, obje
 def test_first_commit_is_released_by_the_baseline(example: Path, findings: Findings, qms: Qms) -> None:
     assert findings(example) == []
     row = register_rows(qms, example)["PRO-009"]
+    first = git(example, "rev-parse", "HEAD").strip()
     assert row == {"id": "PRO-009", "title": "Internal audit", "type": "procedure", "owner": "quality-manager",
                    "revision": 1, "effective": "2026-01-15", "approved_by": ["Aino Lahtinen", "Mikko Heinonen"],
-                   "next_review": "2028-01-15", "status": "active", "path": DOC}
+                   "evidence": ["baseline"], "pending": "", "next_review": "2028-01-15", "status": "active",
+                   "path": DOC, "commit": first}
 
 
 def test_unapproved_change_is_an_error(example: Path, qms: Qms, findings: Findings) -> None:
@@ -55,7 +57,9 @@ def test_unapproved_change_is_an_error(example: Path, qms: Qms, findings: Findin
     assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2)]
     out = qms("validate", example).out
     assert "PRO-009 revision 2" in out and "revision 1 is the last approved one" in out
-    assert register_rows(qms, example)["PRO-009"]["approved_by"] == []
+    row = register_rows(qms, example)["PRO-009"]  # revision 1 stays effective; revision 2 waits apart
+    assert (row["revision"], row["approved_by"]) == (1, ["Aino Lahtinen", "Mikko Heinonen"])
+    assert str(row["pending"]).startswith("pending approval: revision 2 (2026-01-15, ")
 
 
 def test_approved_by_trailer_counts(example: Path, qms: Qms, findings: Findings) -> None:
@@ -252,7 +256,8 @@ def test_manual_in_a_subfolder_of_a_larger_repository(tmp_path: Path, qms: Qms, 
     commit_all(outer, "Manual change")
     manual = outer / "quality"
     assert control_findings(findings, manual) == [("QMS-CTRL-001", DOC, 2)]
-    assert register_rows(qms, manual)["PRO-009"]["revision"] == 2
+    assert register_rows(qms, manual)["PRO-009"]["revision"] == 1  # the unapproved revision 2 is pending
+    assert "revision 2" in str(register_rows(qms, manual)["PRO-009"]["pending"])
     assert register_rows(qms, manual)["PRO-001"]["revision"] == 1
 
 

@@ -5,6 +5,7 @@ Run on the starter manual of `qms init` (not the example) and on the example, in
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -172,3 +173,65 @@ def test_approve_takes_the_manual_by_option_only(two_people: Path, qms: Qms) -> 
     result = qms("approve", "PRO-002", "PRO-001", "--manual", two_people)
     assert result.code == 0, result.err
     assert "PRO-002" in result.out and "PRO-001" in result.out
+
+
+# --- what is published is what was approved (issue 11 item 6) -----------------------------------------------
+
+
+def _register(qms: Qms, manual: Path) -> dict[str, dict[str, object]]:
+    result = qms("register", manual, "--format", "json")
+    assert result.code == 0, result.err
+    return {row["id"]: row for row in result.json()}
+
+
+def test_register_shows_the_last_approved_revision_and_what_is_pending_apart(two_people: Path, qms: Qms) -> None:
+    first = git(two_people, "rev-parse", "HEAD~1").strip()  # the starter commit, released by the baseline
+    edit(two_people / PRO_002, "## Purpose", "## Purpose of operations")
+    pending = commit_all(two_people, "Unapproved wording", who=FIRST)
+    edit(two_people / "documents" / "PRO-001-documented-information.md", "## Purpose", "## Purpose of control")
+    rows = _register(qms, two_people)
+    assert {k: rows["PRO-002"][k] for k in ("revision", "effective", "approved_by", "evidence", "commit")} == {
+        "revision": 1, "effective": "2026-01-15", "approved_by": ["First Person"], "evidence": ["baseline"],
+        "commit": first}
+    assert rows["PRO-002"]["pending"] == f"pending approval: revision 2 (2026-01-15, {pending[:10]})"
+    assert rows["PRO-001"]["pending"] == "pending approval: uncommitted changes"
+    assert rows["POL-001"]["pending"] == ""
+    text = qms("register", two_people).out
+    assert "Pending approval" in text and "Evidence" in text
+
+
+def test_an_approval_made_later_makes_the_revision_effective_from_its_date(two_people: Path, qms: Qms) -> None:
+    edit(two_people / PRO_002, "## Purpose", "## Purpose of operations")
+    commit_all(two_people, "Wording", who=FIRST)
+    git(two_people, "config", "user.email", SECOND[1])
+    assert qms("approve", "PRO-002", "--meaning", "approved", "--manual", two_people).code == 0
+    note = json.loads(git(two_people, "notes", "--ref=refs/notes/qms", "show", "HEAD"))
+    row = _register(qms, two_people)["PRO-002"]
+    assert (row["revision"], row["approved_by"], row["evidence"], row["pending"]) == (
+        2, ["Second Approver"], ["qms approve"], "")
+    assert row["effective"] == max("2026-01-15", note["date"][:10])
+
+
+def test_the_site_publishes_the_approved_text_and_marks_a_pending_revision(two_people: Path, qms: Qms,
+                                                                         tmp_path: Path) -> None:
+    edit(two_people / PRO_002, "Deliver products and services", "UNAPPROVED WORDING for products and services")
+    commit_all(two_people, "Unapproved wording", who=FIRST)
+    policy = two_people / "documents" / "POL-001-quality-policy.md"  # unchanged: published as it is
+    draft = two_people / "documents" / "POL-002-new-policy.md"
+    draft.write_text(policy.read_text(encoding="utf-8").replace("POL-001", "POL-002"), encoding="utf-8")
+    commit_all(two_people, "A policy nobody approved", who=FIRST)
+    edit(two_people / "documents" / "PRO-001-documented-information.md", "Keep documents identified",
+         "UNCOMMITTED WORDING keeps documents identified")
+    for audience in ("internal", "external"):
+        result = qms("build", two_people, "-o", tmp_path / audience, "--audience", audience)
+        assert result.code == 0, result.err
+    operations = (tmp_path / "internal" / "documents" / "pro-002" / "index.html").read_text(encoding="utf-8")
+    assert "Deliver products and services" in operations and "UNAPPROVED WORDING" not in operations
+    assert "Pending approval" in operations and "revision 2" in operations
+    control = (tmp_path / "internal" / "documents" / "pro-001" / "index.html").read_text(encoding="utf-8")
+    assert "Keep documents identified" in control and "UNCOMMITTED WORDING" not in control
+    assert "uncommitted changes" in control
+    unapproved = (tmp_path / "internal" / "documents" / "pol-002" / "index.html").read_text(encoding="utf-8")
+    assert "is not in effect" in unapproved
+    external = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "external").rglob("*.html"))
+    assert "POL-001" in external and "POL-002" not in external

@@ -68,8 +68,10 @@ def _load(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual, His
     return root, manual, history
 
 
-REGISTER_COLUMNS = ("ID", "Title", "Type", "Owner", "Rev", "Effective", "Approved by", "Next review", "Status")
-REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "approved_by", "next_review", "status")
+REGISTER_COLUMNS = ("ID", "Title", "Type", "Owner", "Rev", "Effective", "Approved by", "Evidence", "Next review",
+                    "Status", "Pending approval")
+REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "approved_by", "evidence", "next_review",
+                 "status", "pending")
 
 
 @app.command()
@@ -81,7 +83,8 @@ def register(
     at: Annotated[str | None, typer.Option("--at", help="The register as it stood on this day (YYYY-MM-DD): "
                                                          "what was effective then.")] = None,
 ) -> None:
-    """The master list of documents: id, title, revision, effective date, approved by, next review, status."""
+    """The master list of documents: the effective (last approved) revision, when it became effective, who
+    approved it and on what evidence, the next review, and apart from it any revision pending approval."""
     check_choice(output_format, TABLE_FORMATS, "format")
     root, manual, history = _load(path, manual_dir)
     when = parse_day(at, "--at")
@@ -272,10 +275,8 @@ def release(
         raise typer.Exit(ExitCode.FINDINGS)
     rows = _control(root, manual, log).register()
     documents = []
-    for row in rows:
-        file = log.of(row.path)
-        sha = file.latest.commit.sha if file and file.latest else "-"
-        documents.append(f"{row.id} rev {row.revision} {sha} {row.status} {row.path}")
+    for row in rows:  # the effective revision of each document: what was approved, not what is newest
+        documents.append(f"{row.id} rev {row.revision} {row.commit or '-'} {row.status} {row.path}")
     message = releasing.tag_message(tag, manual.config.organisation, documents, acceptances)
     commit = gitrepo.create_tag(root, tag, message)
     accepted_note = f", {quantity(len(acceptances), 'accepted finding')}" if acceptances else ""

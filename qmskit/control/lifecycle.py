@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from qmskit.loading import assemble
-from qmskit.loading.markdown import split_front_matter
+from qmskit.loading.markdown import headings, split_front_matter
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Document, Manual, Origin
 from qmskit.vcs.history import FileHistory, History, Revision
@@ -44,13 +44,18 @@ def is_record(path: str) -> bool:
     return path.startswith("records/") and path.endswith((".yaml", ".yml"))
 
 
-def past_document(text: str, path: str) -> Document | None:
-    """A document as its front matter stood in a past revision (None: no readable front matter)."""
+def past_document(text: str, path: str, *, body: bool = False) -> Document | None:
+    """A document as it stood in a past revision: its front matter, and with `body` its text and headings
+    (None: no readable front matter)."""
     split = split_front_matter(text)
     if split.front_matter is None:
         return None
     data = parse_yaml(split.front_matter, path, 1).data
-    return assemble.document(data, Origin(path), "", split.body_line, ()) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if not body:
+        return assemble.document(data, Origin(path), "", split.body_line, ())
+    return assemble.document(data, Origin(path), split.body, split.body_line, headings(split.body, split.body_line))
 
 
 def withdrawal_candidates(manual: Manual, history: History) -> list[FileHistory]:

@@ -31,21 +31,32 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class RegisterRow:
+    """One controlled document: its effective (last approved) revision, and apart from it what is pending."""
+
     id: str
     title: str
     type: str
     owner: str
-    revision: int
-    effective: str  # date of the latest revision on the main line ("" = never committed)
-    approved_by: tuple[str, ...]
+    revision: int  # the effective revision: the last approved one (0 = none approved yet)
+    effective: str  # the day it became effective: its approval, never before its commit ("" = none)
+    approved_by: tuple[str, ...]  # who approved the effective revision
     next_review: str
     status: str
     path: str
+    evidence: tuple[str, ...] = ()  # what the approvals of the effective revision rest on, e.g. "note, signed"
+    pending: str = ""  # a newer revision (or uncommitted change) waiting for approval: never the effective text
+    commit: str = ""  # the commit of the effective revision
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "type": self.type, "owner": self.owner,
                 "revision": self.revision, "effective": self.effective, "approved_by": list(self.approved_by),
-                "next_review": self.next_review, "status": self.status, "path": self.path}
+                "evidence": list(self.evidence), "pending": self.pending, "next_review": self.next_review,
+                "status": self.status, "path": self.path, "commit": self.commit}
+
+
+def evidence_label(approval: Approval) -> str:
+    """What an approval rests on, in words shown wherever approvals are shown."""
+    return f"{approval.source}, signed" if approval.signed else approval.source
 
 
 def add_months(start: date, months: int) -> date:
@@ -170,6 +181,8 @@ class DocumentControl:
         return [self.row(d) for d in sorted(self.manual.documents, key=lambda d: d.id)]
 
     def row(self, document: Document) -> RegisterRow:
+        """The register's line for a document: what was last approved is what is effective; a newer revision,
+        or an uncommitted change, is shown apart as pending approval."""
         path = document.origin.path
         file = self.history.of(path) if self.history.usable else None
         latest = file.latest if file else None
@@ -178,8 +191,30 @@ class DocumentControl:
             status = f"{status}, never committed"
         elif path in self.history.uncommitted:
             status = f"{status}, uncommitted changes"
-        approved = self.approvers(document, latest) if latest else []
+        approved = self.last_approved(document, file) if file else None
+        counted = [v for v in self.verdicts(document, approved) if v.counts] if approved else []
+        names = tuple(dict.fromkeys(v.person.name for v in counted if v.person is not None))
         review = self.next_review(document, file) if file else None
         return RegisterRow(document.id, document.title, document.type, document.owner,
-                           latest.number if latest else 0, latest.date[:10] if latest else "",
-                           tuple(p.name for p in approved), review.isoformat() if review else "", status, path)
+                           approved.number if approved else 0, self.effective_day(approved, counted), names,
+                           review.isoformat() if review else "", status, path,
+                           tuple(dict.fromkeys(evidence_label(v.approval) for v in counted)),
+                           self.pending(path, latest, approved), approved.commit.sha if approved else "")
+
+    def pending(self, path: str, latest: Revision | None, approved: Revision | None) -> str:
+        parts = []
+        if latest is not None and latest is not approved:
+            parts.append(f"revision {latest.number} ({latest.date[:10]}, {latest.commit.sha[:10]})")
+        elif latest is None and self.history.usable:
+            parts.append("never committed")
+        if latest is not None and path in self.history.uncommitted:
+            parts.append("uncommitted changes")
+        return f"pending approval: {' and '.join(parts)}" if parts else ""
+
+    @staticmethod
+    def effective_day(approved: Revision | None, counted: list[Verdict]) -> str:
+        """A revision is effective from its first counting approval, never before it reached the main line."""
+        if approved is None:
+            return ""
+        days = sorted(v.approval.date[:10] for v in counted if len(v.approval.date) >= 10)
+        return max(approved.date[:10], days[0]) if days else approved.date[:10]
