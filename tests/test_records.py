@@ -371,3 +371,16 @@ def test_a_closed_record_restored_unchanged_is_not_a_change(starter: Path, qms: 
     record.write_text(closed, encoding="utf-8")
     commit_all(starter, "Restore")
     assert findings(starter) == []
+
+
+def test_a_committed_provisional_record_giving_way_to_its_numbered_one_is_no_deletion(
+        starter: Path, qms: Qms, findings: Findings) -> None:
+    made = new_record(qms, starter, "nonconformity", *STARTER_NC)
+    proposed = made.with_name("NC-2026-NEW-0a1b2c3d.yaml")
+    proposed.write_text(made.read_text(encoding="utf-8").replace(made.stem, proposed.stem), encoding="utf-8")
+    made.unlink()
+    commit_all(starter, "Proposed from the site")
+    result = qms("records", "add", proposed, "-C", starter, "--commit")
+    assert result.code == 0, result.out + result.err
+    assert not proposed.exists()
+    assert not [f for f in findings(starter) if f[0] == "QMS-REC-008"]

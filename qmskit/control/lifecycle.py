@@ -13,6 +13,7 @@ from qmskit.loading import assemble
 from qmskit.loading.markdown import headings, split_front_matter
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Document, Manual, Origin
+from qmskit.records.workflow import PROVISIONAL_ID
 from qmskit.vcs.history import FileHistory, History, Revision
 
 Blobs = Mapping[tuple[str, str], str]  # (commit, manual path) -> text
@@ -109,7 +110,8 @@ def deleted_records(manual: Manual, history: History, present: Iterable[str],
         if is_record(path):
             record_id = PurePosixPath(path).stem
             gone[record_id] = DeletedRecord(record_id, path, None)
-    return [gone[i] for i in sorted(gone) if i not in here]
+    # a provisional id (a record filled in on the site, not numbered yet) gives way to its numbered record
+    return [gone[i] for i in sorted(gone) if i not in here and not PROVISIONAL_ID.match(i)]
 
 
 def earlier_lives(history: History) -> dict[str, list[Revision]]:
