@@ -235,3 +235,21 @@ def test_the_site_publishes_the_approved_text_and_marks_a_pending_revision(two_p
     assert "is not in effect" in unapproved
     external = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "external").rglob("*.html"))
     assert "POL-001" in external and "POL-002" not in external
+
+
+def test_register_at_a_past_day_shows_what_was_approved_by_then(two_people: Path, qms: Qms) -> None:
+    edit(two_people / PRO_002, "## Purpose", "## Purpose of operations")
+    commit_all(two_people, "Wording", who=FIRST, date="2026-03-01T10:00:00+02:00")
+    git(two_people, "config", "user.email", SECOND[1])
+    assert qms("approve", "PRO-002", "--manual", two_people).code == 0  # approved today, not on 15 March
+
+    def row_at(day: str) -> dict[str, object]:
+        result = qms("register", two_people, "--at", day, "--format", "json")
+        assert result.code == 0, result.err
+        return next(r for r in result.json() if r["id"] == "PRO-002")
+
+    march = row_at("2026-03-15")
+    assert (march["revision"], march["approved_by"], march["evidence"]) == (1, ["First Person"], ["baseline"])
+    assert str(march["pending"]).startswith("pending approval: revision 2 (2026-03-01, ")
+    later = row_at("2099-01-01")
+    assert (later["revision"], later["approved_by"], later["pending"]) == (2, ["Second Approver"], "")
