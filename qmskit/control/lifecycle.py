@@ -79,8 +79,8 @@ def withdrawals(manual: Manual, history: History, blobs: Blobs) -> list[Withdraw
         if file.path in current and not file.deleted:
             document = current[file.path]
             moves = [i for i in range(1, len(statuses)) if statuses[i - 1] == "active" and statuses[i] != "active"]
-            if moves and statuses[-1] == document.status:
-                found.append(Withdrawal(document, file.revisions[moves[-1]], document.status, file.path))
+            if moves and statuses[-1] != "active":  # the committed move out of use, whatever the work tree says
+                found.append(Withdrawal(document, file.revisions[moves[-1]], statuses[moves[-1]], file.path))
         elif file.deletion is not None and "active" in statuses:
             last = next((d for d in reversed(past) if d is not None), None)
             if last is not None:
