@@ -19,7 +19,6 @@ from qmskit.loading.load import load_manual
 from qmskit.loading.schemas import schema_url
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Manual
-from qmskit.vcs import gitrepo
 
 new_app = QmsTyper(help="Start a new document, process or form with the next free id.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
@@ -41,7 +40,7 @@ def next_document_id(manual: Manual, prefix: str, ever: Iterable[str] = ()) -> s
 
 
 def _ever(root: Path) -> EverIds:
-    return ever_ids(root, gitrepo.read_history(root))
+    return ever_ids(root)
 
 
 @new_app.command("document")

@@ -211,6 +211,60 @@ def read_blobs(root: Path, specs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
     return results
 
 
+def texts_ever(root: Path, folders: Iterable[str]) -> dict[str, str]:
+    """Every version any main-line commit wrote of the files in these manual folders: {manual path@blob: text}.
+
+    Blobs are named by their object id from one `git log --raw` pass and read in one `git cat-file --batch`, so
+    a version shared by several commits is read once, and no tree is walked per request (which costs seconds
+    on long histories)."""
+    info = open_repo(root)
+    if info is None:
+        return {}
+    try:
+        info.repo.head.commit  # noqa: B018 - raises ValueError in a repository without commits
+    except ValueError:
+        return {}
+    # One plain pass over the manual (a pathspec per folder makes git slower than filtering here).
+    pathspec = [info.prefix] if info.prefix else []
+    log = subprocess.run([_git_binary(), "-C", str(info.top), "-c", "core.quotepath=off", "log", "--first-parent",
+                          "--raw", "--no-abbrev", "-z", "--format=", "HEAD", "--", *pathspec],
+                         capture_output=True, check=False)
+    if log.returncode != 0:
+        raise RepoError("git log failed", "Check the repository (`git log` should work in it).")
+    out = log.stdout.decode("utf-8", "replace")
+    inside = tuple(f"{folder}/" for folder in folders)
+    wanted: dict[str, str] = {}  # blob -> manual path (one of them)
+    tokens = out.split("\0")
+    index = 0
+    while index < len(tokens):
+        head = tokens[index].lstrip("\n")
+        if not head.startswith(":"):
+            index += 1
+            continue
+        fields = head.split()
+        status, blob = fields[-1], fields[3]
+        count = 2 if status[0] in "RC" else 1
+        path = _manual_relative(info, tokens[index + count]) if index + count < len(tokens) else None
+        index += count + 1
+        if path is not None and path.startswith(inside) and set(blob) != {"0"}:
+            wanted.setdefault(blob, path)
+    if not wanted:
+        return {}
+    request = "".join(f"{blob}\n" for blob in wanted).encode("ascii")
+    done = subprocess.run(["git", "-C", str(info.top), "cat-file", "--batch"], input=request, capture_output=True,
+                          check=False)
+    texts, data, offset = {}, done.stdout, 0
+    for blob, path in wanted.items():
+        end = data.index(b"\n", offset)
+        header = data[offset:end].split()
+        offset = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            texts[f"{path}@{blob}"] = data[offset:offset + size].decode("utf-8", "replace")
+            offset += size + 1
+    return texts
+
+
 def current_identity(root: Path) -> Identity:
     """The user as git knows them (user.name, user.email)."""
     info = open_repo(root)
