@@ -12,12 +12,13 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qmskit.vcs import gitrepo
 from tests.conftest import FIRST_PERSON as FIRST
-from tests.conftest import Result, commit_all, edit, git, line_of
+from tests.conftest import Result, commit_all, edit, git, line_of, site_server
 
 Qms = Callable[..., Result]
 Findings = Callable[..., list[tuple[str, str, int]]]
@@ -253,3 +254,23 @@ def test_register_at_a_past_day_shows_what_was_approved_by_then(two_people: Path
     assert str(march["pending"]).startswith("pending approval: revision 2 (2026-03-01, ")
     later = row_at("2099-01-01")
     assert (later["revision"], later["approved_by"], later["pending"]) == (2, ["Second Approver"], "")
+
+
+@pytest.mark.browser
+def test_a_reader_sees_the_approved_text_and_the_pending_notice_in_chromium(two_people: Path, qms: Qms,
+                                                                           tmp_path: Path, browser: Any) -> None:
+    edit(two_people / PRO_002, "Deliver products and services", "UNAPPROVED WORDING for products and services")
+    commit_all(two_people, "Unapproved wording", who=FIRST)
+    assert qms("build", two_people, "-o", tmp_path / "site").code == 0
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        with site_server(tmp_path / "site") as url:
+            page.goto(url + "/documents/pro-002/")
+            content = page.locator("article").inner_text()
+        assert "Deliver products and services" in content and "UNAPPROVED WORDING" not in content
+        notice = page.locator(".admonition.warning")
+        assert notice.count() == 1 and "Pending approval" in notice.inner_text()
+        assert "Revision\t1" in page.locator("table.qms-header").inner_text()
+    finally:
+        context.close()

@@ -42,7 +42,9 @@ def is_document(path: str) -> bool:
 
 
 def is_record(path: str) -> bool:
-    return path.startswith("records/") and path.endswith((".yaml", ".yml"))
+    """A record file as the loader sees one: YAML under records/, not hidden."""
+    return (path.startswith("records/") and path.endswith((".yaml", ".yml"))
+            and not any(part.startswith(".") for part in path.split("/")))
 
 
 def past_document(text: str, path: str, *, body: bool = False) -> Document | None:
