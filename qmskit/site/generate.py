@@ -7,11 +7,12 @@ API is involved.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -72,7 +73,7 @@ class SiteInput:
     control: DocumentControl | None = None
     # documents with a revision pending approval, as they stood at their last approved revision (read from Git):
     # what is published is what was approved
-    approved: Mapping[str, Document] = field(default_factory=dict)
+    approved: Mapping[str, Document] = dataclasses.field(default_factory=dict)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
