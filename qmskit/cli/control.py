@@ -83,8 +83,10 @@ def register(
     at: Annotated[str | None, typer.Option("--at", help="The register as it stood on this day (YYYY-MM-DD): "
                                                          "what was effective then.")] = None,
 ) -> None:
-    """The master list of documents: the effective (last approved) revision, when it became effective, who
-    approved it and on what evidence, the next review, and apart from it any revision pending approval."""
+    """The master list of documents: each one's effective (last approved) revision, and what is pending approval.
+
+    Shows when each revision became effective, who approved it and on what evidence, and the next review; a
+    newer revision or an uncommitted change is shown apart, as pending approval, never as the effective one."""
     check_choice(output_format, TABLE_FORMATS, "format")
     root, manual, history = _load(path, manual_dir)
     when = parse_day(at, "--at")

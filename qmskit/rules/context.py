@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qmskit.control.lifecycle import DeletedRecord, Withdrawal
 from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Location
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
 from qmskit.vcs.history import History, Revision
+
+if TYPE_CHECKING:  # the types only: rules load without the YAML machinery
+    from qmskit.control.lifecycle import DeletedRecord, Withdrawal
 
 
 @dataclass(frozen=True, slots=True)

@@ -382,6 +382,7 @@ def diff_text(root: Path, base: str, path: str, old_path: str = "") -> str:
 def ancestry(root: Path, sha: str) -> frozenset[str] | None:
     """The commits that touched the manual in the ancestry of `sha` (itself included), or None when `sha` is not
     a full commit hash of a commit in HEAD's history: a baseline pinned to a commit releases just these."""
+    git = _gitpython()
     info = open_repo(root)
     if info is None or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not commit_exists(root, sha):
         return None
