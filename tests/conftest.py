@@ -121,6 +121,22 @@ def example(tmp_path: Path) -> Path:
     return target
 
 
+FIRST_PERSON = ("First Person", "first.person@example.com")
+
+
+@pytest.fixture
+def starter(tmp_path: Path) -> Path:
+    """The manual `qms init` writes (not the example), in a Git repository of its own, committed by its first
+    person, who is also the git user (the baseline releases that first commit)."""
+    target = tmp_path / "starter"
+    shutil.copytree(TEMPLATE, target)
+    git(target, "init", "-q", "-b", "main")
+    git(target, "config", "user.name", FIRST_PERSON[0])
+    git(target, "config", "user.email", FIRST_PERSON[1])
+    commit_all(target, "Starter manual", who=FIRST_PERSON)
+    return target
+
+
 @pytest.fixture
 def itservices(tmp_path: Path) -> Path:
     """A private copy of the IT-services manual in a Git repository of its own with one commit."""

@@ -218,9 +218,10 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
             if document.owner in roles and row.next_review and row.next_review <= soon.isoformat():
                 items.append(Todo(person, "review", row.id, f"review {row.title}", row.next_review,
                                   row.next_review < today.isoformat()))
-            if (document.status == "active" and row.revision and not row.approved_by
+            latest = file.latest if (file := history.of(document.origin.path)) and history.usable else None
+            if (document.status == "active" and latest is not None and latest.number != row.revision
                     and roles & set(control.approver_roles(document))):
-                items.append(Todo(person, "approve", row.id, f"approve revision {row.revision} of {row.title}"))
+                items.append(Todo(person, "approve", row.id, f"approve revision {latest.number} of {row.title}"))
         for record in manual.records:
             flow = flows.get(record.form)
             # every open workflow record lands with the person it names to act (unassigned ones: digests.py)

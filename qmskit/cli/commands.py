@@ -16,8 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                              "changes."),
     "init": ("manual", "Start a new manual that validates clean."),
     "new": ("new", "Start a new document, process or form with the next free id."),
-    "register": ("control", "The master list of documents: id, title, revision, effective date, approved by, next "
-                            "review, status."),
+    "register": ("control", "The master list of documents: each one's effective (last approved) revision, and what "
+                            "is pending approval."),
     "history": ("control", "A document's revisions on the main line, with who wrote and who approved each one."),
     "approve": ("control", "Record your approval of documents' latest revisions in Git notes (refs/notes/qms)."),
     "approvals": ("control", "Bring approvals recorded elsewhere (pull request reviews) into Git notes."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import date, datetime, time
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.prompt import Prompt
 
+from qmskit.atomic import write_text
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -264,11 +266,31 @@ def record_new(
     now = _now()
     happened = datetime.combine(day, time(), now.tzinfo) if day is not None else None
     new = NewRecord(form, revision, now, acting_person(root, manual, by), values, happened_at=happened)
-    written = create(root, new, history)
+    if not commit:
+        written = create(root, new, history)
+        stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
+        return
+    # The record and its commit go together: wait for other writers first, and take the record back if the
+    # commit fails, so a reported failure never leaves a record behind (a retry would make a duplicate).
+    with gitrepo.writer_lock(root):
+        written = create(root, new, history)
+        try:
+            sha = gitrepo.commit_files(root, [written.rel], f"Record {written.id} ({form.title})")
+        except QmsError as failed:
+            _take_back(root, written.rel, None)
+            raise QmsError(f"{failed.message}; {written.id} was not recorded", failed.hint) from failed
     stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
-    if commit:
-        sha = gitrepo.commit_files(root, [written.rel], f"Record {written.id} ({form.title})")
-        stdout().print(f"Committed {sha[:10]}")
+    stdout().print(f"Committed {sha[:10]}")
+
+
+def _take_back(root: Path, rel: str, old_text: str | None) -> None:
+    """Undo a write whose commit failed: remove the new file (or put the old text back) and unstage it."""
+    if old_text is None:
+        (root / rel).unlink(missing_ok=True)
+    else:
+        write_text(root / rel, old_text)
+    with contextlib.suppress(QmsError):
+        gitrepo.unstage(root, [rel])
 
 
 @record_app.command("update")
@@ -300,7 +322,8 @@ def record_update(
     if problem is not None:
         raise QmsError(f"{record.id}: {problem.message}", problem.hint)
     file = root / record.origin.path
-    parsed = parse_yaml(file.read_text(encoding="utf-8"), record.origin.path).data
+    before = file.read_text(encoding="utf-8")
+    parsed = parse_yaml(before, record.origin.path).data
     if not isinstance(parsed, dict):
         raise QmsError(f"{record.origin.path} cannot be read", "Run `qms validate`.")
     now = _now()
@@ -315,11 +338,21 @@ def record_update(
     parsed["status"] = to
     parsed["history"] = [*(parsed.get("history") or []), step]
     parsed["values"] = values
-    update(file, parsed)
+    if not commit:
+        update(file, parsed)
+        stdout().print(f"{escape(record.id)}: {escape(record.status)} → {escape(to)}")
+        return
+    with gitrepo.writer_lock(root):
+        if file.read_text(encoding="utf-8") != before:
+            raise QmsError(f"{record.id} was changed by someone else meanwhile", "Nothing was written; try again.")
+        update(file, parsed)
+        try:
+            sha = gitrepo.commit_files(root, [record.origin.path], f"{record.id}: {record.status} -> {to}")
+        except QmsError as failed:
+            _take_back(root, record.origin.path, before)
+            raise QmsError(f"{failed.message}; {record.id} was left as it was", failed.hint) from failed
     stdout().print(f"{escape(record.id)}: {escape(record.status)} → {escape(to)}")
-    if commit:
-        sha = gitrepo.commit_files(root, [record.origin.path], f"{record.id}: {record.status} -> {to}")
-        stdout().print(f"Committed {sha[:10]}")
+    stdout().print(f"Committed {sha[:10]}")
 
 
 def _check_step_day(record: Record, day: date, today: date) -> None:

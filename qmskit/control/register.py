@@ -31,21 +31,32 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class RegisterRow:
+    """One controlled document: its effective (last approved) revision, and apart from it what is pending."""
+
     id: str
     title: str
     type: str
     owner: str
-    revision: int
-    effective: str  # date of the latest revision on the main line ("" = never committed)
-    approved_by: tuple[str, ...]
+    revision: int  # the effective revision: the last approved one (0 = none approved yet)
+    effective: str  # the day it became effective: its approval, never before its commit ("" = none)
+    approved_by: tuple[str, ...]  # who approved the effective revision
     next_review: str
     status: str
     path: str
+    evidence: tuple[str, ...] = ()  # what the approvals of the effective revision rest on, e.g. "note, signed"
+    pending: str = ""  # a newer revision (or uncommitted change) waiting for approval: never the effective text
+    commit: str = ""  # the commit of the effective revision
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "type": self.type, "owner": self.owner,
                 "revision": self.revision, "effective": self.effective, "approved_by": list(self.approved_by),
-                "next_review": self.next_review, "status": self.status, "path": self.path}
+                "evidence": list(self.evidence), "pending": self.pending, "next_review": self.next_review,
+                "status": self.status, "path": self.path, "commit": self.commit}
+
+
+def evidence_label(approval: Approval) -> str:
+    """What an approval rests on, in words shown wherever approvals are shown."""
+    return f"{approval.source}, signed" if approval.signed else approval.source
 
 
 def add_months(start: date, months: int) -> date:
@@ -78,9 +89,12 @@ class DocumentControl:
     """Judges the approval evidence of a manual's documents against its people, roles and qms.yaml."""
 
     def __init__(self, manual: Manual, history: History,
-                 signatures: Mapping[tuple[str, str], bool | None] | None = None) -> None:
+                 signatures: Mapping[tuple[str, str], bool | None] | None = None,
+                 baseline_commits: frozenset[str] | None = None) -> None:
         self.manual = manual
         self.history = history
+        # the commits a baseline pinned to a commit releases (its ancestry, read from Git by the caller)
+        self.baseline_commits = baseline_commits or frozenset()
         # (payload, signature) -> verified? (None: no allowed-signers file to verify against)
         self.signatures = signatures or {}
         self._people = {p.id: p for p in manual.people}
@@ -112,12 +126,11 @@ class DocumentControl:
         return found
 
     def _in_baseline(self, until: str, revision: Revision) -> bool:
+        """Judged by ancestry, never by date: a committer date is whatever the committer chose. A date in
+        `until` releases nothing (the schema refuses it, with a hint)."""
         if until == "first-commit":
             return revision.commit.sha == self.history.first
-        try:
-            return moment(revision.date) <= moment(until)
-        except ValueError:
-            return False  # the schema reports a malformed date
+        return revision.commit.sha in self.baseline_commits
 
     def judge(self, document: Document, revision: Revision, approval: Approval) -> Verdict:
         """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3)."""
@@ -168,6 +181,8 @@ class DocumentControl:
         return [self.row(d) for d in sorted(self.manual.documents, key=lambda d: d.id)]
 
     def row(self, document: Document) -> RegisterRow:
+        """The register's line for a document: what was last approved is what is effective; a newer revision,
+        or an uncommitted change, is shown apart as pending approval."""
         path = document.origin.path
         file = self.history.of(path) if self.history.usable else None
         latest = file.latest if file else None
@@ -176,8 +191,30 @@ class DocumentControl:
             status = f"{status}, never committed"
         elif path in self.history.uncommitted:
             status = f"{status}, uncommitted changes"
-        approved = self.approvers(document, latest) if latest else []
+        approved = self.last_approved(document, file) if file else None
+        counted = [v for v in self.verdicts(document, approved) if v.counts] if approved else []
+        names = tuple(dict.fromkeys(v.person.name for v in counted if v.person is not None))
         review = self.next_review(document, file) if file else None
         return RegisterRow(document.id, document.title, document.type, document.owner,
-                           latest.number if latest else 0, latest.date[:10] if latest else "",
-                           tuple(p.name for p in approved), review.isoformat() if review else "", status, path)
+                           approved.number if approved else 0, self.effective_day(approved, counted), names,
+                           review.isoformat() if review else "", status, path,
+                           tuple(dict.fromkeys(evidence_label(v.approval) for v in counted)),
+                           self.pending(path, latest, approved), approved.commit.sha if approved else "")
+
+    def pending(self, path: str, latest: Revision | None, approved: Revision | None) -> str:
+        parts = []
+        if latest is not None and latest is not approved:
+            parts.append(f"revision {latest.number} ({latest.date[:10]}, {latest.commit.sha[:10]})")
+        elif latest is None and self.history.usable:
+            parts.append("never committed")
+        if latest is not None and path in self.history.uncommitted:
+            parts.append("uncommitted changes")
+        return f"pending approval: {' and '.join(parts)}" if parts else ""
+
+    @staticmethod
+    def effective_day(approved: Revision | None, counted: list[Verdict]) -> str:
+        """A revision is effective from its first counting approval, never before it reached the main line."""
+        if approved is None:
+            return ""
+        days = sorted(v.approval.date[:10] for v in counted if len(v.approval.date) >= 10)
+        return max(approved.date[:10], days[0]) if days else approved.date[:10]

@@ -112,6 +112,10 @@ _RULES = (
     Rule("QMS-REC-008", E, "Internal complaint about an input that is not a flow between the two processes",
          "Name an input the receiving process gets from the supplying one (its `inputs:`/`outputs:`), or add the "
          "flow to the process."),
+    Rule("QMS-REC-009", E, "Record deleted",
+         "Records are retained evidence (ISO 9001 7.5.3): restore the file from Git (`git checkout COMMIT^ -- "
+         "PATH`, COMMIT being the deleting one) and commit it. To void a record, say so in a new record or a "
+         "workflow state; never delete or renumber it."),
     Rule("QMS-FORM-001", E, "Form template is inconsistent", "Fix the form definition."),
     Rule("QMS-FORM-002", W, "Form change does not accept existing records",
          "Old records stay valid under the form revision they were made with; check that the change is meant "
@@ -144,6 +148,10 @@ _RULES = (
     Rule("QMS-CTRL-009", E, "Signed approval does not verify",
          "The note was changed after it was signed, or the key is not in the allowed signers file "
          "(gpg.ssh.allowedSignersFile): approve again with `qms approve --sign`."),
+    Rule("QMS-CTRL-010", E, "Baseline is not pinned to a commit of this history",
+         "Set `baseline: {until: <full commit hash>}` to the last commit whose documents were released before "
+         "the move to Git (`git log --format=%H -1`), or `until: first-commit`; the commit must be in HEAD's "
+         "history (fetch it)."),
     Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
          "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
          "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Location
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
 from qmskit.vcs.history import History, Revision
+
+if TYPE_CHECKING:  # the types only: rules load without the YAML machinery
+    from qmskit.control.lifecycle import DeletedRecord, Withdrawal
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +33,20 @@ class Context:
     # closed records changed afterwards: record path -> the latest revision that changed it
     closed_changes: Mapping[str, Revision] = field(default_factory=dict)
     signatures: Mapping[tuple[str, str], bool | None] = field(default_factory=dict)
+    # documents deleted or moved out of active, and records deleted (both read from Git by check.py)
+    withdrawals: tuple[Withdrawal, ...] = ()
+    deleted_records: tuple[DeletedRecord, ...] = ()
+    # the commits a baseline pinned to a commit releases; None when the pin names no commit of this history
+    baseline_commits: frozenset[str] | None = frozenset()
 
     @classmethod
     def of(cls, manual: Manual, *, today: date | None = None, history: History | None = None,
            first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None,
            form_versions: Mapping[tuple[str, int], Form] | None = None,
            closed_changes: Mapping[str, Revision] | None = None,
-           signatures: Mapping[tuple[str, str], bool | None] | None = None) -> Context:
+           signatures: Mapping[tuple[str, str], bool | None] | None = None,
+           withdrawals: Iterable[Withdrawal] = (), deleted_records: Iterable[DeletedRecord] = (),
+           baseline_commits: frozenset[str] | None = frozenset()) -> Context:
         ids: dict[str, dict[str, Any]] = {}
         for kind, items in manual.groups():
             index = ids.setdefault(kind, {})
@@ -50,8 +60,10 @@ class Context:
                 subtree.setdefault(ancestor, []).append(pid)
         history = history or History(available=False)
         return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
-                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history, signatures),
-                   form_versions or {}, closed_changes or {}, signatures or {})
+                   history, first_ids or {}, deleted_ids or {},
+                   DocumentControl(manual, history, signatures, baseline_commits),
+                   form_versions or {}, closed_changes or {}, signatures or {}, tuple(withdrawals),
+                   tuple(deleted_records), baseline_commits)
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from qmskit.control.register import DUE_SOON_DAYS, DocumentControl
-from qmskit.diagnostics import Diagnostic
+from qmskit.diagnostics import Diagnostic, Location
 from qmskit.model import Document
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
@@ -16,6 +16,7 @@ UNAPPROVED, SELF, AUTHORITY, OVERDUE, DUE_SOON, OBSOLETE, ID_CHANGED, STALE, FOR
     rule(f"QMS-CTRL-00{n}") for n in range(1, 10)
 )
 SHALLOW, NO_GIT = rule("QMS-GIT-001"), rule("QMS-GIT-002")
+BASELINE = rule("QMS-CTRL-010")
 
 
 def check_repository(ctx: Context) -> Iterator[Diagnostic]:
@@ -126,3 +127,40 @@ def check_dependencies(ctx: Context) -> Iterator[Diagnostic]:
 
 def _when(iso: str) -> str:
     return f"{iso[:10]} {iso[11:16]}".strip()
+
+
+def check_withdrawals(ctx: Context) -> Iterator[Diagnostic]:
+    """Deleting a document that was active, or moving it to obsolete or draft, needs approval like any change."""
+    if not ctx.history.usable:
+        return
+    for withdrawal in ctx.withdrawals:
+        document, revision = withdrawal.document, withdrawal.revision
+        if withdrawal.kind == "deleted":
+            where = Location(withdrawal.path)  # the file is gone: point at its path as a whole
+            what = f"the deletion of {document.id} ({revision.commit.sha[:10]} of {revision.date[:10]})"
+        else:
+            where = ctx.at(document.origin, "status")
+            what = (f"the withdrawal of {document.id} to {withdrawal.kind} in revision {revision.number} "
+                    f"({revision.commit.sha[:10]} of {revision.date[:10]})")
+        verdicts = _control(ctx).verdicts(document, revision)
+        for verdict in verdicts:
+            if verdict.problem:
+                kind = (SELF if "is an author" in verdict.problem else FORGED if "does not verify" in verdict.problem
+                        else AUTHORITY)
+                yield kind.at(where, f"approval of {what} does not count: {verdict.problem}")
+        if not any(v.counts for v in verdicts):
+            yield UNAPPROVED.at(where, f"{what}, \"{revision.commit.subject}\", has no valid approval; a withdrawn "
+                                       "document needs approval like any other change")
+
+
+def check_baseline(ctx: Context) -> Iterator[Diagnostic]:
+    """A baseline pinned to a commit must name a commit in the history of HEAD (a date is refused by the
+    schema); otherwise it releases nothing, and says so."""
+    baseline = ctx.manual.config.baseline
+    if baseline is None or not ctx.history.usable or ctx.baseline_commits is not None:
+        return
+    if len(baseline.until) not in (40, 64):
+        return  # not a commit hash: the schema reports it
+    yield BASELINE.at(ctx.at(ctx.manual.config.origin, "baseline", "until"),
+                      f"baseline commit {baseline.until[:10]} is not a commit in the history of HEAD, so the "
+                      "baseline releases nothing")

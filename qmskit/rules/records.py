@@ -213,3 +213,20 @@ def _form_changes(ctx: Context) -> Iterator[Diagnostic]:
             yield FORM_BREAKS.at(ctx.at(form.origin, "id"),
                                  f"form {form.id} revision {current} would not accept "
                                  f"{quantity(len(refused), 'record')} made with earlier revisions (e.g. {example})")
+
+
+DELETED = rule("QMS-REC-009")
+
+
+def check_deleted(ctx: Context) -> Iterator[Diagnostic]:
+    """Records are retained evidence: deleting one (or renaming it to another id) is a finding."""
+    for gone in ctx.deleted_records:
+        where = Location(gone.path)  # the file is gone: point at its path as a whole
+        if gone.revision is not None:
+            commit = gone.revision.commit
+            how = f"was deleted in {commit.sha[:10]} ({commit.date[:10]}, \"{commit.subject}\")"
+        elif gone.renamed_to:
+            how = f"was renamed to {gone.renamed_to}, which is another id"
+        else:
+            how = "is deleted in the working tree"
+        yield DELETED.at(where, f"record {gone.id} ({gone.path}) {how}")

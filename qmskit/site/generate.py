@@ -7,10 +7,11 @@ API is involved.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -69,6 +70,11 @@ class SiteInput:
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
     print_all: bool = False  # also a page with every current document, to print the manual as one PDF
+    # document control with what it needs from Git (verified signatures, pinned baseline); None: history only
+    control: DocumentControl | None = None
+    # documents with a revision pending approval, as they stood at their last approved revision (read from Git):
+    # what is published is what was approved
+    approved: Mapping[str, Document] = dataclasses.field(default_factory=dict)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
@@ -136,7 +142,7 @@ class SiteBuilder:
         self.site, self.manual = site, site.manual
         self.t = messages(site.manual.config.language)
         self.env = _environment()
-        self.control = DocumentControl(site.manual, site.history)
+        self.control = site.control or DocumentControl(site.manual, site.history)
         self.rows = {row.id: row for row in self.control.register()}
         self.external = site.audience == "external"
         self.roles = {r.id: r.name for r in self.manual.roles}
@@ -158,8 +164,14 @@ class SiteBuilder:
     # -- what is shown --------------------------------------------------------------------------------------
 
     def visible_documents(self) -> list[Document]:
+        """Internally every document; externally only active ones meant for outsiders that have an approved
+        revision (a text nobody approved is never published outside)."""
         documents = sorted(self.manual.documents, key=lambda d: d.id)
-        return [d for d in documents if not self.external or (d.audience == "external" and d.status == "active")]
+        return [d for d in documents if not self.external or (d.audience == "external" and d.status == "active"
+                                                              and self._approved_anywhere(d))]
+
+    def _approved_anywhere(self, document: Document) -> bool:
+        return not self.site.history.usable or self.rows[document.id].revision > 0
 
     def doc_path(self, document: Document) -> str:
         folder = "obsolete" if document.status == "obsolete" else "documents"
@@ -238,9 +250,15 @@ class SiteBuilder:
             revisions.append({"number": revision.number, "date": revision.date[:10],
                               "subject": revision.commit.subject, "authors": sorted(revision.authors),
                               "approvers": approvers, "commit": revision.commit.sha[:10]})
-        return self.render("document.md.j2", doc=document, row=row, owner=self.roles.get(document.owner,
-                                                                                        document.owner),
-                           obsolete=document.status == "obsolete", body=_without_title(document), revisions=revisions)
+        # The effective text is the approved one: with a revision pending approval, show the approved revision's
+        # text from Git, and the pending one only as a notice (internally, with no approved text at all, the
+        # draft is shown under a warning that it is not effective).
+        shown = self.site.approved.get(document.id, document) if row.pending else document
+        unapproved = bool(row.pending) and self.site.history.usable and document.id not in self.site.approved
+        return self.render("document.md.j2", doc=shown, row=row, owner=self.roles.get(shown.owner, shown.owner),
+                           obsolete=document.status == "obsolete", body=_without_title(shown), revisions=revisions,
+                           pending=row.pending if self.site.history.usable else "", unapproved=unapproved,
+                           evidence=", ".join(row.evidence))
 
     def print_page(self) -> str:
         """Every current document, each with its header (revision, effective date, approvers): the controlled

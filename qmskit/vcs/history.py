@@ -102,6 +102,8 @@ class FileHistory:
     deleted: bool = False
     previous_paths: tuple[str, ...] = ()
     deleted_at: str = ""  # date of the commit that deleted it
+    # the deletion as a change like any other: the main-line commit that deleted the file, with its authors
+    deletion: Revision | None = None
 
     @property
     def latest(self) -> Revision | None:
@@ -280,6 +282,7 @@ def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[
                 removed = live.pop(change.path, None)
                 if removed is not None:
                     removed.deleted_at = commit.date
+                    removed.deletion = Revision(len(removed.revisions) + 1, commit, removed.path, authors)
                     gone.append(removed)
             else:
                 existing = live.get(change.path)
@@ -304,6 +307,7 @@ class _Builder:
         self.revisions: list[Revision] = []
         self.previous: list[str] = []
         self.deleted_at = ""
+        self.deletion: Revision | None = None
 
     def add(self, commit: Commit, authors: frozenset[str]) -> None:
         if self.revisions and self.revisions[-1].commit.sha == commit.sha:
@@ -312,7 +316,7 @@ class _Builder:
 
     def freeze(self) -> FileHistory:
         return FileHistory(self.path, tuple(self.revisions), bool(self.deleted_at), tuple(self.previous),
-                           self.deleted_at)
+                           self.deleted_at, self.deletion)
 
 
 def merged_authors(graph_text: str, mainline: set[str]) -> dict[str, frozenset[str]]:
