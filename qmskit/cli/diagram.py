@@ -16,6 +16,9 @@ from qmskit.diagram import views
 from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
 from qmskit.diagram.render import render
 from qmskit.errors import ConfigError
+from qmskit.outfolder import check_output_folder, mark_output_folder
+from qmskit.safepaths import inside
+from qmskit.vcs import gitrepo
 
 
 @app.command()
@@ -48,8 +51,10 @@ def diagram(
     if every:
         if output is None:
             raise ConfigError("--all needs a folder to write into", "Add -o DIR.")
+        check_output_folder(output, root, gitrepo.enclosing_work_tree(root), "--output")
+        mark_output_folder(output, "qms diagram --all")
         for stem, graph in views.all_views(manual, links).items():
-            write_bytes(output / f"{stem}.{output_format}", render(graph.source, output_format))
+            write_bytes(inside(output, f"{stem}.{output_format}"), render(graph.source, output_format))
         stdout().print(f"Wrote {len(manual.processes) + 3} diagrams to {escape(str(output))}")
         return
     if view_name == "process" and process not in {p.id for p in manual.processes}:
