@@ -36,6 +36,7 @@ from qmskit.records.blank import blank_form
 from qmskit.records.forms import record_values_schema, shown, workflow
 from qmskit.records.store import NewRecord, create, update
 from qmskit.records.workflow import BadValue, missing_required, parse_value, step_problem, summary, values_problems
+from qmskit.safepaths import inside
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 from qmskit.wording import quantity
@@ -216,7 +217,7 @@ def record_update(
     problem = step_problem(flow, record.status, to, values)
     if problem is not None:
         raise QmsError(f"{record.id}: {problem.message}", problem.hint)
-    file = root / record.origin.path
+    file = inside(root, *record.origin.path.split("/"))  # rewritten in place: it must be the manual's own file
     parsed = parse_yaml(file.read_text(encoding="utf-8"), record.origin.path).data
     if not isinstance(parsed, dict):
         raise QmsError(f"{record.origin.path} cannot be read", "Run `qms validate`.")

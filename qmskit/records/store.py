@@ -14,7 +14,8 @@ from qmskit.loading.schemas import schema_url
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Form
 from qmskit.records.forms import workflow
-from qmskit.records.workflow import next_number, record_id
+from qmskit.records.workflow import RECORD_ID, next_number, record_id
+from qmskit.safepaths import UnsafePathError, check_id, inside
 from qmskit.vcs.history import History
 
 MAX_ATTEMPTS = 10_000
@@ -29,7 +30,7 @@ class Written:
 
 def taken_ids(root: Path, form: Form, history: History) -> set[str]:
     """Ids in use or ever used for this form: files in its folder now, and deleted ones in Git history."""
-    folder = root / "records" / form.id
+    folder = inside(root / "records", check_id(form.id, "form id"))
     taken = {p.stem for p in folder.glob("*.yaml")} if folder.is_dir() else set()
     prefix = f"records/{form.id}/"
     taken |= {Path(f.path).stem for f in history.deleted if f.path.startswith(prefix)}
@@ -72,10 +73,15 @@ def create(root: Path, new: NewRecord, history: History) -> Written:
     """Write a new record with the next id. Concurrent writers cannot get the same id: the file is linked into
     place only if no file of that name exists, and a writer that loses the race takes the next number."""
     form, year = new.form, new.created_at.year
+    # the form's id and prefix come from a file anyone can edit: they name a folder and a file, so check them
+    check_id(form.id, "form id")
+    if RECORD_ID.fullmatch(record_id(form.record_prefix, year, 1)) is None:
+        raise UnsafePathError(f"form '{form.id}' has record prefix {form.record_prefix!r}, which cannot make a "
+                              "record id", "Give the form a record_prefix of 2-6 capital letters, e.g. NC.")
     number = next_number(form.record_prefix, year, taken_ids(root, form, history))
     for _ in range(MAX_ATTEMPTS):
         new_id = record_id(form.record_prefix, year, number)
-        path = root / "records" / form.id / f"{new_id}.yaml"
+        path = inside(root / "records", form.id, f"{new_id}.yaml")
         try:
             write_text(path, render(new.document(new_id)), overwrite=False)
         except FileExistsError:
