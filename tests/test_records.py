@@ -267,6 +267,9 @@ def test_record_rules(example: Path, findings: Findings, rule: str, old: str, ne
     ("QMS-FORM-001", "forms/training-record.yaml", "{id: provider, label: Provider, type: text}",
      "{id: provider, label: Provider, type: choice}", "id: provider"),
     ("QMS-FORM-003", "forms/training-record.yaml", "record_prefix: TRN", "record_prefix: NC", "record_prefix"),
+    # lookahead is beyond RE2: the pattern is reported where it is written, and not run (no record fails it)
+    ("QMS-FORM-004", "forms/production-log.yaml", 'pattern: "^SO-[0-9]{5}$"', 'pattern: "^(?=SO)SO-[0-9]{5}$"',
+     "(?=SO)"),
 ])
 def test_form_rules(example: Path, findings: Findings, rule: str, path: str, old: str, new: str,
                     needle: str) -> None:

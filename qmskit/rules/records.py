@@ -9,6 +9,7 @@ from qmskit.analysis.measures import day_of
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading import schemas
 from qmskit.model import Form, Record
+from qmskit.patterns import pattern_problem
 from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
 from qmskit.records.workflow import PROVISIONAL_ID, RECORD_ID
 from qmskit.rules.catalog import rule
@@ -16,7 +17,7 @@ from qmskit.rules.context import Context
 from qmskit.wording import quantity
 
 MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED, PROVISIONAL = (rule(f"QMS-REC-00{n}") for n in range(1, 8))
-FORM_BROKEN, FORM_BREAKS, PREFIX = (rule(f"QMS-FORM-00{n}") for n in range(1, 4))
+FORM_BROKEN, FORM_BREAKS, PREFIX, PATTERN = (rule(f"QMS-FORM-00{n}") for n in range(1, 5))
 
 
 class _Validators:
@@ -133,6 +134,12 @@ def check_forms(ctx: Context) -> Iterator[Diagnostic]:
     for form in ctx.manual.forms:
         for problem in form_problems(form):
             yield FORM_BROKEN.at(ctx.at(form.origin, *problem.pointer), f"form {form.id}: {problem.message}")
+        for index, field in enumerate(form.fields):
+            pattern = field.spec.get("pattern")
+            why = pattern_problem(pattern) if isinstance(pattern, str) else None
+            if why is not None:
+                yield PATTERN.at(ctx.at(form.origin, "fields", index, "pattern"),
+                                 f"form {form.id}: the pattern of field '{field.id}' cannot run: {why}")
         if form.record_prefix in prefixes:
             yield PREFIX.at(ctx.at(form.origin, "record_prefix"),
                             f"forms {prefixes[form.record_prefix]} and {form.id} both number records "
