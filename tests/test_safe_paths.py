@@ -72,3 +72,20 @@ def test_a_form_with_a_path_for_an_id_is_a_finding_and_writes_nothing_outside(
     assert "Traceback" not in result.err
     created = {p for p in _files(tmp_path) - before if not p.startswith("qms-cache")}
     assert created == set()
+
+
+def test_records_import_refuses_a_form_whose_id_is_a_path(tmp_path: Path, qms: Qms) -> None:
+    from tests.test_import import MAPPING, ROWS, SURVEY_FORM, export
+
+    root = tmp_path / "elintarvike"
+    assert qms("init", root).code == 0
+    (root / "forms" / "asiakaskysely.yaml").write_text(SURVEY_FORM.replace("id: asiakaskysely",
+                                                                           'id: "../../escaped"'))
+    (root / "imports").mkdir()
+    (root / "imports" / "kysely.yaml").write_text(MAPPING.replace("form: asiakaskysely", 'form: "../../escaped"'))
+    source = export(tmp_path, ROWS)
+    before = _files(tmp_path)
+    result = qms("records", "import", "kysely", source, root, "--by", "first-person")
+    assert result.code != 3 and result.code != 0, result.out + result.err
+    assert "Traceback" not in result.err
+    assert {p for p in _files(tmp_path) - before if not p.startswith("qms-cache")} == set()
