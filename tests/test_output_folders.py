@@ -92,3 +92,24 @@ def test_diagram_all_writes_into_a_marked_folder_again_and_refuses_others(exampl
     (foreign / "map.dot").write_text("mine\n")
     assert qms("diagram", example, "--all", "-o", foreign, "-f", "dot").code == 2
     assert (foreign / "map.dot").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("target", ["qms.yaml", "organisation/people.yaml", "records/nonconformity/NC-2026-0001.yaml",
+                                    "documents/report.md", "processes/new.yaml"])
+def test_single_file_output_never_lands_on_the_manuals_own_files(example: Path, qms: Qms, target: str) -> None:
+    before = _snapshot(example)
+    for command in (("validate", "-f", "json"), ("validate",), ("register", "-f", "csv"), ("register",),
+                    ("diagram", "-f", "dot")):
+        result = qms(command[0], example, *command[1:], "-o", example / target)
+        assert result.code == 2, (command, result.out, result.err)
+        assert "manual's own file" in result.err
+    assert qms("report", "chart", "nps", example, "-o", example / target).code == 2
+    assert _snapshot(example) == before
+
+
+def test_single_file_output_beside_the_manual_and_not_into_a_folder(example: Path, qms: Qms) -> None:
+    assert qms("validate", example, "-f", "sarif", "-o", example / "qms.sarif").code == 0  # the README's CI recipe
+    assert (example / "qms.sarif").is_file()
+    assert qms("validate", example, "-f", "sarif", "-o", example / "qms.sarif").code == 0  # its own earlier output
+    result = qms("validate", example, "-f", "json", "-o", example / "documents")
+    assert result.code == 2 and "is a folder" in result.err

@@ -11,7 +11,17 @@ from rich.markup import escape
 
 from qmskit.atomic import write_bytes
 from qmskit.check import check_manual
-from qmskit.cli.app import ManualOption, ManualPath, app, check_choice, complete_choices, resolve_manual, stderr, stdout
+from qmskit.cli.app import (
+    ManualOption,
+    ManualPath,
+    app,
+    check_choice,
+    check_output_file,
+    complete_choices,
+    resolve_manual,
+    stderr,
+    stdout,
+)
 from qmskit.diagram import views
 from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
 from qmskit.diagram.render import render
@@ -63,7 +73,7 @@ def diagram(
                           f"Known processes: {known}.")
     data = render(views.view(manual, view_name, process, depth, links).source, output_format)
     if output is not None:
-        write_bytes(output, data)
+        write_bytes(check_output_file(output), data)
     elif output_format in ("png", "pdf") and sys.stdout.isatty():
         raise ConfigError(f"{output_format} is binary and standard output is a terminal", "Add -o FILE.")
     else:

@@ -32,6 +32,7 @@ from qmskit.cli.app import (
     acting_person,
     app,
     check_choice,
+    check_output_file,
     complete_choices,
     emit,
     parse_day,
@@ -200,7 +201,7 @@ def report_chart(
                               "Choose another --period, or record the orders' steps.")
         svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
                                [(p, float(d)) for p, d in chosen.added])
-    write_text(output, svg)
+    write_text(check_output_file(output), svg)
 
 
 @app.command("todo")
