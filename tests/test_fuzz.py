@@ -257,3 +257,22 @@ def test_an_empty_owner_or_control_characters_still_draw(fuzz_manual: Path, qms:
         result = qms("diagram", fuzz_manual, "-f", fmt)
         assert result.code == 0, result.err
     assert "\x1b" not in result.out and "document-contr" in result.out
+
+
+def test_an_empty_flow_name_between_processes_of_one_row_still_draws(loose_example: Path, qms: Qms) -> None:
+    """Found with QMS_FUZZ_SEED=2: sorting a row's edge labels looked at the first character of each name."""
+    process = loose_example / "processes" / "sales.order-handling.yaml"
+    process.write_text(process.read_text().replace("{name: Confirmed production order,", '{name: "",'))
+    result = qms("diagram", loose_example, "-f", "dot", "--depth", "2")
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("of", ["[]", "[person]", "{a: 1}", "7"])
+def test_a_reference_field_whose_of_is_not_a_word_is_a_finding(template: Path, qms: Qms, of: str) -> None:
+    """Found by fuzzing: `of: []` made validate crash (a list cannot be looked up in a dict)."""
+    form = template / "forms" / "management-review.yaml"
+    form.write_text(form.read_text() + f"  - {{id: chair, label: Chair, type: reference, of: {of}}}\n")
+    result = qms("validate", template, "--format", "json")
+    assert result.code == 1, result.err
+    found = {(d["rule"], d["path"]) for d in result.json()["diagnostics"]}
+    assert ("QMS-FORM-001", "forms/management-review.yaml") in found

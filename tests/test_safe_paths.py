@@ -86,6 +86,6 @@ def test_records_import_refuses_a_form_whose_id_is_a_path(tmp_path: Path, qms: Q
     source = export(tmp_path, ROWS)
     before = _files(tmp_path)
     result = qms("records", "import", "kysely", source, root, "--by", "first-person")
-    assert result.code != 3 and result.code != 0, result.out + result.err
+    assert result.code in (1, 2), result.out + result.err
     assert "Traceback" not in result.err
     assert {p for p in _files(tmp_path) - before if not p.startswith("qms-cache")} == set()

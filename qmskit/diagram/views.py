@@ -171,7 +171,7 @@ def interaction_map(manual: Manual, depth: int = 1, links: Links = Links()) -> g
         directions = {line[0] for line in lines}
         # one direction: the arrowhead says it all
         shown_lines = [line[2:] for line in lines] if len(directions) == 1 else lines
-        label = _lines(sorted(shown_lines, key=lambda x: x[0] != "→"), 26)
+        label = _lines(sorted(shown_lines, key=lambda x: not x.startswith("→")), 26)  # a flow name may be empty
         graph.edge(left, right, xlabel=f"<{label}>", dir="both" if len(directions) == 2 else
                    ("forward" if "→" in directions else "back"))
     _stack_rows(graph, rows)
