@@ -113,3 +113,16 @@ def test_single_file_output_beside_the_manual_and_not_into_a_folder(example: Pat
     assert qms("validate", example, "-f", "sarif", "-o", example / "qms.sarif").code == 0  # its own earlier output
     result = qms("validate", example, "-f", "json", "-o", example / "documents")
     assert result.code == 2 and "is a folder" in result.err
+
+
+def test_build_replaces_its_own_earlier_output(template: Path, qms: Qms, tmp_path: Path) -> None:
+    """The marker survives mkdocs' cleaning of the folder (it keeps hidden files), so a second build is allowed
+    and replaces the first; a page that no longer exists is gone."""
+    site, pages = tmp_path / "site", tmp_path / "pages"
+    assert qms("build", template, "-o", site, "--pages", pages).code == 0
+    assert (site / MARKER).is_file() and (pages / MARKER).is_file() and (site / "index.html").is_file()
+    (site / "stale.html").write_text("from the first build\n")
+    result = qms("build", template, "-o", site, "--pages", pages)
+    assert result.code == 0, result.err
+    assert (site / MARKER).is_file() and (site / "index.html").is_file()
+    assert not (site / "stale.html").exists()
