@@ -37,7 +37,7 @@ KINDS = {
     "form": "forms/*.yaml", "record": "records/*/*.yaml", "roles": "organisation/roles.yaml",
     "people": "organisation/people.yaml", "competences": "organisation/competences.yaml",
     "training": "organisation/training.yaml", "parties": "organisation/parties.yaml",
-    "objectives": "objectives.yaml", "risks": "risks.yaml",
+    "objectives": "objectives.yaml", "risks": "risks.yaml", "communication": "communication.yaml",
 }
 
 # Values put in place of any value of a parsed file: wrong types, edge numbers, hostile strings.

@@ -126,3 +126,15 @@ def test_build_replaces_its_own_earlier_output(template: Path, qms: Qms, tmp_pat
     assert result.code == 0, result.err
     assert (site / MARKER).is_file() and (site / "index.html").is_file()
     assert not (site / "stale.html").exists()
+
+
+def test_todo_digests_folder_is_guarded_like_a_build(example: Path, qms: Qms, tmp_path: Path) -> None:
+    before = _snapshot(example)
+    for folder in (example, example / "organisation", tmp_path):
+        result = qms("todo", example, "--all-people", "-o", folder)
+        assert result.code == 2, (folder, result.err)
+    assert _snapshot(example) == before
+    out = tmp_path / "digests"
+    assert qms("todo", example, "--all-people", "-o", out).code == 0
+    assert (out / MARKER).is_file() and (out / "unassigned.md").is_file()
+    assert qms("todo", example, "--all-people", "-o", out).code == 0  # its own earlier output
