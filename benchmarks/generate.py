@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_manual"
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "manual"
 CATEGORIES = ("management", "core", "support")
 CLAUSES = ("8.1", "8.5.1", "8.5.2", "7.5.3.1", "9.1.1", "10.2.1")
 
@@ -83,6 +84,40 @@ def generate(out: Path, documents: int, processes: int, fan: int = 1) -> Path:
     docs.mkdir()
     for index in range(documents):
         (docs / f"PRO-{10000 + index}.md").write_text(document_md(index, max(processes, 1)))
+    return out
+
+
+def deep_chain(out: Path, depth: int, nested: bool = True) -> Path:
+    """The starter manual plus `depth` processes, each delivering to the next. `nested`: each is the sub-process
+    of the one before (under `operations`), so the hierarchy is as deep as the input says; otherwise they are
+    siblings under `operations`, so the value chain is that long."""
+    shutil.copytree(TEMPLATE, out)
+    folder = out / "processes" / "deep"
+    folder.mkdir()
+    for index in range(depth):
+        parent = f"deep-{index - 1:04d}" if index and nested else "operations"
+        source = f"deep-{index - 1:04d}" if index else "customer"
+        target = f"deep-{index + 1:04d}" if index < depth - 1 else "customer"
+        (folder / f"deep-{index:04d}.yaml").write_text("\n".join([
+            f"id: deep-{index:04d}", f"name: Level {index + 1}", "category: core", "owner: operations-manager",
+            f"parent: {parent}", f"purpose: Level {index + 1} of a deep hierarchy.", "customer: customer",
+            "inputs:", f"  - {{name: Work {index}, from: {source}}}",
+            "outputs:", f"  - {{name: Work {index + 1}, to: {target}}}", ""]))
+    return out
+
+
+def many_flows(out: Path, flows: int) -> Path:
+    """The starter manual plus two processes with `flows` different things flowing from one to the other."""
+    shutil.copytree(TEMPLATE, out)
+    names = [f"Part {index:05d}" for index in range(flows)]
+    (out / "processes" / "hub.yaml").write_text("\n".join([
+        "id: hub", "name: Hub", "category: core", "owner: operations-manager", "purpose: Sends many things.",
+        "customer: spoke", "inputs:", "  - {name: Orders, from: customer}", "outputs:",
+        *(f"  - {{name: {name}, to: spoke}}" for name in names), ""]))
+    (out / "processes" / "spoke.yaml").write_text("\n".join([
+        "id: spoke", "name: Spoke", "category: core", "owner: operations-manager", "purpose: Receives them.",
+        "customer: customer", "inputs:", *(f"  - {{name: {name}, from: hub}}" for name in names), "outputs:",
+        "  - {name: Products, to: customer}", ""]))
     return out
 
 

@@ -37,45 +37,80 @@ class ProcessMap:
         self.parties: dict[str, Party] = {}
         for party in manual.parties:
             self.parties.setdefault(party.id, party)
+        self._visible: dict[int, Mapping[str, str]] = {}  # depth -> process id -> the ancestor drawn there
+
+    # The hierarchy is resolved once, in time linear in the number of processes and without recursion: a
+    # manual may nest processes as deep as it likes, and parent cycles (reported by QMS-PROC-003) end nowhere.
+
+    @cached_property
+    def in_cycle(self) -> frozenset[str]:
+        """Processes on a loop of parent links: drawn as top-level processes."""
+        state: dict[str, int] = {}  # 1 = on the walk being followed, 2 = finished
+        looped: set[str] = set()
+        for start in self.processes:
+            walk: list[str] = []
+            current: str | None = start
+            while current is not None and current in self.processes and current not in state:
+                state[current] = 1
+                walk.append(current)
+                current = self.processes[current].parent
+            if current is not None and state.get(current) == 1:  # the walk came back onto itself
+                looped.update(walk[walk.index(current):])
+            for node in walk:
+                state[node] = 2
+        return frozenset(looped)
+
+    def parent_of(self, process_id: str) -> str | None:
+        """The parent a process is drawn under: None for top-level processes and those on a parent loop."""
+        parent = self.processes[process_id].parent
+        return parent if parent in self.processes and process_id not in self.in_cycle else None
 
     @cached_property
     def children(self) -> Mapping[str, tuple[str, ...]]:
         found: dict[str, list[str]] = {}
         for process in self.processes.values():
-            if process.parent in self.processes and not self._in_cycle(process.id):
-                found.setdefault(process.parent, []).append(process.id)
+            parent = self.parent_of(process.id)
+            if parent is not None:
+                found.setdefault(parent, []).append(process.id)
         return {parent: tuple(sorted(kids)) for parent, kids in found.items()}
 
-    def _in_cycle(self, process_id: str) -> bool:
-        seen: set[str] = set()
-        current = process_id
-        while current in self.processes and current not in seen:
-            seen.add(current)
-            current = self.processes[current].parent
-        return current in seen
-
     def top_level(self) -> list[Process]:
-        return [p for p in self._sorted() if p.parent not in self.processes or self._in_cycle(p.id)]
+        return [p for p in self._sorted() if self.parent_of(p.id) is None]
 
     def _sorted(self) -> list[Process]:
         return sorted(self.processes.values(), key=lambda p: p.id)
 
+    @cached_property
+    def levels(self) -> Mapping[str, int]:
+        """1 for a top-level process, 2 for its sub-processes, ... (children are found from their parents)."""
+        found: dict[str, int] = {}
+        frontier = [p.id for p in self.top_level()]
+        depth = 1
+        while frontier:
+            for node in frontier:
+                found[node] = depth
+            frontier = [kid for node in frontier for kid in self.children.get(node, ())]
+            depth += 1
+        return found
+
     def level(self, process_id: str) -> int:
-        """1 for a top-level process, 2 for its sub-processes, ..."""
-        depth, current, seen = 1, process_id, {process_id}
-        while (parent := self.processes[current].parent) in self.processes and parent not in seen:
-            seen.add(parent)
-            depth, current = depth + 1, parent
-        return depth
+        return self.levels[process_id]
 
     def visible(self, node_id: str, depth: int) -> str:
         """The ancestor of a process that is drawn at `depth` (parties are always themselves)."""
         if node_id not in self.processes:
             return node_id
-        current = node_id
-        while self.level(current) > depth:
-            current = self.processes[current].parent
-        return current
+        return self._visible_at(depth)[node_id]
+
+    def _visible_at(self, depth: int) -> Mapping[str, str]:
+        cached = self._visible.get(depth)
+        if cached is None:
+            cached = {}
+            for node, level in sorted(self.levels.items(), key=lambda item: item[1]):  # parents before children
+                parent = self.parent_of(node)
+                cached[node] = cached[parent] if level > depth and parent is not None else node
+            self._visible[depth] = cached
+        return cached
 
     def flows(self) -> list[tuple[str, str, str]]:
         """(source, target, name) for every output, and for every input that comes from an external party."""
@@ -130,14 +165,19 @@ class ProcessMap:
         starts = [pid for pid in core if any(self.is_customer(f.party) for f in core[pid].inputs)]
         ends = {pid for pid in core if any(self.is_customer(f.party) for f in core[pid].outputs)}
         dag = _acyclic(sorted(starts), successors)
-        memo: dict[str, tuple[float, list[str]] | None] = {}
-        best: tuple[float, list[str]] = (-1.0, [])
+        memo: dict[str, tuple[float, str | None] | None] = {}
+        best: tuple[float, str | None] = (-1.0, None)
         for start in sorted(starts):
             candidate = _longest(start, dag, core, ends, memo)
             if candidate is not None and candidate[0] > best[0]:
-                best = candidate
+                best = (candidate[0], start)
+        path, current = [], best[1]
+        while current is not None:
+            path.append(current)
+            step = memo[current]
+            current = step[1] if step is not None else None
         steps, day = [], 0.0
-        for pid in best[1]:
+        for pid in path:
             duration = core[pid].lead_time_days or 0.0
             steps.append(ChainStep(core[pid], day, day + duration))
             day += duration
@@ -151,10 +191,15 @@ class ProcessMap:
         return lineage
 
     def _under(self, node_id: str, core: Mapping[str, Process]) -> list[Process]:
-        """The core leaves at or below `node_id`."""
-        if node_id in core:
-            return [core[node_id]]
-        return [leaf for kid in self.children.get(node_id, ()) for leaf in self._under(kid, core)]
+        """The core leaves at or below `node_id` (a stack, not recursion: hierarchies may be deep)."""
+        found, pending = [], [node_id]
+        while pending:
+            node = pending.pop()
+            if node in core:
+                found.append(core[node])
+            else:
+                pending.extend(reversed(self.children.get(node, ())))
+        return found
 
     def _receivers(self, target: str, source: str, core: Mapping[str, Process]) -> set[str]:
         """Core leaves that receive what `source` delivers to `target` (a leaf, or a parent of the receivers)."""
@@ -199,16 +244,27 @@ def _acyclic(starts: list[str], successors: Mapping[str, set[str]]) -> dict[str,
     return dag
 
 
-def _longest(node: str, dag: Mapping[str, list[str]], core: Mapping[str, Process], ends: set[str],
-             memo: dict[str, tuple[float, list[str]] | None]) -> tuple[float, list[str]] | None:
-    """Longest lead-time path from `node` to a customer-facing process, memoised (linear in the DAG's size)."""
-    if node in memo:
-        return memo[node]
-    own = core[node].lead_time_days or 0.0
-    best: tuple[float, list[str]] | None = (own, [node]) if node in ends else None
-    for nxt in dag[node]:
-        tail = _longest(nxt, dag, core, ends, memo)
-        if tail is not None and (best is None or own + tail[0] > best[0]):
-            best = (own + tail[0], [node, *tail[1]])
-    memo[node] = best
-    return best
+def _longest(start: str, dag: Mapping[str, list[str]], core: Mapping[str, Process], ends: set[str],
+             memo: dict[str, tuple[float, str | None] | None]) -> tuple[float, str | None] | None:
+    """Longest lead-time path from `start` to a customer-facing process: (total days, the next process on it).
+
+    Memoised and iterative (children before parents from an explicit stack): linear in the DAG's size, and a
+    chain of ten thousand processes needs no ten thousand nested calls.
+    """
+    stack = [(start, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if node in memo:
+            continue
+        if not expanded:
+            stack.append((node, True))
+            stack.extend((nxt, False) for nxt in reversed(dag[node]) if nxt not in memo)
+            continue
+        own = core[node].lead_time_days or 0.0
+        best: tuple[float, str | None] | None = (own, None) if node in ends else None
+        for nxt in dag[node]:
+            tail = memo[nxt]
+            if tail is not None and (best is None or own + tail[0] > best[0]):
+                best = (own + tail[0], nxt)
+        memo[node] = best
+    return memo[start]

@@ -193,6 +193,20 @@ def check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
         raise ConfigError(f"unknown {what} '{value}'", f"Use one of: {', '.join(choices)}.")
 
 
+def check_output_file(output: Path) -> Path:
+    """`-o FILE` may name a new or an earlier output file, never a folder or one of a manual's own files (a
+    report written over qms.yaml or a record would destroy what it reports on)."""
+    if output.is_dir():
+        raise ConfigError(f"{output} is a folder", "Give a file name, e.g. -o report.json.")
+    from qmskit.loading.load import manual_source  # noqa: PLC0415 - start-up: only commands that write a file
+
+    source = manual_source(output)
+    if source is not None:
+        raise ConfigError(f"{output} is the manual's own file {source}; qms never writes its output there",
+                          "Write the output beside the manual, e.g. -o report.json in the repository root.")
+    return output
+
+
 def emit(text: str, output: Path | None) -> None:
     """Machine output: to a file (atomically) or to standard output, nothing else mixed in."""
     from qmskit.atomic import write_text  # noqa: PLC0415
@@ -200,7 +214,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        write_text(output, text)
+        write_text(check_output_file(output), text)
 
 
 def acting_person(root: Path, manual: Manual, given: str | None) -> str:

@@ -11,11 +11,24 @@ from rich.markup import escape
 
 from qmskit.atomic import write_bytes
 from qmskit.check import check_manual
-from qmskit.cli.app import ManualOption, ManualPath, app, check_choice, complete_choices, resolve_manual, stderr, stdout
+from qmskit.cli.app import (
+    ManualOption,
+    ManualPath,
+    app,
+    check_choice,
+    check_output_file,
+    complete_choices,
+    resolve_manual,
+    stderr,
+    stdout,
+)
 from qmskit.diagram import views
 from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
 from qmskit.diagram.render import render
 from qmskit.errors import ConfigError
+from qmskit.outfolder import check_output_folder, mark_output_folder
+from qmskit.safepaths import inside
+from qmskit.vcs import gitrepo
 
 
 @app.command()
@@ -48,8 +61,10 @@ def diagram(
     if every:
         if output is None:
             raise ConfigError("--all needs a folder to write into", "Add -o DIR.")
+        check_output_folder(output, root, gitrepo.enclosing_work_tree(root), "--output")
+        mark_output_folder(output, "qms diagram --all")
         for stem, graph in views.all_views(manual, links).items():
-            write_bytes(output / f"{stem}.{output_format}", render(graph.source, output_format))
+            write_bytes(inside(output, f"{stem}.{output_format}"), render(graph.source, output_format))
         stdout().print(f"Wrote {len(manual.processes) + 3} diagrams to {escape(str(output))}")
         return
     if view_name == "process" and process not in {p.id for p in manual.processes}:
@@ -58,7 +73,7 @@ def diagram(
                           f"Known processes: {known}.")
     data = render(views.view(manual, view_name, process, depth, links).source, output_format)
     if output is not None:
-        write_bytes(output, data)
+        write_bytes(check_output_file(output), data)
     elif output_format in ("png", "pdf") and sys.stdout.isatty():
         raise ConfigError(f"{output_format} is binary and standard output is a terminal", "Add -o FILE.")
     else:

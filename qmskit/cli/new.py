@@ -19,6 +19,7 @@ from qmskit.loading.load import load_manual
 from qmskit.loading.schemas import schema_url
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Manual
+from qmskit.safepaths import check_id, inside
 
 new_app = QmsTyper(help="Start a new document, process or form with the next free id.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
@@ -26,7 +27,7 @@ app.add_typer(new_app, name="new")
 
 def _write(root: Path, rel: str, text: str) -> None:
     try:
-        write_text(root / rel, text, overwrite=False)
+        write_text(inside(root, *rel.split("/")), text, overwrite=False)
     except FileExistsError as exc:
         raise ConfigError(f"{rel} already exists", "Choose another id or title; files are never overwritten.") from exc
     stdout().print(f"Wrote {escape(rel)}")
@@ -58,7 +59,8 @@ def new_document(
     if owner not in {r.id for r in manual.roles}:
         raise ConfigError(f"no role '{owner}'", "Use an id from organisation/roles.yaml.")
     kind = manual.config.document_types[doc_type]
-    doc_id = next_document_id(manual, kind.prefix, _ever(root).documents)
+    doc_id = check_id(next_document_id(manual, kind.prefix, _ever(root).documents),
+                      f"the next id of type '{doc_type}'")
     front = dump_yaml({"id": doc_id, "title": title, "type": doc_type, "owner": owner, "status": "draft",
                        "audience": "internal", "processes": [], "clauses": []})
     sections = "".join(f"## {section}\n\nWrite the {section.lower()} here.\n\n" for section in kind.required_sections)
@@ -80,8 +82,9 @@ def new_process(
     check_choice(category, ("management", "core", "support"), "category")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", process_id) or process_id in {p.id for p in manual.processes}:
-        raise ConfigError(f"'{process_id}' is taken or not an id", "Use letters, digits, '.', '_' and '-'.")
+    check_id(process_id, "process id")
+    if process_id in {p.id for p in manual.processes}:
+        raise ConfigError(f"process '{process_id}' exists already", "Choose another id.")
     if process_id in _ever(root).processes:
         raise ConfigError(f"process '{process_id}' existed earlier in Git", "Ids are never reused: choose another.")
     # customer, inputs and outputs are left out: `qms validate` names them (QMS-PROC-001) until they are there
@@ -104,6 +107,7 @@ def new_form(
     manual_dir: ManualOption = None,
 ) -> None:
     """A new form template with one field to start from."""
+    check_id(form_id, "form id")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     if not re.fullmatch(r"[A-Z]{2,6}", prefix) or prefix in {f.record_prefix for f in manual.forms}:

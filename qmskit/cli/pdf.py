@@ -11,7 +11,16 @@ import typer
 from rich.markup import escape
 
 from qmskit import urls
-from qmskit.cli.app import ManualOption, ManualPath, TodayOption, app, parse_day, resolve_manual, stdout
+from qmskit.cli.app import (
+    ManualOption,
+    ManualPath,
+    TodayOption,
+    app,
+    check_output_file,
+    parse_day,
+    resolve_manual,
+    stdout,
+)
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.site.build import generate, mkdocs_build, temporary_folder
@@ -32,6 +41,7 @@ def pdf(
     """Print the manual (or one document) to PDF through the published site and headless Chromium: each
     document with its revision, effective date and approvers, every page marked uncontrolled when printed."""
     root = resolve_manual(path, manual_dir)
+    check_output_file(output)
     if document is not None:
         known = {d.id for d in load_manual(root, use_cache=True).manual.documents}
         if document not in known:

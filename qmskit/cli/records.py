@@ -51,6 +51,7 @@ from qmskit.records.workflow import (
 )
 from qmskit.rules.context import Context
 from qmskit.rules.records import flow_problems, reference_problems
+from qmskit.safepaths import inside
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 from qmskit.wording import quantity
@@ -321,7 +322,7 @@ def record_update(
     problem = step_problem(flow, record.status, to, values, [c.state for c in record.history])
     if problem is not None:
         raise QmsError(f"{record.id}: {problem.message}", problem.hint)
-    file = root / record.origin.path
+    file = inside(root, *record.origin.path.split("/"))  # rewritten in place: it must be the manual's own file
     before = file.read_text(encoding="utf-8")
     parsed = parse_yaml(before, record.origin.path).data
     if not isinstance(parsed, dict):

@@ -33,6 +33,7 @@ from qmskit.cli.app import (
     acting_person,
     app,
     check_choice,
+    check_output_file,
     complete_choices,
     emit,
     parse_day,
@@ -45,7 +46,9 @@ from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
+from qmskit.outfolder import check_output_folder, mark_output_folder
 from qmskit.records.meaning import Meanings, Notice
+from qmskit.safepaths import check_id, inside
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 
@@ -214,7 +217,7 @@ def report_chart(
                               "`purpose: order-flow` (see docs/forms.md).")
         svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
                                [(p, float(d)) for p, d in chosen.added])
-    write_text(output, svg)
+    write_text(check_output_file(output), svg)
 
 
 @app.command("todo")
@@ -242,7 +245,7 @@ def todo_command(
     items = todo(manual, history, day, revisions)
     _warn(tuple(Meanings(manual).unassigned("todo")))
     if all_people:
-        _digests(manual, items, day, output, "html" if output_format == "html" else "markdown")
+        _digests(root, manual, items, day, output, "html" if output_format == "html" else "markdown")
         return
     wanted = acting_person(root, manual, None) if me else person
     if wanted is not None:
@@ -256,14 +259,15 @@ def todo_command(
         emit(todo_markdown(items, day), output)
 
 
-def _digests(manual: Manual, items: list[Todo], day: date, folder: Path | None, kind: str) -> None:
+def _digests(root: Path, manual: Manual, items: list[Todo], day: date, folder: Path | None, kind: str) -> None:
     """One file per person who owes something, and one of open items nobody is assigned to."""
     from qmskit.analysis import digests  # noqa: PLC0415
 
     if folder is None:
         raise ConfigError("--all-people writes one file per person", "Name the folder with -o DIR.")
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"{folder} is not a folder", "Name a folder for the digests with -o DIR.")
+    # one file per person id: the folder is guarded like a build's, and each name checked (ids come from a file)
+    check_output_folder(folder, root, gitrepo.enclosing_work_tree(root), "--output")
+    mark_output_folder(folder, "qms todo --all-people")
     lines: dict[str, list[digests.Line]] = {}
     for item in items:
         lines.setdefault(item.person.id, []).append(digests.Line(item.kind, item.item, item.detail, item.due,
@@ -275,9 +279,9 @@ def _digests(manual: Manual, items: list[Todo], day: date, folder: Path | None, 
     written = 0
     for person_id, mine in sorted(lines.items()):
         page = digests.html_page if kind == "html" else digests.markdown
-        write_text(folder / f"{person_id}{suffix}", page(people[person_id], mine, day))
+        write_text(inside(folder, f"{check_id(person_id, 'person id')}{suffix}"), page(people[person_id], mine, day))
         written += 1
     open_items = digests.unassigned(manual)
-    write_text(folder / f"unassigned{suffix}", digests.unassigned_html(open_items, day) if kind == "html"
+    write_text(inside(folder, f"unassigned{suffix}"), digests.unassigned_html(open_items, day) if kind == "html"
                else digests.unassigned_markdown(open_items, day))
     stdout().print(f"Wrote {written} digests and the unassigned list ({len(open_items)}) into {folder}")

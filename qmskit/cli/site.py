@@ -26,8 +26,10 @@ from qmskit.cli.app import (
     stderr,
     stdout,
 )
+from qmskit.outfolder import check_apart, check_output_folder, mark_output_folder
 from qmskit.site.build import generate, mkdocs_build, temporary_folder
 from qmskit.site.generate import AUDIENCES
+from qmskit.vcs import gitrepo
 
 AudienceOption = Annotated[str, typer.Option("--audience", autocompletion=complete_choices(AUDIENCES),
                                              help="internal: the whole manual; external: only what may be shown "
@@ -49,6 +51,14 @@ def build(
     diagrams, forms, registers, clause coverage, an auditor's guide."""
     check_choice(audience, AUDIENCES, "audience")
     root = resolve_manual(path, manual_dir)
+    # mkdocs empties its output folder and --pages replaces docs/ and mkdocs.yml: check both before anything
+    repository = gitrepo.enclosing_work_tree(root)
+    check_output_folder(output, root, repository, "--output")
+    if keep is not None:
+        check_output_folder(keep, root, repository, "--pages")
+        check_apart(output, keep, ("--output", "--pages"))
+        mark_output_folder(keep, "qms build --pages")
+    mark_output_folder(output, "qms build")
     folder = keep or temporary_folder()
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

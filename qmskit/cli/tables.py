@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from qmskit.cli.app import check_choice, emit, stdout
+from qmskit.cli.app import check_choice, check_output_file, emit, stdout
 from qmskit.tables import TABLE_FORMATS, TableData, to_csv, to_json, to_markdown
 
 
@@ -21,7 +21,7 @@ def show(table: TableData, output_format: str, output: Path | None) -> None:
     elif output_format == "markdown":
         emit(to_markdown(table), output)
     elif output is not None:
-        with output.open("w", encoding="utf-8") as stream:
+        with check_output_file(output).open("w", encoding="utf-8") as stream:
             _rich(table, Console(file=stream, no_color=True, width=160))
     else:
         _rich(table, stdout())

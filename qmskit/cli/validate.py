@@ -14,6 +14,7 @@ from qmskit.cli.app import (
     TodayOption,
     app,
     check_choice,
+    check_output_file,
     complete_choices,
     emit,
     parse_day,
@@ -69,7 +70,7 @@ def validate(
         if output is None:
             render_text(report, stdout_console())
         else:
-            with output.open("w", encoding="utf-8") as stream:
+            with check_output_file(output).open("w", encoding="utf-8") as stream:
                 render_text(report, Console(file=stream, no_color=True, width=120, soft_wrap=True))
     else:
         from qmskit.findings.machine import RENDERERS  # noqa: PLC0415

@@ -30,17 +30,26 @@ def party_colours(kind: str) -> tuple[str, str, str]:
     return PARTY_COLOURS.get(kind, OTHER)
 
 
+# Characters XML 1.0 does not allow: dot parses HTML-like labels as XML and fails on them, and SVG is XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s+", " ", _NOT_XML.sub("", value)).strip()
+
+
 def text(value: str) -> str:
-    """User text for an HTML-like label: entities for <, >, &, quotes; newlines and tabs become spaces.
+    """User text for an HTML-like label: entities for <, >, &, quotes; newlines and tabs become spaces; characters
+    XML forbids are dropped. Never empty: dot refuses an empty element such as `<b></b>`, so "" becomes a space.
 
     HTML-like labels do not interpret backslash escapes (\\N, \\G, \\l), so nothing in a name can reach the graph.
     """
-    return html.escape(re.sub(r"\s+", " ", value).strip(), quote=True)
+    return html.escape(_clean(value), quote=True) or " "
 
 
 def plain(value: str) -> graphviz.quoting.NoHtml:
     """User text for a quoted attribute such as a tooltip: backslashes doubled, never read as HTML."""
-    return graphviz.nohtml(graphviz.escape(re.sub(r"\s+", " ", value).strip()))
+    return graphviz.nohtml(graphviz.escape(_clean(value)))
 
 
 def node_name(kind: str, item_id: str) -> str:

@@ -26,9 +26,12 @@ from qmskit.diagram.style import (
     plain,
     text,
 )
-from qmskit.model import Manual, Process
+from qmskit.model import Flow, Manual, Process
 
 VIEWS = ("map", "process", "chain")
+# Parallel flows between the same two nodes share one edge; past this many names its label shows a count
+# instead of every name, so ten thousand flows make one short label rather than a page of text for dot.
+MAX_NAMES = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +85,18 @@ def _party_node(graph: graphviz.Digraph, pmap: ProcessMap, party_id: str, side: 
     return key
 
 
+def _lines(names: Iterable[str], width: int) -> str:
+    """Label lines for the flows of one edge: every name, or the first few and a count of all."""
+    listed = list(names)
+    if len(listed) <= MAX_NAMES:
+        return "<br/>".join(_wrap(n, width) for n in listed)
+    shown = listed[: MAX_NAMES - 1]
+    more = f"<i>+ {len(listed) - len(shown):,} more ({len(listed):,} flows)</i>"
+    return "<br/>".join([*(_wrap(n, width) for n in shown), more])
+
+
 def _edge(graph: graphviz.Digraph, tail: str, head: str, names: Iterable[str], **attrs: str) -> None:
-    label = "<br/>".join(_wrap(n, 24) for n in names)
-    graph.edge(tail, head, label=f"<{label}>", **attrs)
+    graph.edge(tail, head, label=f"<{_lines(names, 24)}>", **attrs)
 
 
 def _legend(graph: graphviz.Digraph) -> None:
@@ -159,7 +171,7 @@ def interaction_map(manual: Manual, depth: int = 1, links: Links = Links()) -> g
         directions = {line[0] for line in lines}
         # one direction: the arrowhead says it all
         shown_lines = [line[2:] for line in lines] if len(directions) == 1 else lines
-        label = "<br/>".join(_wrap(line, 26) for line in sorted(shown_lines, key=lambda x: x[0] != "→"))
+        label = _lines(sorted(shown_lines, key=lambda x: not x.startswith("→")), 26)  # a flow name may be empty
         graph.edge(left, right, xlabel=f"<{label}>", dir="both" if len(directions) == 2 else
                    ("forward" if "→" in directions else "back"))
     _stack_rows(graph, rows)
@@ -221,12 +233,13 @@ def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links =
     graph.node(card, label=_card_label(manual, process), shape="plain", fillcolor="white", style="filled",
                URL=plain(links.process(process.id)),
                target="_top", tooltip=plain(process.name))
-    for index, flow in enumerate(sorted(process.inputs, key=lambda f: (f.party, f.name))):
-        source = _card_party(graph, pmap, flow.party, links=links, key=f"in{index}")
-        _edge(graph, source, card, [flow.name])
-    for index, flow in enumerate(sorted(process.outputs, key=lambda f: (f.party, f.name))):
-        target = _card_party(graph, pmap, flow.party, links=links, key=f"out{index}")
-        _edge(graph, card, target, [flow.name])
+    # one node and one edge per party on each side: parallel flows from one party share an edge
+    for index, (party, names) in enumerate(_by_party(process.inputs)):
+        source = _card_party(graph, pmap, party, links=links, key=f"in{index}")
+        _edge(graph, source, card, names)
+    for index, (party, names) in enumerate(_by_party(process.outputs)):
+        target = _card_party(graph, pmap, party, links=links, key=f"out{index}")
+        _edge(graph, card, target, names)
     kids = _descendants(pmap, process.id, depth)
     if kids:
         with graph.subgraph(name="cluster_subprocesses") as cluster:
@@ -236,6 +249,13 @@ def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links =
         for edge in pmap.edges(pmap.level(process.id) + depth, within=kids):
             _edge(graph, node_name("p", edge.source), node_name("p", edge.target), edge.names)
     return graph
+
+
+def _by_party(flows: Iterable[Flow]) -> list[tuple[str, list[str]]]:
+    grouped: dict[str, list[str]] = {}
+    for flow in flows:
+        grouped.setdefault(flow.party, []).append(flow.name)
+    return [(party, sorted(set(names))) for party, names in sorted(grouped.items())]
 
 
 def _descendants(pmap: ProcessMap, process_id: str, depth: int) -> list[str]:

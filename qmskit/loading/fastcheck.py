@@ -8,10 +8,11 @@ compare it with jsonschema on every file of the example manual and on many broke
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+
+from qmskit.patterns import PatternError, compile_pattern
 
 Check = Callable[[Any], bool]
 _IGNORED = {"$schema", "$id", "title", "description", "default", "examples", "$comment", "deprecated"}
@@ -155,7 +156,10 @@ def _max_length(longest: int) -> Check:
 
 
 def _pattern(text: str) -> Check:
-    pattern = re.compile(text)
+    try:
+        pattern = compile_pattern(text)  # RE2, as jsonschema's `pattern` in schemas.py
+    except PatternError:
+        return _always  # not run at all (schemas.py does the same); the form has a finding
     return lambda v: not isinstance(v, str) or pattern.search(v) is not None
 
 

@@ -324,6 +324,22 @@ def _no_front_matter(rel: str, unterminated: bool) -> Diagnostic:
                       "Start the file with '---', the id, title, type, owner and status, then '---'.")
 
 
+SOURCE_FOLDERS = ("documents", "processes", "forms", "records", "imports")
+
+
+def manual_source(path: Path) -> str | None:
+    """The manual-relative path when `path` is (or would be) one of a manual's own source files: qms.yaml, a
+    list file, or anything in a folder the loader reads. None for other paths, such as a report beside them."""
+    target = path.resolve()
+    root = find_manual_root(target.parent)
+    if root is None:
+        return None
+    rel = target.relative_to(root).as_posix()
+    if rel == CONFIG_FILE or rel in LIST_FILES or rel.split("/", 1)[0] in SOURCE_FOLDERS:
+        return rel
+    return None
+
+
 def find_manual_root(start: Path) -> Path | None:
     """The nearest folder at or above `start` that holds qms.yaml, the way git finds a repository."""
     current = start.resolve()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from qmskit.loading.fastcheck import compile_schema
+from qmskit.patterns import matches
 from qmskit.resources import schemas_dir
 
 if TYPE_CHECKING:  # jsonschema is imported only to explain a file the compiled check doubts (start-up)
@@ -74,6 +75,21 @@ def format_checker() -> FormatChecker:
 
 
 @cache
+def _validator_class() -> Any:
+    """Draft 2020-12 with `pattern` on RE2: jsonschema's own runs Python's backtracking `re`, where a pattern like
+    `^(a+)+$` takes minutes on a short value. Every validator qmskit builds, for bundled schemas and forms' record
+    schemas alike, is of this class. A pattern RE2 cannot take checks nothing: its form has QMS-FORM-005."""
+    from jsonschema import Draft202012Validator, validators  # noqa: PLC0415
+    from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+
+    def pattern(validator: Any, text: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "string") and matches(text, instance) is False:
+            yield ValidationError(f"{instance!r} does not match {text!r}")
+
+    return validators.extend(Draft202012Validator, {"pattern": pattern})  # type: ignore[no-untyped-call]
+
+
+@cache
 def _inlined(kind: str) -> dict[str, Any]:
     inlined: dict[str, Any] = _inline_references(_contents()[schema_url(kind)], schema_url(kind))
     return inlined
@@ -81,9 +97,9 @@ def _inlined(kind: str) -> dict[str, Any]:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # noqa: PLC0415
-
-    return Draft202012Validator(_inlined(kind), registry=_registry(), format_checker=format_checker())
+    made: Draft202012Validator = _validator_class()(_inlined(kind), registry=_registry(),
+                                                    format_checker=format_checker())
+    return made
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +111,8 @@ class Compiled:
 
     @property
     def validator(self) -> Draft202012Validator:
-        from jsonschema import Draft202012Validator  # noqa: PLC0415
-
-        return Draft202012Validator(self.schema, format_checker=format_checker())
+        made: Draft202012Validator = _validator_class()(self.schema, format_checker=format_checker())
+        return made
 
 
 def compiled(schema: dict[str, Any]) -> Compiled:

@@ -101,7 +101,7 @@ def form_problems(form: Form) -> Iterator[FormProblem]:
         low, high = spec.get("min"), spec.get("max")
         if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
             yield FormProblem((*where, "min"), f"field '{field.id}' has min {low} greater than max {high}")
-        if field.type == "reference" and spec.get("of") not in REFERENCE_KINDS:
+        if field.type == "reference" and str(spec.get("of")) not in REFERENCE_KINDS:  # `of` may be any YAML
             yield FormProblem(where, f"reference field '{field.id}' needs `of:` ({', '.join(REFERENCE_KINDS)})")
         when = spec.get("when")
         if isinstance(when, dict) and when.get("field") not in seen - {field.id}:

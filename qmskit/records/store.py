@@ -14,7 +14,8 @@ from qmskit.loading.schemas import schema_url
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Form
 from qmskit.records.forms import workflow
-from qmskit.records.workflow import next_number, record_id
+from qmskit.records.workflow import RECORD_ID, next_number, record_id
+from qmskit.safepaths import UnsafePathError, check_id, inside
 from qmskit.vcs.history import History
 
 MAX_ATTEMPTS = 10_000
@@ -31,7 +32,7 @@ def taken_ids(root: Path, form: Form, history: History) -> set[str]:
     """Ids in use or ever used: files in the form's folder now, and every record file of HEAD or any earlier
     commit, wherever it was and whatever the working tree holds (a record deleted but not yet committed keeps
     its id, and so does one deleted long ago)."""
-    folder = root / "records" / form.id
+    folder = inside(root / "records", check_id(form.id, "form id"))
     taken = {p.stem for p in folder.glob("*.yaml")} if folder.is_dir() else set()
     files = [*history.files.values(), *history.deleted]
     ever = [path for f in files for path in (f.path, *f.previous_paths)]
@@ -75,14 +76,28 @@ def render(document: Mapping[str, Any]) -> str:
     return modeline("record") + "\n" + dump_yaml(dict(document))
 
 
+def _check_names(form: Form, year: int) -> None:
+    """The form's id and prefix come from a file anyone can edit and name a folder and a file: check them
+    before anything is written (the schema reports them too, but a command may run on a broken manual)."""
+    check_id(form.id, "form id")
+    if RECORD_ID.fullmatch(record_id(form.record_prefix, year, 1)) is None:
+        raise UnsafePathError(f"form '{form.id}' has record prefix {form.record_prefix!r}, which cannot make a "
+                              "record id", "Give the form a record_prefix of 2-6 capital letters, e.g. NC.")
+
+
+def _record_path(root: Path, form: Form, new_id: str) -> Path:
+    return inside(root / "records", form.id, f"{new_id}.yaml")
+
+
 def create(root: Path, new: NewRecord, history: History) -> Written:
     """Write a new record with the next id. Concurrent writers cannot get the same id: the file is linked into
     place only if no file of that name exists, and a writer that loses the race takes the next number."""
     form, year = new.form, new.created_at.year
+    _check_names(form, year)
     number = next_number(form.record_prefix, year, taken_ids(root, form, history))
     for _ in range(MAX_ATTEMPTS):
         new_id = record_id(form.record_prefix, year, number)
-        path = root / "records" / form.id / f"{new_id}.yaml"
+        path = _record_path(root, form, new_id)
         try:
             write_text(path, render(new.document(new_id)), overwrite=False)
         except FileExistsError:
@@ -102,6 +117,8 @@ def create_many(root: Path, news: list[NewRecord], history: History) -> list[Wri
     if not news:
         return []
     form = news[0].form
+    for year in {new.created_at.year for new in news}:
+        _check_names(form, year)
     taken = taken_ids(root, form, history)
     numbers: dict[int, int] = {}
     written: list[Written] = []
@@ -111,7 +128,7 @@ def create_many(root: Path, news: list[NewRecord], history: History) -> list[Wri
             number = numbers.get(year) or next_number(form.record_prefix, year, taken)
             for _ in range(MAX_ATTEMPTS):
                 new_id = record_id(form.record_prefix, year, number)
-                path = root / "records" / form.id / f"{new_id}.yaml"
+                path = _record_path(root, form, new_id)
                 try:
                     write_text(path, render(new.document(new_id)), overwrite=False, durable=False)
                 except FileExistsError:

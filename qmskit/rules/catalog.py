@@ -123,6 +123,10 @@ _RULES = (
     Rule("QMS-FORM-003", E, "Two forms share a record prefix", "Give each form its own record_prefix."),
     Rule("QMS-FORM-004", E, "Form declares its purpose or meanings wrongly",
          "Use a purpose and meanings from docs/forms.md and bind each meaning to a field of the right type."),
+    Rule("QMS-FORM-005", E, "Field pattern cannot run on the linear-time engine",
+         "Write the pattern in RE2 syntax (no backreferences like \\1, no lookahead or lookbehind, no possessive "
+         "quantifiers; \\z for the end of the text), or check the value with a choice field instead. Until "
+         "then qms does not check values against this pattern."),
     Rule("QMS-COMM-001", E, "Communication plan names someone unknown",
          "Use role, person or party ids from organisation/, or `everyone` for the whole staff."),
     Rule("QMS-COMM-002", W, "Communication is overdue",

@@ -98,9 +98,11 @@ class Context:
 def _lineage(process_id: str, parents: Mapping[str, str]) -> tuple[str, ...]:
     """The process and its parents upwards (stops on cycles, which another rule reports)."""
     chain: list[str] = []
+    seen: set[str] = set()  # a set beside the list: membership in a 500-deep chain must not cost 500 steps
     current = process_id
-    while current and current not in chain:
+    while current and current not in seen:
         chain.append(current)
+        seen.add(current)
         current = parents.get(current, "")
     return tuple(chain)
 

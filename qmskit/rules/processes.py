@@ -30,18 +30,31 @@ def _join(words: list[str]) -> str:
 def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
     """An output from A to process B must appear as an input of B (or of a parent of B) from A, and vice versa.
 
-    Parents count on both ends so that a sub-process may receive what is delivered to its parent.
+    Parents count on both ends so that a sub-process may receive what is delivered to its parent. Answers are
+    kept per pair of processes: ten thousand parallel flows between two processes ask the same question.
     """
+    receives: dict[tuple[str, str], bool] = {}
+    delivers: dict[tuple[str, str], bool] = {}
     for proc in ctx.manual.processes:
         for flow in proc.outputs:
             receiver = ctx.process(flow.party)
-            if receiver is not None and not _receives(ctx, receiver, proc.id):
+            if receiver is None:
+                continue
+            pair = (receiver.id, proc.id)
+            if pair not in receives:
+                receives[pair] = _receives(ctx, receiver, proc.id)
+            if not receives[pair]:
                 yield DISAGREE.at(ctx.at(flow.origin, "to"),
                                   f"'{proc.id}' delivers '{flow.name}' to '{receiver.id}', but '{receiver.id}' "
                                   f"lists no input from '{proc.id}'")
         for flow in proc.inputs:
             supplier = ctx.process(flow.party)
-            if supplier is not None and not _delivers(ctx, supplier, proc.id):
+            if supplier is None:
+                continue
+            pair = (supplier.id, proc.id)
+            if pair not in delivers:
+                delivers[pair] = _delivers(ctx, supplier, proc.id)
+            if not delivers[pair]:
                 yield DISAGREE.at(ctx.at(flow.origin, "from"),
                                   f"'{proc.id}' receives '{flow.name}' from '{supplier.id}', but '{supplier.id}' "
                                   f"lists no output to '{proc.id}'")
@@ -63,20 +76,21 @@ def _delivers(ctx: Context, supplier: Process, receiver_id: str) -> bool:
 
 
 def check_hierarchy(ctx: Context) -> Iterator[Diagnostic]:
-    reported: set[str] = set()
+    """Each loop of parent links once. Every process is walked up only until a process seen before: linear in
+    the number of processes however deep the hierarchy."""
+    done: set[str] = set()  # processes whose way up has been followed to its end
     for proc in ctx.manual.processes:
-        chain = [proc.id]
-        current = ctx.process(proc.parent) if proc.parent else None
-        while current is not None:
+        chain: dict[str, int] = {}  # process id -> position on this walk
+        current: Process | None = proc
+        while current is not None and current.id not in done:
             if current.id in chain:
-                cycle = [*chain[chain.index(current.id):], current.id]
-                if not reported.intersection(cycle):
-                    reported.update(cycle)
-                    closing = ctx.process(cycle[-2]) or proc  # its parent points back into the loop
-                    yield CYCLE.at(ctx.at(closing.origin, "parent"), f"process hierarchy loops: {' -> '.join(cycle)}")
+                cycle = [*list(chain)[chain[current.id]:], current.id]
+                closing = ctx.process(cycle[-2]) or proc  # its parent points back into the loop
+                yield CYCLE.at(ctx.at(closing.origin, "parent"), f"process hierarchy loops: {' -> '.join(cycle)}")
                 break
-            chain.append(current.id)
+            chain[current.id] = len(chain)
             current = ctx.process(current.parent) if current.parent else None
+        done.update(chain)
 
 
 def check_connected(ctx: Context) -> Iterator[Diagnostic]:

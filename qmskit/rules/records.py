@@ -10,6 +10,7 @@ from qmskit.analysis.measures import day_of
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading import schemas
 from qmskit.model import Form, Record
+from qmskit.patterns import pattern_problem
 from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_on, record_values_schema, workflow
 from qmskit.records.meaning import declaration_problems
 from qmskit.records.workflow import PROVISIONAL_ID, RECORD_ID
@@ -19,7 +20,7 @@ from qmskit.wording import quantity
 
 MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED, PROVISIONAL, NO_FLOW = (rule(f"QMS-REC-00{n}")
                                                                            for n in range(1, 9))
-FORM_BROKEN, FORM_BREAKS, PREFIX, MEANING = (rule(f"QMS-FORM-00{n}") for n in range(1, 5))
+FORM_BROKEN, FORM_BREAKS, PREFIX, MEANING, PATTERN = (rule(f"QMS-FORM-00{n}") for n in range(1, 6))
 
 
 class _Validators:
@@ -188,6 +189,12 @@ def check_forms(ctx: Context) -> Iterator[Diagnostic]:
             yield FORM_BROKEN.at(ctx.at(form.origin, *problem.pointer), f"form {form.id}: {problem.message}")
         for pointer, message in declaration_problems(form):
             yield MEANING.at(ctx.at(form.origin, *pointer), f"form {form.id}: {message}")
+        for index, field in enumerate(form.fields):
+            pattern = field.spec.get("pattern")
+            why = pattern_problem(pattern) if isinstance(pattern, str) else None
+            if why is not None:
+                yield PATTERN.at(ctx.at(form.origin, "fields", index, "pattern"),
+                                 f"form {form.id}: the pattern of field '{field.id}' cannot run: {why}")
         if form.record_prefix in prefixes:
             yield PREFIX.at(ctx.at(form.origin, "record_prefix"),
                             f"forms {prefixes[form.record_prefix]} and {form.id} both number records "

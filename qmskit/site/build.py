@@ -21,6 +21,7 @@ from qmskit.errors import QmsError, ToolMissingError
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Document, Manual
+from qmskit.safepaths import inside
 from qmskit.site.generate import Page, SiteInput, build_pages
 from qmskit.vcs.gitrepo import read_blobs, start_history
 from qmskit.vcs.history import History
@@ -43,7 +44,8 @@ def _svg_renderer() -> Callable[[str], str] | None:
 
 def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None, *,
              print_all: bool = False) -> Generated:
-    """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources)."""
+    """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources: the
+    command line checks `folder` with `outfolder.check_output_folder` first)."""
     pending = start_history(root)
     manual = load_manual(root, use_cache=True).manual
     renderer = _svg_renderer()
@@ -87,7 +89,7 @@ def approved_versions(root: Path, manual: Manual, history: History, control: Doc
 
 
 def _write(docs: Path, page: Page) -> None:
-    target = docs / page.path
+    target = inside(docs, *page.path.split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page.content, encoding="utf-8")
 
