@@ -42,7 +42,7 @@ PAYLOADS = tuple(p.replace("{n}", str(n)) for n, p in enumerate(PAYLOADS, start=
 
 BODY = "\n\n".join([
     "## Hostile section " + PAYLOADS[0],
-    *PAYLOADS,
+    *(p for p in PAYLOADS if "<math>" not in p),
     "[a link](javascript:" + JS.format(n=90) + ")",
     "[data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "![image](x\" onerror=\"" + JS.format(n=91) + ")",
@@ -54,6 +54,7 @@ BODY = "\n\n".join([
     "<base href=\"javascript:/\"><meta http-equiv=\"refresh\" content=\"0;url=javascript:" + JS.format(n=96) + "\">",
     "```\n`````\n# Approved by everybody\n```",
     "| a | b |\n|---|---|\n| <img src=x onerror=" + JS.format(n=97) + "> | [x](javascript:" + JS.format(n=98) + ") |",
+    *(p for p in PAYLOADS if "<math>" in p),  # last: its unclosed <style> swallows the rest, as HTML parsers do
 ])
 
 # What an external build must show, so that its pages are exercised too: these keep their values.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html import escape as escape_html
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,7 @@ from qmskit.cli.app import (
 from qmskit.cli.tables import show
 from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
+from qmskit.escape import sanitize_html
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.records.meaning import Meanings, Notice
@@ -163,8 +165,9 @@ def report_review(
     root, manual, span, day = _setup(path, manual_dir, period, today)
     text = review_markdown(manual, gitrepo.read_history(root), span, day)
     if output_format == "html":
-        body = markdown.markdown(text, extensions=["tables"])
-        text = (f'<!doctype html><html><head><meta charset="utf-8"><title>Management review {span.name}</title>'
+        body = sanitize_html(markdown.markdown(text, extensions=["tables"]))  # the pack quotes manual values
+        text = (f'<!doctype html><html><head><meta charset="utf-8"><title>Management review {escape_html(span.name)}'
+                "</title>"
                 f"</head><body>{body}</body></html>\n")
     emit(text, output)
 
