@@ -142,6 +142,17 @@ def complete_choices(choices: Sequence[str]) -> Callable[[str], list[str]]:
     return complete
 
 
+def escape(value: object) -> str:
+    """Any value for a rich console: rich markup escaped, and control characters and escape sequences (which
+    would move the cursor, rewrite the screen or set the window title) replaced. Every printed value goes
+    through it."""
+    from rich.markup import escape as escape_markup  # noqa: PLC0415 - rich only when something is printed
+
+    from qmskit.escape import terminal  # noqa: PLC0415
+
+    return escape_markup(terminal(value))
+
+
 def stdout() -> Console:
     from rich.console import Console  # noqa: PLC0415 - rich only when something is printed
 

@@ -7,11 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from qmskit.atomic import write_bytes
 from qmskit.check import check_manual
-from qmskit.cli.app import ManualOption, ManualPath, app, check_choice, complete_choices, resolve_manual, stderr, stdout
+from qmskit.cli.app import (
+    ManualOption,
+    ManualPath,
+    app,
+    check_choice,
+    complete_choices,
+    escape,
+    resolve_manual,
+    stderr,
+    stdout,
+)
 from qmskit.diagram import views
 from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
 from qmskit.diagram.render import render
