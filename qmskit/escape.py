@@ -74,6 +74,25 @@ def code_span(value: object) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
+# -- URLs -------------------------------------------------------------------------------------------------------
+
+_SAFE_URL = re.compile(r"(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)?[A-Za-z0-9._~/%+,;=@-]*")
+
+
+def safe_url(value: str) -> str:
+    """`value` if it is a plain http(s) URL or a relative path made of URL-safe characters, else "". Tools put
+    such addresses into attributes and scripts without escaping them (dot's SVG links, mkdocs' canonical link):
+    no quote, bracket, space, other scheme (javascript:) or protocol-relative `//host` gets through."""
+    if value.startswith("//") or not _SAFE_URL.fullmatch(value):
+        return ""
+    return value
+
+
+def absolute_url(value: str) -> str:
+    """`value` if it is a plain absolute http(s) URL (see safe_url), else ""."""
+    return value if value.startswith(("http://", "https://")) and safe_url(value) else ""
+
+
 # -- HTML -------------------------------------------------------------------------------------------------------
 
 # What a document body may contain after it is rendered: text structure, tables, code, links and images over

@@ -38,7 +38,7 @@ from qmskit.analysis.coverage import Row, coverage
 from qmskit.analysis.management import flow_report
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
-from qmskit.escape import code_span, markdown_body, markdown_text, one_line, printable
+from qmskit.escape import absolute_url, code_span, markdown_body, markdown_text, one_line, printable
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
@@ -116,15 +116,6 @@ def link(text: Any, path: str) -> Markup:
     if not _SAFE_PATH.fullmatch(path):
         raise ValueError(f"unsafe page path {path!r}")  # a bug in the generator, not bad input
     return Markup(f"[{md(text)}]({path})")  # noqa: S704 - text escaped, path checked
-
-
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%+,;=@-]*)?")
-
-
-def site_url(value: str) -> str:
-    """The configured site address if it is a plain http(s) URL: mkdocs puts it unescaped into attributes and a
-    script (the canonical link, the 404 page's base), so anything else is left out."""
-    return value if _SAFE_URL.fullmatch(value) else ""
 
 
 def cells(*values: Any) -> list[Markup]:
@@ -851,8 +842,8 @@ class SiteBuilder:
             "extra_javascript": ["assets/qms-tables.js"] + ([] if self.external else ["assets/qms-forms.js"]),
             "nav": self.nav(),
         }
-        if site_url(manual.config.site_url) and not self.external:
-            config["site_url"] = site_url(manual.config.site_url)
+        if absolute_url(manual.config.site_url) and not self.external:
+            config["site_url"] = absolute_url(manual.config.site_url)
         return config
 
 
