@@ -43,9 +43,9 @@ def _cell(value: Any) -> str:
 def to_csv(table: TableData) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([csv_cell(terminal(column)) for column in table.columns])
+    writer.writerow([terminal(csv_cell(column)) for column in table.columns])
     for row in table.rows:
-        writer.writerow([csv_cell(terminal(cell)) for cell in row])
+        writer.writerow([terminal(csv_cell(cell)) for cell in row])
     return buffer.getvalue()
 
 
