@@ -205,11 +205,13 @@ def check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Machine output: to a file (atomically) or to standard output, nothing else mixed in."""
+    """Machine output: to a file (atomically) or to standard output, nothing else mixed in. Standard output is
+    usually a terminal: control characters and escape sequences from the manual are replaced there."""
     from qmskit.atomic import write_text  # noqa: PLC0415
+    from qmskit.escape import terminal  # noqa: PLC0415
 
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal(text))
     else:
         write_text(output, text)
 
