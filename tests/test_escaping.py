@@ -7,6 +7,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,36 @@ def test_external_site_shows_names_never_emails_or_subjects(people_sites: dict[s
     assert "Aino Lahtinen" in external and "Olli Outsider" in external  # authors by name
     assert SUBJECT not in external and "Cut the inspection" not in external
     assert [m.group(0) for m in EMAIL.finditer(external)] == []
+
+
+class _Dangers(HTMLParser):
+    """Elements and attributes in HTML that could run script (as parsed, so escaped text does not count)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed", "svg", "math", "style", "base", "form"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or re.match(r"\s*(javascript|data):", value or "", re.IGNORECASE):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def dangers(html: str) -> list[str]:
+    parser = _Dangers()
+    parser.feed(html)
+    return parser.found
+
+
+def test_markdown_and_html_reports_escape_manual_values(tmp_path: Path, qms: Qms) -> None:
+    manual = make_hostile_manual(tmp_path / "hostile")
+    html = qms("report", "review", manual, "--format", "html", "--today", "2026-11-27")
+    assert html.code == 0, html.err
+    assert "Replace with your most important risk" in html.out  # the risks are in the pack
+    assert dangers(html.out) == []
+    for args in (("report", "review", manual), ("todo", manual, "--format", "markdown")):
+        result = qms(*args, "--today", "2026-11-27")
+        assert result.code in (0, 1), result.err
+        assert dangers(GITHUB.render(result.out)) == [], args
