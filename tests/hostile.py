@@ -57,8 +57,7 @@ BODY = "\n\n".join([
     *(p for p in PAYLOADS if "<math>" in p),  # last: its unclosed <style> swallows the rest, as HTML parsers do
 ])
 
-# What an external build must show, so that its pages are exercised too: these keep their values.
-_KEEP = {"status", "audience", "language", "standard", "review_every", "form_revision", "lead_time_days"}
+# Documents that keep `status: active` and `audience: external`, so that the external build has pages to open.
 _EXTERNAL = ("POL-001", "QM-001")
 
 
@@ -129,7 +128,7 @@ def make_hostile_manual(target: Path) -> Path:
     shutil.copytree(TEMPLATE, target)
     _extras(target)
     for path in sorted(target.rglob("*.yaml")):
-        _dump(path, poison(yaml.safe_load(path.read_text(encoding="utf-8")), frozenset(_KEEP)))
+        _dump(path, poison(yaml.safe_load(path.read_text(encoding="utf-8"))))
     for path in sorted((target / "documents").glob("*.md")):
         _poison_document(path)
     git(target, "init", "-q", "-b", "main")
