@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from qmskit.analysis import charts
 from qmskit.control.changes import ChangedItem, render_markdown
 from qmskit.escape import code_fence, code_span, csv_cell, markdown_body, markdown_text, safe_url, terminal
 from qmskit.resources import templates_dir
@@ -170,6 +171,15 @@ def test_standalone_diagrams_carry_no_script(tmp_path: Path, qms: Qms) -> None:
                 assert not value.strip().lower().startswith(("javascript:", "data:")), (svg.name, name)
 
 
+def test_charts_escape_their_labels() -> None:
+    payload = PAYLOADS[6] + PAYLOADS[4]  # an attribute breakout and an SVG script
+    for svg in (charts.line_chart(payload, [(payload, 1.0), ("Q2", 2.0)], 1.5),
+                charts.bar_chart(payload, [(payload, 3.0)]), charts.waterfall(payload, [(payload, 2.0)])):
+        for element in ET.fromstring(svg).iter():
+            assert not element.tag.endswith("script")
+            assert not [name for name in element.attrib if name.lower().startswith("on")]
+
+
 def test_build_reports_the_errors_it_published_around(tmp_path: Path, qms: Qms) -> None:
     manual = tmp_path / "manual"
     shutil.copytree(TEMPLATE, manual)
@@ -209,7 +219,6 @@ def _site_text(site: Path) -> str:
     return text + (site / "search" / "search_index.json").read_text(encoding="utf-8")
 
 
-@pytest.mark.browser  # builds with mkdocs
 def test_external_site_shows_names_never_emails_or_subjects(people_sites: dict[str, Path], qms: Qms) -> None:
     manual, base = people_sites["manual"], people_sites["base"]
     sites = {}
