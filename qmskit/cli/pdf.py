@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from qmskit import urls
-from qmskit.cli.app import ManualOption, ManualPath, TodayOption, app, parse_day, resolve_manual, stdout
+from qmskit.cli.app import ManualOption, ManualPath, TodayOption, app, escape, parse_day, resolve_manual, stdout
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.site.build import generate, mkdocs_build, temporary_folder
