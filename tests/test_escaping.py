@@ -125,6 +125,14 @@ def test_register_and_history_print_no_escape_sequences(template: Path, qms: Qms
 
 # -- HTML -------------------------------------------------------------------------------------------------------
 
+def test_every_rich_output_goes_through_the_terminal_escaping() -> None:
+    """rich's own escape() leaves escape sequences in: only the two wrappers may import it."""
+    package = Path(__file__).resolve().parent.parent / "qmskit"
+    users = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")
+                   if "from rich.markup import escape" in p.read_text(encoding="utf-8"))
+    assert users == ["cli/app.py", "findings/text.py"]
+
+
 def test_no_template_marks_anything_safe() -> None:
     for template in (templates_dir() / "site").glob("*.j2"):
         assert "| safe" not in template.read_text(encoding="utf-8").replace("Never `| safe`", ""), template.name

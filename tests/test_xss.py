@@ -106,12 +106,20 @@ def _visit_every_page(browser: Any, site: Path) -> dict[str, Any]:
         if not (site / "search").is_dir():
             context.close()
             return problems
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         # The search renders titles and text from the search index into the page.
         page.goto(f"{url}/index.html", wait_until="load")
         for query in ("script", "onerror", "title"):
             page.locator("label.md-search__icon, .md-search__input").first.click()
-            page.locator("input.md-search__input").fill(query)
-            page.wait_for_timeout(800)
+            box = page.locator("input.md-search__input")
+            box.fill("")
+            box.press_sequentially(query, delay=20)  # typed, as a person would: the search reacts to keys
+            try:  # results render once the worker has loaded the index; every query matches some payload
+                page.wait_for_selector(".md-search-result__item", timeout=10_000)
+            except PlaywrightTimeout:
+                problems[f"search: {query}: no results, so the index was not exercised"] = {}
+            page.wait_for_timeout(300)
             result = page.evaluate(_DANGERS)
             if result["pwned"] or result["found"] or dialogs:
                 problems[f"search: {query}"] = {**result, "dialogs": list(dialogs)}
