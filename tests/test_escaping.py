@@ -272,3 +272,17 @@ def test_markdown_and_html_reports_escape_manual_values(tmp_path: Path, qms: Qms
         result = qms(*args, "--today", "2026-11-27")
         assert result.code in (0, 1), result.err
         assert dangers(GITHUB.render(result.out)) == [], args
+
+
+def test_markup_built_by_the_generator_is_not_escaped_twice(example: Path, tmp_path: Path) -> None:
+    """Escaping everything must not escape qmskit's own HTML: diagrams, charts, sortable registers stay HTML."""
+    from datetime import date
+
+    from qmskit.site.build import generate
+
+    generated = generate(example, tmp_path / "pages", "internal", date(2026, 11, 27))
+    pages = {p.relative_to(generated.folder / "docs").as_posix(): p.read_text(encoding="utf-8")
+             for p in (generated.folder / "docs").rglob("*.md")}
+    assert [path for path, text in pages.items() if re.search(r"&lt;/?(div|svg|table|details)\b", text)] == []
+    assert '<div class="qms-diagram">' in pages["dashboards.md"]
+    assert '<div class="qms-sortable" markdown>' in pages["records/nonconformity/2026.md"]

@@ -313,7 +313,7 @@ class SiteBuilder:
                                                     organisation=self.manual.config.organisation)))
         footer = (f'<div class="qms-print-footer">{html.escape(self.t["uncontrolled"])} · '
                   f'{html.escape(self.manual.config.organisation)}</div>')
-        return ("---\ntitle: " + yamlstr(self.manual.config.organisation) + "\nhide: [navigation, toc]\n---\n"
+        return ("---\ntitle: " + str(yamlstr(self.manual.config.organisation)) + "\nhide: [navigation, toc]\n---\n"
                 + intro + "\n\n" + '\n\n<div class="qms-page-break"></div>\n\n'.join(parts) + "\n\n" + footer + "\n")
 
     def _process_link(self, process_id: str, prefix: str = "") -> Markup:
@@ -535,7 +535,7 @@ class SiteBuilder:
             worst = max(flows, key=lambda o: o.late_days)
             section(self.t["delays"], worst.order, charts.waterfall(
                 f"{worst.order}: {quantity(worst.late_days, 'day')} late", [(p, float(d)) for p, d in worst.added]))
-        return "---\ntitle: " + yamlstr(self.t["dashboards"]) + "\n---\n" + "\n".join(parts) + "\n"
+        return "---\ntitle: " + str(yamlstr(self.t["dashboards"])) + "\n---\n" + "\n".join(parts) + "\n"
 
     # -- records: a register per form and year, every record on it in full ----------------------------------
 
@@ -640,7 +640,7 @@ class SiteBuilder:
         lines += ["", "</div>", ""]
         for record in records:
             lines += self._record_section(record, fields, here, referrers.get(record.id, []))
-        return "---\ntitle: " + yamlstr(f"{form.title} {year}") + "\n---\n" + "\n".join(lines) + "\n"
+        return "---\ntitle: " + str(yamlstr(f"{form.title} {year}")) + "\n---\n" + "\n".join(lines) + "\n"
 
     # -- evidence an auditor asks for ------------------------------------------------------------------------
 
@@ -741,7 +741,7 @@ class SiteBuilder:
                 [[cell(person.name), *(cell(f"{c.level or '·'}{marks[c.status]}") if (c := index.cells(person).get(
                     competence)) else "" for competence in columns)] for person in index.people])
         lines.append(md(t["matrix_legend"]))
-        return "---\ntitle: " + yamlstr(t["competence"]) + "\n---\n" + "\n".join(lines) + "\n"
+        return "---\ntitle: " + str(yamlstr(t["competence"])) + "\n---\n" + "\n".join(lines) + "\n"
 
     def _coverage_link(self, owner: Any) -> Markup:
         if isinstance(owner, Document):
