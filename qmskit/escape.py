@@ -11,9 +11,7 @@ import html
 import re
 import unicodedata
 from html.parser import HTMLParser
-
-import markdown
-import nh3
+from typing import Any
 
 # -- terminal ---------------------------------------------------------------------------------------------------
 
@@ -122,13 +120,17 @@ MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "pymdo
 
 def sanitize_html(fragment: str) -> str:
     """An HTML fragment with only the allow-listed tags, attributes and URL schemes left (Ammonia, via nh3)."""
+    import nh3  # noqa: PLC0415 - only the site and the review pack need it; terminal escaping stays cheap
+
     return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
                      url_schemes=set(URL_SCHEMES), clean_content_tags={"script", "style"}, strip_comments=True,
                      link_rel="noopener noreferrer", filter_style_properties={"text-align"}, id_prefix=ID_PREFIX)
 
 
 @functools.cache
-def _renderer() -> markdown.Markdown:
+def _renderer() -> Any:
+    import markdown  # noqa: PLC0415 - see sanitize_html
+
     return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")  # loading them costs ~5 ms
 
 
