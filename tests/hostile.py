@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from qmskit.loading.yamlsource import parse_yaml
 from tests.conftest import TEMPLATE, commit_all, git
 
 JS = "top.document.documentElement.dataset.pwned={n}"
@@ -77,18 +78,23 @@ def poison(data: Any, keep: frozenset[str] = frozenset(), key: str = "") -> Any:
     return data
 
 
+def _load(path: Path) -> Any:
+    """Read as qmskit reads a manual (YAML 1.2; PyYAML alone refuses some plain scalars the template uses)."""
+    return parse_yaml(path.read_text(encoding="utf-8"), path.name).data
+
+
 def _dump(path: Path, data: Any) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
 
 
 def _extras(manual: Path) -> None:
     """Files the template lacks: a workflow form with records, training, exclusions, site settings."""
-    config = yaml.safe_load((manual / "qms.yaml").read_text(encoding="utf-8"))
+    config = _load(manual / "qms.yaml")
     config["organisation"] |= {"address": "Street 1", "country": "Finland", "website": "https://example.com"}
     config["site"] = {"url": "https://qms.example.com/", "title": "Quality manual"}
     config["exclusions"] = [{"clause": "8.3", "justification": "We do not design products; customers do."}]
     _dump(manual / "qms.yaml", config)
-    form = yaml.safe_load((manual / "forms/nonconformity.yaml").read_text(encoding="utf-8"))
+    form = _load(manual / "forms/nonconformity.yaml")
     form["description"] = "Report what went wrong."
     form["fields"] += [{"id": "kind", "label": "Kind", "type": "choice", "options": ["product", "service"],
                         "section": "Details", "help": "Pick one"}]
@@ -128,7 +134,7 @@ def make_hostile_manual(target: Path) -> Path:
     shutil.copytree(TEMPLATE, target)
     _extras(target)
     for path in sorted(target.rglob("*.yaml")):
-        _dump(path, poison(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        _dump(path, poison(_load(path)))
     for path in sorted((target / "documents").glob("*.md")):
         _poison_document(path)
     git(target, "init", "-q", "-b", "main")

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import markdown
 import typer
-from rich.markup import escape
 
 from qmskit.analysis import charts, measures
 from qmskit.analysis.management import (
@@ -36,6 +35,7 @@ from qmskit.cli.app import (
     check_choice,
     complete_choices,
     emit,
+    escape,
     parse_day,
     resolve_manual,
     stderr,
