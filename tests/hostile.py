@@ -134,7 +134,9 @@ def make_hostile_manual(target: Path) -> Path:
     shutil.copytree(TEMPLATE, target)
     _extras(target)
     for path in sorted(target.rglob("*.yaml")):
-        _dump(path, poison(_load(path)))
+        # `baseline.until: first-commit` stays: without a released baseline nothing is approved, and the external
+        # site (which shows approved texts only) would have no document page to attack
+        _dump(path, poison(_load(path), frozenset({"until"})))
     for path in sorted((target / "documents").glob("*.md")):
         _poison_document(path)
     git(target, "init", "-q", "-b", "main")
