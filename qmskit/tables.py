@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from qmskit.escape import csv_cell, markdown_text, terminal
 from qmskit.wording import yes_no
 
 TABLE_FORMATS = ("text", "json", "csv", "markdown")
@@ -42,20 +43,16 @@ def _cell(value: Any) -> str:
 def to_csv(table: TableData) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.columns)
+    writer.writerow([terminal(csv_cell(column)) for column in table.columns])
     for row in table.rows:
-        # a leading =, +, - or @ makes spreadsheets run the cell as a formula: neutralise it
-        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row])
+        writer.writerow([terminal(csv_cell(cell)) for cell in row])
     return buffer.getvalue()
 
 
 def to_markdown(table: TableData) -> str:
-    def esc(cell: str) -> str:
-        return cell.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
-
-    lines = [f"## {esc(table.title)}", "", "| " + " | ".join(map(esc, table.columns)) + " |",
+    lines = [f"## {markdown_text(table.title)}", "", "| " + " | ".join(map(markdown_text, table.columns)) + " |",
              "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in table.rows]
     return "\n".join(lines) + "\n"
 
 

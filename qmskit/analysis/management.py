@@ -13,6 +13,7 @@ from qmskit.analysis.digests import assignee
 from qmskit.analysis.measures import Period
 from qmskit.analysis.processmap import ProcessMap
 from qmskit.control.register import DocumentControl
+from qmskit.escape import markdown_text as _md  # every manual value in these Markdown reports
 from qmskit.model import Manual, Person
 from qmskit.records.forms import workflow
 from qmskit.records.meaning import Meanings, Notice
@@ -56,12 +57,12 @@ def customers_markdown(report: measures.CustomerReport, names: dict[str, str]) -
              f"- Development ideas: **{report.ideas}** ({report.customer_ideas} from customers), taken into "
              f"development {report.ideas_taken}",
              "- Negative feedback without follow-up: " + (", ".join(
-                 f"{r.id} ({_who(names, detractors[r.id][0])}score {detractors[r.id][1]})"
+                 f"{_md(r.id)} ({_md(_who(names, detractors[r.id][0]))}score {_md(detractors[r.id][1])})"
                  for r in report.without_follow_up) or "none"),
              f"- Customers who stopped ordering (nothing recorded in the last {report.churn_quarters} quarters): "
-             + (", ".join(names.get(c, c) for c in report.churned) or "none"),
+             + (", ".join(_md(names.get(c, c)) for c in report.churned) or "none"),
              "", "| Customer | NPS | Answers |", "|---|---|---|"]
-    lines += [f"| {names.get(c, c)} | {_fmt(v)} | {n} |" for c, v, n in report.per_customer]
+    lines += [f"| {_md(names.get(c, c))} | {_fmt(v)} | {n} |" for c, v, n in report.per_customer]
     return "\n".join(lines) + "\n"
 
 
@@ -109,18 +110,19 @@ def _delivery(order: measures.OrderFlow) -> date:
 def flow_markdown(report: FlowReport) -> str:
     total = report.chain[-1][2] if report.chain else 0
     lines = ["## Order flow and delays", "", *unbound_lines(report.unbound), *([""] if report.unbound else []),
-             f"Planned critical path ({quantity(float(total), 'day')}): " + " → ".join(f"{p} ({end - start:g} d)"
+             f"Planned critical path ({quantity(float(total), 'day')}): " + " → ".join(f"{_md(p)} ({end - start:g} d)"
                                                                         for p, start, end in report.chain), "",
              f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {quantity(len(report.orders), 'order')}; "
              f"penalties {sum(o.penalty for o in report.orders):g}.", "",
              "| Order | Customer | Late at delivery (days) | Penalty | Delay added by |", "|---|---|---|---|---|"]
     for order in report.orders:
-        causes = ", ".join(f"{p} +{d}" for p, d in order.added if d > 0) or "-"
-        lines.append(f"| {order.order} | {order.customer} | {order.late_days} | {order.penalty:g} | {causes} |")
+        causes = ", ".join(f"{_md(p)} +{d}" for p, d in order.added if d > 0) or "-"
+        lines.append(f"| {_md(order.order)} | {_md(order.customer)} | {order.late_days} | {order.penalty:g} | "
+                     f"{causes} |")
     lines += ["", "Delay added per process (the bottleneck first): "
-              + ", ".join(f"{p} {d} d" for p, d in report.bottlenecks if d > 0), "",
+              + ", ".join(f"{_md(p)} {d} d" for p, d in report.bottlenecks if d > 0), "",
               "Internal complaints per supplying process: "
-              + ", ".join(f"{p} {n} ({quantity(days, 'day')} late)" for p, n, days in report.complaints)]
+              + ", ".join(f"{_md(p)} {n} ({quantity(days, 'day')} late)" for p, n, days in report.complaints)]
     return "\n".join(lines) + "\n"
 
 
@@ -128,6 +130,10 @@ def _without_warnings(section: str, keep_title: bool = False) -> str:
     """A report's section inside the review pack, whose own warnings are already at the top."""
     lines = [line for line in section.split("\n") if not line.startswith("> **Warning:**")]
     return "\n".join(lines if keep_title else lines[2:])
+
+
+def _idea_source(meaning: Meanings, record: Any) -> str:
+    return "customer" if measures.from_customer(meaning, record) else _md(meaning.value(record, "source") or "-")
 
 
 def review_markdown(manual: Manual, history: History, span: Period, today: date) -> str:
@@ -146,12 +152,12 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     missing = meaning.unbound("review", "customer-feedback", "complaint", "idea", "order-flow", "internal-complaint",
                               "nonconformity", "audit", "supplier-evaluation", "management-review")
     lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
-             f"{manual.config.organisation}.", "", *unbound_lines(missing), *([""] if missing else []),
+             f"{_md(manual.config.organisation)}.", "", *unbound_lines(missing), *([""] if missing else []),
              "## a) Status of actions from previous reviews", ""]
     if earlier:
         last = earlier[-1]
-        lines += [f"Last review {meaning.event_day(last)} ({last.id}). Decisions:", "",
-                  f"> {meaning.value(last, 'decisions') or ''}", ""]
+        lines += [f"Last review {_md(meaning.event_day(last))} ({_md(last.id)}). Decisions:", "",
+                  f"> {_md(meaning.value(last, 'decisions') or '')}", ""]
     else:
         lines += ["No earlier review recorded.", ""]
     lines += ["## b) Changes in external and internal issues", "",
@@ -161,16 +167,17 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
               _without_warnings(customers_markdown(measures.customer_report(manual, span), names)),
               "### Quality objectives and process performance", "",
               "| Process | KPI | Value | Target | Status |", "|---|---|---|---|---|"]
-    lines += [f"| {v.process} | {v.kpi.name} | {_fmt(v.value)} | {v.kpi.target} | {v.status} |" for v in kpis]
+    lines += [f"| {_md(v.process)} | {_md(v.kpi.name)} | {_fmt(v.value)} | {_md(v.kpi.target)} | {_md(v.status)} |"
+              for v in kpis]
     lines += ["", "### Nonconformities and corrective actions", "",
               f"{sum(1 for r in ncs if r.id in in_period)} nonconformities reported in the period; {len(open_ncs)} "
-              f"still open ({', '.join(f'{r.id} {r.status}' for r in open_ncs) or 'none'}).", "",
+              f"still open ({', '.join(f'{_md(r.id)} {_md(r.status)}' for r in open_ncs) or 'none'}).", "",
               "### Audit results", ""]
-    lines += [f"- {r.id} {meaning.value(r, 'process')}: {meaning.value(r, 'conclusion') or '-'} — "
-              f"{meaning.value(r, 'findings') or '-'}" for r in audits] or ["- No audits in the period."]
+    lines += [f"- {_md(r.id)} {_md(meaning.value(r, 'process'))}: {_md(meaning.value(r, 'conclusion') or '-')} — "
+              f"{_md(meaning.value(r, 'findings') or '-')}" for r in audits] or ["- No audits in the period."]
     lines += ["", "### Performance of external providers", ""]
-    lines += [f"- {names.get(str(s), str(s))}: on time {_fmt(meaning.number(r, 'on-time'), ' %')}, quality "
-              f"{_fmt(meaning.number(r, 'quality'))}, {meaning.value(r, 'decision') or '-'}"
+    lines += [f"- {_md(names.get(str(s), str(s)))}: on time {_fmt(meaning.number(r, 'on-time'), ' %')}, quality "
+              f"{_fmt(meaning.number(r, 'quality'))}, {_md(meaning.value(r, 'decision') or '-')}"
               for r in suppliers if (s := meaning.value(r, "supplier"))] or ["- No supplier evaluations."]
     lines += ["", _without_warnings(flow_markdown(flow_report(manual, span)), keep_title=True),
               "## d) Adequacy of resources", "",
@@ -178,12 +185,11 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
               f"{quantity(len(expiring(Competences(manual, today), 90)), 'qualification')} expiring within 90 days.",
               "",
               "## e) Effectiveness of actions on risks and opportunities", ""]
-    lines += [f"- {r.id} {r.title} ({r.kind}): {'; '.join(r.actions)}" for r in manual.risks]
+    lines += [f"- {_md(r.id)} {_md(r.title)} ({_md(r.kind)}): {_md('; '.join(r.actions))}" for r in manual.risks]
     ideas = [r for r in meaning.records("idea") if r.id in in_period]
     lines += ["", "## f) Opportunities for improvement", ""]
-    lines += [f"- {r.id} ({'customer' if measures.from_customer(meaning, r) else meaning.value(r, 'source') or '-'}):"
-              f" {meaning.value(r, 'idea') or '-'} — {meaning.value(r, 'decision') or 'open'}"
-              for r in ideas] or ["- None recorded."]
+    lines += [f"- {_md(r.id)} ({_idea_source(meaning, r)}): {_md(meaning.value(r, 'idea') or '-')} — "
+              f"{_md(meaning.value(r, 'decision') or 'open')}" for r in ideas] or ["- None recorded."]
     minutes = meaning.forms_for("management-review")
     lines += ["", "## Decisions and actions", "", "*To be recorded in the management review minutes"
               + (f" (`qms record new {minutes[0].id}`).*" if minutes else ".*")]
@@ -251,9 +257,9 @@ def todo_markdown(items: list[Todo], today: date) -> str:
     lines: list[str] = []
     for person in sorted({i.person.id: i.person for i in items}.values(), key=lambda p: p.name):
         mine = [i for i in items if i.person.id == person.id]
-        lines += [f"### {person.name}: {quantity(len(mine), 'open item')} on {today}", ""]
+        lines += [f"### {_md(person.name)}: {quantity(len(mine), 'open item')} on {today}", ""]
         for item in sorted(mine, key=lambda i: (not i.overdue, i.kind, i.due, i.item)):
-            due = f" (due {item.due}{', OVERDUE' if item.overdue else ''})" if item.due else ""
-            lines.append(f"- [ ] **{item.kind}** {item.item}: {item.detail}{due}")
+            due = f" (due {_md(item.due)}{', OVERDUE' if item.overdue else ''})" if item.due else ""
+            lines.append(f"- [ ] **{item.kind}** {_md(item.item)}: {_md(item.detail)}{due}")
         lines.append("")
     return "\n".join(lines) or f"Nothing owed on {today}.\n"

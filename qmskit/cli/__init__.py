@@ -85,7 +85,7 @@ def _stderr() -> Console:
 def _report_bug(error: Exception) -> None:
     import traceback  # noqa: PLC0415
 
-    from rich.markup import escape  # noqa: PLC0415
+    from qmskit.cli.app import escape  # noqa: PLC0415
 
     _stderr().print(f"[bold red]qms: internal error:[/] {escape(repr(error))}")
     _stderr().print("Please report this with the output of `qms --version`.\n" + escape(
@@ -93,7 +93,7 @@ def _report_bug(error: Exception) -> None:
 
 
 def _report_error(error: QmsError) -> None:
-    from rich.markup import escape  # noqa: PLC0415
+    from qmskit.cli.app import escape  # noqa: PLC0415
 
     console = _stderr()
     console.print(f"[bold red]qms: error:[/] {escape(error.message)}")
@@ -106,6 +106,6 @@ def _usage_error(error: Exception) -> None:
     if callable(show):
         show(file=sys.stderr)
     else:
-        from rich.markup import escape  # noqa: PLC0415
+        from qmskit.cli.app import escape  # noqa: PLC0415
 
         _stderr().print(f"[bold red]qms: error:[/] {escape(str(error))}")

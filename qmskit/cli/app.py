@@ -142,6 +142,17 @@ def complete_choices(choices: Sequence[str]) -> Callable[[str], list[str]]:
     return complete
 
 
+def escape(value: object) -> str:
+    """Any value for a rich console: rich markup escaped, and control characters and escape sequences (which
+    would move the cursor, rewrite the screen or set the window title) replaced. Every printed value goes
+    through it."""
+    from rich.markup import escape as escape_markup  # noqa: PLC0415 - rich only when something is printed
+
+    from qmskit.escape import terminal  # noqa: PLC0415
+
+    return escape_markup(terminal(value))
+
+
 def stdout() -> Console:
     from rich.console import Console  # noqa: PLC0415 - rich only when something is printed
 
@@ -208,11 +219,13 @@ def check_output_file(output: Path) -> Path:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Machine output: to a file (atomically) or to standard output, nothing else mixed in."""
+    """Machine output: to a file (atomically) or to standard output, nothing else mixed in. Standard output is
+    usually a terminal: control characters and escape sequences from the manual are replaced there."""
     from qmskit.atomic import write_text  # noqa: PLC0415
+    from qmskit.escape import terminal  # noqa: PLC0415
 
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal(text))
     else:
         write_text(check_output_file(output), text)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.text import Text
 
 from qmskit.analysis.competence import EXPIRED, EXPIRING, MISSING, Competences, expiring, gaps, unread
@@ -23,6 +22,7 @@ from qmskit.cli.app import (
     check_choice,
     complete_choices,
     emit,
+    escape,
     parse_day,
     resolve_manual,
     stdout,

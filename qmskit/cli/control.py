@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from qmskit.check import check_manual, control_of, document_withdrawals
 from qmskit.cli.app import (
@@ -22,6 +21,7 @@ from qmskit.cli.app import (
     check_choice,
     complete_choices,
     emit,
+    escape,
     parse_day,
     resolve_manual,
     stderr,

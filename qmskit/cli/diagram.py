@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from qmskit.atomic import write_bytes
 from qmskit.check import check_manual
@@ -18,6 +17,7 @@ from qmskit.cli.app import (
     check_choice,
     check_output_file,
     complete_choices,
+    escape,
     resolve_manual,
     stderr,
     stdout,
@@ -26,6 +26,7 @@ from qmskit.diagram import views
 from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
 from qmskit.diagram.render import render
 from qmskit.errors import ConfigError
+from qmskit.escape import safe_url
 from qmskit.outfolder import check_output_folder, mark_output_folder
 from qmskit.safepaths import inside
 from qmskit.vcs import gitrepo
@@ -57,7 +58,11 @@ def diagram(
     if result.failed(strict=False):
         stderr().print(f"[yellow]warning:[/] the manual has errors; the diagram may be incomplete. "
                         f"Run `qms validate {escape(str(path or '.'))}`.")
-    links = views.Links(manual.config.site_url if base_url is None else base_url)
+    base = manual.config.site_url if base_url is None else base_url
+    if base and not safe_url(base):
+        stderr().print(f"[yellow]warning:[/] {escape(base)} is not a plain http(s) address or path: the diagrams "
+                       "have no links.")
+    links = views.Links(base)
     if every:
         if output is None:
             raise ConfigError("--all needs a folder to write into", "Add -o DIR.")

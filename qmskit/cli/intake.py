@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from qmskit.atomic import write_bytes
 from qmskit.cli.app import (
@@ -24,6 +23,7 @@ from qmskit.cli.app import (
     check_choice,
     complete_choices,
     emit,
+    escape,
     resolve_manual,
     stderr,
     stdout,

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from qmskit.cli.app import app, stdout
+from qmskit.cli.app import app, escape, stdout
 from qmskit.loading.scaffold import scaffold, starter
 from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
 from qmskit.wording import quantity

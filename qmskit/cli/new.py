@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from qmskit import urls
 from qmskit.atomic import write_text
-from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice, resolve_manual, stdout
+from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice, escape, resolve_manual, stdout
 from qmskit.control.retired import EverIds, ever_ids
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual

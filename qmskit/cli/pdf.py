@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from qmskit import urls
 from qmskit.cli.app import (
@@ -17,6 +16,7 @@ from qmskit.cli.app import (
     TodayOption,
     app,
     check_output_file,
+    escape,
     parse_day,
     resolve_manual,
     stdout,

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.prompt import Prompt
 
 from qmskit.atomic import write_text
@@ -26,6 +25,7 @@ from qmskit.cli.app import (
     check_choice,
     complete_choices,
     emit,
+    escape,
     parse_day,
     resolve_manual,
     stdout,

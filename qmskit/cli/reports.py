@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html import escape as escape_html
 from pathlib import Path
 from typing import Annotated
 
 import markdown
 import typer
-from rich.markup import escape
 
 from qmskit.analysis import charts, measures
 from qmskit.analysis.management import (
@@ -36,6 +36,7 @@ from qmskit.cli.app import (
     check_output_file,
     complete_choices,
     emit,
+    escape,
     parse_day,
     resolve_manual,
     stderr,
@@ -44,6 +45,7 @@ from qmskit.cli.app import (
 from qmskit.cli.tables import show
 from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
+from qmskit.escape import sanitize_html
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.outfolder import check_output_folder, mark_output_folder
@@ -166,8 +168,9 @@ def report_review(
     root, manual, span, day = _setup(path, manual_dir, period, today)
     text = review_markdown(manual, gitrepo.read_history(root), span, day)
     if output_format == "html":
-        body = markdown.markdown(text, extensions=["tables"])
-        text = (f'<!doctype html><html><head><meta charset="utf-8"><title>Management review {span.name}</title>'
+        body = sanitize_html(markdown.markdown(text, extensions=["tables"]))  # the pack quotes manual values
+        text = (f'<!doctype html><html><head><meta charset="utf-8"><title>Management review {escape_html(span.name)}'
+                "</title>"
                 f"</head><body>{body}</body></html>\n")
     emit(text, output)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qmskit.cli.app import (
@@ -21,11 +20,13 @@ from qmskit.cli.app import (
     app,
     check_choice,
     complete_choices,
+    escape,
     parse_day,
     resolve_manual,
     stderr,
     stdout,
 )
+from qmskit.diagnostics import Diagnostic
 from qmskit.outfolder import check_apart, check_output_folder, mark_output_folder
 from qmskit.site.build import generate, mkdocs_build, temporary_folder
 from qmskit.site.generate import AUDIENCES
@@ -76,7 +77,21 @@ def build(
             shutil.rmtree(folder, ignore_errors=True)
     if not generated.diagrams:
         stderr().print("[yellow]warning:[/] Graphviz's dot is not installed: the site has no process diagrams.")
+    report_published_problems(generated.problems)
     stdout().print(f"Built {generated.pages} pages ({audience}) into {escape(str(output))}")
+
+
+def report_published_problems(problems: tuple[Diagnostic, ...], shown: int = 10) -> None:
+    """The build publishes a manual with errors (escaped, like every value) but says which values were wrong."""
+    if not problems:
+        return
+    console = stderr()
+    console.print(f"[yellow]warning:[/] the manual has {len(problems)} error(s) that `qms validate` reports; "
+                  "the site shows those values escaped, as text:")
+    for problem in problems[:shown]:
+        console.print(f"  {escape(str(problem))}", highlight=False)
+    if len(problems) > shown:
+        console.print(f"  ... and {len(problems) - shown} more: run `qms validate`")
 
 
 @app.command()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from qmskit.cli.app import check_choice, check_output_file, emit, stdout
+from qmskit.cli.app import check_choice, check_output_file, emit, escape, stdout
 from qmskit.tables import TABLE_FORMATS, TableData, to_csv, to_json, to_markdown
 
 

@@ -17,6 +17,7 @@ from qmskit.cli.app import (
     check_output_file,
     complete_choices,
     emit,
+    escape,
     parse_day,
     resolve_manual,
 )
@@ -89,7 +90,6 @@ def _check_rule_ids(patterns: list[str]) -> None:
 @app.command()
 def rules() -> None:
     """List every rule with its id, default severity and title."""
-    from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
     table = Table("rule", "severity", "title", "what to do", box=None)

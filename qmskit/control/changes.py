@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from qmskit.escape import code_fence, code_span, markdown_text, one_line, terminal
 from qmskit.model import Manual
 from qmskit.vcs import gitrepo
 from qmskit.vcs.history import History
@@ -92,29 +94,30 @@ def affected_paths(root: Path, manual: Manual, base_ref: str) -> set[str]:
 
 
 def render_markdown(items: list[ChangedItem], base_ref: str) -> str:
-    """A pull-request comment: a table of what changes, then each diff folded away."""
+    """A pull-request comment: a table of what changes, then each diff folded away. Titles, ids and paths are
+    whatever the branch wrote: every one is escaped, and each diff gets a fence longer than any backtick run in
+    it, so nothing a change contains can add a heading, a link or a fake approval to the comment."""
+    base = code_span(base_ref)
     if not items:
-        return f"No changes to the quality manual since `{base_ref}`.\n"
+        return f"No changes to the quality manual since {base}.\n"
     labels = {"A": "new", "M": "changed", "D": "deleted", "R": "renamed"}
-    lines = [f"### Quality manual changes since `{base_ref}`", "",
+    lines = [f"### Quality manual changes since {base}", "",
              "| | Item | Kind | Revision | File |", "| --- | --- | --- | --- | --- |"]
     for item in items:
-        name = f"**{_cell(item.id)}** {_cell(item.title)}" if item.id else "—"
+        name = f"**{markdown_text(item.id)}** {markdown_text(item.title)}" if item.id else "—"
         revision = f"{item.old_revision} → {item.new_revision}" if item.status != "D" else f"{item.old_revision} → —"
-        lines.append(f"| {labels.get(item.status, item.status)} | {name} | {item.kind} | {revision} | "
-                     f"`{_cell(item.path)}` |")
+        lines.append(f"| {markdown_text(labels.get(item.status, item.status))} | {name} | {markdown_text(item.kind)} "
+                     f"| {revision} | {_code_cell(item.path)} |")
     lines.append("")
     for item in items:
         if item.diff:
-            fence = "````" if "```" in item.diff else "```"
-            lines += ["<details>", f"<summary>Diff of <code>{_html(item.path)}</code></summary>", "",
-                      f"{fence}diff", item.diff.rstrip("\n"), fence, "", "</details>", ""]
+            diff = terminal(item.diff.rstrip("\n"))
+            fence = code_fence(diff)
+            lines += ["<details>", f"<summary>Diff of <code>{html.escape(one_line(item.path))}</code></summary>", "",
+                      f"{fence}diff", diff, fence, "", "</details>", ""]
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _code_cell(text: str) -> str:
+    """Inline code in a table cell: GitHub splits cells at a pipe even inside code, unless it is escaped."""
+    return code_span(text).replace("|", "\\|")

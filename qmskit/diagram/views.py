@@ -26,6 +26,7 @@ from qmskit.diagram.style import (
     plain,
     text,
 )
+from qmskit.escape import safe_url
 from qmskit.model import Flow, Manual, Process
 
 VIEWS = ("map", "process", "chain")
@@ -41,10 +42,10 @@ class Links:
     base: str = ""
 
     def process(self, process_id: str) -> str:
-        return self.base + urls.process_page(process_id)
+        return safe_url(self.base + urls.process_page(process_id))  # dot writes URLs into the SVG unescaped
 
     def document(self, document_id: str) -> str:
-        return self.base + urls.document_page(document_id)
+        return safe_url(self.base + urls.document_page(document_id))
 
 
 def _graph(name: str, title: str, rankdir: str = "LR") -> graphviz.Digraph:

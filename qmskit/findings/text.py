@@ -6,10 +6,17 @@ from itertools import groupby
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 
 from qmskit.diagnostics import Diagnostic, Severity
+from qmskit.escape import terminal
 from qmskit.findings import ReportInput
+
+
+def escape(value: str) -> str:
+    """Rich markup escaped, and no control characters or escape sequences from the manual reach the terminal."""
+    return escape_markup(terminal(value))
+
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

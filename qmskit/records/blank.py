@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qmskit.escape import code_span, markdown_text
 from qmskit.model import Form, FormField
 from qmskit.records.forms import workflow
 
@@ -9,11 +10,8 @@ _BOX = "☐"
 
 
 def _escape(text: str) -> str:
-    """Markdown-safe text: nothing in a label can become HTML or markup."""
-    out = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for char in "*_`[]#|":
-        out = out.replace(char, "\\" + char)
-    return out.replace("\n", " ")
+    """Markdown-safe text: nothing in a label can become HTML, a link, attributes or other markup."""
+    return markdown_text(text)
 
 
 def _answer(field: FormField) -> str:
@@ -25,7 +23,7 @@ def _answer(field: FormField) -> str:
         low, high = int(spec.get("min", 1)), int(spec.get("max", 5))
         return "  ".join(f"{_BOX} {n}" for n in range(low, high + 1))
     if field.type == "reference":
-        return f"__________________________ *({spec.get('of', 'id')})*"
+        return f"__________________________ *({_escape(str(spec.get('of', 'id')))})*"
     return _BLANKS.get(field.type, "__________________________")
 
 
@@ -38,7 +36,7 @@ _BLANKS = {
 
 def blank_form(form: Form, organisation: str = "") -> str:
     lines = [f"# {_escape(form.title)}", ""]
-    meta = [f"Form `{form.id}`", f"record id {form.record_prefix}-YYYY-NNNN"]
+    meta = [f"Form {code_span(form.id)}", f"record id {_escape(form.record_prefix)}-YYYY-NNNN"]
     if organisation:
         meta.insert(0, _escape(organisation))
     lines += [" · ".join(meta), ""]

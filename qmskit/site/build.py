@@ -16,6 +16,7 @@ from qmskit.atomic import write_text
 from qmskit.check import control_of
 from qmskit.control.lifecycle import past_document
 from qmskit.control.register import DocumentControl
+from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.diagram.render import render
 from qmskit.errors import QmsError, ToolMissingError
 from qmskit.loading.load import load_manual
@@ -34,6 +35,8 @@ class Generated:
     folder: Path  # holds mkdocs.yml and docs/
     pages: int
     diagrams: bool
+    # errors in reading the manual (syntax, schema): their values were published escaped, the build goes on
+    problems: tuple[Diagnostic, ...] = ()
 
 
 def _svg_renderer() -> Callable[[str], str] | None:
@@ -47,7 +50,8 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources: the
     command line checks `folder` with `outfolder.check_output_folder` first)."""
     pending = start_history(root)
-    manual = load_manual(root, use_cache=True).manual
+    loaded = load_manual(root, use_cache=True)
+    manual = loaded.manual
     renderer = _svg_renderer()
     history = pending()
     control = control_of(root, manual, history)
@@ -62,7 +66,8 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
         if progress is not None:
             progress(page.path, index, len(pages))
     write_text(folder / "mkdocs.yml", dump_yaml(config))
-    return Generated(folder, len(pages), renderer is not None)
+    problems = tuple(d for d in sorted_diagnostics(loaded.diagnostics) if d.severity is Severity.ERROR)
+    return Generated(folder, len(pages), renderer is not None, problems)
 
 
 def approved_versions(root: Path, manual: Manual, history: History, control: DocumentControl) -> dict[str, Document]:

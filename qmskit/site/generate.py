@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +38,7 @@ from qmskit.analysis.coverage import Row, coverage
 from qmskit.analysis.management import flow_report
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
+from qmskit.escape import absolute_url, code_span, markdown_body, markdown_text, one_line, printable
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
@@ -45,9 +47,9 @@ from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
 from qmskit.site import fillable
-from qmskit.site.messages import messages
+from qmskit.site.messages import MESSAGES, messages
 from qmskit.site.navtree import bounded, grouped
-from qmskit.vcs.history import History
+from qmskit.vcs.history import History, Revision
 from qmskit.wording import quantity
 
 AUDIENCES = ("internal", "external")
@@ -77,30 +79,48 @@ class SiteInput:
     approved: Mapping[str, Document] = dataclasses.field(default_factory=dict)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
-
-
 def md(value: Any) -> Markup:
     """Text for Markdown: Markdown's special characters backslash-escaped, then HTML-escaped, so that neither
-    syntax nor markup in a title can take effect. Marked safe so that autoescape does not escape it twice."""
-    text = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(value)).strip())
-    return Markup(html.escape(text, quote=False))  # noqa: S704 - escaped just above
+    syntax nor markup in a title can take effect. Markup (a fragment built here from escaped parts) passes as it
+    is, so that autoescape does not escape it twice."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(markdown_text(printable(value)))  # noqa: S704 - escaped by markdown_text
 
 
-def cell(value: Any) -> Markup:
-    return Markup(md(value).replace("|", "\\|"))  # noqa: S704 - md() escaped it
+cell = md  # a table cell: markdown_text escapes the pipe too
 
 
-def yamlstr(value: Any) -> str:
-    """A page title for the front matter: HTML-escaped, because mkdocs and its themes insert titles into pages
-    without escaping them; then quoted for YAML."""
-    text = html.escape(re.sub(r"\s+", " ", str(value)), quote=False)
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+def code(value: Any) -> Markup:
+    """Inline code (ids, branch names) that no backtick in the value can end."""
+    return Markup(code_span(printable(value)))  # noqa: S704 - Markdown escapes the inside of a code span
+
+
+def yamlstr(value: Any) -> Markup:
+    """A page title for the front matter, quoted: HTML-escaped, because mkdocs and its themes insert titles into
+    pages (`<title>`, navigation, search) without escaping them; then a JSON string, which is valid YAML."""
+    text = html.escape(one_line(printable(value)).replace("\ufffe", "").replace("\uffff", ""), quote=False)
+    return Markup(json.dumps(text, ensure_ascii=False))  # noqa: S704 - a quoted YAML scalar of escaped text
 
 
 def label(value: str) -> str:
     """A navigation label or site name: mkdocs puts them into the HTML as they are, so escape them here."""
-    return html.escape(value, quote=False)
+    return html.escape(one_line(printable(value)), quote=False)
+
+
+_SAFE_PATH = re.compile(r"[a-z0-9._/-]+(#[a-z0-9._-]+)?")
+
+
+def link(text: Any, path: str) -> Markup:
+    """A Markdown link to a generated page. Paths are made of slugs, never of raw values: checked here."""
+    if not _SAFE_PATH.fullmatch(path):
+        raise ValueError(f"unsafe page path {path!r}")  # a bug in the generator, not bad input
+    return Markup(f"[{md(text)}]({path})")  # noqa: S704 - text escaped, path checked
+
+
+def cells(*values: Any) -> list[Markup]:
+    """A table row: each value escaped for a Markdown cell unless it is an escaped fragment already."""
+    return [cell(value) for value in values]
 
 
 def record_year(record: Record) -> str:
@@ -123,24 +143,27 @@ def page_url(page: str) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(templates_dir() / "site"), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
-    env.filters.update(md=md, cell=cell, yamlstr=yamlstr, tile_href=page_url)
+    env.filters.update(md=md, cell=cell, code=code, yamlstr=yamlstr, tile_href=page_url)
     return env
 
 
-def _svg(markup: str, prefix: str = "") -> str:
+def _svg(markup: str, prefix: str = "") -> Markup:
     """Inline SVG for a Markdown page: no XML prolog, no blank lines (they would end the HTML block). With a
     `prefix`, every id (and what refers to it) gets it, so two diagrams on one page never share an id."""
     start = markup.find("<svg")
     body = markup[start:] if start >= 0 else markup
     if prefix:
         body = re.sub(r'\b(id="|url\(#|href="#)', lambda m: f"{m.group(1)}{prefix}-", body)
-    return "\n".join(line for line in body.splitlines() if line.strip())
+    # dot and charts.py escape every label they are given
+    return Markup("\n".join(line for line in body.splitlines() if line.strip()))  # noqa: S704
 
 
 class SiteBuilder:
     def __init__(self, site: SiteInput) -> None:
         self.site, self.manual = site, site.manual
-        self.t = messages(site.manual.config.language)
+        # the theme includes a template named after the language: only languages qmskit has labels for
+        self.language = site.manual.config.language if site.manual.config.language in MESSAGES else "en"
+        self.t = messages(self.language)
         self.env = _environment()
         self.control = site.control or DocumentControl(site.manual, site.history)
         self.rows = {row.id: row for row in self.control.register()}
@@ -213,7 +236,8 @@ class SiteBuilder:
 
     def home(self) -> str:
         policy = next((d for d in self.visible_documents() if d.type == "policy" and d.status == "active"), None)
-        policy_link = f"**{md(self.t['policy'])}:** [{md(policy.title)}]({self.doc_path(policy)})" if policy else ""
+        policy_link = (Markup("**") + md(self.t["policy"]) + Markup(":** ") + link(policy.title, self.doc_path(policy))
+                       if policy else "")
         dashboard, diagram, chain = [], "", ""
         if not self.external:
             dashboard = self.dashboard()
@@ -248,17 +272,31 @@ class SiteBuilder:
         for revision in reversed(file.revisions if file else ()):
             approvers = [p.name for p in self.control.approvers(document, revision)]
             revisions.append({"number": revision.number, "date": revision.date[:10],
-                              "subject": revision.commit.subject, "authors": sorted(revision.authors),
-                              "approvers": approvers, "commit": revision.commit.sha[:10]})
+                              "subject": "" if self.external else revision.commit.subject,
+                              "authors": self.author_names(revision), "approvers": approvers,
+                              "commit": revision.commit.sha[:10]})
         # The effective text is the approved one: with a revision pending approval, show the approved revision's
         # text from Git, and the pending one only as a notice (internally, with no approved text at all, the
         # draft is shown under a warning that it is not effective).
         shown = self.site.approved.get(document.id, document) if row.pending else document
         unapproved = bool(row.pending) and self.site.history.usable and document.id not in self.site.approved
         return self.render("document.md.j2", doc=shown, row=row, owner=self.roles.get(shown.owner, shown.owner),
-                           obsolete=document.status == "obsolete", body=_without_title(shown), revisions=revisions,
-                           pending=row.pending if self.site.history.usable else "", unapproved=unapproved,
-                           evidence=", ".join(row.evidence))
+                           obsolete=document.status == "obsolete", external=self.external,
+                           body=Markup(markdown_body(_without_title(shown))),  # noqa: S704 - sanitized
+                           revisions=revisions, pending=row.pending if self.site.history.usable else "",
+                           unapproved=unapproved, evidence=", ".join(row.evidence))
+
+    def author_names(self, revision: Revision) -> list[str]:
+        """Who wrote a revision, by name: the person the manual knows by that e-mail address, else the name Git
+        recorded. An address is shown only internally, and only when Git recorded no name."""
+        commit = revision.commit
+        recorded = {who.email.lower(): who.name for who in (commit.author, *commit.co_authors) if who.email}
+        names = set()
+        for email in revision.authors:
+            name = self.by_email.get(email.lower()) or recorded.get(email.lower(), "")
+            if name or not self.external:
+                names.add(name or email)
+        return sorted(names)
 
     def print_page(self) -> str:
         """Every current document, each with its header (revision, effective date, approvers): the controlled
@@ -275,16 +313,16 @@ class SiteBuilder:
                                                     organisation=self.manual.config.organisation)))
         footer = (f'<div class="qms-print-footer">{html.escape(self.t["uncontrolled"])} · '
                   f'{html.escape(self.manual.config.organisation)}</div>')
-        return ("---\ntitle: " + yamlstr(self.manual.config.organisation) + "\nhide: [navigation, toc]\n---\n"
+        return ("---\ntitle: " + str(yamlstr(self.manual.config.organisation)) + "\nhide: [navigation, toc]\n---\n"
                 + intro + "\n\n" + '\n\n<div class="qms-page-break"></div>\n\n'.join(parts) + "\n\n" + footer + "\n")
 
-    def _process_link(self, process_id: str, here: str = "processes") -> str:
+    def _process_link(self, process_id: str, prefix: str = "") -> Markup:
+        """A link to a process page from a page in the folder that `prefix` leads from to processes/."""
         process = self.processes.get(process_id)
         if process is None:
             party = next((p for p in self.manual.parties if p.id == process_id), None)
             return md(party.name if party else process_id)
-        prefix = "" if here == "processes" else "processes/"
-        return f"[{md(process.name)}]({prefix}{urls.slug(process_id)}.md)"
+        return link(process.name, f"{prefix}{urls.slug(process_id)}.md")
 
     def process(self, process: Process) -> str:
         card = ""
@@ -299,9 +337,9 @@ class SiteBuilder:
             inputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.inputs],
             outputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.outputs],
             kpis=self._kpi_rows(process), naming=self._naming(process), risks=self._risks(process),
-            documents=[f"[{md(d)} {md(documents[d].title)}](../{self.doc_path(documents[d])})"
+            documents=[link(f"{d} {documents[d].title}", f"../{self.doc_path(documents[d])}")
                        for d in process.documents if d in documents],
-            forms=[f"[{md(f.title)}](../forms/{urls.slug(f.id)}.md)" for f in self.manual.forms
+            forms=[link(f.title, f"../forms/{urls.slug(f.id)}.md") for f in self.manual.forms
                    if f.id in process.forms],
             children=[self._process_link(c.id) for c in children])
 
@@ -353,10 +391,10 @@ class SiteBuilder:
     def form(self, form_id: str) -> str:
         form = next(f for f in self.manual.forms if f.id == form_id)
         count = sum(1 for r in self.manual.records if r.form == form.id)
-        return self.render("form.md.j2", form=form, blank=blank_form(form, self.manual.config.organisation),
-                           records=count, fill=self.fill_in(form))
+        blank = Markup(blank_form(form, self.manual.config.organisation))  # noqa: S704 - blank.py escapes
+        return self.render("form.md.j2", form=form, blank=blank, records=count, fill=self.fill_in(form))
 
-    def fill_in(self, form: Form) -> str:
+    def fill_in(self, form: Form) -> Markup:
         """The form as a fillable HTML form (internal site only: the people listed fill it in)."""
         history = self.site.history
         file = history.of(form.origin.path) if history.usable else None
@@ -364,19 +402,21 @@ class SiteBuilder:
         people = sorted(((p.id, f"{p.name} ({p.id})") for p in self.manual.people), key=lambda p: p[1].lower())
         markup = self.env.get_template("fill.html.j2").render(
             t=self.t, form=form, controls=fillable.controls(form, self.manual), people=people,
-            config=fillable.config(form, self.manual, revision, modeline("record"), self.t))
-        return "\n".join(line for line in markup.splitlines() if line.strip())  # a blank line would end the HTML
+            config=Markup(fillable.config(form, self.manual, revision,  # noqa: S704 - JSON escaped for <script>
+                                          modeline("record"), self.t)))
+        # rendered with autoescape, its data as script-safe JSON; a blank line would end the HTML block
+        return Markup("\n".join(line for line in markup.splitlines() if line.strip()))  # noqa: S704
 
     def table(self, title: str, columns: Iterable[str], rows: Iterable[Iterable[str]], intro: str = "",
               sortable: bool = False) -> str:
         return self.render("table.md.j2", title=title, columns=list(columns), rows=[list(r) for r in rows],
                            intro=intro, sortable=sortable)
 
-    def _register_rows(self, rows: Iterable[RegisterRow], folder: str) -> list[list[str]]:
+    def _register_rows(self, rows: Iterable[RegisterRow], folder: str) -> list[list[Markup]]:
         documents = {d.id: d for d in self.manual.documents}
-        return [[f"[{md(r.id)}]({urls.slug(r.id)}.md)" if folder else md(r.id), cell(r.title), cell(r.type),
-                 cell(self.roles.get(r.owner, r.owner)), str(r.revision), r.effective, cell(", ".join(r.approved_by)),
-                 r.next_review, cell(r.status)] for r in rows if r.id in {d.id for d in self.visible_documents()}
+        return [cells(link(r.id, f"{urls.slug(r.id)}.md") if folder else r.id, r.title, r.type,
+                      self.roles.get(r.owner, r.owner), r.revision, r.effective, ", ".join(r.approved_by),
+                      r.next_review, r.status) for r in rows if r.id in {d.id for d in self.visible_documents()}
                 and (documents[r.id].status == "obsolete") == (folder == "obsolete")]
 
     def document_register(self) -> str:
@@ -390,19 +430,20 @@ class SiteBuilder:
         columns = [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"], t["approved_by"],
                    t["next_review"], t["status"]]
         return self.table(t["obsolete"], columns, self._register_rows(self.rows.values(), "obsolete"),
-                          intro=f'!!! danger "{md(t["obsolete"])}"\n    {md(t["obsolete_warning"])}')
+                          intro=Markup('!!! danger "') + md(t["obsolete"]) + Markup('"\n    ')
+                          + md(t["obsolete_warning"]))
 
     def process_register(self) -> str:
         t = self.t
         ordered = sorted(self.manual.processes, key=lambda p: (p.category, p.id))
-        rows = [[f"[{md(p.name)}]({urls.slug(p.id)}.md)", cell(p.category), cell(self.roles.get(p.owner, p.owner)),
-                 cell(p.parent), cell(p.purpose)] for p in ordered]
+        rows = [cells(link(p.name, f"{urls.slug(p.id)}.md"), p.category, self.roles.get(p.owner, p.owner), p.parent,
+                      p.purpose) for p in ordered]
         return self.table(t["processes"], [t["title"], t["category"], t["owner"], "Parent", t["purpose"]], rows)
 
     def form_register(self) -> str:
         t = self.t
-        rows = [[f"[{md(f.title)}]({urls.slug(f.id)}.md)", f"`{f.id}`", f.record_prefix,
-                 str(sum(1 for r in self.manual.records if r.form == f.id))]
+        rows = [cells(link(f.title, f"{urls.slug(f.id)}.md"), code(f.id), f.record_prefix,
+                      sum(1 for r in self.manual.records if r.form == f.id))
                 for f in sorted(self.manual.forms, key=lambda f: f.title)]
         return self.table(t["forms"], [t["title"], t["id"], "Prefix", t["records"]], rows)
 
@@ -410,24 +451,24 @@ class SiteBuilder:
         t = self.t
         forms = {f.id: f for f in self.manual.forms}
         records = sorted(self.manual.records, key=lambda r: (r.created_at, r.id), reverse=True)
-        rows = [[self._record_link(r.id, "records/index.md"),
-                 f"[{md(forms[r.form].title)}](../forms/{urls.slug(r.form)}.md)" if r.form in forms
-                 else md(r.form), r.created_at[:10], cell(r.status), cell(summary(forms.get(r.form), r))]
+        rows = [cells(self._record_link(r.id, "records/index.md"),
+                      link(forms[r.form].title, f"../forms/{urls.slug(r.form)}.md") if r.form in forms else r.form,
+                      r.created_at[:10], r.status, summary(forms.get(r.form), r))
                 for r in records]
         return self.table(t["records"], [t["id"], t["form"], t["created"], t["status"], t["summary"]], rows,
                           sortable=True)
 
     def risks(self) -> str:
         t = self.t
-        rows = [[md(r.id), cell(r.title), r.kind, cell(self.roles.get(r.owner, r.owner)), cell("; ".join(r.actions))]
+        rows = [cells(r.id, r.title, r.kind, self.roles.get(r.owner, r.owner), "; ".join(r.actions))
                 for r in self.manual.risks]
         return self.table(t["risks"], [t["id"], t["title"], t["kind"], t["owner"], t["actions"]], rows)
 
     def objectives(self) -> str:
         t = self.t
-        rows = [[md(o.id), cell(o.title), cell(o.target), cell(self.roles.get(o.owner, o.owner)), o.due,
-                 self._process_link(o.process, here="registers").replace("](processes/", "](../processes/")
-                 if o.process else ""] for o in self.manual.objectives]
+        rows = [cells(o.id, o.title, o.target, self.roles.get(o.owner, o.owner), o.due,
+                      self._process_link(o.process, "../processes/") if o.process else "")
+                for o in self.manual.objectives]
         return self.table(t["objectives"], [t["id"], t["title"], t["target"], t["owner"], t["due"],
                                             t["processes"]], rows)
 
@@ -442,17 +483,19 @@ class SiteBuilder:
             found = [(s, s.row(number)) for s in standards]
             title = next(r.clause.title for _, r in found if r is not None)
             cells = [self._coverage_cell(row, title) for _, row in found]
-            rows.append([f"**{md(number)}**" if "." not in number else md(number), cell(title), *cells])
+            rows.append([Markup(f"**{md(number)}**") if "." not in number else md(number),  # noqa: S704
+                         cell(title), *cells])
         columns = [t["clause"], t["title"], *(md(s.catalogue.label) for s in standards)]
         return self.table(t["coverage"], columns, rows)
 
-    def _coverage_cell(self, row: Row | None, title: str) -> str:
+    def _coverage_cell(self, row: Row | None, title: str) -> Markup:
+        """A standard's column of the coverage matrix: Markdown built from escaped parts and checked links."""
         if row is None:
-            return "—"  # the standard has no clause of this number
+            return Markup("—")  # the standard has no clause of this number
         own = f"*{cell(row.clause.title)}*: " if row.clause.title != title else ""
         if row.excluded:
-            return f"{own}*{md(self.t['excluded'])}*"
-        return own + ", ".join(sorted({self._coverage_link(o) for o in row.addressed_by}))
+            return Markup(f"{own}*{md(self.t['excluded'])}*")  # noqa: S704 - escaped parts
+        return Markup(own + ", ".join(sorted({self._coverage_link(o) for o in row.addressed_by})))  # noqa: S704
 
     def dashboards(self) -> str:
         """Charts where people would rather look than read: NPS, KPI trends, complaints, an order's delays.
@@ -492,7 +535,7 @@ class SiteBuilder:
             worst = max(flows, key=lambda o: o.late_days)
             section(self.t["delays"], worst.order, charts.waterfall(
                 f"{worst.order}: {quantity(worst.late_days, 'day')} late", [(p, float(d)) for p, d in worst.added]))
-        return "---\ntitle: " + yamlstr(self.t["dashboards"]) + "\n---\n" + "\n".join(parts) + "\n"
+        return "---\ntitle: " + str(yamlstr(self.t["dashboards"])) + "\n---\n" + "\n".join(parts) + "\n"
 
     # -- records: a register per form and year, every record on it in full ----------------------------------
 
@@ -544,9 +587,9 @@ class SiteBuilder:
         if of == "record":
             return self._record_link(value, here)
         if of == "process" and value in self.processes:
-            return f"[{md(self.processes[value].name)}](../../processes/{urls.slug(value)}.md)"
+            return link(self.processes[value].name, f"../../processes/{urls.slug(value)}.md")
         if of == "document" and value in self.documents:
-            return f"[{md(value)}](../../{self.doc_path(self.documents[value])})"
+            return link(value, f"../../{self.doc_path(self.documents[value])}")
         return cell(self._name(value) if of == "person" else self.party_names.get(value, value))
 
     def _name(self, person_id: str) -> str:
@@ -597,7 +640,7 @@ class SiteBuilder:
         lines += ["", "</div>", ""]
         for record in records:
             lines += self._record_section(record, fields, here, referrers.get(record.id, []))
-        return "---\ntitle: " + yamlstr(f"{form.title} {year}") + "\n---\n" + "\n".join(lines) + "\n"
+        return "---\ntitle: " + str(yamlstr(f"{form.title} {year}")) + "\n---\n" + "\n".join(lines) + "\n"
 
     # -- evidence an auditor asks for ------------------------------------------------------------------------
 
@@ -690,7 +733,7 @@ class SiteBuilder:
                  for x in sorted(self.manual.training, key=lambda x: (x.planned, x.person))])
         owed = unread(self.manual, {row.id: row.revision for row in self.rows.values()})
         section("unread", t["unread"], [t["person"], t["title"], t["revision"]],
-                [[cell(u.person.name), f"[{md(u.document.id)} {md(u.document.title)}]({self.doc_path(u.document)})",
+                [[cell(u.person.name), link(f"{u.document.id} {u.document.title}", self.doc_path(u.document)),
                   cell(u.revision)] for u in owed])
         columns = index.columns()
         marks = {VALID: "", EXPIRING: " ⚠", EXPIRED: " ✗", MISSING: " ✗"}
@@ -698,15 +741,15 @@ class SiteBuilder:
                 [[cell(person.name), *(cell(f"{c.level or '·'}{marks[c.status]}") if (c := index.cells(person).get(
                     competence)) else "" for competence in columns)] for person in index.people])
         lines.append(md(t["matrix_legend"]))
-        return "---\ntitle: " + yamlstr(t["competence"]) + "\n---\n" + "\n".join(lines) + "\n"
+        return "---\ntitle: " + str(yamlstr(t["competence"])) + "\n---\n" + "\n".join(lines) + "\n"
 
-    def _coverage_link(self, owner: Any) -> str:
+    def _coverage_link(self, owner: Any) -> Markup:
         if isinstance(owner, Document):
-            return f"[{md(owner.id)}]({self.doc_path(owner)})"
+            return link(owner.id, self.doc_path(owner))
         if isinstance(owner, Process):
-            return f"[{md(owner.name)}](processes/{urls.slug(owner.id)}.md)"
+            return link(owner.name, f"processes/{urls.slug(owner.id)}.md")
         if owner in self.manual.forms:
-            return f"[{md(owner.title)}](forms/{urls.slug(owner.id)}.md)"
+            return link(owner.title, f"forms/{urls.slug(owner.id)}.md")
         return md(owner.id)
 
     # -- configuration --------------------------------------------------------------------------------------
@@ -784,7 +827,7 @@ class SiteBuilder:
             "site_name": label(f"{manual.config.organisation} — quality manual" if manual.config.organisation
                                else "Quality manual"),
             "docs_dir": "docs",
-            "theme": {"name": "material", "language": manual.config.language,
+            "theme": {"name": "material", "language": self.language,
                       "features": ["navigation.tabs", "navigation.sections", "navigation.prune", "navigation.top",
                                    "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
                       "palette": [
@@ -799,13 +842,13 @@ class SiteBuilder:
             "extra_javascript": ["assets/qms-tables.js"] + ([] if self.external else ["assets/qms-forms.js"]),
             "nav": self.nav(),
         }
-        if manual.config.site_url and not self.external:
-            config["site_url"] = manual.config.site_url
+        if absolute_url(manual.config.site_url) and not self.external:
+            config["site_url"] = absolute_url(manual.config.site_url)
         return config
 
 
-def _chart(svg: str) -> str:
-    return f'<div class="qms-diagram">\n{_svg(svg)}\n</div>\n'
+def _chart(svg: str) -> Markup:
+    return Markup('<div class="qms-diagram">\n') + _svg(svg) + Markup("\n</div>\n")
 
 
 def _without_title(document: Document) -> str:
