@@ -17,7 +17,7 @@ from qmskit.control.lifecycle import (
 )
 from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from qmskit.loading import assemble
+from qmskit.loading import assemble, editorschemas
 from qmskit.loading.load import LoadResult, load_manual
 from qmskit.loading.markdown import split_front_matter
 from qmskit.loading.yamlsource import parse_yaml
@@ -77,7 +77,7 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
         known = pending()
     else:
         loaded, known = load_manual(root, use_cache), history
-    findings = list(loaded.diagnostics)
+    findings = list(loaded.diagnostics) + editorschemas.findings(root)
     if loaded.config_ok:
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
         context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,

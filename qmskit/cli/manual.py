@@ -1,4 +1,4 @@
-"""`qms init`: start a manual."""
+"""`qms init`: start a manual; `qms schemas sync`: keep the schemas editors use current."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from qmskit.cli.app import app, stdout
+from qmskit.cli.app import ManualPath, app, resolve_manual, stdout
+from qmskit.errors import ConfigError
+from qmskit.loading import editorschemas
 from qmskit.loading.scaffold import scaffold, starter
 from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
 from qmskit.wording import quantity
@@ -25,8 +27,11 @@ def init(
 ) -> None:
     """Start a new manual that validates clean."""
     result = scaffold(directory, starter(example), force=force)
+    synced = _sync(directory)
     console = stdout()
     console.print(f"Wrote {quantity(len(result.written), 'file')} to {escape(str(directory))}")
+    if synced:
+        console.print(f"  and {quantity(synced, 'schema')} to {editorschemas.SCHEMAS_FOLDER}/ for editors")
     for kept in result.kept:
         console.print(f"  kept existing {escape(kept)}")
     enclosing = enclosing_work_tree(directory)
@@ -37,3 +42,28 @@ def init(
         commit = init_and_commit(directory, "Start the quality manual with qms init")
         console.print(f"Initialised a Git repository; first commit {commit[:10]}")
     console.print(f"Next: [bold]qms validate {escape(str(directory))}[/]")
+
+
+schemas_app = typer.Typer(help="The JSON Schemas editors use to check the manual's YAML files as you type.",
+                          no_args_is_help=True)
+app.add_typer(schemas_app, name="schemas")
+
+
+@schemas_app.command("sync")
+def schemas_sync(path: ManualPath = None) -> None:
+    """Copy this qmskit's schemas into the manual's .qms/schemas/, where the files' modelines point."""
+    root = resolve_manual(path)
+    written = _sync(root)
+    folder = escape(str(root / editorschemas.SCHEMAS_FOLDER))
+    if written:
+        stdout().print(f"Updated {written} schemas in {folder}; commit them so everyone's editor uses them.")
+    else:
+        stdout().print(f"The schemas in {folder} are current.")
+
+
+def _sync(root: Path) -> int:
+    try:
+        return len(editorschemas.sync(root).written)
+    except OSError as exc:
+        raise ConfigError(f"could not write {editorschemas.SCHEMAS_FOLDER}/ in {root}: {exc.strerror or exc}",
+                          "Check the folder's permissions; it must be a plain folder, not a link.") from exc

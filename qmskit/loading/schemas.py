@@ -18,8 +18,6 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain a file the compiled 
     from jsonschema.exceptions import ValidationError
     from referencing import Registry
 
-SCHEMA_BASE = "https://qmskit.dev/schemas/v1/"
-
 # The kinds of file in a manual and the schema each is checked against.
 KINDS = ("qms", "document", "process", "form", "record", "roles", "people", "competences", "training",
          "parties", "objectives", "risks", "clauses", "import", "communication")
@@ -32,13 +30,15 @@ class SchemaProblem:
     at_key: bool  # the problem is about a key (unknown property), not a value
 
 
-def schema_url(kind: str) -> str:
-    return f"{SCHEMA_BASE}{kind}.schema.json"
+def schema_id(kind: str) -> str:
+    """A schema's `$id`: its file name. The ids and `$ref`s are relative, so the set works from wherever it is
+    read (the package, a manual's `.qms/schemas/`, an editor, ajv, check-jsonschema), offline."""
+    return f"{kind}.schema.json"
 
 
 @cache
 def _contents() -> dict[str, Any]:
-    """Every bundled schema by its `$id`."""
+    """Every bundled schema by its `$id` (its file name)."""
     found = {}
     for path in sorted(schemas_dir().glob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
@@ -75,7 +75,7 @@ def format_checker() -> FormatChecker:
 
 @cache
 def _inlined(kind: str) -> dict[str, Any]:
-    inlined: dict[str, Any] = _inline_references(_contents()[schema_url(kind)], schema_url(kind))
+    inlined: dict[str, Any] = _inline_references(_contents()[schema_id(kind)], schema_id(kind))
     return inlined
 
 

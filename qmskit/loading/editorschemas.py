@@ -1,0 +1,96 @@
+"""The manual's own copy of the bundled JSON Schemas (`.qms/schemas/`), where editors' modelines find them.
+
+Editors (VS Code's YAML extension, any client of yaml-language-server) read a `# yaml-language-server: $schema=`
+modeline and load the schema it names, relative to the file. A copy inside the manual works offline, in every
+clone, and checks a file against the schemas of the qmskit version that wrote the copy; `qms schemas sync`
+refreshes it and `qms validate` says when it is stale (QMS-SCHEMA-002).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from qmskit.atomic import write_bytes
+from qmskit.diagnostics import Diagnostic, Location
+from qmskit.loading.load import CONFIG_FILE
+from qmskit.resources import schemas_dir
+from qmskit.rules.catalog import rule
+
+SCHEMAS_FOLDER = ".qms/schemas"
+STALE = rule("QMS-SCHEMA-002")
+MODELINE = "# yaml-language-server: $schema="
+# A modeline anywhere in a YAML file's leading comment lines (yaml-language-server reads any comment line).
+_MODELINE_PATTERN = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)[ \t]*$", re.MULTILINE)
+
+
+def schema_reference(kind: str, relative_path: str) -> str:
+    """The modeline target for a file at `relative_path` (manual-relative, POSIX): up to the manual's root,
+    then into the schema copy."""
+    depth = len(PurePosixPath(relative_path).parts) - 1
+    return f"{'../' * depth}{SCHEMAS_FOLDER}/{kind}.schema.json"
+
+
+def modeline(kind: str, relative_path: str) -> str:
+    return f"{MODELINE}{schema_reference(kind, relative_path)}\n"
+
+
+def bundled() -> dict[str, bytes]:
+    """The schema files this qmskit ships, by file name."""
+    return {path.name: path.read_bytes() for path in sorted(schemas_dir().glob("*.schema.json"))}
+
+
+def stale(root: Path) -> list[str]:
+    """Names of bundled schemas whose copy in the manual is missing or differs."""
+    folder = root / SCHEMAS_FOLDER
+    out = []
+    for name, content in bundled().items():
+        copy = folder / name
+        try:
+            if copy.is_symlink() or copy.read_bytes() != content:
+                out.append(name)
+        except OSError:
+            out.append(name)
+    return out
+
+
+@dataclass(slots=True)
+class SyncResult:
+    written: list[str] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)
+
+
+def sync(root: Path) -> SyncResult:
+    """Bring the manual's schema copy up to date. Only files qmskit ships are written, each atomically; other
+    files in the folder are left alone."""
+    folder = root / SCHEMAS_FOLDER
+    if folder.is_symlink() or (root / ".qms").is_symlink():
+        raise OSError(f"{SCHEMAS_FOLDER} is a symbolic link; refusing to write through it")
+    changed = set(stale(root))
+    result = SyncResult()
+    for name, content in bundled().items():
+        if name in changed:
+            target = folder / name
+            if target.is_symlink():
+                target.unlink()
+            write_bytes(target, content)
+            result.written.append(name)
+        else:
+            result.current.append(name)
+    return result
+
+
+def findings(root: Path) -> list[Diagnostic]:
+    """QMS-SCHEMA-002 when the manual's schema copy is missing (once, at qms.yaml) or stale (per file)."""
+    names = stale(root)
+    if not (root / SCHEMAS_FOLDER).is_dir():
+        return [STALE.at(Location(CONFIG_FILE), f"editors find no schemas: {SCHEMAS_FOLDER}/ is missing")]
+    return [STALE.at(Location(f"{SCHEMAS_FOLDER}/{name}"),
+                     f"{name} is missing or differs from the schema of this qmskit version") for name in names]
+
+
+def modeline_target(text: str) -> str | None:
+    """The schema a YAML file's modeline names, if it has one."""
+    match = _MODELINE_PATTERN.search(text[:4096])
+    return match.group(1) if match else None
