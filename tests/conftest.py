@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from qmskit.cli import main
+from qmskit.loading import editorschemas
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_manual"
@@ -158,8 +159,10 @@ def loose_example(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
+    """The minimal manual as `qms init` leaves it (without Git): the template and the editors' schema copy."""
     target = tmp_path / "manual"
     shutil.copytree(TEMPLATE, target)
+    editorschemas.sync(target)
     return target
 
 
