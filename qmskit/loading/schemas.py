@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from qmskit.loading import rfc3339
 from qmskit.loading.fastcheck import compile_schema
 from qmskit.resources import schemas_dir
 
@@ -55,19 +55,23 @@ def _registry() -> Registry[Any]:
 
 @cache
 def format_checker() -> FormatChecker:
-    """jsonschema's checker, plus `date-time` checked by the standard library (jsonschema would need another
-    package for it, and records' timestamps matter)."""
+    """jsonschema's checker, with `date` and `date-time` checked as strictly as RFC 3339 says (jsonschema would
+    need another package for `date-time`), exactly as the fast path checks them."""
     from jsonschema import FormatChecker  # noqa: PLC0415
 
     checker = FormatChecker()
 
+    @checker.checks("date", raises=ValueError)
+    def _date(value: object) -> bool:
+        if isinstance(value, str) and not rfc3339.is_date(value):
+            raise ValueError("a date is YYYY-MM-DD, e.g. 2026-03-02")
+        return True
+
     @checker.checks("date-time", raises=ValueError)
     def _date_time(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if "T" not in value.upper() or (value[-1].upper() != "Z" and "+" not in value[10:] and "-" not in value[10:]):
-            raise ValueError("a date-time needs a time and a time zone, e.g. 2026-03-02T10:15:00+02:00")
-        datetime.fromisoformat(value.replace("z", "Z"))
+        if isinstance(value, str) and not rfc3339.is_date_time(value):
+            raise ValueError("a date-time is RFC 3339: YYYY-MM-DDTHH:MM:SS with a time zone, e.g. "
+                             "2026-03-02T10:15:00+02:00 or 2026-03-02T08:15:00Z")
         return True
 
     return checker

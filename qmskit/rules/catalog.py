@@ -19,6 +19,16 @@ class Rule:
     title: str
     hint: str
 
+    @property
+    def description(self) -> str:
+        """What the rule finds and what to do about it, in full (SARIF's fullDescription, docs/rules.md)."""
+        return f"{self.title}. {self.hint}"
+
+    @property
+    def anchor(self) -> str:
+        """The rule's anchor on docs/rules.md: GitHub's heading slug of its id."""
+        return self.id.lower()
+
     def at(self, location: Location, message: str, hint: str = "") -> Diagnostic:
         return Diagnostic(location, self.id, self.severity, message, hint or self.hint)
 
