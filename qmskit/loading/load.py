@@ -158,7 +158,7 @@ def _schema_hint(kind: str, message: str) -> str:
         return "Inside { } a comma separates entries: put text that contains commas in quotes."
     if "is not of type 'string'" in message and any(c.isdigit() for c in message.rsplit(":", maxsplit=1)[-1][:6]):
         return 'Put the value in quotes: unquoted 8.5 is read as a number, and 8.10 would become 8.1.'
-    return f"See schemas/{kind}.schema.json for the fields this file may have."
+    return f"See .qms/schemas/{kind}.schema.json for the fields this file may have."
 
 
 @cache

@@ -44,7 +44,7 @@ _RULES = (
     Rule("QMS-YAML-003", E, "Complex mapping key", "Use a simple name as the key."),
     Rule("QMS-YAML-004", E, "Unsupported YAML tag", "Remove the tag."),
     Rule("QMS-YAML-005", E, "YAML structure too large or recursive", "Remove anchors and aliases."),
-    Rule("QMS-SCHEMA-001", E, "File does not match its schema", "See the schema in schemas/."),
+    Rule("QMS-SCHEMA-001", E, "File does not match its schema", "See the schema in .qms/schemas/."),
     Rule("QMS-SCHEMA-002", W, "Editor schemas missing or out of date",
          "Run `qms schemas sync` and commit .qms/schemas/: editors check files against that copy."),
     Rule("QMS-REF-001", E, "Reference does not resolve", "Use the id of an existing item, or add the item."),
