@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from qmskit.atomic import write_bytes
@@ -36,6 +37,7 @@ def modeline(kind: str, relative_path: str) -> str:
     return f"{MODELINE}{schema_reference(kind, relative_path)}\n"
 
 
+@cache
 def bundled() -> dict[str, bytes]:
     """The schema files this qmskit ships, by file name."""
     return {path.name: path.read_bytes() for path in sorted(schemas_dir().glob("*.schema.json"))}
