@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qmskit.loading import editorschemas
+from qmskit.loading import editorschemas, modelines
 from qmskit.resources import schemas_dir
 from tests.conftest import EXAMPLE, Result, commit_all, edit, git, line_of
 from tests.node_tools import diagnostics_of, node_bin, yaml_language_server
@@ -20,13 +20,13 @@ SCHEMAS = sorted(p.name for p in schemas_dir().glob("*.schema.json"))
 
 
 def _modeline_target(path: Path) -> Path:
-    target = editorschemas.modeline_target(path.read_text(encoding="utf-8"))
+    target = modelines.modeline_target(path.read_text(encoding="utf-8"))
     assert target is not None, f"{path} has no modeline"
     return (path.parent / target).resolve()
 
 
 def _assert_modelines_resolve_inside(manual: Path) -> int:
-    copy = (manual / editorschemas.SCHEMAS_FOLDER).resolve()
+    copy = (manual / modelines.SCHEMAS_FOLDER).resolve()
     files = [p for p in manual.rglob("*.yaml") if ".qms" not in p.parts]
     for path in files:
         target = _modeline_target(path)
@@ -162,3 +162,20 @@ def test_bundled_data_files_name_their_schema_relatively(path: Path) -> None:
     """Clause catalogues name their schema by a relative path editors resolve next to them, never a URL."""
     data = json.loads(path.read_text(encoding="utf-8"))
     assert (schemas_dir() / data["$schema"]).is_file(), data["$schema"]
+
+
+@pytest.mark.parametrize("target", ["https://qmskit.dev/schemas/v1/process.schema.json",
+                                    "../../schemas/process.schema.json", "../.qms/schemas/form.schema.json",
+                                    "/abs/.qms/schemas/process.schema.json", ""])
+def test_a_modeline_editors_cannot_use_is_reported_with_the_line_to_write(target: str) -> None:
+    text = f"# first comment\n# yaml-language-server: $schema={target}\nid: x\n"
+    [found] = modelines.check("process", "processes/x.yaml", text)
+    assert (found.rule, found.location.line, found.location.column) == ("QMS-SCHEMA-003", 2, 33)
+    assert "$schema=../.qms/schemas/process.schema.json`" in found.hint
+
+
+def test_modelines_qms_writes_pass_its_own_check() -> None:
+    for kind, rel in (("qms", "qms.yaml"), ("record", "records/nonconformity/NC-2026-0001.yaml"),
+                      ("people", "organisation/people.yaml"), ("process", "processes/a.b.yaml")):
+        assert list(modelines.check(kind, rel, modelines.modeline(kind, rel) + "id: x\n")) == []
+    assert list(modelines.check("process", "processes/a.yaml", "id: x\n")) == []  # no modeline: the user's choice

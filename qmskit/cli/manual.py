@@ -11,6 +11,7 @@ from rich.markup import escape
 from qmskit.cli.app import ManualPath, app, resolve_manual, stdout
 from qmskit.errors import ConfigError
 from qmskit.loading import editorschemas
+from qmskit.loading.modelines import SCHEMAS_FOLDER
 from qmskit.loading.scaffold import scaffold, starter
 from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
 from qmskit.wording import quantity
@@ -31,7 +32,7 @@ def init(
     console = stdout()
     console.print(f"Wrote {quantity(len(result.written), 'file')} to {escape(str(directory))}")
     if synced:
-        console.print(f"  and {quantity(synced, 'schema')} to {editorschemas.SCHEMAS_FOLDER}/ for editors")
+        console.print(f"  and {quantity(synced, 'schema')} to {SCHEMAS_FOLDER}/ for editors")
     for kept in result.kept:
         console.print(f"  kept existing {escape(kept)}")
     enclosing = enclosing_work_tree(directory)
@@ -54,7 +55,7 @@ def schemas_sync(path: ManualPath = None) -> None:
     """Copy this qmskit's schemas into the manual's .qms/schemas/, where the files' modelines point."""
     root = resolve_manual(path)
     written = _sync(root)
-    folder = escape(str(root / editorschemas.SCHEMAS_FOLDER))
+    folder = escape(str(root / SCHEMAS_FOLDER))
     if written:
         stdout().print(f"Updated {written} schemas in {folder}; commit them so everyone's editor uses them.")
     else:
@@ -65,5 +66,5 @@ def _sync(root: Path) -> int:
     try:
         return len(editorschemas.sync(root).written)
     except OSError as exc:
-        raise ConfigError(f"could not write {editorschemas.SCHEMAS_FOLDER}/ in {root}: {exc.strerror or exc}",
+        raise ConfigError(f"could not write {SCHEMAS_FOLDER}/ in {root}: {exc.strerror or exc}",
                           "Check the folder's permissions; it must be a plain folder, not a link.") from exc

@@ -15,8 +15,8 @@ from qmskit.atomic import write_text
 from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice, resolve_manual, stdout
 from qmskit.control.retired import EverIds, ever_ids
 from qmskit.errors import ConfigError
-from qmskit.loading.editorschemas import modeline
 from qmskit.loading.load import load_manual
+from qmskit.loading.modelines import modeline
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Manual
 

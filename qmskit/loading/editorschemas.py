@@ -8,33 +8,18 @@ refreshes it and `qms validate` says when it is stale (QMS-SCHEMA-002).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from qmskit.atomic import write_bytes
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading.load import CONFIG_FILE
+from qmskit.loading.modelines import SCHEMAS_FOLDER
 from qmskit.resources import schemas_dir
 from qmskit.rules.catalog import rule
 
-SCHEMAS_FOLDER = ".qms/schemas"
 STALE = rule("QMS-SCHEMA-002")
-MODELINE = "# yaml-language-server: $schema="
-# A modeline anywhere in a YAML file's leading comment lines (yaml-language-server reads any comment line).
-_MODELINE_PATTERN = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)[ \t]*$", re.MULTILINE)
-
-
-def schema_reference(kind: str, relative_path: str) -> str:
-    """The modeline target for a file at `relative_path` (manual-relative, POSIX): up to the manual's root,
-    then into the schema copy."""
-    depth = len(PurePosixPath(relative_path).parts) - 1
-    return f"{'../' * depth}{SCHEMAS_FOLDER}/{kind}.schema.json"
-
-
-def modeline(kind: str, relative_path: str) -> str:
-    return f"{MODELINE}{schema_reference(kind, relative_path)}\n"
 
 
 @cache
@@ -90,9 +75,3 @@ def findings(root: Path) -> list[Diagnostic]:
         return [STALE.at(Location(CONFIG_FILE), f"editors find no schemas: {SCHEMAS_FOLDER}/ is missing")]
     return [STALE.at(Location(f"{SCHEMAS_FOLDER}/{name}"),
                      f"{name} is missing or differs from the schema of this qmskit version") for name in names]
-
-
-def modeline_target(text: str) -> str | None:
-    """The schema a YAML file's modeline names, if it has one."""
-    match = _MODELINE_PATTERN.search(text[:4096])
-    return match.group(1) if match else None

@@ -47,6 +47,8 @@ _RULES = (
     Rule("QMS-SCHEMA-001", E, "File does not match its schema", "See the schema in .qms/schemas/."),
     Rule("QMS-SCHEMA-002", W, "Editor schemas missing or out of date",
          "Run `qms schemas sync` and commit .qms/schemas/: editors check files against that copy."),
+    Rule("QMS-SCHEMA-003", W, "Editor modeline names a schema editors cannot load",
+         "Point `# yaml-language-server: $schema=` at this file's schema in .qms/schemas/, relative to the file."),
     Rule("QMS-REF-001", E, "Reference does not resolve", "Use the id of an existing item, or add the item."),
     Rule("QMS-REF-002", E, "Duplicate id", "Give each item its own id."),
     Rule("QMS-REF-003", E, "Unknown clause",
