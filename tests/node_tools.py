@@ -72,6 +72,12 @@ class LanguageServer:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
+        try:
+            self._read_messages()
+        except (OSError, ValueError):  # the stream was closed under us at shutdown
+            return
+
+    def _read_messages(self) -> None:
         assert self.process.stdout is not None
         stream = self.process.stdout
         while True:
