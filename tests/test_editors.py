@@ -85,7 +85,7 @@ def test_validate_reports_a_missing_or_stale_copy_and_sync_fixes_it(template: Pa
     (copy / "mine.json").write_text("{}\n")  # not ours: sync leaves it alone
     assert ("QMS-SCHEMA-002", ".qms/schemas/process.schema.json", 0) in findings(template)
     synced = qms("schemas", "sync", template)
-    assert synced.code == 0 and "Updated 1 schemas" in synced.out
+    assert synced.code == 0 and "Updated 1 schema in" in synced.out
     assert "QMS-SCHEMA-002" not in {rule for rule, _, _ in findings(template)}
     assert (copy / "mine.json").read_text() == "{}\n"
     assert "are current" in qms("schemas", "sync", template).out

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from qmskit.cli.app import ManualPath, app, resolve_manual, stdout
+from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, resolve_manual, stdout
 from qmskit.errors import ConfigError
 from qmskit.loading import editorschemas
 from qmskit.loading.modelines import SCHEMAS_FOLDER
@@ -45,19 +45,20 @@ def init(
     console.print(f"Next: [bold]qms validate {escape(str(directory))}[/]")
 
 
-schemas_app = typer.Typer(help="The JSON Schemas editors use to check the manual's YAML files as you type.",
+schemas_app = QmsTyper(help="The JSON Schemas editors use to check the manual's YAML files as you type.",
                           no_args_is_help=True)
 app.add_typer(schemas_app, name="schemas")
 
 
 @schemas_app.command("sync")
-def schemas_sync(path: ManualPath = None) -> None:
+def schemas_sync(path: ManualPath = None, manual_dir: ManualOption = None) -> None:
     """Copy this qmskit's schemas into the manual's .qms/schemas/, where the files' modelines point."""
-    root = resolve_manual(path)
+    root = resolve_manual(path, manual_dir)
     written = _sync(root)
     folder = escape(str(root / SCHEMAS_FOLDER))
     if written:
-        stdout().print(f"Updated {written} schemas in {folder}; commit them so everyone's editor uses them.")
+        stdout().print(f"Updated {quantity(written, 'schema')} in {folder}; commit them so everyone's editor uses "
+                       "them.")
     else:
         stdout().print(f"The schemas in {folder} are current.")
 

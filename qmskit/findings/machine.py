@@ -13,7 +13,6 @@ from qmskit.findings import ReportInput
 from qmskit.project import REPOSITORY, rule_help
 from qmskit.rules.catalog import RULES
 
-
 fingerprint = finding_id
 
 
