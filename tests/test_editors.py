@@ -179,3 +179,8 @@ def test_modelines_qms_writes_pass_its_own_check() -> None:
                       ("people", "organisation/people.yaml"), ("process", "processes/a.b.yaml")):
         assert list(modelines.check(kind, rel, modelines.modeline(kind, rel) + "id: x\n")) == []
     assert list(modelines.check("process", "processes/a.yaml", "id: x\n")) == []  # no modeline: the user's choice
+
+
+def test_a_modeline_that_only_starts_right_is_still_checked() -> None:
+    text = modelines.modeline("process", "processes/x.yaml").rstrip("\n") + ".bak\nid: x\n"
+    assert [d.rule for d in modelines.check("process", "processes/x.yaml", text)] == ["QMS-SCHEMA-003"]
