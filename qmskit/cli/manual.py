@@ -10,7 +10,6 @@ from rich.markup import escape
 
 from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, resolve_manual, stdout
 from qmskit.errors import ConfigError
-from qmskit.loading import editorschemas
 from qmskit.loading.modelines import SCHEMAS_FOLDER
 from qmskit.loading.scaffold import scaffold, starter
 from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
@@ -64,6 +63,8 @@ def schemas_sync(path: ManualPath = None, manual_dir: ManualOption = None) -> No
 
 
 def _sync(root: Path) -> int:
+    from qmskit.loading import editorschemas  # noqa: PLC0415 - reads the manual's files: only when syncing
+
     try:
         return len(editorschemas.sync(root).written)
     except OSError as exc:
