@@ -12,7 +12,7 @@ import pytest
 
 from qmskit.loading import editorschemas, modelines
 from qmskit.resources import schemas_dir
-from tests.conftest import EXAMPLE, Result, commit_all, edit, git, line_of
+from tests.conftest import EXAMPLE, ITSERVICES, Result, commit_all, edit, git, line_of
 from tests.node_tools import diagnostics_of, node_bin, yaml_language_server
 
 Qms = Callable[..., Result]
@@ -44,8 +44,9 @@ def test_init_puts_the_schemas_where_every_modeline_reaches_them(tmp_path: Path,
     assert ".qms/schemas/process.schema.json" in git(target, "ls-files")  # committed: every clone has them
 
 
-def test_example_manual_carries_a_current_schema_copy() -> None:
-    assert editorschemas.stale(EXAMPLE) == [], "run `qms schemas sync example_manual`"
+@pytest.mark.parametrize("manual", [EXAMPLE, ITSERVICES], ids=["example", "itservices"])
+def test_bundled_manuals_carry_a_current_schema_copy(manual: Path) -> None:
+    assert editorschemas.stale(manual) == [], f"run `qms schemas sync {manual}`"
 
 
 def test_everything_qms_writes_names_the_schema_copy(template: Path, qms: Qms) -> None:
