@@ -14,7 +14,7 @@ system_packages() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v git >/dev/null || missing+=(git)
   command -v ssh-keygen >/dev/null || missing+=(openssh-client)  # signed approvals
-  command -v npm >/dev/null || missing+=(npm)  # axe-core for the accessibility tests
+  command -v npm >/dev/null || missing+=(npm)  # axe-core and the third-party clients the tests check output with
   [ ${#missing[@]} -eq 0 ] && return
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -34,14 +34,26 @@ python_env() {
   fi
 }
 
-node_packages() {
-  # axe-core checks the site's accessibility in the browser tests (injected into Chromium by Playwright)
-  [ -f "$VENV/node/node_modules/axe-core/axe.min.js" ] && return
-  echo "== installing axe-core (npm) into $VENV/node"
-  npm install --prefix "$VENV/node" --no-audit --no-fund --silent axe-core@4.14
+node_tools() {
+  # The Node packages the tests use, pinned in tests/node/package-lock.json: axe-core (accessibility of the site,
+  # injected into Chromium), yaml-language-server (editors), ajv (schemas), Microsoft's SARIF multitool (GitHub
+  # code scanning). One `npm ci` into one folder, repeated only when the lock file changes.
+  local dir="$VENV/node"
+  if ! command -v npm >/dev/null; then
+    echo "== npm not found: the tests that need Node packages will fail or be skipped (apt-get install npm)"
+    return
+  fi
+  if ! cmp -s tests/node/package-lock.json "$dir/package-lock.json" || [ ! -d "$dir/node_modules" ]; then
+    echo "== installing Node test tools into $dir"
+    mkdir -p "$dir"
+    cp tests/node/package.json tests/node/package-lock.json "$dir/"
+    npm ci --no-audit --no-fund --silent --prefix "$dir"
+    # npm does not run install scripts it was not told to trust; the multitool's only sets the executable bit
+    chmod u+x "$dir"/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool 2>/dev/null || true
+  fi
 }
 
-setup() { system_packages; python_env; node_packages; }
+setup() { system_packages; python_env; node_tools; }
 
 demo() {
   setup

@@ -17,7 +17,7 @@ from qmskit.control.lifecycle import (
 )
 from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from qmskit.loading import assemble
+from qmskit.loading import assemble, editorschemas
 from qmskit.loading.load import LoadResult, load_manual
 from qmskit.loading.markdown import split_front_matter
 from qmskit.loading.yamlsource import parse_yaml
@@ -77,7 +77,7 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
         known = pending()
     else:
         loaded, known = load_manual(root, use_cache), history
-    findings = list(loaded.diagnostics)
+    findings = list(loaded.diagnostics) + editorschemas.findings(root)
     if loaded.config_ok:
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
         context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,
@@ -141,8 +141,9 @@ def closed_changes(root: Path, manual: Manual, history: History) -> dict[str, Re
     """Closed workflow records changed after they were closed: record path -> the latest such revision.
 
     A record is tracked by its id, across deletions and re-adds: its revisions are those of every file that
-    held it. Reads them (one batch) to find the first that was already closed; any later revision whose text
-    differs from the one before it is a change (restoring the closed text unchanged is not).
+    held it. Reads them (one batch) to find the first that was already closed; any later revision whose content
+    differs from the one before it is a change (restoring the closed content is not, and neither is a change to
+    comments or layout only, e.g. a schema modeline: the evidence stays as it was).
     """
     if not history.usable:
         return {}
@@ -163,7 +164,8 @@ def closed_changes(root: Path, manual: Manual, history: History) -> dict[str, Re
         closed = next((i for i, text in enumerate(texts) if _closed(text, path, finals)), None)
         if closed is None:
             continue
-        later = [timeline[i] for i in range(closed + 1, len(timeline)) if texts[i] != texts[i - 1]]
+        contents = [parse_yaml(text, path).data for text in texts]
+        later = [timeline[i] for i in range(closed + 1, len(timeline)) if contents[i] != contents[i - 1]]
         if later:
             changed[path] = later[-1]
     return changed

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from qmskit.cli import main
+from qmskit.loading import editorschemas
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_manual"
@@ -130,6 +131,7 @@ def starter(tmp_path: Path) -> Path:
     person, who is also the git user (the baseline releases that first commit)."""
     target = tmp_path / "starter"
     shutil.copytree(TEMPLATE, target)
+    editorschemas.sync(target)  # as `qms init` does
     git(target, "init", "-q", "-b", "main")
     git(target, "config", "user.name", FIRST_PERSON[0])
     git(target, "config", "user.email", FIRST_PERSON[1])
@@ -142,6 +144,7 @@ def itservices(tmp_path: Path) -> Path:
     """A private copy of the IT-services manual in a Git repository of its own with one commit."""
     target = tmp_path / "itservices"
     shutil.copytree(ITSERVICES, target)
+    editorschemas.sync(target)  # as `qms init` does
     git(target, "init", "-q", "-b", "main")
     git(target, "config", "user.email", "leena.maki@kestrel.example")  # who `qms record new` says records
     commit_all(target, "IT-services manual")
@@ -158,8 +161,10 @@ def loose_example(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
+    """The minimal manual as `qms init` leaves it (without Git): the template and the editors' schema copy."""
     target = tmp_path / "manual"
     shutil.copytree(TEMPLATE, target)
+    editorschemas.sync(target)
     return target
 
 

@@ -394,3 +394,10 @@ def test_a_committed_provisional_record_giving_way_to_its_numbered_one_is_no_del
     assert result.code == 0, result.out + result.err
     assert not proposed.exists()
     assert not [f for f in findings(starter) if f[0] == "QMS-REC-009"]
+
+
+def test_closed_record_with_only_its_comments_changed_is_not_an_edit(example: Path, findings: Findings) -> None:
+    """Moving a record's schema modeline (as the move to .qms/schemas/ did) leaves the evidence as it was."""
+    edit(example / RECORD, "record.schema.json\n", "record.schema.json\n# moved from https://qmskit.dev\n\n")
+    commit_all(example, "Note the modeline's move", date="2026-12-01T10:00:00+02:00")
+    assert findings(example) == []

@@ -64,6 +64,9 @@ CASES = [
          frozenset({"QMS-SCHEMA-001"})),  # the tagged text is kept as a string, which is no category
     Case("QMS-YAML-005", _replace(PROC, "category: core", "category: core\nx: &x [*x]"), PROC, "x: &x"),
     Case("QMS-SCHEMA-001", _replace(PROC, "category: core", "category: central"), PROC, "category: central"),
+    Case("QMS-SCHEMA-002", _write(".qms/schemas/process.schema.json", "{}\n"), ".qms/schemas/process.schema.json", ""),
+    Case("QMS-SCHEMA-003", _replace(PROC, "$schema=../.qms/schemas/", "$schema=https://qmskit.dev/schemas/v1/"),
+         PROC, "yaml-language-server"),
     Case("QMS-REF-001", _replace(PROC, "owner: production-manager", "owner: production-boss"), PROC, "owner:"),
     Case("QMS-REF-002", _replace("organisation/competences.yaml", "competences:\n",
                                  "competences:\n  - {id: first-aid, name: Emergency first aid}\n"),

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coverage": ("coverage", "Clause coverage per standard the manual declares, or what moving to another edition "
                              "changes."),
     "init": ("manual", "Start a new manual that validates clean."),
+    "schemas": ("manual", "The JSON Schemas editors use to check the manual's YAML files as you type."),
     "new": ("new", "Start a new document, process or form with the next free id."),
     "register": ("control", "The master list of documents: each one's effective (last approved) revision, and what "
                             "is pending approval."),

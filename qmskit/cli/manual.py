@@ -1,4 +1,4 @@
-"""`qms init`: start a manual."""
+"""`qms init`: start a manual; `qms schemas sync`: keep the schemas editors use current."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from qmskit.cli.app import app, escape, stdout
+from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, escape, resolve_manual, stdout
+from qmskit.errors import ConfigError
+from qmskit.loading.modelines import SCHEMAS_FOLDER
 from qmskit.loading.scaffold import scaffold, starter
 from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
 from qmskit.wording import quantity
@@ -24,8 +26,11 @@ def init(
 ) -> None:
     """Start a new manual that validates clean."""
     result = scaffold(directory, starter(example), force=force)
+    synced = _sync(directory)
     console = stdout()
     console.print(f"Wrote {quantity(len(result.written), 'file')} to {escape(str(directory))}")
+    if synced:
+        console.print(f"  and {quantity(synced, 'schema')} to {SCHEMAS_FOLDER}/ for editors")
     for kept in result.kept:
         console.print(f"  kept existing {escape(kept)}")
     enclosing = enclosing_work_tree(directory)
@@ -36,3 +41,31 @@ def init(
         commit = init_and_commit(directory, "Start the quality manual with qms init")
         console.print(f"Initialised a Git repository; first commit {commit[:10]}")
     console.print(f"Next: [bold]qms validate {escape(str(directory))}[/]")
+
+
+schemas_app = QmsTyper(help="The JSON Schemas editors use to check the manual's YAML files as you type.",
+                          no_args_is_help=True)
+app.add_typer(schemas_app, name="schemas")
+
+
+@schemas_app.command("sync")
+def schemas_sync(path: ManualPath = None, manual_dir: ManualOption = None) -> None:
+    """Copy this qmskit's schemas into the manual's .qms/schemas/, where the files' modelines point."""
+    root = resolve_manual(path, manual_dir)
+    written = _sync(root)
+    folder = escape(str(root / SCHEMAS_FOLDER))
+    if written:
+        stdout().print(f"Updated {quantity(written, 'schema')} in {folder}; commit them so everyone's editor uses "
+                       "them.")
+    else:
+        stdout().print(f"The schemas in {folder} are current.")
+
+
+def _sync(root: Path) -> int:
+    from qmskit.loading import editorschemas  # noqa: PLC0415 - reads the manual's files: only when syncing
+
+    try:
+        return len(editorschemas.sync(root).written)
+    except OSError as exc:
+        raise ConfigError(f"could not write {SCHEMAS_FOLDER}/ in {root}: {exc.strerror or exc}",
+                          "Check the folder's permissions; it must be a plain folder, not a link.") from exc

@@ -15,7 +15,7 @@ from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice
 from qmskit.control.retired import EverIds, ever_ids
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
-from qmskit.loading.schemas import schema_url
+from qmskit.loading.modelines import modeline
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Manual
 from qmskit.safepaths import check_id, inside
@@ -92,8 +92,8 @@ def new_process(
             "resources": [], "documents": [], "forms": [], "kpis": [], "clauses": []}
     if parent is None:
         del data["parent"]
-    text = f"# yaml-language-server: $schema={schema_url('process')}\n" + dump_yaml(data)
-    _write(root, f"processes/{process_id}.yaml", text)
+    rel = f"processes/{process_id}.yaml"
+    _write(root, rel, modeline("process", rel) + dump_yaml(data))
     stdout().print("Fill in customer, inputs and outputs; `qms validate` says what is still missing.")
 
 
@@ -121,4 +121,5 @@ def new_form(
                           "Records of the old form keep their ids: choose another prefix.")
     data: dict[str, object] = {"id": form_id, "title": title, "record_prefix": prefix, "processes": [], "clauses": [],
             "fields": [{"id": "date", "label": "Date", "type": "date", "required": True}]}
-    _write(root, f"forms/{form_id}.yaml", f"# yaml-language-server: $schema={schema_url('form')}\n" + dump_yaml(data))
+    rel = f"forms/{form_id}.yaml"
+    _write(root, rel, modeline("form", rel) + dump_yaml(data))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from qmskit.diagnostics import Diagnostic, Severity, finding_id
 from qmskit.findings import ReportInput
+from qmskit.project import REPOSITORY, rule_help
 from qmskit.rules.catalog import RULES
-
-TOOL_URI = "https://github.com/qmskit/qmskit"
-
 
 fingerprint = finding_id
 
@@ -40,7 +40,7 @@ def render_sarif(report: ReportInput) -> str:
     results = []
     for d in report.diagnostics:
         region = {"startLine": d.location.line, "startColumn": max(d.location.column, 1)} if d.location.line else None
-        physical: dict[str, object] = {"artifactLocation": {"uri": report.repo_path(d.location.path),
+        physical: dict[str, object] = {"artifactLocation": {"uri": sarif_uri(report.repo_path(d.location.path)),
                                                             "uriBaseId": "SRCROOT"}}
         if region:
             physical["region"] = region
@@ -54,9 +54,10 @@ def render_sarif(report: ReportInput) -> str:
             result["ruleIndex"] = index[d.rule]
         results.append(result)
     driver = {
-        "name": "qmskit", "version": report.version, "informationUri": TOOL_URI,
-        "rules": [{"id": r.id, "name": r.id.replace("-", ""), "shortDescription": {"text": r.title},
-                   "help": {"text": r.hint},
+        "name": "qmskit", "version": report.version, "informationUri": REPOSITORY,
+        "rules": [{"id": r.id, "name": _pascal(r.title), "shortDescription": {"text": _sentence(r.title)},
+                   "fullDescription": {"text": _sentence(r.description)}, "help": {"text": _sentence(r.hint)},
+                   "helpUri": rule_help(r.id),
                    "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]}} for r in rules],
     }
     sarif = {
@@ -66,6 +67,21 @@ def render_sarif(report: ReportInput) -> str:
                   "originalUriBaseIds": {"SRCROOT": {"description": {"text": "The repository root."}}}}],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_uri(path: str) -> str:
+    """A relative path as a URI reference (RFC 3986): every byte but unreserved characters and `/`
+    percent-encoded, so spaces, `%`, `,`, `:` and non-ASCII letters in file names survive (SARIF 3.10.2)."""
+    return quote(path, safe="/")
+
+
+def _pascal(title: str) -> str:
+    """A rule's friendly name as SARIF recommends: one Pascal-case identifier ("ReferenceDoesNotResolve")."""
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title))
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def render_junit(report: ReportInput) -> str:
@@ -78,8 +94,8 @@ def render_junit(report: ReportInput) -> str:
     suite = ET.SubElement(suites, "testsuite", name="qms validate", tests=str(len(by_file)),
                           failures=str(failing), errors="0", skipped="0")
     for path in sorted(by_file):
-        case = ET.SubElement(suite, "testcase", classname="qms.validate", name=report.repo_path(path),
-                             file=report.repo_path(path))
+        # the path is the case's name: the strict junit-10 schema has no `file` attribute on a testcase
+        case = ET.SubElement(suite, "testcase", classname="qms.validate", name=report.repo_path(path))
         errors = [d for d in by_file[path] if d.severity is Severity.ERROR]
         others = [d for d in by_file[path] if d.severity is not Severity.ERROR]
         if errors:

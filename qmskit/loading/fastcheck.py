@@ -9,9 +9,9 @@ compare it with jsonschema on every file of the example manual and on many broke
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
+from qmskit.loading import rfc3339
 from qmskit.patterns import PatternError, compile_pattern
 
 Check = Callable[[Any], bool]
@@ -32,25 +32,11 @@ class Unsupported(Exception):
 
 
 def _date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
+    return not isinstance(value, str) or rfc3339.is_date(value)
 
 
 def _date_time(value: Any) -> bool:
-    if not isinstance(value, str):
-        return True
-    if "T" not in value.upper() or (value[-1].upper() != "Z" and "+" not in value[10:] and "-" not in value[10:]):
-        return False
-    try:
-        datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        return False
-    return True
+    return not isinstance(value, str) or rfc3339.is_date_time(value)
 
 
 def _email(value: Any) -> bool:

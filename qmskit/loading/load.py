@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qmskit.diagnostics import Diagnostic, Location, Severity
-from qmskit.loading import assemble, schemas
+from qmskit.loading import assemble, modelines, schemas
 from qmskit.loading.cache import Hit, LoadCache
 from qmskit.loading.files import TextFile, iter_files, read_text
 from qmskit.loading.markdown import headings, split_front_matter
@@ -105,6 +105,7 @@ class _Collector:
             if hit is not None:
                 return rel, self._replay(rel, path, hit)
         before = len(self.diagnostics)
+        self.diagnostics.extend(modelines.check(kind, source.rel, source.text))
         data = self.parse(kind, source.text, source.rel)
         if self.cache is not None:
             self.cache.store(rel, path, source.text, data, self.diagnostics[before:])
@@ -158,7 +159,7 @@ def _schema_hint(kind: str, message: str) -> str:
         return "Inside { } a comma separates entries: put text that contains commas in quotes."
     if "is not of type 'string'" in message and any(c.isdigit() for c in message.rsplit(":", maxsplit=1)[-1][:6]):
         return 'Put the value in quotes: unquoted 8.5 is read as a number, and 8.10 would become 8.1.'
-    return f"See schemas/{kind}.schema.json for the fields this file may have."
+    return f"See .qms/schemas/{kind}.schema.json for the fields this file may have."
 
 
 @cache

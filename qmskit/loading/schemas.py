@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from qmskit.loading import rfc3339
 from qmskit.loading.fastcheck import compile_schema
 from qmskit.patterns import matches
 from qmskit.resources import schemas_dir
@@ -18,8 +18,6 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain a file the compiled 
     from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import ValidationError
     from referencing import Registry
-
-SCHEMA_BASE = "https://qmskit.dev/schemas/v1/"
 
 # The kinds of file in a manual and the schema each is checked against.
 KINDS = ("qms", "document", "process", "form", "record", "roles", "people", "competences", "training",
@@ -33,13 +31,15 @@ class SchemaProblem:
     at_key: bool  # the problem is about a key (unknown property), not a value
 
 
-def schema_url(kind: str) -> str:
-    return f"{SCHEMA_BASE}{kind}.schema.json"
+def schema_id(kind: str) -> str:
+    """A schema's `$id`: its file name. The ids and `$ref`s are relative, so the set works from wherever it is
+    read (the package, a manual's `.qms/schemas/`, an editor, ajv, check-jsonschema), offline."""
+    return f"{kind}.schema.json"
 
 
 @cache
 def _contents() -> dict[str, Any]:
-    """Every bundled schema by its `$id`."""
+    """Every bundled schema by its `$id` (its file name)."""
     found = {}
     for path in sorted(schemas_dir().glob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
@@ -56,19 +56,23 @@ def _registry() -> Registry[Any]:
 
 @cache
 def format_checker() -> FormatChecker:
-    """jsonschema's checker, plus `date-time` checked by the standard library (jsonschema would need another
-    package for it, and records' timestamps matter)."""
+    """jsonschema's checker, with `date` and `date-time` checked as strictly as RFC 3339 says (jsonschema would
+    need another package for `date-time`), exactly as the fast path checks them."""
     from jsonschema import FormatChecker  # noqa: PLC0415
 
     checker = FormatChecker()
 
+    @checker.checks("date", raises=ValueError)
+    def _date(value: object) -> bool:
+        if isinstance(value, str) and not rfc3339.is_date(value):
+            raise ValueError("a date is YYYY-MM-DD, e.g. 2026-03-02")
+        return True
+
     @checker.checks("date-time", raises=ValueError)
     def _date_time(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if "T" not in value.upper() or (value[-1].upper() != "Z" and "+" not in value[10:] and "-" not in value[10:]):
-            raise ValueError("a date-time needs a time and a time zone, e.g. 2026-03-02T10:15:00+02:00")
-        datetime.fromisoformat(value.replace("z", "Z"))
+        if isinstance(value, str) and not rfc3339.is_date_time(value):
+            raise ValueError("a date-time is RFC 3339: YYYY-MM-DDTHH:MM:SS with a time zone, e.g. "
+                             "2026-03-02T10:15:00+02:00 or 2026-03-02T08:15:00Z")
         return True
 
     return checker
@@ -91,7 +95,7 @@ def _validator_class() -> Any:
 
 @cache
 def _inlined(kind: str) -> dict[str, Any]:
-    inlined: dict[str, Any] = _inline_references(_contents()[schema_url(kind)], schema_url(kind))
+    inlined: dict[str, Any] = _inline_references(_contents()[schema_id(kind)], schema_id(kind))
     return inlined
 
 

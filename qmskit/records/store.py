@@ -10,7 +10,7 @@ from typing import Any
 
 from qmskit.atomic import sync_all, write_text
 from qmskit.errors import QmsError
-from qmskit.loading.schemas import schema_url
+from qmskit.loading import modelines
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Form
 from qmskit.records.forms import workflow
@@ -68,8 +68,9 @@ class NewRecord:
 
 
 def modeline(kind: str) -> str:
-    """The first line of a file qmskit writes: tells YAML-aware editors which schema checks it."""
-    return f"# yaml-language-server: $schema={schema_url(kind)}"
+    """The first line of a record file qmskit writes (records/<form>/<id>.yaml, two folders down): tells
+    YAML-aware editors which schema checks it, in the manual's own copy (.qms/schemas/)."""
+    return modelines.modeline(kind, "records/form/record.yaml").rstrip("\n")
 
 
 def render(document: Mapping[str, Any]) -> str:

@@ -19,6 +19,16 @@ class Rule:
     title: str
     hint: str
 
+    @property
+    def description(self) -> str:
+        """What the rule finds and what to do about it, in full (SARIF's fullDescription, docs/rules.md)."""
+        return f"{self.title}. {self.hint}"
+
+    @property
+    def anchor(self) -> str:
+        """The rule's anchor on docs/rules.md: GitHub's heading slug of its id."""
+        return self.id.lower()
+
     def at(self, location: Location, message: str, hint: str = "") -> Diagnostic:
         return Diagnostic(location, self.id, self.severity, message, hint or self.hint)
 
@@ -34,7 +44,11 @@ _RULES = (
     Rule("QMS-YAML-003", E, "Complex mapping key", "Use a simple name as the key."),
     Rule("QMS-YAML-004", E, "Unsupported YAML tag", "Remove the tag."),
     Rule("QMS-YAML-005", E, "YAML structure too large or recursive", "Remove anchors and aliases."),
-    Rule("QMS-SCHEMA-001", E, "File does not match its schema", "See the schema in schemas/."),
+    Rule("QMS-SCHEMA-001", E, "File does not match its schema", "See the schema in .qms/schemas/."),
+    Rule("QMS-SCHEMA-002", W, "Editor schemas missing or out of date",
+         "Run `qms schemas sync` and commit .qms/schemas/: editors check files against that copy."),
+    Rule("QMS-SCHEMA-003", W, "Editor modeline names a schema editors cannot load",
+         "Point `# yaml-language-server: $schema=` at this file's schema in .qms/schemas/, relative to the file."),
     Rule("QMS-REF-001", E, "Reference does not resolve", "Use the id of an existing item, or add the item."),
     Rule("QMS-REF-002", E, "Duplicate id", "Give each item its own id."),
     Rule("QMS-REF-003", E, "Unknown clause",
