@@ -39,7 +39,8 @@ def validate(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or families. "
                                                                          "Repeatable.")] = None,
     base: Annotated[str | None, typer.Option("--base", help="Report only on what changed since this Git ref "
-                                                             "(e.g. origin/main) and what depends on it.")] = None,
+                                                             "(e.g. origin/main) and what depends on it, judged by the "
+                                                             "policy (qms.yaml, people, roles) of that ref.")] = None,
     today: TodayOption = None,
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", envvar="QMS_CACHE",
                                             help="Reuse parsed files that did not change since the last run "
@@ -53,7 +54,7 @@ def validate(
     _check_rule_ids([*(select or []), *(ignore or [])])
     root = resolve_manual(path, manual_dir)
     result = check_manual(root, Selection(tuple(select or ()), tuple(ignore or ())), parse_day(today),
-                          use_cache=use_cache)
+                          use_cache=use_cache, base=base)
     diagnostics = result.diagnostics
     if base is not None:
         from qmskit.control.changes import affected_paths  # noqa: PLC0415 - only needed with --base

@@ -17,7 +17,8 @@ from qmskit.vcs.gitrepo import read_blobs
 from qmskit.vcs.history import FileHistory, History, Revision
 
 
-def register_at(root: Path, manual: Manual, history: History, when: date) -> list[RegisterRow]:
+def register_at(root: Path, manual: Manual, history: History, when: date,
+                control: DocumentControl | None = None) -> list[RegisterRow]:
     effective: list[tuple[FileHistory, Revision]] = []
     for file in (*history.files.values(), *history.deleted):
         if not file.path.startswith("documents/") or not file.path.endswith(".md"):
@@ -28,7 +29,7 @@ def register_at(root: Path, manual: Manual, history: History, when: date) -> lis
         if revision is not None:
             effective.append((file, revision))
     blobs = read_blobs(root, [(r.commit.sha, r.path) for _, r in effective])
-    control = DocumentControl(manual, history)
+    control = control or DocumentControl(manual, history)
     rows = []
     for file, revision in effective:
         document = _document(blobs.get((revision.commit.sha, revision.path), ""), revision.path)

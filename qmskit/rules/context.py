@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from qmskit.control.register import DocumentControl
+from qmskit.control.trust import Trust
 from qmskit.diagnostics import Location
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
 from qmskit.vcs.history import History, Revision
@@ -29,14 +30,13 @@ class Context:
     form_versions: Mapping[tuple[str, int], Form] = field(default_factory=dict)
     # closed records changed afterwards: record path -> the latest revision that changed it
     closed_changes: Mapping[str, Revision] = field(default_factory=dict)
-    signatures: Mapping[tuple[str, str], bool | None] = field(default_factory=dict)
+    trust: Trust | None = None  # the policy that judges the history, and the policy changes it did not approve
 
     @classmethod
     def of(cls, manual: Manual, *, today: date | None = None, history: History | None = None,
            first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None,
            form_versions: Mapping[tuple[str, int], Form] | None = None,
-           closed_changes: Mapping[str, Revision] | None = None,
-           signatures: Mapping[tuple[str, str], bool | None] | None = None) -> Context:
+           closed_changes: Mapping[str, Revision] | None = None, trust: Trust | None = None) -> Context:
         ids: dict[str, dict[str, Any]] = {}
         for kind, items in manual.groups():
             index = ids.setdefault(kind, {})
@@ -50,8 +50,9 @@ class Context:
                 subtree.setdefault(ancestor, []).append(pid)
         history = history or History(available=False)
         return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
-                   history, first_ids or {}, deleted_ids or {}, DocumentControl(manual, history, signatures),
-                   form_versions or {}, closed_changes or {}, signatures or {})
+                   history, first_ids or {}, deleted_ids or {},
+                   trust.control if trust else DocumentControl(manual, history), form_versions or {},
+                   closed_changes or {}, trust)
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})

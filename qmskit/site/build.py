@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from qmskit.atomic import write_text
+from qmskit.control.trust import establish
 from qmskit.diagram.render import render
 from qmskit.errors import QmsError, ToolMissingError
 from qmskit.loading.load import load_manual
@@ -42,7 +43,9 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     pending = start_history(root)
     manual = load_manual(root, use_cache=True).manual
     renderer = _svg_renderer()
-    site = SiteInput(manual, pending(), today, audience, source=root.name, render_svg=renderer, print_all=print_all)
+    history = pending()
+    site = SiteInput(manual, history, today, audience, source=root.name, render_svg=renderer, print_all=print_all,
+                     control=establish(root, manual, history).control)
     pages, config = build_pages(site)
     docs = folder / "docs"
     if docs.exists():

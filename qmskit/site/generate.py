@@ -68,6 +68,7 @@ class SiteInput:
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
     print_all: bool = False  # also a page with every current document, to print the manual as one PDF
+    control: DocumentControl | None = None  # judged by the trusted policy (control.trust); None: the work tree's
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
@@ -135,7 +136,7 @@ class SiteBuilder:
         self.site, self.manual = site, site.manual
         self.t = messages(site.manual.config.language)
         self.env = _environment()
-        self.control = DocumentControl(site.manual, site.history)
+        self.control = site.control or DocumentControl(site.manual, site.history)
         self.rows = {row.id: row for row in self.control.register()}
         self.external = site.audience == "external"
         self.roles = {r.id: r.name for r in self.manual.roles}

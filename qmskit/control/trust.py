@@ -1,0 +1,143 @@
+"""Which policy judges a change, and which changes of the policy were never approved (DESIGN 0008).
+
+The policy files are read from Git objects, never from the work tree: with `--base`, as of the merge base with
+the protected branch; without, as of the last policy change the policy before it approved (starting from the
+manual's first commit). Forge reviews and signature checks are gathered here, at the edge, so that
+`DocumentControl` stays a pure judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from qmskit.control.policy import POLICY_FILES, Policy, from_texts, of_manual
+from qmskit.control.register import DocumentControl, Verdict
+from qmskit.errors import QmsError
+from qmskit.model import Forge, Manual
+from qmskit.vcs import gitrepo
+from qmskit.vcs.forge import Review, effective_time
+from qmskit.vcs.github import GitHubClient
+from qmskit.vcs.gitlab import GitLabClient
+from qmskit.vcs.history import Approval, History, Identity, Revision
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyChange:
+    """A main-line commit that changed policy files without an approval the trusted policy accepts."""
+
+    revision: Revision
+    paths: tuple[str, ...]  # manual paths of the policy files it changed
+    verdicts: tuple[Verdict, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trust:
+    policy: Policy
+    control: DocumentControl
+    unapproved: tuple[PolicyChange, ...] = ()
+    problems: tuple[str, ...] = ()  # evidence that could not be checked at all (forge unreadable, ...)
+
+
+def establish(root: Path, manual: Manual, history: History, base: str | None = None) -> Trust:
+    if not history.usable or not history.first:
+        policy = of_manual(manual)
+        return Trust(policy, DocumentControl(manual, history, policy=policy))
+    evidence = _Evidence(root, manual, history)
+    if base is not None:
+        start = gitrepo.merge_base(root, base)
+        policy = _policy_at(root, start, f"the merge base with {base} ({start[:10]})")
+        on_base = gitrepo.reachable(root, start)
+        pending = [c for c in _policy_changes(root, history, policy) if c[0].commit.sha not in on_base]
+    else:
+        start = history.first
+        policy = _policy_at(root, start, f"the manual's first commit ({start[:10]})")
+        pending = [c for c in _policy_changes(root, history, policy) if c[0].commit.sha != start]
+    unapproved: list[PolicyChange] = []
+    for revision, paths in pending:
+        verdicts = tuple(evidence.control(policy).policy_verdicts(revision))
+        if not any(v.counts for v in verdicts):
+            unapproved.append(PolicyChange(revision, paths, verdicts))
+        elif base is None:
+            # an approved change makes its state the policy; earlier unapproved states are history now
+            sha = revision.commit.sha
+            policy = _policy_at(root, sha, f"the last approved policy change ({sha[:10]})")
+            unapproved.clear()
+    return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems))
+
+
+def _policy_at(root: Path, commit: str, where: str) -> Policy:
+    blobs = gitrepo.read_blobs(root, [(commit, path) for path in POLICY_FILES])
+    policy = from_texts({path: text for (_, path), text in blobs.items()}, commit, where)
+    signers_path = policy.approvals.signers
+    signers = gitrepo.read_file_at(root, commit, signers_path) if signers_path else None
+    return replace(policy, signers=signers)
+
+
+def _policy_changes(root: Path, history: History, policy: Policy) -> list[tuple[Revision, tuple[str, ...]]]:
+    """Main-line commits that changed a policy file (or the allowed-signers file, where it lies inside the
+    manual), oldest first, each with the files it changed."""
+    watched = list(POLICY_FILES)
+    if policy.approvals.signers and (inside := gitrepo.manual_path(root, policy.approvals.signers)):
+        watched.append(inside)
+    by_commit: dict[str, tuple[Revision, list[str]]] = {}
+    for path in watched:
+        file = history.of(path)
+        for revision in file.revisions if file else ():
+            by_commit.setdefault(revision.commit.sha, (revision, []))[1].append(path)
+    order = {sha: index for index, sha in enumerate(history.sequence)}
+    return [(revision, tuple(paths)) for sha, (revision, paths) in
+            sorted(by_commit.items(), key=lambda item: order.get(item[0], len(order)))]
+
+
+class _Evidence:
+    """Forge reviews and signature checks, each gathered once per forge and per allowed-signers file."""
+
+    def __init__(self, root: Path, manual: Manual, history: History) -> None:
+        self.root, self.manual, self.history = root, manual, history
+        self.problems: list[str] = []
+        self._forge: dict[Forge, Mapping[str, tuple[Approval, ...]]] = {}
+        self._signatures: dict[str, Mapping[tuple[str, str], bool | None]] = {}
+        self._signed = sorted({(a.who.email, a.payload, a.signature) for file in history.files.values()
+                               for r in file.revisions for a in r.commit.approvals if a.signed})
+
+    def control(self, policy: Policy) -> DocumentControl:
+        return DocumentControl(self.manual, self.history, self.signatures(policy.signers), policy=policy,
+                               forge=self.forge(policy))
+
+    def signatures(self, signers: str | None) -> Mapping[tuple[str, str], bool | None]:
+        if signers is None or not self._signed:
+            return {}
+        if signers not in self._signatures:
+            self._signatures[signers] = dict(gitrepo.verify(signers, self._signed))
+        return self._signatures[signers]
+
+    def forge(self, policy: Policy) -> Mapping[str, tuple[Approval, ...]]:
+        forge = policy.approvals.forge
+        if forge is None or "forge" not in policy.approvals.evidence:
+            return {}
+        if forge not in self._forge:
+            self._forge[forge] = self._read_forge(forge)
+        return self._forge[forge]
+
+    def _read_forge(self, forge: Forge) -> Mapping[str, tuple[Approval, ...]]:
+        known = {r.commit.sha for file in self.history.files.values() for r in file.revisions}
+        found: dict[str, list[Approval]] = {}
+        try:
+            client = (GitHubClient(forge.repository, forge.api or None) if forge.kind == "github"
+                      else GitLabClient(forge.repository, forge.api or None))
+            for review in client.approvals():
+                if review.merged_commit in known:
+                    found.setdefault(review.merged_commit, []).append(_approval(review))
+        except QmsError as error:
+            self.problems.append(f"the {forge.kind} reviews of {forge.repository} could not be read: "
+                                 f"{error.message} ({error.hint})")
+            return {}
+        return {sha: tuple(approvals) for sha, approvals in found.items()}
+
+
+def _approval(review: Review) -> Approval:
+    """A forge review as approval evidence. It takes effect when it was both given and merged."""
+    return Approval(Identity("", "", review.login), "approved", effective_time(review), review.forge,
+                    review.merged_commit, level="forge")
