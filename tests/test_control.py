@@ -30,12 +30,13 @@ DOC = "documents/procedures/PRO-009-internal-audit.md"
 ASSERTED = "asserted, not verified"
 
 
-def merged(root: Path, message: str, *trailers: str, author: tuple[str, str] = TIMO, date: str = "") -> str:
+def merged(root: Path, message: str, *trailers: str, author: tuple[str, str] = TIMO, date: str = "",
+           committer: tuple[str, str] = MERGE) -> str:
     """Commit everything as the forge merges a change: written by `author`, committed by the merge identity."""
     git(root, "add", "-A")
     body = "\n\n" + "\n".join(trailers) if trailers else ""
     env = {**os.environ, "GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
-           "GIT_COMMITTER_NAME": MERGE[0], "GIT_COMMITTER_EMAIL": MERGE[1]}
+           "GIT_COMMITTER_NAME": committer[0], "GIT_COMMITTER_EMAIL": committer[1]}
     if date:
         env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     subprocess.run(["git", "-C", str(root), "commit", "-q", "--allow-empty", "-m", message + body], check=True,
@@ -63,7 +64,7 @@ def test_first_commit_is_released_by_the_baseline(example: Path, findings: Findi
     row = register_rows(qms, example)["PRO-009"]
     assert row == {"id": "PRO-009", "title": "Internal audit", "type": "procedure", "owner": "quality-manager",
                    "revision": 1, "effective": "2026-01-15", "approved_by": ["Aino Lahtinen", "Mikko Heinonen"],
-                   "evidence": ["baseline release", "baseline release"], "next_review": "2028-01-15",
+                   "evidence": ["baseline", "baseline"], "next_review": "2028-01-15",
                    "status": "active", "path": DOC}
 
 

@@ -18,7 +18,7 @@ from qmskit.wording import article
 APPROVING = ("approved", "released")  # meanings that make a revision effective; "reviewed" does not
 DUE_SOON_DAYS = 30
 LEVEL_LABELS = {"forge": "forge review", "signed": "signed", "asserted": "asserted, not verified",
-                "baseline": "baseline release"}
+                "baseline": "baseline"}
 FORGES = ("github", "gitlab")
 
 
@@ -47,7 +47,8 @@ class Verdict:
         """Who, meaning, where it was recorded and how strong the evidence is: "Mikko Heinonen (approved,
         trailer, asserted, not verified)"."""
         who = self.person.name if self.person else str(self.approval.who)
-        return f"{who} ({self.approval.meaning}, {self.approval.source}, {self.label})"
+        where = "" if self.approval.source == self.label else f"{self.approval.source}, "
+        return f"{who} ({self.approval.meaning}, {where}{self.label})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from qmskit.vcs import gitrepo
 from qmskit.vcs.forge import Review, effective_time
 from qmskit.vcs.github import GitHubClient
 from qmskit.vcs.gitlab import GitLabClient
-from qmskit.vcs.history import Approval, History, Identity, Revision
+from qmskit.vcs.history import Approval, Commit, History, Identity, Revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +49,23 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
         start = gitrepo.merge_base(root, base)
         policy = _policy_at(root, start, f"the merge base with {base} ({start[:10]})")
         on_base = gitrepo.reachable(root, start)
-        pending = [c for c in _policy_changes(root, history, policy) if c[0].commit.sha not in on_base]
+        later = [c for c in history.commits if c.sha not in on_base]
     else:
         start = history.first
         policy = _policy_at(root, start, f"the manual's first commit ({start[:10]})")
-        pending = [c for c in _policy_changes(root, history, policy) if c[0].commit.sha != start]
+        later = [c for c in history.commits if c.sha != start]
     unapproved: list[PolicyChange] = []
-    for revision, paths in pending:
+    for commit in later:
+        paths = _policy_paths(root, commit, policy)
+        revision = _revision(history, commit, paths)
+        if revision is None:
+            continue
         verdicts = tuple(evidence.control(policy).policy_verdicts(revision))
         if not any(v.counts for v in verdicts):
             unapproved.append(PolicyChange(revision, paths, verdicts))
         elif base is None:
             # an approved change makes its state the policy; earlier unapproved states are history now
-            sha = revision.commit.sha
-            policy = _policy_at(root, sha, f"the last approved policy change ({sha[:10]})")
+            policy = _policy_at(root, commit.sha, f"the last approved policy change ({commit.sha[:10]})")
             unapproved.clear()
     return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems))
 
@@ -75,20 +78,23 @@ def _policy_at(root: Path, commit: str, where: str) -> Policy:
     return replace(policy, signers=signers)
 
 
-def _policy_changes(root: Path, history: History, policy: Policy) -> list[tuple[Revision, tuple[str, ...]]]:
-    """Main-line commits that changed a policy file (or the allowed-signers file, where it lies inside the
-    manual), oldest first, each with the files it changed."""
-    watched = list(POLICY_FILES)
+def _policy_paths(root: Path, commit: Commit, policy: Policy) -> tuple[str, ...]:
+    """The policy files a commit changed: qms.yaml, people, roles, and the allowed-signers file the policy
+    names where it lies inside the manual (one outside is read from the trusted commit, never judged here)."""
+    watched = set(POLICY_FILES)
     if policy.approvals.signers and (inside := gitrepo.manual_path(root, policy.approvals.signers)):
-        watched.append(inside)
-    by_commit: dict[str, tuple[Revision, list[str]]] = {}
-    for path in watched:
-        file = history.of(path)
-        for revision in file.revisions if file else ():
-            by_commit.setdefault(revision.commit.sha, (revision, []))[1].append(path)
-    order = {sha: index for index, sha in enumerate(history.sequence)}
-    return [(revision, tuple(paths)) for sha, (revision, paths) in
-            sorted(by_commit.items(), key=lambda item: order.get(item[0], len(order)))]
+        watched.add(inside)
+    return tuple(sorted({p for c in commit.changes for p in (c.path, c.old_path) if p in watched}))
+
+
+def _revision(history: History, commit: Commit, paths: tuple[str, ...]) -> Revision | None:
+    """The commit as a revision of one of the files (its authors and committers include a merge's branch)."""
+    for path in paths:
+        file = history.of(path) or next((f for f in history.deleted if f.path == path), None)
+        found = next((r for r in file.revisions if r.commit.sha == commit.sha), None) if file else None
+        if found is not None:
+            return found
+    return None
 
 
 class _Evidence:

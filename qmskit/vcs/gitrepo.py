@@ -158,7 +158,7 @@ class _BackgroundLog:
         return History(available=True, shallow=self.shallow, head=self.head,
                        first=commits[0].sha if commits else "", branch=_branch(self.info), files=files,
                        deleted=tuple(gone), uncommitted=_uncommitted(self.info),
-                       sequence=tuple(c.sha for c in commits), note_writers=writers)
+                       commits=tuple(commits), note_writers=writers)
 
 
 def _git_binary() -> str:

@@ -131,7 +131,7 @@ class History:
     deleted: tuple[FileHistory, ...] = ()
     uncommitted: frozenset[str] = frozenset()
     reason: str = ""
-    sequence: tuple[str, ...] = ()  # main-line commits that touched the manual, oldest first
+    commits: tuple[Commit, ...] = ()  # main-line commits that touched the manual, oldest first
     # commit -> e-mails of everyone who committed to its note in refs/notes/qms (who wrote the note)
     note_writers: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
