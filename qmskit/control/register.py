@@ -118,6 +118,7 @@ class DocumentControl:
         self._by_login = {(forge_name, login.lower()): p for p in people
                           for forge_name, login in (("github", p.github), ("gitlab", p.gitlab)) if login}
         self._documents_of: dict[str, list[Document]] | None = None
+        self._verdicts: dict[tuple[str, str, str, str], list[Verdict]] = {}
 
     def person(self, who: Identity, source: str = "") -> Person | None:
         if who.email and who.email in self._by_email:
@@ -224,7 +225,11 @@ class DocumentControl:
                    for other in self._documents_of.get(revision.commit.sha, []))
 
     def verdicts(self, document: Document, revision: Revision) -> list[Verdict]:
-        return [self.judge(document, revision, a) for a in self.evidence(document, revision)]
+        key = (document.id, document.type, revision.commit.sha, revision.path)
+        found = self._verdicts.get(key)
+        if found is None:  # judged once: rules, register and review dates all ask about the same revisions
+            found = self._verdicts[key] = [self.judge(document, revision, a) for a in self.evidence(document, revision)]
+        return list(found)
 
     def policy_verdicts(self, revision: Revision) -> list[Verdict]:
         """The approvals of a commit that changes the policy files, judged against the policy approvers."""

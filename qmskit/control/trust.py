@@ -55,8 +55,9 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
         policy = _policy_at(root, start, f"the manual's first commit ({start[:10]})")
         later = [c for c in history.commits if c.sha != start]
     unapproved: list[PolicyChange] = []
+    watched = _watched(root, policy)
     for commit in later:
-        paths = _policy_paths(root, commit, policy)
+        paths = tuple(sorted({p for c in commit.changes for p in (c.path, c.old_path) if p in watched}))
         revision = _revision(history, commit, paths)
         if revision is None:
             continue
@@ -66,6 +67,7 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
         elif base is None:
             # an approved change makes its state the policy; earlier unapproved states are history now
             policy = _policy_at(root, commit.sha, f"the last approved policy change ({commit.sha[:10]})")
+            watched = _watched(root, policy)
             unapproved.clear()
     return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems))
 
@@ -78,13 +80,13 @@ def _policy_at(root: Path, commit: str, where: str) -> Policy:
     return replace(policy, signers=signers)
 
 
-def _policy_paths(root: Path, commit: Commit, policy: Policy) -> tuple[str, ...]:
-    """The policy files a commit changed: qms.yaml, people, roles, and the allowed-signers file the policy
-    names where it lies inside the manual (one outside is read from the trusted commit, never judged here)."""
+def _watched(root: Path, policy: Policy) -> frozenset[str]:
+    """The policy files: qms.yaml, people, roles, and the allowed-signers file the policy names where it lies
+    inside the manual (one outside is read from the trusted commit, so its later edits never count)."""
     watched = set(POLICY_FILES)
     if policy.approvals.signers and (inside := gitrepo.manual_path(root, policy.approvals.signers)):
         watched.add(inside)
-    return tuple(sorted({p for c in commit.changes for p in (c.path, c.old_path) if p in watched}))
+    return frozenset(watched)
 
 
 def _revision(history: History, commit: Commit, paths: tuple[str, ...]) -> Revision | None:
