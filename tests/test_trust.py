@@ -147,6 +147,12 @@ def test_policy_change_approved_by_the_policy_approvers(example: Path, findings:
     assert register_rows(qms, example)["WI-001"]["approved_by"] == ["Aino Lahtinen"]
 
 
+def test_policy_change_by_an_unknown_identity(example: Path, findings: Findings) -> None:
+    edit(example / "qms.yaml", "review_every: 24", "review_every: 36")
+    merged(example, "Review every three years", APPROVED_BY_AINO, author=("Someone", "someone@else.example"))
+    assert control_findings(findings, example) == [("QMS-CTRL-021", "qms.yaml", qms_line(example, "organisation:"))]
+
+
 def test_policy_change_approved_by_someone_else_is_not_enough(example: Path, findings: Findings) -> None:
     edit(example / "qms.yaml", "review_every: 24", "review_every: 36")
     merged(example, "Review every three years", f"Approved-by: {JARI[0]} <{JARI[1]}>", author=MIKKO)

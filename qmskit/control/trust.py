@@ -38,6 +38,8 @@ class Trust:
     control: DocumentControl
     unapproved: tuple[PolicyChange, ...] = ()
     problems: tuple[str, ...] = ()  # evidence that could not be checked at all (forge unreadable, ...)
+    # the latest policy change, when someone who is no person (and no bot) wrote or committed it
+    strangers: tuple[PolicyChange, tuple[str, ...]] | None = None
 
 
 def establish(root: Path, manual: Manual, history: History, base: str | None = None) -> Trust:
@@ -55,13 +57,17 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
         policy = _policy_at(root, start, f"the manual's first commit ({start[:10]})")
         later = [c for c in history.commits if c.sha != start]
     unapproved: list[PolicyChange] = []
+    strangers: tuple[PolicyChange, tuple[str, ...]] | None = None
     watched = _watched(root, policy)
     for commit in later:
         paths = tuple(sorted({p for c in commit.changes for p in (c.path, c.old_path) if p in watched}))
         revision = _revision(history, commit, paths)
         if revision is None:
             continue
-        verdicts = tuple(evidence.control(policy).policy_verdicts(revision))
+        control = evidence.control(policy)
+        verdicts = tuple(control.policy_verdicts(revision))
+        unknown = tuple(control.unknown_writers(revision))
+        strangers = (PolicyChange(revision, paths, verdicts), unknown) if unknown else None
         if not any(v.counts for v in verdicts):
             unapproved.append(PolicyChange(revision, paths, verdicts))
         elif base is None:
@@ -69,7 +75,7 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
             policy = _policy_at(root, commit.sha, f"the last approved policy change ({commit.sha[:10]})")
             watched = _watched(root, policy)
             unapproved.clear()
-    return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems))
+    return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems), strangers)
 
 
 def _policy_at(root: Path, commit: str, where: str) -> Policy:

@@ -156,6 +156,13 @@ def check_trust(ctx: Context) -> Iterator[Diagnostic]:
                                              f"{named} as its allowed-signers file (a path from the repository root)")
     for problem in trust.problems:
         yield UNCHECKABLE.at(ctx.at(config), problem)
+    if trust.strangers is not None:
+        change, emails = trust.strangers
+        for path in change.paths:
+            origin = config if path == config.path else Origin(path)
+            yield STRANGER.at(ctx.at(origin), f"{path} changed in {change.revision.commit.sha[:10]} was written or "
+                                              f"committed by {', '.join(emails)}, who is no person in "
+                                              "organisation/people.yaml and no bot in approvals.bots")
     for change in trust.unapproved:
         commit = change.revision.commit
         refused = "; ".join(f"{v.describe()}: {v.problem}" for v in change.verdicts if v.problem)
