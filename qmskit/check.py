@@ -67,9 +67,11 @@ def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, select
 
 
 def check_manual(root: Path, selection: Selection = Selection(), today: date | None = None,
-                 history: History | None = None, use_cache: bool = False, *, base: str | None = None) -> CheckResult:
+                 history: History | None = None, use_cache: bool = False, *, base: str | None = None,
+                 request: int | None = None) -> CheckResult:
     """Everything `qms validate` checks. `history` defaults to what Git says about `root`; `base` is the branch
-    a change goes into, whose policy judges it (else the last approved policy does)."""
+    a change goes into, whose policy judges it (else the last approved policy does); `request` the pull/merge
+    request being judged, whose reviews of its head count as forge evidence."""
     if history is None:
         pending = start_history(root)  # git reads the history while the manual loads
         loaded = load_manual(root, use_cache)
@@ -79,7 +81,7 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
     findings = list(loaded.diagnostics)
     trusted = None
     if loaded.config_ok:
-        trust = establish(root, loaded.manual, known, base)
+        trust = establish(root, loaded.manual, known, base, request)
         trusted = trust.policy.config.rules if known.usable else None
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
         context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,

@@ -271,10 +271,12 @@ class _Forge(BaseHTTPRequestHandler):
     head = ""
     stale = False  # every review given on an earlier push than the merged head
     resets = True  # GitLab: approvals are removed when commits are pushed
+    unmerged = False  # no request has been merged yet
     data = Path(__file__).parent / "data"
     routes: ClassVar[dict[str, str]] = {
         "/repos/acme/qm/pulls": "github/pulls.json", "/repos/acme/qm/pulls/7/reviews": "github/reviews-7.json",
-        "/repos/acme/qm/pulls/5/reviews": "github/reviews-5.json",
+        "/repos/acme/qm/pulls/5/reviews": "github/reviews-5.json", "/repos/acme/qm/pulls/7": "github/pull-7.json",
+        "/api/v4/projects/acme%2Fqm/merge_requests/3": "gitlab/merge_request-3.json",
         "/api/v4/projects/acme%2Fqm/merge_requests": "gitlab/merge_requests.json",
         "/api/v4/projects/acme%2Fqm/merge_requests/3/approvals": "gitlab/approvals-3.json",
         "/api/v4/projects/acme%2Fqm/merge_requests/1/approvals": "gitlab/approvals-1.json",
@@ -291,7 +293,8 @@ class _Forge(BaseHTTPRequestHandler):
         body = body.replace("HEAD_SHA", "4" * 40 if self.stale and "reviews" in name else self.head)
         if not self.resets:
             body = body.replace('"reset_approvals_on_push": true', '"reset_approvals_on_push": false')
-        if int(parse_qs(url.query).get("page", ["1"])[0]) > 1:
+        listing = name in ("github/pulls.json", "gitlab/merge_requests.json")
+        if int(parse_qs(url.query).get("page", ["1"])[0]) > 1 or (self.unmerged and listing):
             body = "[]"
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -304,7 +307,7 @@ class _Forge(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def forge() -> Iterator[str]:
-    _Forge.stale, _Forge.resets = False, True
+    _Forge.stale, _Forge.resets, _Forge.unmerged = False, True, False
     with local_server(_Forge) as url:
         yield url
 
@@ -377,6 +380,28 @@ def test_gitlab_that_keeps_approvals_on_push_is_not_forge_evidence(example: Path
     _pull_request(example)
     found = control_findings(findings, example)
     assert ("QMS-CTRL-023", "qms.yaml", 3) in found and ("QMS-CTRL-001", DOC, 2) in found
+
+
+@pytest.mark.parametrize(("kind", "api", "request_env", "unknown"), [
+    ("github", "", ("GITHUB_REF", "refs/pull/7/merge"), [("QMS-CTRL-003", DOC, 2)]),  # someone-else
+    ("gitlab", "/api/v4", ("CI_MERGE_REQUEST_IID", "3"), [])])
+def test_open_request_judged_by_reviews_of_its_head(example: Path, forge: str, findings: Findings,
+                                                    monkeypatch: pytest.MonkeyPatch, kind: str, api: str,
+                                                    request_env: tuple[str, str],
+                                                    unknown: list[tuple[str, str, int]]) -> None:
+    _use_forge(example, kind, forge + api)
+    _Forge.unmerged = True
+    git(example, "switch", "-q", "-c", "audit-cycle")
+    change(example)
+    commit_all(example, "Audit cycle", who=TIMO)
+    _Forge.head = git(example, "rev-parse", "HEAD").strip()
+    assert control_findings(findings, example, "--base", "main") == [("QMS-CTRL-001", DOC, 2)]
+    monkeypatch.setenv(*request_env)  # the CI job of the request
+    assert control_findings(findings, example, "--base", "main") == unknown
+    change(example, text="\nPushed after the review.\n")
+    commit_all(example, "After the review", who=TIMO)  # the review approved the head before this one
+    found = control_findings(findings, example, "--base", "main")
+    assert ("QMS-CTRL-001", DOC, 2) in found and ("QMS-CTRL-023", "qms.yaml", 3) in found
 
 
 # --- authority per document, and the starting manual ------------------------------------------------------------

@@ -42,11 +42,14 @@ class Trust:
     strangers: tuple[PolicyChange, tuple[str, ...]] | None = None
 
 
-def establish(root: Path, manual: Manual, history: History, base: str | None = None) -> Trust:
+def establish(root: Path, manual: Manual, history: History, base: str | None = None,
+              request: int | None = None) -> Trust:
+    """The policy and judge for `history`. `request` is the pull/merge request being judged (in its CI job):
+    reviews of its head count for the commit checked out, when that is the head or the forge's merge of it."""
     if not history.usable or not history.first:
         policy = of_manual(manual)
         return Trust(policy, DocumentControl(manual, history, policy=policy))
-    evidence = _Evidence(root, manual, history)
+    evidence = _Evidence(root, manual, history, request)
     if base is not None:
         start = gitrepo.merge_base(root, base)
         policy = _policy_at(root, start, f"the merge base with {base} ({start[:10]})")
@@ -108,8 +111,8 @@ def _revision(history: History, commit: Commit, paths: tuple[str, ...]) -> Revis
 class _Evidence:
     """Forge reviews and signature checks, each gathered once per forge and per allowed-signers file."""
 
-    def __init__(self, root: Path, manual: Manual, history: History) -> None:
-        self.root, self.manual, self.history = root, manual, history
+    def __init__(self, root: Path, manual: Manual, history: History, request: int | None = None) -> None:
+        self.root, self.manual, self.history, self.request = root, manual, history, request
         self.problems: list[str] = []
         self._forge: dict[Forge, Mapping[str, tuple[Approval, ...]]] = {}
         self._signatures: dict[str, Mapping[tuple[str, str], bool | None]] = {}
@@ -144,6 +147,13 @@ class _Evidence:
             for review in client.approvals():
                 if review.merged_commit in known:
                     found.setdefault(review.merged_commit, []).append(_approval(review))
+            if self.request is not None:
+                head, reviews = client.open_approvals(self.request)
+                if gitrepo.is_head_or_its_merge(self.root, self.history.head, head):
+                    found.setdefault(self.history.head, []).extend(_approval(r) for r in reviews)
+                else:
+                    self.problems.append(f"request {self.request}'s head {head[:10]} is not what is checked out "
+                                         f"({self.history.head[:10]}), so its reviews were not counted")
         except QmsError as error:
             self.problems.append(f"the {forge.kind} reviews of {forge.repository} could not be read: "
                                  f"{error.message} ({error.hint})")

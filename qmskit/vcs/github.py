@@ -46,13 +46,24 @@ class GitHubClient:
         """The latest review of each reviewer on every merged pull request, where it approves the head that
         was merged (a review of an earlier push approved something else)."""
         for pull in self.merged_pulls():
-            number, head = int(pull["number"]), text(pull, "head", "sha")
-            latest: dict[str, dict[str, Any]] = {}
-            for review in self._pages(f"/repos/{self.repo}/pulls/{number}/reviews"):
-                login = text(review, "user", "login")
-                if login and review.get("state") in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
-                    latest[login] = review  # later reviews replace earlier ones
-            for login, review in sorted(latest.items()):
-                if review.get("state") == "APPROVED" and head and text(review, "commit_id") == head:
-                    yield Review("github", number, text(pull, "merge_commit_sha"), login,
-                                 text(review, "submitted_at"), text(pull, "merged_at"))
+            yield from self._approving(pull, text(pull, "merge_commit_sha"))
+
+    def open_approvals(self, number: int) -> tuple[str, list[Review]]:
+        """(head, approvals of that head) of one pull request, for judging it before it is merged."""
+        pull = self._get(f"/repos/{self.repo}/pulls/{number}")
+        if not isinstance(pull, dict) or not text(pull, "head", "sha"):
+            raise QmsError(f"GitHub has no pull request #{number} in {self.repo}", "Check the pull request number.")
+        head = text(pull, "head", "sha")
+        return head, list(self._approving(pull, head))
+
+    def _approving(self, pull: dict[str, Any], commit: str) -> Iterator[Review]:
+        number, head = int(pull["number"]), text(pull, "head", "sha")
+        latest: dict[str, dict[str, Any]] = {}
+        for review in self._pages(f"/repos/{self.repo}/pulls/{number}/reviews"):
+            login = text(review, "user", "login")
+            if login and review.get("state") in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+                latest[login] = review  # later reviews replace earlier ones
+        for login, review in sorted(latest.items()):
+            if review.get("state") == "APPROVED" and head and text(review, "commit_id") == head:
+                yield Review("github", number, commit, login, text(review, "submitted_at"),
+                             text(pull, "merged_at"))

@@ -45,20 +45,34 @@ class GitLabClient:
             if len(items) < PAGE_SIZE:
                 return
 
-    def approvals(self) -> Iterator[Review]:
+    def open_approvals(self, iid: int) -> tuple[str, list[Review]]:
+        """(head, approvals of that head) of one merge request, for judging it before it is merged."""
+        self._require_reset()
+        request = self._get(f"/projects/{self.project}/merge_requests/{iid}")
+        head = text(request, "sha")
+        if not head:
+            raise QmsError(f"GitLab has no merge request !{iid} in {self.name}", "Check the merge request number.")
+        return head, list(self._approving(iid, head, text(request, "merged_at")))
+
+    def _approving(self, iid: int, commit: str, merged_at: str) -> Iterator[Review]:
+        state = self._get(f"/projects/{self.project}/merge_requests/{iid}/approvals")
+        approvers = state.get("approved_by") if isinstance(state, dict) else None
+        for entry in approvers if isinstance(approvers, list) else []:
+            login = text(entry, "user", "username")
+            if login and commit:
+                yield Review("gitlab", iid, commit, login, text(entry, "approved_at") or merged_at, merged_at)
+
+    def _require_reset(self) -> None:
         if not self.resets_approvals_on_push():
             raise QmsError(f"GitLab project {self.name} keeps approvals when new commits are pushed, so an "
                            "approval may be of an earlier head than the one merged",
                            "Switch on 'Remove all approvals when commits are added to the source branch' in the "
                            "project's merge request approval settings.")
+
+    def approvals(self) -> Iterator[Review]:
+        """Approvals of every merged request (of its merged head: approvals reset on push)."""
+        self._require_reset()
         for request in self.merged_requests():
-            iid = int(request["iid"])
             # the commit on the target branch: the merge commit, else the squashed one, else the fast-forwarded head
             merged = text(request, "merge_commit_sha") or text(request, "squash_commit_sha") or text(request, "sha")
-            state = self._get(f"/projects/{self.project}/merge_requests/{iid}/approvals")
-            approvers = state.get("approved_by") if isinstance(state, dict) else None
-            for entry in approvers if isinstance(approvers, list) else []:
-                login = text(entry, "user", "username")
-                if login and merged:
-                    yield Review("gitlab", iid, merged, login, text(entry, "approved_at") or text(request, "merged_at"),
-                                 text(request, "merged_at"))
+            yield from self._approving(int(request["iid"]), merged, text(request, "merged_at"))

@@ -430,3 +430,15 @@ def read_file_at(root: Path, commit: str, repo_path: str) -> str | None:
     done = subprocess.run([_git_binary(), "-C", str(info.top), "cat-file", "blob", f"{commit}:{repo_path}"],
                           capture_output=True, check=False)
     return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+def is_head_or_its_merge(root: Path, checked_out: str, head: str) -> bool:
+    """Whether `checked_out` is `head` itself, or a merge whose parents include it (the forge's test merge of a
+    pull request, refs/pull/N/merge) — the commits whose content a review of `head` approved."""
+    if checked_out == head:
+        return True
+    info = open_repo(root)
+    if info is None or not re.fullmatch(r"[0-9a-f]{40,64}", checked_out):
+        return False
+    parents = _run(info, "rev-list", "--parents", "-n", "1", checked_out).split()[1:]
+    return len(parents) > 1 and head in parents
