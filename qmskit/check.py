@@ -50,7 +50,7 @@ class CheckResult:
         return any(d.severity >= threshold for d in self.diagnostics)
 
 
-PROTECTED = ("QMS-CTRL",)  # rules a change may not switch off or soften for itself (DESIGN 0012)
+PROTECTED = ("QMS-CTRL",)  # rules a change may not switch off or soften for itself (DESIGN 0014)
 
 
 def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, selection: Selection,

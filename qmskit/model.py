@@ -90,7 +90,7 @@ class Forge:
 
 @dataclass(frozen=True, slots=True)
 class ApprovalPolicy:
-    """Which approval evidence counts (qms.yaml `approvals:`, always read from the trusted base, DESIGN 0012).
+    """Which approval evidence counts (qms.yaml `approvals:`, always read from the trusted base, DESIGN 0014).
 
     `declared` is False for a manual from before the trust model: then trailers and notes count as asserted
     evidence from anyone, and the manual is told so."""

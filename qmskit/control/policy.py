@@ -1,5 +1,5 @@
 """The policy a change is judged by: qms.yaml, people and roles, and the allowed signers, as they stood where the
-change cannot have edited them (DESIGN 0012). Pure: texts in, model out."""
+change cannot have edited them (DESIGN 0014). Pure: texts in, model out."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ def current_revisions(manual: Manual, history: History) -> dict[str, int]:
 
 class DocumentControl:
     """Judges the approval evidence of a manual's documents against the trusted policy (people, roles and
-    qms.yaml as of the trusted base, DESIGN 0012)."""
+    qms.yaml as of the trusted base, DESIGN 0014)."""
 
     def __init__(self, manual: Manual, history: History,
                  signatures: Mapping[tuple[str, str], bool | None] | None = None, *,
@@ -187,7 +187,7 @@ class DocumentControl:
         return "", ""
 
     def judge(self, document: Document, revision: Revision, approval: Approval) -> Verdict:
-        """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3, 0012)."""
+        """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3, 0014)."""
         allowed = self.approver_roles(document)
         verdict = self._judge(revision, approval, allowed,
                               f"{article(document.type)} ({', '.join(allowed) or 'none named in qms.yaml'})")

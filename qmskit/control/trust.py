@@ -1,4 +1,4 @@
-"""Which policy judges a change, and which changes of the policy were never approved (DESIGN 0012).
+"""Which policy judges a change, and which changes of the policy were never approved (DESIGN 0014).
 
 The policy files are read from Git objects, never from the work tree: with `--base`, as of the merge base with
 the protected branch; without, as of the last policy change the policy before it approved (starting from the

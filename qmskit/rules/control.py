@@ -139,7 +139,7 @@ def _later(first: str, second: str) -> bool:
 
 
 def check_trust(ctx: Context) -> Iterator[Diagnostic]:
-    """The trust model itself (DESIGN 0012): unapproved policy changes, evidence that cannot be checked, and
+    """The trust model itself (DESIGN 0014): unapproved policy changes, evidence that cannot be checked, and
     manuals that still count asserted evidence from anyone."""
     trust = ctx.trust
     if trust is None or not ctx.history.usable:

@@ -47,7 +47,7 @@ class Approval:
     document: str = "*"  # the document id (or manual-relative path) it is about; "*" = everything in the commit
     signature: str = ""  # an SSH signature (armored) over `payload`, for approvals made with `qms approve --sign`
     payload: str = ""
-    # how strong the evidence is (DESIGN 0012): forge (read from the forge's API when judged), signed (an SSH
+    # how strong the evidence is (DESIGN 0014): forge (read from the forge's API when judged), signed (an SSH
     # signature, still to be verified), asserted (a trailer or unsigned note anyone could write), baseline
     level: str = "asserted"
 
