@@ -1,14 +1,11 @@
 """The policy a change is judged by: qms.yaml, people and roles, and the allowed signers, as they stood where the
-change cannot have edited them (DESIGN 0014). Pure: texts in, model out."""
+change cannot have edited them (DESIGN 0014). Pure data; control/trust.py reads it from Git."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qmskit.loading import assemble
-from qmskit.loading.yamlsource import parse_yaml
-from qmskit.model import ApprovalPolicy, Config, Manual, Origin, Person, Role
+from qmskit.model import ApprovalPolicy, Config, Manual, Person, Role
 
 CONFIG, PEOPLE, ROLES = "qms.yaml", "organisation/people.yaml", "organisation/roles.yaml"
 POLICY_FILES = (CONFIG, PEOPLE, ROLES)
@@ -38,15 +35,3 @@ class Policy:
 def of_manual(manual: Manual) -> Policy:
     """The work tree's own policy: only where no history exists, so nothing history-based is judged with it."""
     return Policy(manual.config, manual.people, manual.roles)
-
-
-def from_texts(texts: Mapping[str, str], commit: str, where: str) -> Policy:
-    """The policy files' texts at a commit (missing files are empty) -> a Policy (signers still unread)."""
-    def data(path: str) -> dict[str, object]:
-        parsed = parse_yaml(texts.get(path, ""), path).data
-        return parsed if isinstance(parsed, dict) else {}
-
-    config = assemble.config(data(CONFIG), Origin(CONFIG))
-    people = assemble.items(data(PEOPLE), "people", Origin(PEOPLE), assemble.person)
-    roles = assemble.items(data(ROLES), "roles", Origin(ROLES), assemble.role)
-    return Policy(config, people, roles, commit, where)

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qmskit.control.policy import POLICY_FILES, Policy, from_texts, of_manual
+from qmskit.control.policy import CONFIG, PEOPLE, POLICY_FILES, ROLES, Policy, of_manual
 from qmskit.control.register import DocumentControl, Verdict
 from qmskit.errors import QmsError
-from qmskit.model import Forge, Manual
+from qmskit.loading import assemble
+from qmskit.loading.yamlsource import parse_yaml
+from qmskit.model import Forge, Manual, Origin
 from qmskit.vcs import gitrepo
 from qmskit.vcs.forge import Review, effective_time
 from qmskit.vcs.github import GitHubClient
@@ -79,6 +81,18 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
             watched = _watched(root, policy)
             unapproved.clear()
     return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems), strangers)
+
+
+def from_texts(texts: Mapping[str, str], commit: str, where: str) -> Policy:
+    """The policy files' texts at a commit (missing files are empty) -> a Policy (signers still unread)."""
+    def data(path: str) -> dict[str, object]:
+        parsed = parse_yaml(texts.get(path, ""), path).data
+        return parsed if isinstance(parsed, dict) else {}
+
+    config = assemble.config(data(CONFIG), Origin(CONFIG))
+    people = assemble.items(data(PEOPLE), "people", Origin(PEOPLE), assemble.person)
+    roles = assemble.items(data(ROLES), "roles", Origin(ROLES), assemble.role)
+    return Policy(config, people, roles, commit, where)
 
 
 def _policy_at(root: Path, commit: str, where: str) -> Policy:

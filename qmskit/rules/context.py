@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qmskit.control.register import DocumentControl
-from qmskit.control.trust import Trust
 from qmskit.diagnostics import Location
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
 from qmskit.vcs.history import History, Revision
+
+if TYPE_CHECKING:  # the trust edge reads Git and forges; `qms rules` must not load it
+    from qmskit.control.trust import Trust
 
 
 @dataclass(frozen=True, slots=True)
