@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from qmskit.control.trust import establish
+from qmskit.control.lifecycle import (
+    DeletedRecord,
+    Withdrawal,
+    deleted_records,
+    earlier_lives,
+    withdrawal_candidates,
+    withdrawals,
+)
+from qmskit.control.register import DocumentControl
+from qmskit.control.trust import establish, pinned_baseline
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.loading import assemble
 from qmskit.loading.load import LoadResult, load_manual
@@ -50,7 +59,7 @@ class CheckResult:
         return any(d.severity >= threshold for d in self.diagnostics)
 
 
-PROTECTED = ("QMS-CTRL",)  # rules a change may not switch off or soften for itself (DESIGN 0014)
+PROTECTED = ("QMS-CTRL",)  # rules a change may not switch off or soften for itself (DESIGN 0016)
 
 
 def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, selection: Selection,
@@ -86,7 +95,10 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
         context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,
                              deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known),
-                             closed_changes=closed_changes(root, loaded.manual, known), trust=trust)
+                             closed_changes=closed_changes(root, loaded.manual, known), trust=trust,
+                             baseline_commits=pinned_baseline(root, trust.policy.config, known),
+                             withdrawals=document_withdrawals(root, loaded.manual, known),
+                             deleted_records=record_deletions(root, loaded.manual, known))
         findings += run_rules(context)
     return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection, trusted), known)
 
@@ -140,27 +152,61 @@ def form_versions(root: Path, manual: Manual, history: History) -> dict[tuple[st
 def closed_changes(root: Path, manual: Manual, history: History) -> dict[str, Revision]:
     """Closed workflow records changed after they were closed: record path -> the latest such revision.
 
-    Reads the earlier revisions of closed records (one batch) to find the first that was already closed.
+    A record is tracked by its id, across deletions and re-adds: its revisions are those of every file that
+    held it. Reads them (one batch) to find the first that was already closed; any later revision whose text
+    differs from the one before it is a change (restoring the closed text unchanged is not).
     """
     if not history.usable:
         return {}
     finals = {f.id: flow.final for f in manual.forms if (flow := workflow(f)) is not None}
+    earlier = earlier_lives(history)
     candidates = {}
     for record in manual.records:
         file = history.of(record.origin.path)
-        if finals.get(record.form) == record.status and file is not None and len(file.revisions) > 1:
-            candidates[record.origin.path] = file.revisions
-    blobs = read_blobs(root, [(r.commit.sha, r.path) for revisions in candidates.values() for r in revisions[:-1]])
+        if finals.get(record.form) != record.status or file is None:
+            continue
+        timeline = [*earlier.get(PurePosixPath(record.origin.path).stem, ()), *file.revisions]
+        if len(timeline) > 1:
+            candidates[record.origin.path] = timeline
+    blobs = read_blobs(root, [(r.commit.sha, r.path) for timeline in candidates.values() for r in timeline])
     changed = {}
-    for path, revisions in candidates.items():
-        for revision in revisions[:-1]:
-            data = parse_yaml(blobs.get((revision.commit.sha, revision.path), ""), path).data
-            status = data.get("status") if isinstance(data, dict) else None
-            form = data.get("form") if isinstance(data, dict) else None
-            if status is not None and finals.get(str(form)) == status:
-                changed[path] = revisions[-1]  # closed before its latest revision
-                break
+    for path, timeline in candidates.items():
+        texts = [blobs.get((r.commit.sha, r.path), "") for r in timeline]
+        closed = next((i for i, text in enumerate(texts) if _closed(text, path, finals)), None)
+        if closed is None:
+            continue
+        later = [timeline[i] for i in range(closed + 1, len(timeline)) if texts[i] != texts[i - 1]]
+        if later:
+            changed[path] = later[-1]
     return changed
+
+
+def _closed(text: str, path: str, finals: dict[str, str]) -> bool:
+    data = parse_yaml(text, path).data
+    status = data.get("status") if isinstance(data, dict) else None
+    form = data.get("form") if isinstance(data, dict) else None
+    return status is not None and finals.get(str(form)) == status
+
+
+def document_withdrawals(root: Path, manual: Manual, history: History) -> list[Withdrawal]:
+    """Documents deleted or moved out of active, with the change that did it (past revisions read in one batch)."""
+    candidates = withdrawal_candidates(manual, history)
+    blobs = read_blobs(root, [(r.commit.sha, r.path) for f in candidates for r in f.revisions])
+    return withdrawals(manual, history, blobs)
+
+
+def record_deletions(root: Path, manual: Manual, history: History) -> list[DeletedRecord]:
+    """Records deleted in a commit or in the working tree; a record file still on disk under its id is not."""
+    folder = root / "records"
+    present = {p.stem for p in folder.rglob("*.y*ml")} if folder.is_dir() else set()
+    missing = [path for path in history.uncommitted if path in history.files and not (root / path).exists()]
+    return deleted_records(manual, history, present, missing)
+
+
+def control_of(root: Path, manual: Manual, history: History) -> DocumentControl:
+    """Document control judged by the last approved policy, as `qms validate` judges (never by the work tree's
+    qms.yaml), with what it needs from Git: verified signatures, forge reviews and the pinned baseline."""
+    return establish(root, manual, history).control
 
 
 def front_matter_id(text: str) -> str:

@@ -90,7 +90,7 @@ class Forge:
 
 @dataclass(frozen=True, slots=True)
 class ApprovalPolicy:
-    """Which approval evidence counts (qms.yaml `approvals:`, always read from the trusted base, DESIGN 0014).
+    """Which approval evidence counts (qms.yaml `approvals:`, always read from the trusted base, DESIGN 0016).
 
     `declared` is False for a manual from before the trust model: then trailers and notes count as asserted
     evidence from anyone, and the manual is told so."""
@@ -117,6 +117,7 @@ class Config:
     rules: RuleSettings = field(default_factory=RuleSettings)
     expiry_warning_days: int = 60
     audit_cycle_months: int = 36
+    churn_quarters: int = 2  # customers silent this long have stopped ordering
     site_url: str = ""
     baseline: Baseline | None = None
     forge: Mapping[str, str] = field(default_factory=dict)  # kind (github, gitlab), url, branch
@@ -225,6 +226,8 @@ class Form:
     fields: tuple[FormField, ...] = ()
     workflow: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    purpose: str = ""  # what the form is for (records/meaning.py): how reports find it, never by its id
+    binds: Mapping[str, str] = field(default_factory=dict)  # meaning -> field id
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from qmskit.cli import main
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_manual"
 TEMPLATE = REPO / "templates" / "manual"
+ITSERVICES = REPO / "tests" / "data" / "manuals" / "itservices"  # a second manual: other forms, other field names
 
 
 @dataclass
@@ -125,6 +126,33 @@ def example(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLE, target)
     git(target, "init", "-q", "-b", "main")
     commit_all(target, "Example manual")
+    return target
+
+
+FIRST_PERSON = ("First Person", "first.person@example.com")
+
+
+@pytest.fixture
+def starter(tmp_path: Path) -> Path:
+    """The manual `qms init` writes (not the example), in a Git repository of its own, committed by its first
+    person, who is also the git user (the baseline releases that first commit)."""
+    target = tmp_path / "starter"
+    shutil.copytree(TEMPLATE, target)
+    git(target, "init", "-q", "-b", "main")
+    git(target, "config", "user.name", FIRST_PERSON[0])
+    git(target, "config", "user.email", FIRST_PERSON[1])
+    commit_all(target, "Starter manual", who=FIRST_PERSON)
+    return target
+
+
+@pytest.fixture
+def itservices(tmp_path: Path) -> Path:
+    """A private copy of the IT-services manual in a Git repository of its own with one commit."""
+    target = tmp_path / "itservices"
+    shutil.copytree(ITSERVICES, target)
+    git(target, "init", "-q", "-b", "main")
+    git(target, "config", "user.email", "leena.maki@kestrel.example")  # who `qms record new` says records
+    commit_all(target, "IT-services manual")
     return target
 
 

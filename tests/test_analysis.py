@@ -12,7 +12,7 @@ import pytest
 
 from qmskit.analysis import charts, measures
 from qmskit.analysis.measures import nps, order_flows, penalty, period
-from qmskit.model import Catalogue, Config, Kpi, Manual, Origin, Party, Record
+from qmskit.model import Catalogue, Config, Form, Kpi, Manual, Origin, Party, Record
 from tests.conftest import EXAMPLE, Result, edit, line_of
 
 Qms = Callable[..., Result]
@@ -48,10 +48,17 @@ def _log(order: str, step: str, planned: tuple[str, str], actual: tuple[str, str
         "planned-finish": planned[1], "actual-start": actual[0], "actual-finish": actual[1]})
 
 
+ORDER_FLOW = Form("production-log", "Production log", ORIGIN, purpose="order-flow", binds={
+    "order": "order", "step": "step", "customer": "customer", "value": "order-value", "date": "planned-start",
+    "planned-start": "planned-start", "planned-finish": "planned-finish", "actual-start": "actual-start",
+    "actual-finish": "actual-finish"})
+
+
 def _manual(*records: Record) -> Manual:
     terms = {"late_penalty_percent_per_week": 2, "late_penalty_cap_percent": 10}
     acme = Party("acme", "Acme", "customer", ORIGIN, terms)
-    return Manual(Config("Test"), (Catalogue("iso9001:2015", ()),), records=records, parties=(acme,))
+    return Manual(Config("Test"), (Catalogue("iso9001:2015", ()),), records=records, parties=(acme,),
+                  forms=(ORDER_FLOW,))
 
 
 def test_an_upstream_delay_reaches_the_customer_with_a_known_penalty() -> None:

@@ -62,10 +62,11 @@ def register_rows(qms: Qms, root: Path, *extra: str) -> dict[str, dict[str, obje
 def test_first_commit_is_released_by_the_baseline(example: Path, findings: Findings, qms: Qms) -> None:
     assert findings(example) == []
     row = register_rows(qms, example)["PRO-009"]
+    first = git(example, "rev-parse", "HEAD").strip()
     assert row == {"id": "PRO-009", "title": "Internal audit", "type": "procedure", "owner": "quality-manager",
                    "revision": 1, "effective": "2026-01-15", "approved_by": ["Aino Lahtinen", "Mikko Heinonen"],
-                   "evidence": ["baseline", "baseline"], "next_review": "2028-01-15",
-                   "status": "active", "path": DOC}
+                   "evidence": ["baseline", "baseline"], "pending": "", "next_review": "2028-01-15",
+                   "status": "active", "path": DOC, "commit": first}
 
 
 def test_unapproved_change_is_an_error(example: Path, qms: Qms, findings: Findings) -> None:
@@ -74,7 +75,9 @@ def test_unapproved_change_is_an_error(example: Path, qms: Qms, findings: Findin
     assert control_findings(findings, example) == [("QMS-CTRL-001", DOC, 2)]
     out = qms("validate", example).out
     assert "PRO-009 revision 2" in out and "revision 1 is the last approved one" in out
-    assert register_rows(qms, example)["PRO-009"]["approved_by"] == []
+    row = register_rows(qms, example)["PRO-009"]  # revision 1 stays effective; revision 2 waits apart
+    assert (row["revision"], row["approved_by"]) == (1, ["Aino Lahtinen", "Mikko Heinonen"])
+    assert str(row["pending"]).startswith("pending approval: revision 2 (2026-01-15, ")
 
 
 def test_approved_by_trailer_counts(example: Path, qms: Qms, findings: Findings) -> None:
@@ -279,7 +282,8 @@ def test_manual_in_a_subfolder_of_a_larger_repository(tmp_path: Path, qms: Qms, 
     merged(outer, "Manual change")
     manual = outer / "quality"
     assert control_findings(findings, manual) == [("QMS-CTRL-001", DOC, 2)]
-    assert register_rows(qms, manual)["PRO-009"]["revision"] == 2
+    assert register_rows(qms, manual)["PRO-009"]["revision"] == 1  # the unapproved revision 2 is pending
+    assert "revision 2" in str(register_rows(qms, manual)["PRO-009"]["pending"])
     assert register_rows(qms, manual)["PRO-001"]["revision"] == 1
 
 
@@ -481,3 +485,61 @@ def test_signing_needs_a_key(example: Path, qms: Qms) -> None:
     git(example, "config", "user.email", MIKKO[1])
     result = qms("approve", "PRO-009", "-C", example, "--sign")
     assert result.code == 2 and "gpg.format ssh" in result.err
+
+
+# --- a baseline is pinned to a commit, judged by ancestry (issue 11 item 4) ----------------------------------
+
+PRO_001 = "documents/PRO-001-documented-information.md"
+PRO_002 = "documents/PRO-002-operations.md"
+
+
+def _pin(manual: Path, until: str) -> None:
+    edit(manual / "qms.yaml", "until: first-commit", f"until: {until}")
+
+
+def _ctrl(findings: Findings, manual: Path) -> list[tuple[str, str, int]]:
+    return sorted(f for f in findings(manual) if f[0].startswith(("QMS-CTRL", "QMS-SCHEMA")))
+
+
+def test_a_baseline_pinned_to_a_commit_releases_its_ancestry_only(starter: Path, findings: Findings) -> None:
+    edit(starter / PRO_001, "## Purpose", "## Purpose of control")
+    released = commit_all(starter, "Paper revision 2 of PRO-001")
+    _pin(starter, released)
+    commit_all(starter, "Pin the baseline to the last paper release")
+    assert _ctrl(findings, starter) == []
+    # a later change is not released, even when its date is set to before the pinned commit
+    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
+    commit_all(starter, "Backdated change", date="2025-06-01T12:00:00+02:00")
+    assert _ctrl(findings, starter) == [("QMS-CTRL-001", PRO_002, 2)]
+
+
+def test_a_baseline_by_date_is_refused_with_a_hint(starter: Path, findings: Findings, qms: Qms) -> None:
+    _pin(starter, '"2099-12-31"')
+    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
+    commit_all(starter, "A change the date would have released")
+    line = line_of(starter / "qms.yaml", "until:")
+    assert _ctrl(findings, starter) == [("QMS-SCHEMA-001", "qms.yaml", line)]  # a broken qms.yaml fails the run
+    found = [d for d in qms("validate", starter, "--format", "json").json()["diagnostics"]
+             if d["rule"] == "QMS-SCHEMA-001"]
+    assert "pinned to a commit" in found[0]["hint"] and "never a date" in found[0]["hint"]
+    # and the date releases nothing: the change stands unapproved in the register
+    rows = register_rows(qms, starter)
+    assert rows["PRO-002"]["approved_by"] == [] and rows["PRO-001"]["approved_by"] == []
+
+
+def test_a_baseline_pinned_to_a_commit_outside_the_history_releases_nothing(starter: Path,
+                                                                            findings: Findings) -> None:
+    git(starter, "checkout", "-q", "-b", "elsewhere")
+    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
+    elsewhere = commit_all(starter, "On a branch that is never merged")
+    git(starter, "checkout", "-q", "main")
+    git(starter, "checkout", "-q", "elsewhere", "--", PRO_002)
+    _pin(starter, elsewhere)
+    commit_all(starter, "The same change, released by pointing at the other branch")
+    line = line_of(starter / "qms.yaml", "until:")
+    found = _ctrl(findings, starter)
+    assert ("QMS-CTRL-010", "qms.yaml", line) in found
+    assert ("QMS-CTRL-001", PRO_002, 2) in found  # nothing is released, not even the first commit
+    edit(starter / "qms.yaml", elsewhere, "\"" + "0" * 40 + "\"")
+    commit_all(starter, "No such commit")
+    assert ("QMS-CTRL-010", "qms.yaml", line) in _ctrl(findings, starter)

@@ -224,7 +224,7 @@ def test_records_list_filters(qms: Qms) -> None:
     since = qms("records", "-C", EXAMPLE, "--since", "2026-10-01", "-f", "json").json()
     assert since and all(r["created_at"][:10] >= "2026-10-01" for r in since)
     csv_out = qms("records", "internal-complaint", "-C", EXAMPLE, "-f", "csv").out
-    assert csv_out.splitlines()[0] == "ID,Form,Created,By,Status,Summary"
+    assert csv_out.splitlines()[0] == "ID,Form,Date,Created,By,Status,Summary"
     assert qms("records", "nonexistent", "-C", EXAMPLE).code == 2
 
 
@@ -263,10 +263,17 @@ def test_record_rules(example: Path, findings: Findings, rule: str, old: str, ne
     assert set(findings(example)) == {(rule, RECORD, line_of(example / RECORD, needle))}
 
 
+def test_internal_complaint_about_no_flow(example: Path, findings: Findings) -> None:
+    record = "records/internal-complaint/IC-2026-0003.yaml"
+    edit(example / record, "input: Inspected and released parts", "input: Coffee")
+    assert set(findings(example)) == {("QMS-REC-008", record, line_of(example / record, "Coffee"))}
+
+
 @pytest.mark.parametrize(("rule", "path", "old", "new", "needle"), [
     ("QMS-FORM-001", "forms/training-record.yaml", "{id: provider, label: Provider, type: text}",
      "{id: provider, label: Provider, type: choice}", "id: provider"),
     ("QMS-FORM-003", "forms/training-record.yaml", "record_prefix: TRN", "record_prefix: NC", "record_prefix"),
+    ("QMS-FORM-004", "forms/customer-feedback.yaml", "score: recommend", "score: comment", "binds:"),
 ])
 def test_form_rules(example: Path, findings: Findings, rule: str, path: str, old: str, new: str,
                     needle: str) -> None:
@@ -293,3 +300,94 @@ def test_closed_record_edited_later(example: Path, findings: Findings) -> None:
     edit(example / RECORD, "Bore diameter 0.02 mm", "Bore diameter 0.03 mm")
     commit_all(example, "Tidy the record", date="2026-12-01T10:00:00+02:00")
     assert findings(example) == [("QMS-REC-006", RECORD, 2)]
+
+
+# --- records leave the manual only as findings; ids are never handed out twice -------------------------------
+
+STARTER_NC = ["--set", "detected=2026-03-02", "--set", "description=Wrong label", "--no-input",
+              "--by", "first-person"]
+TWO_STATES = "workflow:\n  states: [open, closed]\n  transitions: {open: [closed]}\n"
+
+
+def _with_workflow(starter: Path) -> Path:
+    """The starter manual's nonconformity form with a workflow (open -> closed), committed."""
+    form = starter / "forms" / "nonconformity.yaml"
+    form.write_text(form.read_text(encoding="utf-8") + TWO_STATES, encoding="utf-8")
+    commit_all(starter, "Nonconformities are opened and closed", "Approved-by: First Person <first.person@example.com>")
+    return starter
+
+
+def test_an_id_deleted_but_not_committed_is_not_handed_out_again(starter: Path, qms: Qms) -> None:
+    first = new_record(qms, starter, "nonconformity", *STARTER_NC, "--commit")
+    assert first.stem == "NC-2026-0001"
+    first.unlink()  # deleted in the working tree, not committed
+    assert new_record(qms, starter, "nonconformity", *STARTER_NC).stem == "NC-2026-0002"
+
+
+def test_an_id_deleted_long_ago_elsewhere_is_not_handed_out_again(starter: Path, qms: Qms) -> None:
+    first = new_record(qms, starter, "nonconformity", *STARTER_NC, "--commit")
+    moved = starter / "records" / "old-nonconformities" / first.name
+    moved.parent.mkdir()
+    first.rename(moved)  # moved to another folder, then deleted: the id still existed
+    commit_all(starter, "Move")
+    moved.unlink()
+    commit_all(starter, "Delete")
+    assert new_record(qms, starter, "nonconformity", *STARTER_NC).stem == "NC-2026-0002"
+
+
+def test_deleting_a_record_is_a_finding(starter: Path, qms: Qms, findings: Findings) -> None:
+    kept = new_record(qms, starter, "nonconformity", *STARTER_NC, "--commit")
+    gone = new_record(qms, starter, "nonconformity", *STARTER_NC, "--commit")
+    assert findings(starter) == []
+    gone.unlink()
+    rel = gone.relative_to(starter).as_posix()
+    assert ("QMS-REC-009", rel, 0) in findings(starter)  # deleted in the working tree
+    deleting = commit_all(starter, "Remove a duplicate")
+    result = qms("validate", starter, "--format", "json")
+    found = [d for d in result.json()["diagnostics"] if d["rule"] == "QMS-REC-009"]
+    assert [(d["path"], d["severity"]) for d in found] == [(rel, "error")]
+    assert deleting[:10] in found[0]["message"] and "Remove a duplicate" in found[0]["message"]
+    git(starter, "checkout", f"{deleting}^", "--", rel)  # restoring it is the fix
+    commit_all(starter, "Restore a record: records are never deleted")
+    assert findings(starter) == []
+    assert kept.exists()
+
+
+def test_a_closed_record_deleted_and_added_again_changed_is_caught(starter: Path, qms: Qms,
+                                                                   findings: Findings) -> None:
+    record = new_record(qms, _with_workflow(starter), "nonconformity", *STARTER_NC, "--commit")
+    assert qms("record", "update", record.stem, starter, "--to", "closed", "--by", "first-person",
+               "--commit").code == 0
+    closed = record.read_text(encoding="utf-8")
+    record.unlink()
+    commit_all(starter, "Remove")
+    record.write_text(closed.replace("Wrong label", "Nothing wrong"), encoding="utf-8")
+    commit_all(starter, "Add it again")
+    rel = record.relative_to(starter).as_posix()
+    assert ("QMS-REC-006", rel, line_of(record, "id:")) in findings(starter)
+    assert not any(rule == "QMS-REC-009" for rule, _, _ in findings(starter))
+
+
+def test_a_closed_record_restored_unchanged_is_not_a_change(starter: Path, qms: Qms, findings: Findings) -> None:
+    record = new_record(qms, _with_workflow(starter), "nonconformity", *STARTER_NC, "--commit")
+    assert qms("record", "update", record.stem, starter, "--to", "closed", "--by", "first-person",
+               "--commit").code == 0
+    closed = record.read_text(encoding="utf-8")
+    record.unlink()
+    commit_all(starter, "Remove")
+    record.write_text(closed, encoding="utf-8")
+    commit_all(starter, "Restore")
+    assert findings(starter) == []
+
+
+def test_a_committed_provisional_record_giving_way_to_its_numbered_one_is_no_deletion(
+        starter: Path, qms: Qms, findings: Findings) -> None:
+    made = new_record(qms, starter, "nonconformity", *STARTER_NC)
+    proposed = made.with_name("NC-2026-NEW-0a1b2c3d.yaml")
+    proposed.write_text(made.read_text(encoding="utf-8").replace(made.stem, proposed.stem), encoding="utf-8")
+    made.unlink()
+    commit_all(starter, "Proposed from the site")
+    result = qms("records", "add", proposed, "-C", starter, "--commit")
+    assert result.code == 0, result.out + result.err
+    assert not proposed.exists()
+    assert not [f for f in findings(starter) if f[0] == "QMS-REC-009"]

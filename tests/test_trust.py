@@ -1,4 +1,4 @@
-"""The trust model (DESIGN 0014) attacked as an ordinary employee would, in real repositories with real ssh-keygen:
+"""The trust model (DESIGN 0016) attacked as an ordinary employee would, in real repositories with real ssh-keygen:
 every forgery fails `qms validate` with a located finding, and the honest paths pass."""
 
 from __future__ import annotations

@@ -23,7 +23,11 @@ class Unassigned:
 
 
 def assignee(form: Form, record: Record) -> str:
-    """The person a record names to act: its first filled-in reference to a person ("" when none)."""
+    """The person a record names to act: the field the form binds to `responsible`, else its first filled-in
+    reference to a person ("" when none)."""
+    bound = record.values.get(form.binds.get("responsible", ""))
+    if isinstance(bound, str) and bound:
+        return bound
     for field in form.fields:
         value = record.values.get(field.id)
         if field.type == "reference" and field.spec.get("of") == "person" and isinstance(value, str) and value:

@@ -15,6 +15,7 @@ from qmskit.analysis.processmap import ProcessMap
 from qmskit.control.register import DocumentControl
 from qmskit.model import Manual, Person
 from qmskit.records.forms import workflow
+from qmskit.records.meaning import Meanings, Notice
 from qmskit.tables import TableData
 from qmskit.vcs.history import History
 from qmskit.wording import quantity
@@ -34,18 +35,31 @@ def kpi_table(manual: Manual, span: Period) -> TableData:
                         ("process", "name", "value", "target", "status", "records", "trend_text"))
 
 
+def unbound_lines(unbound: tuple[Notice, ...] | list[Notice]) -> list[str]:
+    """Warnings in Markdown, where a report could not find what it reads."""
+    return [f"> **Warning:** {u.message}. {u.hint}" for u in unbound]
+
+
+def _who(names: dict[str, str], customer: str) -> str:
+    return f"{names.get(customer, customer)}, " if customer else ""
+
+
 def customers_markdown(report: measures.CustomerReport, names: dict[str, str]) -> str:
-    lines = [f"## Customer experience, {report.period.name}", "",
+    detractors = {record_id: (customer, score) for record_id, customer, score in report.detractors}
+    lines = [f"## Customer experience, {report.period.name}", "", *unbound_lines(report.unbound),
+             *([""] if report.unbound else []),
              f"- Net Promoter Score: **{_fmt(report.nps)}** from {report.responses} answers "
              f"(trend by quarter: {', '.join(f'{n} {_fmt(v)}' for n, v in report.nps_trend)})",
-             f"- Average satisfaction (1-5): **{_fmt(report.satisfaction)}**",
+             f"- Average satisfaction: **{_fmt(report.satisfaction)}**",
              f"- Complaints: **{report.complaints}**, still open {report.complaints_open}, "
-             f"average days to close {_fmt(report.days_to_close)}",
-             f"- Development ideas: **{report.ideas}**, taken into development {report.ideas_taken}",
+             f"average days to answer {_fmt(report.days_to_answer)}, to close {_fmt(report.days_to_close)}",
+             f"- Development ideas: **{report.ideas}** ({report.customer_ideas} from customers), taken into "
+             f"development {report.ideas_taken}",
              "- Negative feedback without follow-up: " + (", ".join(
-                 f"{r.id} ({names.get(str(r.values.get('customer')), r.values.get('customer'))}, score "
-                 f"{r.values.get('recommend')})" for r in report.without_follow_up) or "none"),
-             "- Customers who stopped ordering: " + (", ".join(names.get(c, c) for c in report.churned) or "none"),
+                 f"{r.id} ({_who(names, detractors[r.id][0])}score {detractors[r.id][1]})"
+                 for r in report.without_follow_up) or "none"),
+             f"- Customers who stopped ordering (nothing recorded in the last {report.churn_quarters} quarters): "
+             + (", ".join(names.get(c, c) for c in report.churned) or "none"),
              "", "| Customer | NPS | Answers |", "|---|---|---|"]
     lines += [f"| {names.get(c, c)} | {_fmt(v)} | {n} |" for c, v, n in report.per_customer]
     return "\n".join(lines) + "\n"
@@ -55,9 +69,12 @@ def customers_data(report: measures.CustomerReport) -> dict[str, Any]:
     return {"period": report.period.name, "responses": report.responses, "nps": report.nps,
             "satisfaction": report.satisfaction, "nps_trend": dict(report.nps_trend),
             "complaints": report.complaints, "complaints_open": report.complaints_open,
-            "days_to_close": report.days_to_close, "ideas": report.ideas, "ideas_taken": report.ideas_taken,
+            "days_to_answer": report.days_to_answer, "days_to_close": report.days_to_close,
+            "ideas": report.ideas, "customer_ideas": report.customer_ideas, "ideas_taken": report.ideas_taken,
             "without_follow_up": [r.id for r in report.without_follow_up], "churned": list(report.churned),
-            "per_customer": [{"customer": c, "nps": v, "answers": n} for c, v, n in report.per_customer]}
+            "churn_quarters": report.churn_quarters,
+            "per_customer": [{"customer": c, "nps": v, "answers": n} for c, v, n in report.per_customer],
+            "warnings": [{"message": u.message, "hint": u.hint} for u in report.unbound]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +83,7 @@ class FlowReport:
     orders: list[measures.OrderFlow]
     bottlenecks: list[tuple[str, int]]
     complaints: list[tuple[str, int, float]]
+    unbound: tuple[Notice, ...] = ()
 
     @property
     def on_time_percent(self) -> float | None:
@@ -76,9 +94,11 @@ def flow_report(manual: Manual, span: Period | None = None) -> FlowReport:
     """The order flow; with a period, only the orders delivered in it (or due then, when not yet delivered)."""
     steps = ProcessMap(manual).value_chain()
     chain = [s.process.id for s in steps]
-    orders = [o for o in measures.order_flows(manual, chain) if span is None or span.contains(_delivery(o))]
+    meaning = Meanings(manual)
+    orders = [o for o in measures.order_flows(manual, chain, meaning) if span is None or span.contains(_delivery(o))]
     return FlowReport([(s.process.id, s.start_day, s.end_day) for s in steps], orders,
-                      measures.delay_by_process(orders), measures.internal_complaints(manual))
+                      measures.delay_by_process(orders), measures.internal_complaints(manual, meaning),
+                      tuple(meaning.unbound("flow", "order-flow", "internal-complaint")))
 
 
 def _delivery(order: measures.OrderFlow) -> date:
@@ -88,7 +108,7 @@ def _delivery(order: measures.OrderFlow) -> date:
 
 def flow_markdown(report: FlowReport) -> str:
     total = report.chain[-1][2] if report.chain else 0
-    lines = ["## Order flow and delays", "",
+    lines = ["## Order flow and delays", "", *unbound_lines(report.unbound), *([""] if report.unbound else []),
              f"Planned critical path ({quantity(float(total), 'day')}): " + " → ".join(f"{p} ({end - start:g} d)"
                                                                         for p, start, end in report.chain), "",
              f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {quantity(len(report.orders), 'order')}; "
@@ -104,58 +124,69 @@ def flow_markdown(report: FlowReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _without_warnings(section: str, keep_title: bool = False) -> str:
+    """A report's section inside the review pack, whose own warnings are already at the top."""
+    lines = [line for line in section.split("\n") if not line.startswith("> **Warning:**")]
+    return "\n".join(lines if keep_title else lines[2:])
+
+
 def review_markdown(manual: Manual, history: History, span: Period, today: date) -> str:
     """The management review pack: the inputs ISO 9001 9.3.2 lists, assembled from the manual's data."""
     names = {p.id: p.name for p in manual.parties}
-    records = manual.records
-    in_period = [r for r in records if (d := measures.day_of(r.created_at)) and span.contains(d)]
-    earlier = sorted((r for r in records if r.form == "management-review"), key=lambda r: r.created_at)
-    ncs = [r for r in records if r.form == "nonconformity"]
-    flows = {f.id: fl for f in manual.forms if (fl := workflow(f))}
-    open_ncs = [r for r in ncs if r.form in flows and r.status != flows[r.form].final]
-    audits = [r for r in in_period if r.form == "internal-audit"]
-    suppliers = [r for r in records if r.form == "supplier-evaluation"]
+    meaning = Meanings(manual)
+    in_period = {r.id for r in manual.records if (d := meaning.event_day(r)) and span.contains(d)}
+    earlier = sorted((r for r in meaning.records("management-review") if (d := meaning.event_day(r))
+                      and d <= today), key=lambda r: (meaning.event_day(r) or date.min, r.id))
+    ncs = [*meaning.records("nonconformity"), *meaning.records("corrective-action")]
+    open_ncs = [r for r in ncs if meaning.is_open(r)]
+    audits = [r for r in meaning.records("audit") if r.id in in_period]
+    suppliers = [r for r in meaning.records("supplier-evaluation") if r.id in in_period]
     kpis = measures.kpi_report(manual, span)
     register = DocumentControl(manual, history).register()
+    missing = meaning.unbound("review", "customer-feedback", "complaint", "idea", "order-flow", "internal-complaint",
+                              "nonconformity", "audit", "supplier-evaluation", "management-review")
     lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
-             f"{manual.config.organisation}.", "",
+             f"{manual.config.organisation}.", "", *unbound_lines(missing), *([""] if missing else []),
              "## a) Status of actions from previous reviews", ""]
     if earlier:
         last = earlier[-1]
-        lines += [f"Last review {last.values.get('date')} ({last.id}). Decisions:", "",
-                  f"> {last.values.get('decisions', '')}", ""]
+        lines += [f"Last review {meaning.event_day(last)} ({last.id}). Decisions:", "",
+                  f"> {meaning.value(last, 'decisions') or ''}", ""]
     else:
         lines += ["No earlier review recorded.", ""]
     lines += ["## b) Changes in external and internal issues", "",
               f"{sum(1 for r in register if r.effective and span.contains(measures.day_of(r.effective) or date.min))} "
               "documents changed in the period; risks and opportunities below.", "",
               "## c) Performance and effectiveness", "", "### Customer satisfaction and feedback", "",
-              customers_markdown(measures.customer_report(manual, span), names).split("\n", 2)[2],
+              _without_warnings(customers_markdown(measures.customer_report(manual, span), names)),
               "### Quality objectives and process performance", "",
               "| Process | KPI | Value | Target | Status |", "|---|---|---|---|---|"]
     lines += [f"| {v.process} | {v.kpi.name} | {_fmt(v.value)} | {v.kpi.target} | {v.status} |" for v in kpis]
     lines += ["", "### Nonconformities and corrective actions", "",
-              f"{sum(1 for r in ncs if r in in_period)} nonconformities reported in the period; {len(open_ncs)} "
+              f"{sum(1 for r in ncs if r.id in in_period)} nonconformities reported in the period; {len(open_ncs)} "
               f"still open ({', '.join(f'{r.id} {r.status}' for r in open_ncs) or 'none'}).", "",
               "### Audit results", ""]
-    lines += [f"- {r.id} {r.values.get('process')}: {r.values.get('conclusion')} — {r.values.get('findings')}"
-              for r in audits] or ["- No audits in the period."]
+    lines += [f"- {r.id} {meaning.value(r, 'process')}: {meaning.value(r, 'conclusion') or '-'} — "
+              f"{meaning.value(r, 'findings') or '-'}" for r in audits] or ["- No audits in the period."]
     lines += ["", "### Performance of external providers", ""]
-    lines += [f"- {names.get(str(r.values.get('supplier')), r.values.get('supplier'))}: on time "
-              f"{r.values.get('on-time')} %, quality {r.values.get('quality')}/5, {r.values.get('decision')}"
-              for r in suppliers] or ["- No supplier evaluations."]
-    lines += ["", flow_markdown(flow_report(manual, span)), "## d) Adequacy of resources", "",
+    lines += [f"- {names.get(str(s), str(s))}: on time {_fmt(meaning.number(r, 'on-time'), ' %')}, quality "
+              f"{_fmt(meaning.number(r, 'quality'))}, {meaning.value(r, 'decision') or '-'}"
+              for r in suppliers if (s := meaning.value(r, "supplier"))] or ["- No supplier evaluations."]
+    lines += ["", _without_warnings(flow_markdown(flow_report(manual, span)), keep_title=True),
+              "## d) Adequacy of resources", "",
               f"{quantity(len(list(gaps(Competences(manual, today)))), 'competence gap')}; "
               f"{quantity(len(expiring(Competences(manual, today), 90)), 'qualification')} expiring within 90 days.",
               "",
               "## e) Effectiveness of actions on risks and opportunities", ""]
     lines += [f"- {r.id} {r.title} ({r.kind}): {'; '.join(r.actions)}" for r in manual.risks]
-    ideas = [r for r in records if r.form == "development-idea"]
+    ideas = [r for r in meaning.records("idea") if r.id in in_period]
     lines += ["", "## f) Opportunities for improvement", ""]
-    lines += [f"- {r.id} ({r.values.get('from')}): {r.values.get('idea')} — {r.values.get('decision', 'open')}"
+    lines += [f"- {r.id} ({'customer' if measures.from_customer(meaning, r) else meaning.value(r, 'source') or '-'}):"
+              f" {meaning.value(r, 'idea') or '-'} — {meaning.value(r, 'decision') or 'open'}"
               for r in ideas] or ["- None recorded."]
-    lines += ["", "## Decisions and actions", "", "*To be recorded in the management review minutes "
-              "(`qms record new management-review`).*"]
+    minutes = meaning.forms_for("management-review")
+    lines += ["", "## Decisions and actions", "", "*To be recorded in the management review minutes"
+              + (f" (`qms record new {minutes[0].id}`).*" if minutes else ".*")]
     return "\n".join(lines) + "\n"
 
 
@@ -176,6 +207,8 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
     soon = today + timedelta(days=30)
     flows = {f.id: fl for f in manual.forms if (fl := workflow(f))}
     forms = {f.id: f for f in manual.forms}
+    due_fields = {f.id: str(f.workflow.get("due_field", "")) for f in manual.forms}
+    meaning = Meanings(manual)
     competences = Competences(manual, today)
     expiring_cells = expiring(competences, manual.config.expiry_warning_days)
     for person in sorted(manual.people, key=lambda p: p.name):
@@ -185,16 +218,19 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
             if document.owner in roles and row.next_review and row.next_review <= soon.isoformat():
                 items.append(Todo(person, "review", row.id, f"review {row.title}", row.next_review,
                                   row.next_review < today.isoformat()))
-            if (document.status == "active" and row.revision and not row.approved_by
+            latest = file.latest if (file := history.of(document.origin.path)) and history.usable else None
+            if (document.status == "active" and latest is not None and latest.number != row.revision
                     and roles & set(control.approver_roles(document))):
-                items.append(Todo(person, "approve", row.id, f"approve revision {row.revision} of {row.title}"))
+                items.append(Todo(person, "approve", row.id, f"approve revision {latest.number} of {row.title}"))
         for record in manual.records:
             flow = flows.get(record.form)
             # every open workflow record lands with the person it names to act (unassigned ones: digests.py)
             if flow and record.status != flow.final and assignee(forms[record.form], record) == person.id:
-                due = str(record.values.get("due", ""))
-                items.append(Todo(person, "action", record.id, str(record.values.get("action", record.status)), due,
-                                  record.status in flow.open_states and bool(due) and due < today.isoformat()))
+                day = meaning.day(record, "due") or measures.day_of(record.values.get(due_fields[record.form]))
+                # (`due_field` is the workflow's own older way to name the due date)
+                due = day.isoformat() if day else ""
+                items.append(Todo(person, "action", record.id, str(meaning.value(record, "action") or record.status),
+                                  due, record.status in flow.open_states and day is not None and day < today))
         for training in manual.training:
             if training.person == person.id and training.status == "planned":
                 items.append(Todo(person, "training", training.id, f"{training.competence} ({training.provider})",

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qmskit.model import Kpi, Manual, Record
+from qmskit.model import Form, Kpi, Manual, Record
+from qmskit.records.meaning import CUSTOMER_SOURCE, LATE_PROBLEM, TAKEN_DECISIONS, Meanings, Notice, event_day
 
 # --- periods --------------------------------------------------------------------------------------------------
 
@@ -103,8 +104,9 @@ def matches(record: Record, where: Mapping[str, Any]) -> bool:
     return True
 
 
-def record_day(record: Record, date_field: str) -> date | None:
-    return day_of(record.values.get(date_field)) if date_field else day_of(record.created_at)
+def record_day(record: Record, date_field: str, form: Form | None = None) -> date | None:
+    """The day a record counts on: the named date field, else the event date its form declares."""
+    return day_of(record.values.get(date_field)) if date_field else event_day(record, form)
 
 
 def compare(record: Record, rule: Mapping[str, Any]) -> bool | None:
@@ -141,15 +143,17 @@ class KpiValue:
     trend: tuple[tuple[str, float | None], ...] = ()
 
 
-def kpi_value(kpi: Kpi, records: Iterable[Record], span: Period) -> tuple[float | None, int]:
+def kpi_value(kpi: Kpi, records: Iterable[Record], span: Period, forms: Mapping[str, Form] | None = None
+              ) -> tuple[float | None, int]:
     """A KPI's value over a period from its `source`: count, sum, average, percentile, ratio or nps."""
     source = kpi.spec.get("source")
     if not isinstance(source, dict):
         return None, 0
     where: Mapping[str, Any] = source["where"] if isinstance(source.get("where"), dict) else {}
     date_field = str(source.get("date", ""))
+    form = (forms or {}).get(str(source.get("form")))
     chosen = [r for r in records if r.form == source.get("form") and matches(r, where)
-              and (day := record_day(r, date_field)) is not None and span.contains(day)]
+              and (day := record_day(r, date_field, form)) is not None and span.contains(day)]
     name = str(source.get("field", ""))
     numbers = [v for r in chosen if isinstance(v := r.values.get(name), int | float) and not isinstance(v, bool)]
     measure = str(source.get("measure", "count"))
@@ -185,9 +189,10 @@ def _percentile(numbers: list[float], p: float) -> float | None:
 
 def kpi_report(manual: Manual, span: Period, quarters: int = 4) -> list[KpiValue]:
     results = []
+    forms = {f.id: f for f in manual.forms}
     for process in sorted(manual.processes, key=lambda p: p.id):
         for kpi in process.kpis:
-            value, count = kpi_value(kpi, manual.records, span)
+            value, count = kpi_value(kpi, manual.records, span, forms)
             target = parse_target(kpi.target)
             if not isinstance(kpi.spec.get("source"), dict):
                 status = "no source"
@@ -197,12 +202,16 @@ def kpi_report(manual: Manual, span: Period, quarters: int = 4) -> list[KpiValue
                 status = "no target"
             else:
                 status = "met" if target.met(value) else "missed"
-            trend = tuple((q.name, kpi_value(kpi, manual.records, q)[0]) for q in previous_quarters(span, quarters))
+            trend = tuple((q.name, kpi_value(kpi, manual.records, q, forms)[0])
+                          for q in previous_quarters(span, quarters))
             results.append(KpiValue(process.id, kpi, span, value, count, status, trend))
     return results
 
 
 # --- customers ----------------------------------------------------------------------------------------------------
+
+CHURN_QUARTERS = 2  # default window: a customer silent for this many quarters has stopped ordering
+
 
 @dataclass(frozen=True, slots=True)
 class CustomerReport:
@@ -213,58 +222,80 @@ class CustomerReport:
     nps_trend: tuple[tuple[str, float | None], ...]
     complaints: int
     complaints_open: int
-    days_to_close: float | None  # average, of complaints closed in the period
+    days_to_close: float | None  # average, of complaints closed in the period, from the day received
     ideas: int
     ideas_taken: int  # accepted or implemented
     without_follow_up: tuple[Record, ...]  # detractors nobody called back
-    churned: tuple[str, ...]  # customers who ordered before but not in the last two quarters
+    churned: tuple[str, ...]  # customers with records before the window but none in it
     per_customer: tuple[tuple[str, float | None, int], ...] = field(default=())
+    customer_ideas: int = 0
+    days_to_answer: float | None = None  # average, of complaints received in the period and answered
+    churn_quarters: int = CHURN_QUARTERS
+    unbound: tuple[Notice, ...] = ()
+    detractors: tuple[tuple[str, str, int], ...] = ()  # (record id, customer, score) of every detractor answer
 
 
-def customer_report(manual: Manual, span: Period) -> CustomerReport:
-    feedback = [r for r in manual.records if r.form == "customer-feedback"
-                and (d := record_day(r, "received")) is not None and span.contains(d)]
-    scores = [int(v) for r in feedback if isinstance(v := r.values.get("recommend"), int)]
-    satisfaction = [int(v) for r in feedback if isinstance(v := r.values.get("satisfaction"), int)]
-    complaints = [r for r in manual.records if r.form == "customer-complaint"
-                  and (d := record_day(r, "received")) is not None and span.contains(d)]
-    closed_days = [days for r in complaints if (days := _days_to(r, "closed")) is not None]
-    ideas = [r for r in manual.records if r.form == "development-idea" and span.contains(day_of(r.created_at)
-                                                                                        or date.min)]
-    quiet = tuple(r for r in feedback if isinstance(r.values.get("recommend"), int)
-                  and r.values["recommend"] <= 6 and not r.values.get("follow-up"))
-    trend = tuple((q.name, nps(int(v) for r in manual.records if r.form == "customer-feedback"
-                               and (d := record_day(r, "received")) and q.contains(d)
-                               and isinstance(v := r.values.get("recommend"), int)))
+def customer_report(manual: Manual, span: Period, churn_quarters: int | None = None) -> CustomerReport:
+    """Customer experience from the forms that declare it: feedback scores, complaints, ideas, churn."""
+    meaning = Meanings(manual)
+
+    def in_span(purpose: str) -> list[Record]:
+        return [r for r in meaning.records(purpose) if (d := meaning.event_day(r)) is not None and span.contains(d)]
+
+    every_score = [(r, day, int(v)) for r in meaning.records("customer-feedback")
+                   if (day := meaning.event_day(r)) is not None and (v := meaning.number(r, "score")) is not None]
+    feedback = in_span("customer-feedback")
+    scored = [(r, score) for r, day, score in every_score if span.contains(day)]
+    satisfaction = [v for r in feedback if (v := meaning.number(r, "satisfaction")) is not None]
+    complaints = in_span("complaint")
+    closed_days = [(closed - received).days for r in meaning.records("complaint")
+                   if (closed := meaning.closed_day(r)) is not None and span.contains(closed)
+                   and (received := meaning.event_day(r)) is not None]
+    answer_days = [(answered - received).days for r in complaints
+                   if (answered := meaning.day(r, "answered")) and (received := meaning.event_day(r))]
+    ideas = in_span("idea")
+    quiet = tuple(r for r, score in scored if score <= 6 and meaning.field(r, "follow-up")
+                  and not meaning.value(r, "follow-up"))
+    trend = tuple((q.name, nps(score for _, day, score in every_score if q.contains(day)))
                   for q in previous_quarters(span, 4))
-    customers = sorted({str(r.values.get("customer")) for r in feedback})
-    per_customer = tuple((c, nps(int(r.values["recommend"]) for r in feedback if r.values.get("customer") == c
-                                 and isinstance(r.values.get("recommend"), int)),
-                          sum(1 for r in feedback if r.values.get("customer") == c)) for c in customers)
+    by_customer: dict[str, list[int]] = {}
+    for record, score in scored:
+        if customer := meaning.value(record, "customer"):
+            by_customer.setdefault(str(customer), []).append(score)
+    per_customer = tuple((c, nps(scores), len(scores)) for c, scores in sorted(by_customer.items()))
+    window = churn_quarters or manual.config.churn_quarters or CHURN_QUARTERS
     return CustomerReport(
-        span, len(scores), nps(scores), round(sum(satisfaction) / len(satisfaction), 2) if satisfaction else None,
-        trend, len(complaints), sum(1 for r in complaints if r.status and r.status != "closed"),
+        span, len(scored), nps(s for _, s in scored),
+        round(sum(satisfaction) / len(satisfaction), 2) if satisfaction else None,
+        trend, len(complaints), sum(1 for r in complaints if meaning.is_open(r)),
         round(sum(closed_days) / len(closed_days), 1) if closed_days else None, len(ideas),
-        sum(1 for r in ideas if r.values.get("decision") in ("accepted", "implemented")), quiet,
-        _churned(manual, span), per_customer)
+        sum(1 for r in ideas if meaning.value(r, "decision") in TAKEN_DECISIONS), quiet,
+        churned(meaning, span, window), per_customer,
+        sum(1 for r in ideas if from_customer(meaning, r)),
+        round(sum(answer_days) / len(answer_days), 1) if answer_days else None, window,
+        (*meaning.unbound("customers", "customer-feedback", "complaint", "idea"),
+         *meaning.lacking("customers", "customer-feedback", "follow-up",
+                          "detractors nobody called back cannot be found")),
+        tuple((r.id, str(meaning.value(r, "customer") or ""), s) for r, s in scored if s <= 6))
 
 
-def _days_to(record: Record, state: str) -> int | None:
-    start = day_of(record.created_at)
-    end = next((day_of(c.at) for c in record.history if c.state == state), None)
-    return (end - start).days if start and end else None
+def from_customer(meaning: Meanings, record: Record) -> bool:
+    """An idea is the customer's when its source says so or it names a customer."""
+    return meaning.value(record, "source") == CUSTOMER_SOURCE or bool(meaning.value(record, "customer"))
 
 
-def _churned(manual: Manual, span: Period) -> tuple[str, ...]:
-    """Customers with orders before the last two quarters of the period but none in them."""
-    recent = previous_quarters(span, 2)
-    orders: dict[str, list[date]] = {}
-    for record in manual.records:
-        if record.form == "production-log" and (d := day_of(record.values.get("planned-start"))):
-            orders.setdefault(str(record.values.get("customer")), []).append(d)
-    churned = [c for c, days in orders.items() if any(d < recent[0].start for d in days)
-               and not any(recent[0].start <= d <= recent[-1].end for d in days)]
-    return tuple(sorted(churned))
+def churned(meaning: Meanings, span: Period, window_quarters: int = CHURN_QUARTERS) -> tuple[str, ...]:
+    """Customers named by any record (orders, service jobs, feedback, complaints: every form that binds
+    `customer`) before the last `window_quarters` quarters of the period, but by none within them."""
+    recent = previous_quarters(span, window_quarters)
+    days: dict[str, list[date]] = {}
+    for record in meaning.binding("customer"):
+        customer, day = meaning.value(record, "customer"), meaning.event_day(record)
+        if isinstance(customer, str) and customer and day is not None and day <= span.end:
+            days.setdefault(customer, []).append(day)
+    lost = [c for c, seen in days.items() if any(d < recent[0].start for d in seen)
+            and not any(recent[0].start <= d <= recent[-1].end for d in seen)]
+    return tuple(sorted(lost))
 
 
 # --- delays along the order chain -------------------------------------------------------------------------------
@@ -298,23 +329,27 @@ class OrderFlow:
         return self.late_days <= 0
 
 
-def order_flows(manual: Manual, chain: list[str], form: str = "production-log") -> list[OrderFlow]:
-    """Per order: each step's lateness, the delay each step added, lateness at delivery and the penalty."""
+def order_flows(manual: Manual, chain: list[str], meaning: Meanings | None = None) -> list[OrderFlow]:
+    """Per order: each step's lateness, the delay each step added, lateness at delivery and the penalty. Reads
+    every form that declares `purpose: order-flow`."""
+    meaning = meaning or Meanings(manual)
     by_order: dict[str, list[Record]] = {}
-    for record in manual.records:
-        if record.form == form and isinstance(record.values.get("order"), str):
-            by_order.setdefault(record.values["order"], []).append(record)
+    for record in meaning.records("order-flow"):
+        order = meaning.value(record, "order")
+        if isinstance(order, str | int) and not isinstance(order, bool):
+            by_order.setdefault(str(order), []).append(record)
     agreements = {p.id: p for p in manual.parties}
     flows = []
     for order, records in sorted(by_order.items()):
         steps = []
-        for record in sorted(records, key=lambda r: chain.index(r.values["step"]) if r.values.get("step") in chain
+        for record in sorted(records, key=lambda r: chain.index(s) if (s := meaning.value(r, "step")) in chain
                              else len(chain)):
-            planned_start, planned_finish = day_of(record.values.get("planned-start")), day_of(
-                record.values.get("planned-finish"))
-            if planned_start and planned_finish:
-                actual = (day_of(record.values.get("actual-start")), day_of(record.values.get("actual-finish")))
-                steps.append(Step(str(record.values.get("step")), planned_start, planned_finish, *actual))
+            planned_start, planned_finish = meaning.day(record, "planned-start"), meaning.day(record,
+                                                                                              "planned-finish")
+            if planned_finish:
+                actual = (meaning.day(record, "actual-start"), meaning.day(record, "actual-finish"))
+                steps.append(Step(str(meaning.value(record, "step")), planned_start or planned_finish,
+                                  planned_finish, *actual))
         if not steps:
             continue
         added, before = [], 0
@@ -322,8 +357,8 @@ def order_flows(manual: Manual, chain: list[str], form: str = "production-log") 
             late = step.lateness if step.lateness is not None else before
             added.append((step.process, late - before))
             before = late
-        customer = str(records[0].values.get("customer", ""))
-        value = next((float(v) for r in records if isinstance(v := r.values.get("order-value"), int | float)), None)
+        customer = next((str(c) for r in records if (c := meaning.value(r, "customer"))), "")
+        value = next((v for r in records if (v := meaning.number(r, "value")) is not None), None)
         late_days = max(before, 0)
         flows.append(OrderFlow(order, customer, value, tuple(steps), tuple(added), late_days,
                                penalty(agreements[customer].agreement if customer in agreements else {}, value,
@@ -353,12 +388,13 @@ def delay_by_process(flows: Iterable[OrderFlow]) -> list[tuple[str, int]]:
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
-def internal_complaints(manual: Manual) -> list[tuple[str, int, float]]:
+def internal_complaints(manual: Manual, meaning: Meanings | None = None) -> list[tuple[str, int, float]]:
     """Internal complaints per supplying process: how many, and the days of delay they report."""
+    meaning = meaning or Meanings(manual)
     counts: dict[str, list[float]] = {}
-    for record in manual.records:
-        if record.form == "internal-complaint":
-            supplier = str(record.values.get("supplying-process", ""))
-            delay = record.values.get("delay-days")
-            counts.setdefault(supplier, []).append(float(delay) if isinstance(delay, int | float) else 0.0)
+    for record in meaning.records("internal-complaint"):
+        supplier = str(meaning.value(record, "supplying-process") or "")
+        delay = meaning.number(record, "delay")
+        late = meaning.value(record, "problem") in (None, LATE_PROBLEM)
+        counts.setdefault(supplier, []).append(delay if delay is not None and late else 0.0)
     return sorted(((p, len(d), sum(d)) for p, d in counts.items()), key=lambda x: (-x[1], x[0]))

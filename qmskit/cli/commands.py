@@ -16,8 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                              "changes."),
     "init": ("manual", "Start a new manual that validates clean."),
     "new": ("new", "Start a new document, process or form with the next free id."),
-    "register": ("control", "The master list of documents: id, title, revision, effective date, approved by, next "
-                            "review, status."),
+    "register": ("control", "The master list of documents: each one's effective (last approved) revision, and what "
+                            "is pending approval."),
     "history": ("control", "A document's revisions on the main line, with who wrote and who approved each one."),
     "approve": ("control", "Record your approval of documents' latest revisions in Git notes (refs/notes/qms)."),
     "approvals": ("control", "Bring approvals recorded elsewhere (pull request reviews) into Git notes."),
@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ack": ("competence", "Record that you have read and understood the current revision of a document."),
     "report": ("reports", "Reports for management: KPIs, customers, order flow, management review, charts."),
     "todo": ("reports", "What each person owes: document reviews, approvals, corrective actions, training, renewals, "
-                        "reading.\n`--format markdown` is ready to send by e-mail or chat."),
+                        "reading,\ncommunication that is due. `--format markdown` is ready to send by e-mail or chat."),
     "diagram": ("diagram", "Draw process maps with Graphviz: the interaction map, a process card, or the value "
                            "chain."),
     "build": ("site", "Publish the manual as a static site (mkdocs-material): documents with their revisions, "

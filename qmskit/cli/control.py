@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from qmskit.check import check_manual
+from qmskit.check import check_manual, control_of, document_withdrawals
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -32,7 +32,6 @@ from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
 from qmskit.control.register import FORGES, DocumentControl
-from qmskit.control.trust import establish
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
 from qmskit.loading.load import load_manual
@@ -56,7 +55,7 @@ app.add_typer(approvals_app, name="approvals")
 
 def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
     """Judged by the last approved policy, as `qms validate` judges (never by the work tree's qms.yaml)."""
-    return establish(root, manual, history).control
+    return control_of(root, manual, history)
 
 
 def _load(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual, History]:
@@ -73,9 +72,9 @@ def _load(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual, His
 
 
 REGISTER_COLUMNS = ("ID", "Title", "Type", "Owner", "Rev", "Effective", "Approved by", "Evidence", "Next review",
-                    "Status")
+                    "Status", "Pending approval")
 REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "approved_by", "evidence", "next_review",
-                 "status")
+                 "status", "pending")
 
 
 @app.command()
@@ -87,7 +86,10 @@ def register(
     at: Annotated[str | None, typer.Option("--at", help="The register as it stood on this day (YYYY-MM-DD): "
                                                          "what was effective then.")] = None,
 ) -> None:
-    """The master list of documents: id, title, revision, effective date, approved by, next review, status."""
+    """The master list of documents: each one's effective (last approved) revision, and what is pending approval.
+
+    Shows when each revision became effective, who approved it and on what evidence, and the next review; a
+    newer revision or an uncommitted change is shown apart, as pending approval, never as the effective one."""
     check_choice(output_format, TABLE_FORMATS, "format")
     root, manual, history = _load(path, manual_dir)
     when = parse_day(at, "--at")
@@ -132,7 +134,8 @@ def history(
 
 @app.command()
 def approve(
-    documents: Annotated[list[str], typer.Argument(help="Document ids to approve (their latest revision).")],
+    documents: Annotated[list[str], typer.Argument(metavar="DOC...", help="Document ids to approve (their latest "
+                                                                          "revision, or their deletion).")],
     manual_dir: ManualOption = None,  # no positional manual: it would swallow the last document id
     meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
     sign: Annotated[bool, typer.Option("--sign", help="Sign the approval with your SSH signing key (git's "
@@ -144,19 +147,27 @@ def approve(
     `git fetch origin refs/notes/qms:refs/notes/qms`.
     """
     check_choice(meaning, MEANINGS, "meaning")
+    folders = [d for d in documents if Path(d).is_dir()]
+    if folders:  # the manual was once a second positional argument: say where it goes now
+        raise ConfigError(f"'{folders[0]}' is a folder, not a document id",
+                          f"Pass the manual's folder with --manual {folders[0]}, or run the command inside it.")
     root, manual, log = _load(None, manual_dir)
     me = gitrepo.current_identity(root)
     control = _control(root, manual, log)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     console = stdout()
+    deleted = {w.document.id: w for w in document_withdrawals(root, manual, log) if w.kind == "deleted"}
     for document_id in documents:
         doc = next((d for d in manual.documents if d.id == document_id), None)
-        if doc is None:
+        if doc is None and document_id in deleted:  # approving a deletion: a change like any other
+            doc, latest = deleted[document_id].document, deleted[document_id].revision
+        elif doc is None:
             raise ConfigError(f"no document '{document_id}'", "List the documents with `qms register`.")
-        file = log.of(doc.origin.path)
-        if file is None or file.latest is None:
-            raise RepoError(f"{document_id} has never been committed", "Commit it first, then approve.")
-        latest = file.latest
+        else:
+            file = log.of(doc.origin.path)
+            if file is None or file.latest is None:
+                raise RepoError(f"{document_id} has never been committed", "Commit it first, then approve.")
+            latest = file.latest
         signature = ""
         if sign:
             fields = note_fields(me, meaning, when, "qms approve", doc.id)
@@ -275,10 +286,8 @@ def release(
         raise typer.Exit(ExitCode.FINDINGS)
     rows = _control(root, manual, log).register()
     documents = []
-    for row in rows:
-        file = log.of(row.path)
-        sha = file.latest.commit.sha if file and file.latest else "-"
-        documents.append(f"{row.id} rev {row.revision} {sha} {row.status} {row.path}")
+    for row in rows:  # the effective revision of each document: what was approved, not what is newest
+        documents.append(f"{row.id} rev {row.revision} {row.commit or '-'} {row.status} {row.path}")
     message = releasing.tag_message(tag, manual.config.organisation, documents, acceptances)
     commit = gitrepo.create_tag(root, tag, message)
     accepted_note = f", {quantity(len(acceptances), 'accepted finding')}" if acceptances else ""

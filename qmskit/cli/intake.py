@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from qmskit.atomic import write_bytes
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -221,12 +223,16 @@ def _land(root: Path, manual: Manual, form: Form, incoming: list[Incoming], alre
     now = datetime.now().astimezone()
     news = [NewRecord(form, revision, item.created_at or now, item.created_by or person, item.values, item.source)
             for item in incoming]
-    written = create_many(root, news, history)
+    if not options.commit:
+        written = create_many(root, news, history)
+    else:  # the records and their commit go together, as for `record new --commit`
+        with gitrepo.writer_lock(root):
+            written = create_many(root, news, history)
+            sha = _commit_or_take_back(root, [w.rel for w in written], [],
+                                       f"Import {len(written)} {form.title} records {options.origin}")
     out.print(f"Imported {quantity(len(written), 'record')} ({written[0].id} to {written[-1].id}) into "
               f"records/{escape(form.id)}/: {summary}")
     if options.commit:
-        sha = gitrepo.commit_files(root, [w.rel for w in written],
-                                   f"Import {len(written)} {form.title} records {options.origin}")
         out.print(f"Committed {sha[:10]}")
     if problems:
         raise typer.Exit(ExitCode.FINDINGS)
@@ -306,19 +312,40 @@ def records_add(
         raise QmsError(f"nothing added: {len(problems)} problems in {len(files)} files (listed above)",
                        "Fix the files (or the manual's ids they name) and add them again.")
     history = gitrepo.read_history(root)
-    to_commit: list[str] = []
-    for file, new in checked:
-        written = create(root, new, history)
-        out.print(f"{escape(file.name)} -> {escape(written.id)} ({escape(written.rel)})", highlight=False)
-        to_commit.append(written.rel)
-        inside = _inside(root, file)
-        if inside is not None:  # a provisional file proposed into the manual gives way to the numbered one
-            file.unlink()
-            if history.usable and history.of(inside) is not None:
-                to_commit.append(inside)
-    if commit:
-        sha = gitrepo.commit_files(root, to_commit, f"Add {len(checked)} records filled in on the site")
-        out.print(f"Committed {sha[:10]}")
+    with gitrepo.writer_lock(root) if commit else contextlib.nullcontext():
+        written_paths: list[str] = []
+        replaced: dict[str, bytes] = {}  # provisional files in the manual: given back if the commit fails
+        for file, new in checked:
+            written = create(root, new, history)
+            out.print(f"{escape(file.name)} -> {escape(written.id)} ({escape(written.rel)})", highlight=False)
+            written_paths.append(written.rel)
+            inside = _inside(root, file)
+            if inside is not None:  # a provisional file proposed into the manual gives way to the numbered one
+                replaced[inside] = file.read_bytes()
+                file.unlink()
+        if commit:
+            tracked = [rel for rel in replaced if history.usable and history.of(rel) is not None]
+            try:
+                sha = _commit_or_take_back(root, written_paths, tracked,
+                                           f"Add {len(checked)} records filled in on the site")
+            except QmsError:
+                for rel, data in replaced.items():
+                    write_bytes(root / rel, data, overwrite=False)
+                raise
+            out.print(f"Committed {sha[:10]}")
+
+
+def _commit_or_take_back(root: Path, written: list[str], removed: list[str], message: str) -> str:
+    """Commit new records (and the removal of files they replace); if the commit fails, take the new records
+    back so that a reported failure leaves nothing written."""
+    try:
+        return gitrepo.commit_files(root, [*written, *removed], message)
+    except QmsError as failed:
+        for rel in written:
+            (root / rel).unlink(missing_ok=True)
+        with contextlib.suppress(QmsError):
+            gitrepo.unstage(root, written)
+        raise QmsError(f"{failed.message}; nothing was recorded", failed.hint) from failed
 
 
 def _inside(root: Path, file: Path) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.markup import escape
 from qmskit import urls
 from qmskit.atomic import write_text
 from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice, resolve_manual, stdout
+from qmskit.control.retired import EverIds, ever_ids
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.loading.schemas import schema_url
@@ -30,9 +32,15 @@ def _write(root: Path, rel: str, text: str) -> None:
     stdout().print(f"Wrote {escape(rel)}")
 
 
-def next_document_id(manual: Manual, prefix: str) -> str:
-    numbers = [int(m[1]) for d in manual.documents if (m := re.fullmatch(rf"{re.escape(prefix)}-(\d+)", d.id))]
+def next_document_id(manual: Manual, prefix: str, ever: Iterable[str] = ()) -> str:
+    """One more than the highest number of this prefix in the manual now or in any earlier commit."""
+    ids = [*(d.id for d in manual.documents), *ever]
+    numbers = [int(m[1]) for doc_id in ids if (m := re.fullmatch(rf"{re.escape(prefix)}-(\d+)", doc_id))]
     return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+def _ever(root: Path) -> EverIds:
+    return ever_ids(root)
 
 
 @new_app.command("document")
@@ -50,7 +58,7 @@ def new_document(
     if owner not in {r.id for r in manual.roles}:
         raise ConfigError(f"no role '{owner}'", "Use an id from organisation/roles.yaml.")
     kind = manual.config.document_types[doc_type]
-    doc_id = next_document_id(manual, kind.prefix)
+    doc_id = next_document_id(manual, kind.prefix, _ever(root).documents)
     front = dump_yaml({"id": doc_id, "title": title, "type": doc_type, "owner": owner, "status": "draft",
                        "audience": "internal", "processes": [], "clauses": []})
     sections = "".join(f"## {section}\n\nWrite the {section.lower()} here.\n\n" for section in kind.required_sections)
@@ -74,6 +82,8 @@ def new_process(
     manual = load_manual(root, use_cache=True).manual
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", process_id) or process_id in {p.id for p in manual.processes}:
         raise ConfigError(f"'{process_id}' is taken or not an id", "Use letters, digits, '.', '_' and '-'.")
+    if process_id in _ever(root).processes:
+        raise ConfigError(f"process '{process_id}' existed earlier in Git", "Ids are never reused: choose another.")
     # customer, inputs and outputs are left out: `qms validate` names them (QMS-PROC-001) until they are there
     data: dict[str, object] = {"id": process_id, "name": name, "category": category, "owner": owner, "parent": parent,
             "purpose": "Say in one sentence why this process exists and for whom.",
@@ -100,6 +110,12 @@ def new_form(
         raise ConfigError(f"record prefix '{prefix}' is taken or not 2-6 capital letters", "e.g. --prefix ML")
     if form_id in {f.id for f in manual.forms}:
         raise ConfigError(f"form '{form_id}' exists already", "Choose another id.")
+    ever = _ever(root)
+    if form_id in ever.forms:
+        raise ConfigError(f"form '{form_id}' existed earlier in Git", "Ids are never reused: choose another.")
+    if prefix in ever.record_prefixes:
+        raise ConfigError(f"record prefix '{prefix}' was used by a form earlier in Git",
+                          "Records of the old form keep their ids: choose another prefix.")
     data: dict[str, object] = {"id": form_id, "title": title, "record_prefix": prefix, "processes": [], "clauses": [],
             "fields": [{"id": "date", "label": "Date", "type": "date", "required": True}]}
     _write(root, f"forms/{form_id}.yaml", f"# yaml-language-server: $schema={schema_url('form')}\n" + dump_yaml(data))

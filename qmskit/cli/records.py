@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,11 +14,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.prompt import Prompt
 
+from qmskit.atomic import write_text
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
     OutputOption,
     QmsTyper,
+    TodayOption,
     acting_person,
     app,
     check_choice,
@@ -33,9 +36,21 @@ from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, FormField, Manual, Record
 from qmskit.records.blank import blank_form
-from qmskit.records.forms import record_values_schema, shown, workflow
+from qmskit.records.forms import REFERENCE_KINDS, record_values_schema, shown, workflow
+from qmskit.records.meaning import day_of, event_day
 from qmskit.records.store import NewRecord, create, update
-from qmskit.records.workflow import BadValue, missing_required, parse_value, step_problem, summary, values_problems
+from qmskit.records.workflow import (
+    BadValue,
+    check_value,
+    example_of,
+    missing_required,
+    parse_value,
+    step_problem,
+    summary,
+    values_problems,
+)
+from qmskit.rules.context import Context
+from qmskit.rules.records import flow_problems, reference_problems
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 from qmskit.wording import quantity
@@ -111,12 +126,30 @@ def _describe(field: FormField) -> str:
         parts.append(f"from {field.spec.get('min', '…')} to {field.spec.get('max', '…')}")
     if field.type == "date":
         parts.append("YYYY-MM-DD")
+    if isinstance(field.spec.get("pattern"), str):
+        parts.append(example_of(field))
     return "; ".join(parts)
 
 
-def _ask(form: Form, values: dict[str, Any], console: Console) -> dict[str, Any]:
+MAX_LISTED = 40  # a prompt lists at most this many valid ids; longer lists are cut with a count
+
+
+def _choices(manual: Manual, field: FormField) -> list[tuple[str, str]]:
+    """The ids a reference field may take, with names: what `validate` would accept."""
+    kind = REFERENCE_KINDS.get(str(field.spec.get("of")))
+    groups = dict(manual.groups())
+    if kind is None or kind == "record":
+        return []
+    found = [(str(item.id), str(getattr(item, "name", "") or getattr(item, "title", "")))
+             for item in groups.get(kind, ())
+             if field.spec.get("of") != "customer" or getattr(item, "kind", "customer") == "customer"]
+    return sorted(dict(found).items())
+
+
+def _ask(form: Form, values: dict[str, Any], console: Console, manual: Manual) -> dict[str, Any]:
     """Ask for each field not yet given, in order, showing help and choices; re-ask until the answer fits."""
     section = ""
+    ctx = Context.of(manual)
     console.print(f"[bold]{escape(form.title)}[/] ({escape(form.id)})")
     for field in form.fields:
         if field.id in values or not shown(field, values):
@@ -129,6 +162,11 @@ def _ask(form: Form, values: dict[str, Any], console: Console) -> dict[str, Any]
         options = [str(o) for o in field.spec.get("options") or []]
         for number, option in enumerate(options, start=1):
             console.print(f"  {number}. {escape(option)}")
+        known = _choices(manual, field)
+        for item_id, name in known[:MAX_LISTED]:
+            console.print(f"  {escape(item_id)}" + (f"  [dim]{escape(name)}[/]" if name and name != item_id else ""))
+        if len(known) > MAX_LISTED:
+            console.print(f"  … and {len(known) - MAX_LISTED} more")
         label = f"{field.label}{'' if field.required else ' (optional)'} [{_describe(field)}]"
         while True:
             answer = Prompt.ask(escape(label), console=console, default="", show_default=False) or ""
@@ -138,15 +176,45 @@ def _ask(form: Form, values: dict[str, Any], console: Console) -> dict[str, Any]
                     continue
                 break
             try:
-                values[field.id] = parse_value(field, answer)
-                break
+                value = parse_value(field, answer)
             except BadValue as bad:
                 console.print(f"[red]{escape(str(bad))}[/]")
+                continue
+            wrong = next((m for _, m in reference_problems(ctx, form, {field.id: value})), None)
+            if wrong is not None:
+                console.print(f"[red]{escape(wrong)}[/]")
+                continue
+            values[field.id] = value
+            break
     return values
 
 
 def _now() -> datetime:
     return datetime.now().astimezone()
+
+
+def _check_before_writing(manual: Manual, form: Form, values: dict[str, Any], today: date) -> None:
+    """What `qms validate` would say about the new record's values, said before anything is written."""
+    for field in form.fields:
+        if field.id in values:
+            try:
+                check_value(field, values[field.id])
+            except BadValue as bad:
+                raise ConfigError(f"{field.id}: {bad}", _describe(field)) from bad
+    problems = values_problems(form, values)
+    if problems:
+        raise ConfigError(f"{problems[0].message}", "Check the value against the form (`qms form render`).")
+    ctx = Context.of(manual, today=today)
+    for name, message in reference_problems(ctx, form, values):
+        known = [i for i, _ in _choices(manual, _field(form, name))]
+        raise ConfigError(message, f"Known: {', '.join(known[:MAX_LISTED])}{' …' if len(known) > MAX_LISTED else ''}."
+                          if known else "Add it to the manual first.")
+    for name, message in flow_problems(ctx, form, values):
+        raise ConfigError(f"{name}: {message}", "Name an input the receiving process gets from the supplying one.")
+    event = event_day(Record("", form.id, form.origin, values=values), form) if form.binds.get("date") else None
+    if event is not None and event > today:
+        raise ConfigError(f"{form.binds['date']} {event} is in the future",
+                          "Records are of events that happened; give the day it happened.")
 
 
 @record_app.command("new")
@@ -162,8 +230,14 @@ def record_new(
                                                                                         "(default: when in a "
                                                                                         "terminal).")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the new record.")] = False,
+    on: Annotated[str | None, typer.Option("--on", help="The day the event happened (YYYY-MM-DD), for entering "
+                                                        "past events such as paper records; fills the form's "
+                                                        "declared date field.")] = None,
+    today: TodayOption = None,
 ) -> None:
-    """Fill in a form: a new record with the next free id, written atomically, never over another record."""
+    """Fill in a form: a new record with the next free id, written atomically, never over another record. It is
+    checked as `qms validate` would (values, references, flows) before it is written. `created_at` is the time
+    of entry; the day of the event is the form's declared date field."""
     root, manual = _manual(path, manual_dir)
     form = _form(manual, form_id)
     values = _from_file(source) if source else {}
@@ -172,24 +246,51 @@ def record_new(
     if unknown:
         raise ConfigError(f"form {form.id} has no field {', '.join(unknown)}",
                           f"Fields: {', '.join(f.id for f in form.fields)}.")
+    day = parse_day(on, "--on")
+    event_field = form.binds.get("date")
+    if day is not None:
+        if not event_field:
+            raise ConfigError(f"form {form.id} declares no event date", "Bind its date field: `binds: {date: "
+                                                                          "FIELD}` (see docs/forms.md).")
+        values.setdefault(event_field, day.isoformat())
     if sys.stdin.isatty() if interactive is None else interactive:
-        values = _ask(form, values, stdout())
+        values = _ask(form, values, stdout(), manual)
     missing = missing_required(form, values)
     if missing:
         raise ConfigError(f"required fields missing: {', '.join(f.id for f in missing)}",
                           "Give them with --set FIELD=VALUE or --from FILE, or run in a terminal to be asked.")
-    problems = values_problems(form, values)
-    if problems:
-        raise ConfigError(f"{problems[0].message}", "Check the value against the form (`qms form render`).")
+    _check_before_writing(manual, form, values, parse_day(today) or date.today())
     history = gitrepo.read_history(root)
     file = history.of(form.origin.path) if history.usable else None
     revision = file.latest.number if file and file.latest and form.origin.path not in history.uncommitted else 0
-    new = NewRecord(form, revision, _now(), acting_person(root, manual, by), values)
-    written = create(root, new, history)
+    now = _now()
+    happened = datetime.combine(day, time(), now.tzinfo) if day is not None else None
+    new = NewRecord(form, revision, now, acting_person(root, manual, by), values, happened_at=happened)
+    if not commit:
+        written = create(root, new, history)
+        stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
+        return
+    # The record and its commit go together: wait for other writers first, and take the record back if the
+    # commit fails, so a reported failure never leaves a record behind (a retry would make a duplicate).
+    with gitrepo.writer_lock(root):
+        written = create(root, new, history)
+        try:
+            sha = gitrepo.commit_files(root, [written.rel], f"Record {written.id} ({form.title})")
+        except QmsError as failed:
+            _take_back(root, written.rel, None)
+            raise QmsError(f"{failed.message}; {written.id} was not recorded", failed.hint) from failed
     stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
-    if commit:
-        sha = gitrepo.commit_files(root, [written.rel], f"Record {written.id} ({form.title})")
-        stdout().print(f"Committed {sha[:10]}")
+    stdout().print(f"Committed {sha[:10]}")
+
+
+def _take_back(root: Path, rel: str, old_text: str | None) -> None:
+    """Undo a write whose commit failed: remove the new file (or put the old text back) and unstage it."""
+    if old_text is None:
+        (root / rel).unlink(missing_ok=True)
+    else:
+        write_text(root / rel, old_text)
+    with contextlib.suppress(QmsError):
+        gitrepo.unstage(root, [rel])
 
 
 @record_app.command("update")
@@ -202,8 +303,12 @@ def record_update(
     note: Annotated[str, typer.Option("--note", help="Why, in a few words.")] = "",
     by: Annotated[str | None, typer.Option("--by", help="Who (a person id). Default: the git user.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the change.")] = False,
+    on: Annotated[str | None, typer.Option("--on", help="The day the step happened (YYYY-MM-DD), when entering "
+                                                        "it later, e.g. from paper.")] = None,
+    today: TodayOption = None,
 ) -> None:
-    """Move a workflow record (e.g. a corrective action) to its next state, with the fields that state needs."""
+    """Move a workflow record (e.g. a corrective action) to its next state, with the fields that state needs.
+    Only the states the record passes through need their fields."""
     root, manual = _manual(path, manual_dir)
     record = next((r for r in manual.records if r.id == record_id), None)
     if record is None:
@@ -213,24 +318,50 @@ def record_update(
     if flow is None:
         raise ConfigError(f"form {form.id} has no workflow", "Only workflow records move between states.")
     values = {**record.values, **_assignments(form, settings or [])}
-    problem = step_problem(flow, record.status, to, values)
+    problem = step_problem(flow, record.status, to, values, [c.state for c in record.history])
     if problem is not None:
         raise QmsError(f"{record.id}: {problem.message}", problem.hint)
     file = root / record.origin.path
-    parsed = parse_yaml(file.read_text(encoding="utf-8"), record.origin.path).data
+    before = file.read_text(encoding="utf-8")
+    parsed = parse_yaml(before, record.origin.path).data
     if not isinstance(parsed, dict):
         raise QmsError(f"{record.origin.path} cannot be read", "Run `qms validate`.")
-    step = {"state": to, "at": _now().isoformat(timespec="seconds"), "by": acting_person(root, manual, by)}
+    now = _now()
+    step = {"state": to, "at": now.isoformat(timespec="seconds"), "by": acting_person(root, manual, by)}
+    day = parse_day(on, "--on")
+    if day is not None:
+        _check_step_day(record, day, parse_day(today) or date.today())
+        step["at"] = datetime.combine(day, time(), now.tzinfo).isoformat(timespec="seconds")
+        step["recorded_at"] = now.isoformat(timespec="seconds")
     if note:
         step["note"] = note
     parsed["status"] = to
     parsed["history"] = [*(parsed.get("history") or []), step]
     parsed["values"] = values
-    update(file, parsed)
+    if not commit:
+        update(file, parsed)
+        stdout().print(f"{escape(record.id)}: {escape(record.status)} → {escape(to)}")
+        return
+    with gitrepo.writer_lock(root):
+        if file.read_text(encoding="utf-8") != before:
+            raise QmsError(f"{record.id} was changed by someone else meanwhile", "Nothing was written; try again.")
+        update(file, parsed)
+        try:
+            sha = gitrepo.commit_files(root, [record.origin.path], f"{record.id}: {record.status} -> {to}")
+        except QmsError as failed:
+            _take_back(root, record.origin.path, before)
+            raise QmsError(f"{failed.message}; {record.id} was left as it was", failed.hint) from failed
     stdout().print(f"{escape(record.id)}: {escape(record.status)} → {escape(to)}")
-    if commit:
-        sha = gitrepo.commit_files(root, [record.origin.path], f"{record.id}: {record.status} -> {to}")
-        stdout().print(f"Committed {sha[:10]}")
+    stdout().print(f"Committed {sha[:10]}")
+
+
+def _check_step_day(record: Record, day: date, today: date) -> None:
+    if day > today:
+        raise ConfigError(f"--on {day} is in the future", "Give the day the step happened.")
+    earlier = [d for c in record.history if (d := day_of(c.at)) is not None]
+    if earlier and day < max(earlier):
+        raise ConfigError(f"--on {day} is before the record's last step ({max(earlier)})",
+                          "Steps are entered in the order they happened.")
 
 
 def records_list(
@@ -258,14 +389,21 @@ def records_list(
               and all(_matches(r, name, value) for name, value in conditions)]
     chosen.sort(key=lambda r: (r.created_at, r.id), reverse=True)
     if output_format == "json":
-        emit(json.dumps([_as_dict(r) for r in chosen], indent=2, ensure_ascii=False) + "\n", output)
+        emit(json.dumps([_as_dict(r) | {"date": _event(forms, r)} for r in chosen], indent=2, ensure_ascii=False)
+             + "\n", output)
         return
-    records = [{"id": r.id, "form": r.form, "created": r.created_at[:10], "by": r.created_by,
-                "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
-    columns = ("ID", "Form", "Created", "By", "Status", "Summary")
-    table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "created", "by", "status",
-                                                                       "summary"))
+    records = [{"id": r.id, "form": r.form, "date": _event(forms, r), "created": r.created_at[:10],
+                "by": r.created_by, "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
+    columns = ("ID", "Form", "Date", "Created", "By", "Status", "Summary")
+    table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "date", "created", "by",
+                                                                            "status", "summary"))
     show(table, output_format, output)
+
+
+def _event(forms: dict[str, Form], record: Record) -> str:
+    """The day the recorded event happened (the form's `date`), else the day it was entered."""
+    day = event_day(record, forms.get(record.form))
+    return day.isoformat() if day else ""
 
 
 def _matches(record: Record, name: str, value: str) -> bool:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import markdown
 import typer
+from rich.markup import escape
 
 from qmskit.analysis import charts, measures
 from qmskit.analysis.management import (
@@ -36,6 +37,7 @@ from qmskit.cli.app import (
     emit,
     parse_day,
     resolve_manual,
+    stderr,
     stdout,
 )
 from qmskit.cli.tables import show
@@ -43,6 +45,7 @@ from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
+from qmskit.records.meaning import Meanings, Notice
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
 
@@ -54,6 +57,13 @@ PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q
                                                                   "of --today.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.",
                                            autocompletion=complete_choices(TABLE_FORMATS))]
+
+
+def _warn(unbound: tuple[Notice, ...]) -> None:
+    """A report without a form to read says so (on standard error, so machine output stays clean)."""
+    console = stderr()
+    for item in unbound:
+        console.print(f"warning: {escape(item.message)}\n  hint: {escape(item.hint)}")
 
 
 def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
@@ -96,6 +106,7 @@ def report_customers(
     check_choice(output_format, ("text", "markdown", "json"), "format")
     _, manual, span, _ = _setup(path, manual_dir, period, today)
     report = measures.customer_report(manual, span)
+    _warn(report.unbound)
     if output_format == "json":
         emit(json.dumps(customers_data(report), indent=2, ensure_ascii=False) + "\n", output)
     else:
@@ -118,8 +129,10 @@ def report_flow(
     check_choice(output_format, ("text", "markdown", "csv", "json"), "format")
     _, manual, span, _ = _setup(path, manual_dir, period, today)
     report = flow_report(manual, span)
+    _warn(report.unbound)
     if output_format == "json":
-        data = {"critical_path": [{"process": p, "start": s, "end": e} for p, s, e in report.chain],
+        data = {"warnings": [{"message": u.message, "hint": u.hint} for u in report.unbound],
+                "critical_path": [{"process": p, "start": s, "end": e} for p, s, e in report.chain],
                 "on_time_percent": report.on_time_percent, "bottlenecks": dict(report.bottlenecks),
                 "internal_complaints": [{"process": p, "count": n, "delay_days": d} for p, n, d in report.complaints],
                 "orders": [{"order": o.order, "customer": o.customer, "late_days": o.late_days, "penalty": o.penalty,
@@ -197,7 +210,8 @@ def report_chart(
         chosen = flows[order] if order else max(flows.values(), key=lambda o: o.late_days, default=None)
         if chosen is None:
             raise ConfigError(f"no order with step records in {span.name}",
-                              "Choose another --period, or record the orders' steps.")
+                              "Choose another --period, or record the steps of orders in a form that declares "
+                              "`purpose: order-flow` (see docs/forms.md).")
         svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
                                [(p, float(d)) for p, d in chosen.added])
     write_text(output, svg)
@@ -226,6 +240,7 @@ def todo_command(
     day = parse_day(today) or date.today()
     revisions = current_revisions(manual, history)
     items = todo(manual, history, day, revisions)
+    _warn(tuple(Meanings(manual).unassigned("todo")))
     if all_people:
         _digests(manual, items, day, output, "html" if output_format == "html" else "markdown")
         return

@@ -1,6 +1,8 @@
 """The register as it stood on a past day: "what was effective on 12 March?", the auditor's question.
 
-Reads each document's front matter as it was at its revision effective on that day, in one batch from Git.
+What was effective is what had been approved by then: each document's last revision up to that day with an
+approval given by that day. A later unapproved revision is shown apart, as pending. Front matter at every
+revision up to the day is read in one batch from Git.
 """
 
 from __future__ import annotations
@@ -8,45 +10,53 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from qmskit.control.register import DocumentControl, RegisterRow, day_of
-from qmskit.loading import assemble
-from qmskit.loading.markdown import split_front_matter
-from qmskit.loading.yamlsource import parse_yaml
-from qmskit.model import Document, Manual, Origin
+from qmskit.control.lifecycle import is_document, past_document
+from qmskit.control.register import DocumentControl, RegisterRow, Verdict, day_of
+from qmskit.model import Document, Manual
 from qmskit.vcs.gitrepo import read_blobs
 from qmskit.vcs.history import FileHistory, History, Revision
 
 
 def register_at(root: Path, manual: Manual, history: History, when: date,
                 control: DocumentControl | None = None) -> list[RegisterRow]:
-    effective: list[tuple[FileHistory, Revision]] = []
+    control = control or DocumentControl(manual, history)
+    candidates: list[tuple[FileHistory, list[Revision]]] = []
     for file in (*history.files.values(), *history.deleted):
-        if not file.path.startswith("documents/") or not file.path.endswith(".md"):
+        if not is_document(file.path):
             continue
         if file.deleted_at and day_of(file.deleted_at) <= when:
             continue  # already withdrawn on that day
-        revision = next((r for r in reversed(file.revisions) if day_of(r.date) <= when), None)
-        if revision is not None:
-            effective.append((file, revision))
-    blobs = read_blobs(root, [(r.commit.sha, r.path) for _, r in effective])
-    control = control or DocumentControl(manual, history)
+        upto = [r for r in file.revisions if day_of(r.date) <= when]
+        if upto:
+            candidates.append((file, upto))
+    blobs = read_blobs(root, [(r.commit.sha, r.path) for _, upto in candidates for r in upto])
     rows = []
-    for file, revision in effective:
-        document = _document(blobs.get((revision.commit.sha, revision.path), ""), revision.path)
-        if document is None:
+    for file, upto in candidates:
+        latest = upto[-1]
+        current = past_document(blobs.get((latest.commit.sha, latest.path), ""), latest.path)
+        if current is None:
             continue
-        approved = control.approvers(document, revision)
-        shortened = FileHistory(file.path, tuple(r for r in file.revisions if r.number <= revision.number))
-        review = control.next_review(document, shortened)
-        rows.append(RegisterRow(document.id, document.title, document.type, document.owner, revision.number,
-                                revision.date[:10], tuple(p.name for p in approved),
-                                review.isoformat() if review else "", document.status, revision.path))
+        effective, shown, counted = _effective(control, blobs, upto, current, when)
+        pending = "" if effective is latest else (f"pending approval: revision {latest.number} "
+                                                  f"({latest.date[:10]}, {latest.commit.sha[:10]})")
+        shortened = FileHistory(file.path, tuple(r for r in file.revisions if r.number <= latest.number))
+        review = control.next_review(current, shortened)
+        rows.append(RegisterRow(
+            shown.id, shown.title, shown.type, shown.owner, effective.number if effective else 0,
+            control.effective_day(effective, counted),
+            tuple(v.person.name for v in counted if v.person is not None),
+            review.isoformat() if review else "", current.status, latest.path,
+            tuple(v.label for v in counted), pending,
+            effective.commit.sha if effective else ""))
     return sorted(rows, key=lambda r: r.id)
 
 
-def _document(text: str, path: str) -> Document | None:
-    split = split_front_matter(text)
-    if split.front_matter is None:
-        return None
-    data = parse_yaml(split.front_matter, path, 1).data
-    return assemble.document(data, Origin(path), "", split.body_line, ()) if isinstance(data, dict) else None
+def _effective(control: DocumentControl, blobs: dict[tuple[str, str], str], upto: list[Revision],
+               current: Document, when: date) -> tuple[Revision | None, Document, list[Verdict]]:
+    """The last revision up to `when` approved by then (approvals given later do not count on that day)."""
+    for revision in reversed(upto):
+        document = past_document(blobs.get((revision.commit.sha, revision.path), ""), revision.path) or current
+        counted = [v for v in control.counted(document, revision) if v.approval.date[:10] <= when.isoformat()]
+        if counted:
+            return revision, document, counted
+    return None, current, []

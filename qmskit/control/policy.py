@@ -1,5 +1,5 @@
 """The policy a change is judged by: qms.yaml, people and roles, and the allowed signers, as they stood where the
-change cannot have edited them (DESIGN 0014). Pure data; control/trust.py reads it from Git."""
+change cannot have edited them (DESIGN 0016). Pure data; control/trust.py reads it from Git."""
 
 from __future__ import annotations
 

@@ -53,23 +53,27 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class RegisterRow:
+    """One controlled document: its effective (last approved) revision, and apart from it what is pending."""
+
     id: str
     title: str
     type: str
     owner: str
-    revision: int
-    effective: str  # when the latest revision was approved (else committed) on the main line; "" = never
-    approved_by: tuple[str, ...]
+    revision: int  # the effective revision: the last approved one (0 = none approved yet)
+    effective: str  # the day it became effective, from the evidence that counts ("" = none)
+    approved_by: tuple[str, ...]  # who approved the effective revision
     next_review: str
     status: str
     path: str
     evidence: tuple[str, ...] = ()  # per approver: how strong the evidence is ("signed", "forge review", ...)
+    pending: str = ""  # a newer revision (or uncommitted change) waiting for approval: never the effective text
+    commit: str = ""  # the commit of the effective revision
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "type": self.type, "owner": self.owner,
                 "revision": self.revision, "effective": self.effective, "approved_by": list(self.approved_by),
-                "evidence": list(self.evidence), "next_review": self.next_review, "status": self.status,
-                "path": self.path}
+                "evidence": list(self.evidence), "pending": self.pending, "next_review": self.next_review,
+                "status": self.status, "path": self.path, "commit": self.commit}
 
 
 def add_months(start: date, months: int) -> date:
@@ -100,13 +104,16 @@ def current_revisions(manual: Manual, history: History) -> dict[str, int]:
 
 class DocumentControl:
     """Judges the approval evidence of a manual's documents against the trusted policy (people, roles and
-    qms.yaml as of the trusted base, DESIGN 0014)."""
+    qms.yaml as of the trusted base, DESIGN 0016)."""
 
     def __init__(self, manual: Manual, history: History,
                  signatures: Mapping[tuple[str, str], bool | None] | None = None, *,
-                 policy: Policy | None = None, forge: Mapping[str, tuple[Approval, ...]] | None = None) -> None:
+                 policy: Policy | None = None, forge: Mapping[str, tuple[Approval, ...]] | None = None,
+                 baseline_commits: frozenset[str] | None = None) -> None:
         self.manual = manual
         self.history = history
+        # the commits a baseline pinned to a commit releases (its ancestry, read from Git by the caller)
+        self.baseline_commits = baseline_commits or frozenset()
         self.policy = policy or of_manual(manual)
         self.config = self.policy.config
         # (payload, signature) -> verified against the trusted allowed signers? (None: nothing to verify against)
@@ -149,12 +156,11 @@ class DocumentControl:
         return found
 
     def _in_baseline(self, until: str, revision: Revision) -> bool:
+        """Judged by ancestry, never by date: a committer date is whatever the committer chose. A date in
+        `until` releases nothing (the schema refuses it, with a hint)."""
         if until == "first-commit":
             return revision.commit.sha == self.history.first
-        try:
-            return moment(revision.date) <= moment(until)
-        except ValueError:
-            return False  # the schema reports a malformed date
+        return revision.commit.sha in self.baseline_commits
 
     def evidence_problem(self, approval: Approval, carrier: Commit) -> tuple[str, str]:
         """(problem, kind) when the evidence itself does not count under the trusted policy, else ("", "")."""
@@ -187,7 +193,7 @@ class DocumentControl:
         return "", ""
 
     def judge(self, document: Document, revision: Revision, approval: Approval) -> Verdict:
-        """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3, 0014)."""
+        """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3, 0016)."""
         allowed = self.approver_roles(document)
         verdict = self._judge(revision, approval, allowed,
                               f"{article(document.type)} ({', '.join(allowed) or 'none named in qms.yaml'})")
@@ -289,6 +295,8 @@ class DocumentControl:
         return [self.row(d) for d in sorted(self.manual.documents, key=lambda d: d.id)]
 
     def row(self, document: Document) -> RegisterRow:
+        """The register's line for a document: what was last approved is what is effective; a newer revision,
+        or an uncommitted change, is shown apart as pending approval."""
         path = document.origin.path
         file = self.history.of(path) if self.history.usable else None
         latest = file.latest if file else None
@@ -297,14 +305,44 @@ class DocumentControl:
             status = f"{status}, never committed"
         elif path in self.history.uncommitted:
             status = f"{status}, uncommitted changes"
-        counted: dict[str, Verdict] = {}
-        for verdict in self.verdicts(document, latest) if latest else []:
-            if verdict.counts and verdict.person is not None:
-                counted.setdefault(verdict.person.id, verdict)
+        approved = self.last_approved(document, file) if file else None
+        counted = self.counted(document, approved) if approved else []
         review = self.next_review(document, file) if file else None
-        effective = (self.approved_at(document, latest) if counted else latest.date) if latest else ""
         return RegisterRow(document.id, document.title, document.type, document.owner,
-                           latest.number if latest else 0, effective[:10],
-                           tuple(v.person.name for v in counted.values() if v.person),
+                           approved.number if approved else 0, self.effective_day(approved, counted),
+                           tuple(v.person.name for v in counted if v.person is not None),
                            review.isoformat() if review else "", status, path,
-                           tuple(v.label for v in counted.values()))
+                           tuple(v.label for v in counted),
+                           self.pending(path, latest, approved), approved.commit.sha if approved else "")
+
+    def counted(self, document: Document, revision: Revision) -> list[Verdict]:
+        """The approvals that count for the revision, one per person."""
+        found: dict[str, Verdict] = {}
+        for verdict in self.verdicts(document, revision):
+            if verdict.counts and verdict.person is not None:
+                found.setdefault(verdict.person.id, verdict)
+        return list(found.values())
+
+    def pending(self, path: str, latest: Revision | None, approved: Revision | None) -> str:
+        parts = []
+        if latest is not None and latest is not approved:
+            parts.append(f"revision {latest.number} ({latest.date[:10]}, {latest.commit.sha[:10]})")
+        elif latest is None and self.history.usable:
+            parts.append("never committed")
+        if latest is not None and path in self.history.uncommitted:
+            parts.append("uncommitted changes")
+        return f"pending approval: {' and '.join(parts)}" if parts else ""
+
+    @staticmethod
+    def effective_day(approved: Revision | None, counted: list[Verdict]) -> str:
+        """A revision is effective from the earliest time the evidence that counts gives (review given and
+        merged, signature made, the merge identity's commit), never from a date the author chose."""
+        if approved is None:
+            return ""
+        times = []
+        for verdict in counted:
+            try:
+                times.append((moment(verdict.approval.date), verdict.approval.date))
+            except ValueError:
+                continue  # an unreadable date in a note: the approval still counts, its time does not
+        return (min(times)[1] if times else approved.date)[:10]

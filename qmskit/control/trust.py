@@ -1,4 +1,4 @@
-"""Which policy judges a change, and which changes of the policy were never approved (DESIGN 0014).
+"""Which policy judges a change, and which changes of the policy were never approved (DESIGN 0016).
 
 The policy files are read from Git objects, never from the work tree: with `--base`, as of the merge base with
 the protected branch; without, as of the last policy change the policy before it approved (starting from the
@@ -17,7 +17,7 @@ from qmskit.control.register import DocumentControl, Verdict
 from qmskit.errors import QmsError
 from qmskit.loading import assemble
 from qmskit.loading.yamlsource import parse_yaml
-from qmskit.model import Forge, Manual, Origin
+from qmskit.model import Config, Forge, Manual, Origin
 from qmskit.vcs import gitrepo
 from qmskit.vcs.forge import Review, effective_time
 from qmskit.vcs.github import GitHubClient
@@ -83,6 +83,15 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
     return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems), strangers)
 
 
+def pinned_baseline(root: Path, config: Config, history: History) -> frozenset[str] | None:
+    """The commits a baseline pinned to a commit releases, judged by ancestry (empty when there is no pinned
+    baseline; None when the pin is not a commit of this history)."""
+    baseline = config.baseline
+    if baseline is None or baseline.until == "first-commit" or not history.usable:
+        return frozenset()
+    return gitrepo.ancestry(root, baseline.until)
+
+
 def from_texts(texts: Mapping[str, str], commit: str, where: str) -> Policy:
     """The policy files' texts at a commit (missing files are empty) -> a Policy (signers still unread)."""
     def data(path: str) -> dict[str, object]:
@@ -130,12 +139,19 @@ class _Evidence:
         self.problems: list[str] = []
         self._forge: dict[Forge, Mapping[str, tuple[Approval, ...]]] = {}
         self._signatures: dict[str, Mapping[tuple[str, str], bool | None]] = {}
+        self._baselines: dict[str, frozenset[str]] = {}
         self._signed = sorted({(a.who.email, a.payload, a.signature) for file in history.files.values()
                                for r in file.revisions for a in r.commit.approvals if a.signed})
 
     def control(self, policy: Policy) -> DocumentControl:
         return DocumentControl(self.manual, self.history, self.signatures(policy.signers), policy=policy,
-                               forge=self.forge(policy))
+                               forge=self.forge(policy), baseline_commits=self.baseline(policy.config))
+
+    def baseline(self, config: Config) -> frozenset[str]:
+        until = config.baseline.until if config.baseline else ""
+        if until not in self._baselines:
+            self._baselines[until] = pinned_baseline(self.root, config, self.history) or frozenset()
+        return self._baselines[until]
 
     def signatures(self, signers: str | None) -> Mapping[tuple[str, str], bool | None]:
         if signers is None or not self._signed:

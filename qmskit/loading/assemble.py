@@ -114,6 +114,7 @@ def config(data: Data, origin: Origin) -> Config:
         approvals=_approvals(data.get("approvals")),
         expiry_warning_days=integer(mapping(data, "competence"), "warn_days") or 60,
         audit_cycle_months=integer(data, "audit_cycle_months") or 36,
+        churn_quarters=integer(mapping(data, "reports"), "churn_quarters") or 2,
         origin=origin,
     )
 
@@ -198,7 +199,8 @@ def form(data: Data, origin: Origin) -> Form | None:
         return None
     return Form(form_id, text(data, "title", form_id), origin, text(data, "record_prefix"),
                 texts(data, "processes"), texts(data, "clauses"), items(data, "fields", origin, _field),
-                mapping(data, "workflow"), text(data, "description"))
+                mapping(data, "workflow"), text(data, "description"), text(data, "purpose"),
+                {k: v for k, v in mapping(data, "binds").items() if isinstance(k, str) and isinstance(v, str)})
 
 
 def record(data: Data, origin: Origin) -> Record | None:

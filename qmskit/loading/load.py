@@ -150,6 +150,10 @@ def _kind_of(value: Any) -> str:
 
 
 def _schema_hint(kind: str, message: str) -> str:
+    if kind == "qms" and message.startswith("baseline/until:"):
+        return ("A baseline is pinned to a commit, never a date (anyone can set a commit's date): write "
+                "`until: <full commit hash>` of the last commit released before the move to Git "
+                "(`git log --format=%H -1 --before=DATE`), or `until: first-commit`.")
     if message.startswith("unknown property '") and " " in message.removeprefix("unknown property '"):
         return "Inside { } a comma separates entries: put text that contains commas in quotes."
     if "is not of type 'string'" in message and any(c.isdigit() for c in message.rsplit(":", maxsplit=1)[-1][:6]):

@@ -3,7 +3,7 @@ is checked for mistakes the schema cannot see. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -145,9 +145,7 @@ def workflow_requirements(form: Form) -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(x) for x in v) for k, v in raw.items() if isinstance(v, list)}
 
 
-def needed_in(flow: Workflow, state: str) -> tuple[str, ...]:
-    """Fields that must have values once a record has reached `state` (its own and every earlier state's)."""
-    if state not in flow.states:
-        return ()
-    reached = flow.states[: flow.states.index(state) + 1]
-    return tuple(dict.fromkeys(f for s in reached for f in flow.requires.get(s, ())))
+def needed_on(flow: Workflow, path: Iterable[str]) -> tuple[str, ...]:
+    """Fields that must have values once a record has passed through the states of `path` (the states it
+    actually reached, from its own status history): states it skipped ask for nothing."""
+    return tuple(dict.fromkeys(f for s in path if s in flow.states for f in flow.requires.get(s, ())))

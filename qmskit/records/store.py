@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from qmskit.atomic import sync_all, write_text
@@ -28,11 +28,14 @@ class Written:
 
 
 def taken_ids(root: Path, form: Form, history: History) -> set[str]:
-    """Ids in use or ever used for this form: files in its folder now, and deleted ones in Git history."""
+    """Ids in use or ever used: files in the form's folder now, and every record file of HEAD or any earlier
+    commit, wherever it was and whatever the working tree holds (a record deleted but not yet committed keeps
+    its id, and so does one deleted long ago)."""
     folder = root / "records" / form.id
     taken = {p.stem for p in folder.glob("*.yaml")} if folder.is_dir() else set()
-    prefix = f"records/{form.id}/"
-    taken |= {Path(f.path).stem for f in history.deleted if f.path.startswith(prefix)}
+    files = [*history.files.values(), *history.deleted]
+    ever = [path for f in files for path in (f.path, *f.previous_paths)]
+    taken |= {PurePosixPath(path).stem for path in ever if path.startswith("records/")}
     return taken
 
 
@@ -44,6 +47,7 @@ class NewRecord:
     created_by: str  # a person id
     values: Mapping[str, Any]
     source: Mapping[str, str] | None = None  # where an imported record came from (kind, name, id, url)
+    happened_at: datetime | None = None  # a past event entered later (backfilled): its first step is dated then
 
     def document(self, new_id: str) -> dict[str, Any]:
         stamp = self.created_at.isoformat(timespec="seconds")
@@ -52,7 +56,10 @@ class NewRecord:
         flow = workflow(self.form)
         if flow is not None:
             document["status"] = flow.states[0]
-            document["history"] = [{"state": flow.states[0], "at": stamp, "by": self.created_by}]
+            first: dict[str, Any] = {"state": flow.states[0], "at": stamp, "by": self.created_by}
+            if self.happened_at is not None:
+                first |= {"at": self.happened_at.isoformat(timespec="seconds"), "recorded_at": stamp}
+            document["history"] = [first]
         document["values"] = dict(self.values)
         if self.source:
             document["source"] = dict(self.source)

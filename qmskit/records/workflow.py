@@ -9,7 +9,7 @@ from typing import Any
 
 from qmskit.loading import schemas
 from qmskit.model import Form, FormField, Record
-from qmskit.records.forms import Workflow, field_schema, needed_in, record_values_schema, shown
+from qmskit.records.forms import Workflow, field_schema, needed_on, record_values_schema, shown
 
 RECORD_ID = re.compile(r"^(?P<prefix>[A-Z]{2,6})-(?P<year>[0-9]{4})-(?P<number>[0-9]{4,})$")
 # A record filled in on the site: the browser cannot know the next free number, `qms records add` gives it.
@@ -69,9 +69,29 @@ def parse_value(field: FormField, text: str) -> Any:
 
 
 def check_value(field: FormField, value: Any) -> None:
+    pattern = field.spec.get("pattern")
+    if isinstance(pattern, str) and isinstance(value, str) and not _fits(pattern, value):
+        # people cannot read regular expressions: show what a value looks like instead
+        raise BadValue(f"'{value}' does not have the expected form ({example_of(field)})")
     problem = next(schemas.problems(schemas.compiled(field_schema(field)), value), None)
     if problem is not None:
         raise BadValue(problem.message)
+
+
+def _fits(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True  # QMS-FORM-001 / the schema report a broken pattern; the value is not to blame
+
+
+def example_of(field: FormField) -> str:
+    """How to describe a field's expected form without its regular expression."""
+    if isinstance(field.spec.get("example"), str):
+        return f"e.g. {field.spec['example']}"
+    if isinstance(field.spec.get("help"), str):
+        return str(field.spec["help"])
+    return f"see the form's field '{field.id}'"
 
 
 def missing_required(form: Form, values: Mapping[str, Any]) -> list[FormField]:
@@ -88,8 +108,10 @@ class StepProblem:
     hint: str = ""
 
 
-def step_problem(flow: Workflow, current: str, target: str, values: Mapping[str, Any]) -> StepProblem | None:
-    """Why a workflow record may not move from `current` to `target` with these values (None: it may)."""
+def step_problem(flow: Workflow, current: str, target: str, values: Mapping[str, Any],
+                 passed: Iterable[str] = ()) -> StepProblem | None:
+    """Why a workflow record may not move from `current` to `target` with these values (None: it may).
+    `passed` are the states the record has been in (its status history): only they and `target` need fields."""
     if target not in flow.states:
         return StepProblem(f"'{target}' is not a state of this form", f"States: {', '.join(flow.states)}.")
     if current == flow.final:
@@ -99,7 +121,7 @@ def step_problem(flow: Workflow, current: str, target: str, values: Mapping[str,
     if target not in allowed:
         return StepProblem(f"a record cannot move from '{current}' to '{target}'",
                            f"From '{current}' it may move to: {', '.join(allowed) or 'nothing'}.")
-    missing = [name for name in needed_in(flow, target) if values.get(name) in (None, "", [])]
+    missing = [name for name in needed_on(flow, [*passed, current, target]) if values.get(name) in (None, "", [])]
     if missing:
         return StepProblem(f"state '{target}' needs values for: {', '.join(missing)}",
                            "Add them with --set FIELD=VALUE.")

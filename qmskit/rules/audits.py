@@ -8,22 +8,23 @@ from datetime import date
 from qmskit.analysis.measures import day_of
 from qmskit.control.register import add_months
 from qmskit.diagnostics import Diagnostic
+from qmskit.records.meaning import Meanings
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 from qmskit.wording import quantity
 
 NOT_AUDITED, NO_ACTION = rule("QMS-AUD-001"), rule("QMS-AUD-002")
-AUDIT_FORM = "internal-audit"
 
 
 def check_programme(ctx: Context) -> Iterator[Diagnostic]:
-    if not ctx.form(AUDIT_FORM):
+    meaning = Meanings(ctx.manual)
+    if not meaning.forms_for("audit"):
         return  # no audit form: coverage rules report the missing audit records (9.2.2)
-    audits = [r for r in ctx.manual.records if r.form == AUDIT_FORM]
+    audits = meaning.records("audit")
     since = add_months(ctx.today, -ctx.manual.config.audit_cycle_months)
     last: dict[str, str] = {}
     for audit in audits:
-        audited, day = str(audit.values.get("process", "")), day_of(audit.values.get("date"))
+        audited, day = str(meaning.value(audit, "process") or ""), meaning.event_day(audit)
         if day is not None:
             # an audit of a process covers its sub-processes; one of a sub-process does not cover the parent
             for process_id in ctx.subtree.get(audited, (audited,)):
@@ -39,10 +40,12 @@ def check_programme(ctx: Context) -> Iterator[Diagnostic]:
                                  f"process '{process.id}' has never been audited since it was introduced on "
                                  f"{introduced}")
     for audit in audits:
-        count = audit.values.get("nonconformities")
-        if isinstance(count, int) and count > 0 and not audit.values.get("actions"):
-            yield NO_ACTION.at(ctx.at(audit.origin, "values", "nonconformities"),
-                               f"{audit.id} found {count} nonconformit{'y' if count == 1 else 'ies'} but names no "
+        count, counted = meaning.number(audit, "nonconformities"), meaning.field(audit, "nonconformities")
+        if counted and count and count > 0 and meaning.field(audit, "actions") \
+                and not meaning.value(audit, "actions"):
+            found = int(count)
+            yield NO_ACTION.at(ctx.at(audit.origin, "values", counted),
+                               f"{audit.id} found {found} nonconformit{'y' if found == 1 else 'ies'} but names no "
                                "corrective action")
 
 

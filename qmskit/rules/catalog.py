@@ -110,11 +110,20 @@ _RULES = (
          "Closed records are evidence: revert the change and open a new record instead."),
     Rule("QMS-REC-007", E, "Record has a provisional id",
          "Give it the next free id: qms records add PATH (in the pull request that proposes it)."),
+    Rule("QMS-REC-008", E, "Internal complaint about an input that is not a flow between the two processes",
+         "Name an input the receiving process gets from the supplying one (its `inputs:`/`outputs:`), or add the "
+         "flow to the process."),
+    Rule("QMS-REC-009", E, "Record deleted",
+         "Records are retained evidence (ISO 9001 7.5.3): restore the file from Git (`git checkout COMMIT^ -- "
+         "PATH`, COMMIT being the deleting one) and commit it. To void a record, say so in a new record or a "
+         "workflow state; never delete or renumber it."),
     Rule("QMS-FORM-001", E, "Form template is inconsistent", "Fix the form definition."),
     Rule("QMS-FORM-002", W, "Form change does not accept existing records",
          "Old records stay valid under the form revision they were made with; check that the change is meant "
          "(e.g. a new required field), or make the new field optional."),
     Rule("QMS-FORM-003", E, "Two forms share a record prefix", "Give each form its own record_prefix."),
+    Rule("QMS-FORM-004", E, "Form declares its purpose or meanings wrongly",
+         "Use a purpose and meanings from docs/forms.md and bind each meaning to a field of the right type."),
     Rule("QMS-COMM-001", E, "Communication plan names someone unknown",
          "Use role, person or party ids from organisation/, or `everyone` for the whole staff."),
     Rule("QMS-COMM-002", W, "Communication is overdue",
@@ -140,6 +149,10 @@ _RULES = (
     Rule("QMS-CTRL-009", E, "Signed approval does not verify",
          "The note was changed after it was signed, or the key is not in the allowed-signers file of the trusted "
          "base (approvals.signers in qms.yaml): approve again with `qms approve --sign`."),
+    Rule("QMS-CTRL-010", E, "Baseline is not pinned to a commit of this history",
+         "Set `baseline: {until: <full commit hash>}` to the last commit whose documents were released before "
+         "the move to Git (`git log --format=%H -1`), or `until: first-commit`; the commit must be in HEAD's "
+         "history (fetch it)."),
     Rule("QMS-CTRL-020", E, "Policy change without approval by the policy approvers",
          "qms.yaml, organisation/people.yaml, organisation/roles.yaml and the allowed-signers file are judged "
          "as of the trusted base; a change to them needs an approval by a role in approvals.policy_approvers."),

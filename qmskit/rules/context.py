@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -12,7 +12,8 @@ from qmskit.diagnostics import Location
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
 from qmskit.vcs.history import History, Revision
 
-if TYPE_CHECKING:  # the trust edge reads Git and forges; `qms rules` must not load it
+if TYPE_CHECKING:  # the types only: `qms rules` loads neither the trust edge (Git, forges) nor YAML machinery
+    from qmskit.control.lifecycle import DeletedRecord, Withdrawal
     from qmskit.control.trust import Trust
 
 
@@ -33,12 +34,19 @@ class Context:
     # closed records changed afterwards: record path -> the latest revision that changed it
     closed_changes: Mapping[str, Revision] = field(default_factory=dict)
     trust: Trust | None = None  # the policy that judges the history, and the policy changes it did not approve
+    # documents deleted or moved out of active, and records deleted (both read from Git by check.py)
+    withdrawals: tuple[Withdrawal, ...] = ()
+    deleted_records: tuple[DeletedRecord, ...] = ()
+    # the commits a baseline pinned to a commit releases; None when the pin names no commit of this history
+    baseline_commits: frozenset[str] | None = frozenset()
 
     @classmethod
     def of(cls, manual: Manual, *, today: date | None = None, history: History | None = None,
            first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None,
            form_versions: Mapping[tuple[str, int], Form] | None = None,
-           closed_changes: Mapping[str, Revision] | None = None, trust: Trust | None = None) -> Context:
+           closed_changes: Mapping[str, Revision] | None = None, trust: Trust | None = None,
+           withdrawals: Iterable[Withdrawal] = (), deleted_records: Iterable[DeletedRecord] = (),
+           baseline_commits: frozenset[str] | None = frozenset()) -> Context:
         ids: dict[str, dict[str, Any]] = {}
         for kind, items in manual.groups():
             index = ids.setdefault(kind, {})
@@ -53,8 +61,9 @@ class Context:
         history = history or History(available=False)
         return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
                    history, first_ids or {}, deleted_ids or {},
-                   trust.control if trust else DocumentControl(manual, history), form_versions or {},
-                   closed_changes or {}, trust)
+                   trust.control if trust else DocumentControl(manual, history, baseline_commits=baseline_commits),
+                   form_versions or {}, closed_changes or {}, trust, tuple(withdrawals), tuple(deleted_records),
+                   baseline_commits)
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})

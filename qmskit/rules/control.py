@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from qmskit.control.register import DUE_SOON_DAYS, DocumentControl, moment
-from qmskit.diagnostics import Diagnostic
+from qmskit.diagnostics import Diagnostic, Location
 from qmskit.model import Document, Origin
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
@@ -17,6 +17,7 @@ UNAPPROVED, SELF, AUTHORITY, OVERDUE, DUE_SOON, OBSOLETE, ID_CHANGED, STALE, FOR
 )
 POLICY_CHANGE, STRANGER, NOT_ACCEPTED, UNCHECKABLE, ASSERTED_ONLY = (rule(f"QMS-CTRL-0{n}") for n in range(20, 25))
 SHALLOW, NO_GIT = rule("QMS-GIT-001"), rule("QMS-GIT-002")
+BASELINE = rule("QMS-CTRL-010")
 KIND_RULES = {"self": SELF, "forged": FORGED, "evidence": NOT_ACCEPTED}
 
 
@@ -139,7 +140,7 @@ def _later(first: str, second: str) -> bool:
 
 
 def check_trust(ctx: Context) -> Iterator[Diagnostic]:
-    """The trust model itself (DESIGN 0014): unapproved policy changes, evidence that cannot be checked, and
+    """The trust model itself (DESIGN 0016): unapproved policy changes, evidence that cannot be checked, and
     manuals that still count asserted evidence from anyone."""
     trust = ctx.trust
     if trust is None or not ctx.history.usable:
@@ -177,3 +178,39 @@ def check_trust(ctx: Context) -> Iterator[Diagnostic]:
 
 def _when(iso: str) -> str:
     return f"{iso[:10]} {iso[11:16]}".strip()
+
+
+def check_withdrawals(ctx: Context) -> Iterator[Diagnostic]:
+    """Deleting a document that was active, or moving it to obsolete or draft, needs approval like any change."""
+    if not ctx.history.usable:
+        return
+    for withdrawal in ctx.withdrawals:
+        document, revision = withdrawal.document, withdrawal.revision
+        if withdrawal.kind == "deleted":
+            where = Location(withdrawal.path)  # the file is gone: point at its path as a whole
+            what = f"the deletion of {document.id} ({revision.commit.sha[:10]} of {revision.date[:10]})"
+        else:
+            where = ctx.at(document.origin, "status")
+            what = (f"the withdrawal of {document.id} to {withdrawal.kind} in revision {revision.number} "
+                    f"({revision.commit.sha[:10]} of {revision.date[:10]})")
+        verdicts = _control(ctx).verdicts(document, revision)
+        for verdict in verdicts:
+            if verdict.problem and verdict.kind != "other-documents":
+                yield KIND_RULES.get(verdict.kind, AUTHORITY).at(
+                    where, f"approval of {what} by {verdict.describe()} does not count: {verdict.problem}")
+        if not any(v.counts for v in verdicts):
+            yield UNAPPROVED.at(where, f"{what}, \"{revision.commit.subject}\", has no valid approval; a withdrawn "
+                                       "document needs approval like any other change")
+
+
+def check_baseline(ctx: Context) -> Iterator[Diagnostic]:
+    """A baseline pinned to a commit must name a commit in the history of HEAD (a date is refused by the
+    schema); otherwise it releases nothing, and says so."""
+    baseline = (ctx.trust.policy.config if ctx.trust else ctx.manual.config).baseline  # the trusted one
+    if baseline is None or not ctx.history.usable or ctx.baseline_commits is not None:
+        return
+    if len(baseline.until) not in (40, 64):
+        return  # not a commit hash: the schema reports it
+    yield BASELINE.at(ctx.at(ctx.manual.config.origin, "baseline", "until"),
+                      f"baseline commit {baseline.until[:10]} is not a commit in the history of HEAD, so the "
+                      "baseline releases nothing")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import pairwise
+from typing import Any
 
 from qmskit.analysis.measures import day_of
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading import schemas
 from qmskit.model import Form, Record
-from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_in, record_values_schema, workflow
+from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_on, record_values_schema, workflow
+from qmskit.records.meaning import declaration_problems
 from qmskit.records.workflow import PROVISIONAL_ID, RECORD_ID
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 from qmskit.wording import quantity
 
-MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED, PROVISIONAL = (rule(f"QMS-REC-00{n}") for n in range(1, 8))
-FORM_BROKEN, FORM_BREAKS, PREFIX = (rule(f"QMS-FORM-00{n}") for n in range(1, 4))
+MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED, PROVISIONAL, NO_FLOW = (rule(f"QMS-REC-00{n}")
+                                                                           for n in range(1, 9))
+FORM_BROKEN, FORM_BREAKS, PREFIX, MEANING = (rule(f"QMS-FORM-00{n}") for n in range(1, 5))
 
 
 class _Validators:
@@ -52,9 +55,13 @@ def check_records(ctx: Context) -> Iterator[Diagnostic]:
             where = ctx.at(record.origin, "values", *problem.pointer, key=problem.at_key)
             yield MISMATCH.at(where, f"{record.id}: {problem.message} (form {form.id} revision {revision})")
         yield from _references(ctx, record, version)
+        for name, message in flow_problems(ctx, version, record.values):
+            yield NO_FLOW.at(ctx.at(record.origin, "values", name), f"{record.id}: {message}")
         flow = workflow(version)
         if flow is not None:
-            yield from _workflow(ctx, record, flow, str(version.workflow.get("due_field", "due")))
+            # the action's due date: the field bound to `due`, or the workflow's older `due_field`
+            due_field = version.binds.get("due") or str(version.workflow.get("due_field", ""))
+            yield from _workflow(ctx, record, flow, due_field)
 
 
 def _place(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
@@ -76,16 +83,60 @@ def _place(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
 
 
 def _references(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
+    for name, message in reference_problems(ctx, form, record.values):
+        yield DANGLING.at(ctx.at(record.origin, "values", name), f"{record.id}: {message}")
+
+
+def reference_problems(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(field id, message) for each reference value that points at nothing; `qms record new` asks the same."""
     for field in form.fields:
         if field.type != "reference":
             continue
-        value = record.values.get(field.id)
+        value = values.get(field.id)
         kind = REFERENCE_KINDS.get(str(field.spec.get("of")))
         if not isinstance(value, str) or kind is None or ctx.manual.incomplete & {kind}:
             continue
         if not ctx.has(kind, value) and not (kind == "party" and ctx.has("process", value)):
-            yield DANGLING.at(ctx.at(record.origin, "values", field.id),
-                              f"{record.id}: {field.id} '{value}' is not a known {field.spec.get('of')}")
+            yield field.id, f"{field.id} '{value}' is not a known {field.spec.get('of')}"
+
+
+def flow_problems(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """An internal complaint must be about a flow between its two processes: (field id, message)."""
+    if form.purpose != "internal-complaint":
+        return
+    fields = form.binds
+    receiver, supplier = (values.get(fields.get(m, "")) for m in ("receiving-process", "supplying-process"))
+    if not isinstance(receiver, str) or not isinstance(supplier, str) or ctx.manual.incomplete & {"process"}:
+        return
+    flows = between(ctx, supplier, receiver)
+    if flows is None:
+        return  # an unknown process: QMS-REC-003 says so
+    if not flows:
+        yield fields["supplying-process"], (f"{receiver} receives no input from {supplier} (no flow between the "
+                                            "two processes)")
+        return
+    named = fields.get("input")
+    given = values.get(named) if named else None
+    if isinstance(given, str) and given.casefold() not in {f.casefold() for f in flows}:
+        yield str(named), (f"'{given}' is not an input {receiver} receives from {supplier} (flows: "
+                           f"{', '.join(sorted(flows))})")
+
+
+def between(ctx: Context, supplier: str, receiver: str) -> set[str] | None:
+    """Names of the flows from one process to another, as either side declares them; a process's parents and
+    sub-processes stand for it. None when either process is unknown."""
+    source, target = ctx.process(supplier), ctx.process(receiver)
+    if source is None or target is None:
+        return None
+    suppliers = {*ctx.lineage.get(supplier, (supplier,)), *ctx.subtree.get(supplier, (supplier,))}
+    receivers = {*ctx.lineage.get(receiver, (receiver,)), *ctx.subtree.get(receiver, (receiver,))}
+    names = set()
+    for process in ctx.manual.processes:
+        if process.id in receivers:
+            names |= {f.name for f in process.inputs if f.party in suppliers}
+        if process.id in suppliers:
+            names |= {f.name for f in process.outputs if f.party in receivers}
+    return names
 
 
 def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> Iterator[Diagnostic]:
@@ -103,7 +154,9 @@ def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> I
         if after not in flow.transitions.get(before, ()):
             yield STATE.at(where(), f"{record.id}: history moves from '{before}' to '{after}', which the form "
                                   "does not allow")
-    missing = [name for name in needed_in(flow, record.status) if record.values.get(name) in (None, "", [])]
+    # only the states this record passed through need their fields (a form may let records skip states)
+    path = steps if steps and steps[-1] == record.status else [record.status]
+    missing = [name for name in needed_on(flow, path) if record.values.get(name) in (None, "", [])]
     if missing:
         yield STATE.at(where(), f"{record.id} is '{record.status}' but has no {', '.join(missing)}")
     if record.status in flow.open_states:
@@ -113,7 +166,7 @@ def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> I
 
 
 def _overdue(ctx: Context, record: Record, due_field: str) -> Iterator[Diagnostic]:
-    due = day_of(record.values.get(due_field))
+    due = day_of(record.values.get(due_field)) if due_field else None
     if due is not None and due < ctx.today:
         yield OVERDUE.at(ctx.at(record.origin, "values", due_field),
                          f"{record.id} is '{record.status}' and its action was due on {due} "
@@ -133,6 +186,8 @@ def check_forms(ctx: Context) -> Iterator[Diagnostic]:
     for form in ctx.manual.forms:
         for problem in form_problems(form):
             yield FORM_BROKEN.at(ctx.at(form.origin, *problem.pointer), f"form {form.id}: {problem.message}")
+        for pointer, message in declaration_problems(form):
+            yield MEANING.at(ctx.at(form.origin, *pointer), f"form {form.id}: {message}")
         if form.record_prefix in prefixes:
             yield PREFIX.at(ctx.at(form.origin, "record_prefix"),
                             f"forms {prefixes[form.record_prefix]} and {form.id} both number records "
@@ -158,3 +213,20 @@ def _form_changes(ctx: Context) -> Iterator[Diagnostic]:
             yield FORM_BREAKS.at(ctx.at(form.origin, "id"),
                                  f"form {form.id} revision {current} would not accept "
                                  f"{quantity(len(refused), 'record')} made with earlier revisions (e.g. {example})")
+
+
+DELETED = rule("QMS-REC-009")
+
+
+def check_deleted(ctx: Context) -> Iterator[Diagnostic]:
+    """Records are retained evidence: deleting one (or renaming it to another id) is a finding."""
+    for gone in ctx.deleted_records:
+        where = Location(gone.path)  # the file is gone: point at its path as a whole
+        if gone.revision is not None:
+            commit = gone.revision.commit
+            how = f"was deleted in {commit.sha[:10]} ({commit.date[:10]}, \"{commit.subject}\")"
+        elif gone.renamed_to:
+            how = f"was renamed to {gone.renamed_to}, which is another id"
+        else:
+            how = "is deleted in the working tree"
+        yield DELETED.at(where, f"record {gone.id} ({gone.path}) {how}")

@@ -13,13 +13,17 @@ from datetime import date
 from pathlib import Path
 
 from qmskit.atomic import write_text
-from qmskit.control.trust import establish
+from qmskit.check import control_of
+from qmskit.control.lifecycle import past_document
+from qmskit.control.register import DocumentControl
 from qmskit.diagram.render import render
 from qmskit.errors import QmsError, ToolMissingError
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import dump_yaml
+from qmskit.model import Document, Manual
 from qmskit.site.generate import Page, SiteInput, build_pages
-from qmskit.vcs.gitrepo import start_history
+from qmskit.vcs.gitrepo import read_blobs, start_history
+from qmskit.vcs.history import History
 
 Progress = Callable[[str, int, int], None]
 
@@ -44,8 +48,9 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     manual = load_manual(root, use_cache=True).manual
     renderer = _svg_renderer()
     history = pending()
+    control = control_of(root, manual, history)
     site = SiteInput(manual, history, today, audience, source=root.name, render_svg=renderer, print_all=print_all,
-                     control=establish(root, manual, history).control)
+                     control=control, approved=approved_versions(root, manual, history, control))
     pages, config = build_pages(site)
     docs = folder / "docs"
     if docs.exists():
@@ -56,6 +61,29 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
             progress(page.path, index, len(pages))
     write_text(folder / "mkdocs.yml", dump_yaml(config))
     return Generated(folder, len(pages), renderer is not None)
+
+
+def approved_versions(root: Path, manual: Manual, history: History, control: DocumentControl) -> dict[str, Document]:
+    """Documents whose newest text is not approved (a later revision, or uncommitted changes), as they stood at
+    their last approved revision, read from Git in one batch: the site publishes what was approved."""
+    if not history.usable:
+        return {}
+    wanted = {}
+    for document in manual.documents:
+        file = history.of(document.origin.path)
+        approved = control.last_approved(document, file) if file else None
+        if file is None or approved is None:
+            continue
+        if approved is file.latest and document.origin.path not in history.uncommitted:
+            continue  # the text in the work tree is the approved one
+        wanted[document.id] = (approved.commit.sha, approved.path)
+    blobs = read_blobs(root, wanted.values())
+    found = {}
+    for doc_id, spec in wanted.items():
+        past = past_document(blobs.get(spec, ""), spec[1], body=True)
+        if past is not None:
+            found[doc_id] = past
+    return found
 
 
 def _write(docs: Path, page: Page) -> None:

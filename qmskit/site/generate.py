@@ -7,10 +7,11 @@ API is involved.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +40,7 @@ from qmskit.diagram import views
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
+from qmskit.records.meaning import Meanings
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
@@ -68,7 +70,12 @@ class SiteInput:
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
     print_all: bool = False  # also a page with every current document, to print the manual as one PDF
-    control: DocumentControl | None = None  # judged by the trusted policy (control.trust); None: the work tree's
+    # document control judged by the trusted policy (control.trust), with verified signatures, forge reviews and the
+    # pinned baseline; None: the work tree's policy and history only
+    control: DocumentControl | None = None
+    # documents with a revision pending approval, as they stood at their last approved revision (read from Git):
+    # what is published is what was approved
+    approved: Mapping[str, Document] = dataclasses.field(default_factory=dict)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~])")
@@ -158,8 +165,14 @@ class SiteBuilder:
     # -- what is shown --------------------------------------------------------------------------------------
 
     def visible_documents(self) -> list[Document]:
+        """Internally every document; externally only active ones meant for outsiders that have an approved
+        revision (a text nobody approved is never published outside)."""
         documents = sorted(self.manual.documents, key=lambda d: d.id)
-        return [d for d in documents if not self.external or (d.audience == "external" and d.status == "active")]
+        return [d for d in documents if not self.external or (d.audience == "external" and d.status == "active"
+                                                              and self._approved_anywhere(d))]
+
+    def _approved_anywhere(self, document: Document) -> bool:
+        return not self.site.history.usable or self.rows[document.id].revision > 0
 
     def doc_path(self, document: Document) -> str:
         folder = "obsolete" if document.status == "obsolete" else "documents"
@@ -238,9 +251,15 @@ class SiteBuilder:
             revisions.append({"number": revision.number, "date": revision.date[:10],
                               "subject": revision.commit.subject, "authors": sorted(revision.authors),
                               "approvers": approvers, "commit": revision.commit.sha[:10]})
-        return self.render("document.md.j2", doc=document, row=row, owner=self.roles.get(document.owner,
-                                                                                        document.owner),
-                           obsolete=document.status == "obsolete", body=_without_title(document), revisions=revisions)
+        # The effective text is the approved one: with a revision pending approval, show the approved revision's
+        # text from Git, and the pending one only as a notice (internally, with no approved text at all, the
+        # draft is shown under a warning that it is not effective).
+        shown = self.site.approved.get(document.id, document) if row.pending else document
+        unapproved = bool(row.pending) and self.site.history.usable and document.id not in self.site.approved
+        return self.render("document.md.j2", doc=shown, row=row, owner=self.roles.get(shown.owner, shown.owner),
+                           obsolete=document.status == "obsolete", body=_without_title(shown), revisions=revisions,
+                           pending=row.pending if self.site.history.usable else "", unapproved=unapproved,
+                           evidence=", ".join(row.evidence))
 
     def print_page(self) -> str:
         """Every current document, each with its header (revision, effective date, approvers): the controlled
@@ -451,6 +470,9 @@ class SiteBuilder:
             parts.extend([f"## {md(heading)}", "", _chart(svg)])
 
         customers = measures.customer_report(self.manual, year)
+        flow = flow_report(self.manual)
+        for notice in (*customers.unbound, *flow.unbound):  # a chart without its data says why
+            parts += [f'!!! warning "{md(notice.message)}"', f"    {md(notice.hint)}", ""]
         section(self.t["nps"], year.name, charts.line_chart(f"{self.t['nps']}, {year.name}",
                                                             list(customers.nps_trend)))
         names = {p.id: p.name for p in self.manual.processes}
@@ -466,7 +488,7 @@ class SiteBuilder:
             total = sum(n for _, n in complaints)
             section(self.t["complaints"], "", charts.bar_chart(f"{self.t['complaints']}: {total:g}", complaints,
                                                                counts=True))
-        flows = [o for o in flow_report(self.manual).orders if o.late_days > 0]
+        flows = [o for o in flow.orders if o.late_days > 0]
         if flows:
             worst = max(flows, key=lambda o: o.late_days)
             section(self.t["delays"], worst.order, charts.waterfall(
@@ -589,13 +611,16 @@ class SiteBuilder:
     def actions_page(self) -> str:
         t, today = self.t, self.site.today
         forms = {f.id: f for f in self.manual.forms}
+        meaning = Meanings(self.manual)
         rows = []
         for record in self.open_actions():
-            created = measures.day_of(record.created_at)
-            age = (today - created).days if created else ""
-            due = str(record.values.get("due", "")) if isinstance(record.values.get("due"), str) else ""
-            overdue = bool(due) and due < today.isoformat()
+            happened = meaning.event_day(record)  # the age of the matter, not of its entry
+            age = (today - happened).days if happened else ""
             form = forms.get(record.form)
+            due_field = (form.binds.get("due") or str(form.workflow.get("due_field", ""))) if form else ""
+            due_day = measures.day_of(record.values.get(due_field)) if due_field else None
+            due = due_day.isoformat() if due_day else ""
+            overdue = due_day is not None and due_day < today
             rows.append([self._record_link(record.id, "registers/actions.md"),
                          cell(form.title if form else record.form), cell(record.status),
                          cell(record.created_at[:10]), cell(age), cell(due) + (f" **{md(t['overdue'])}**"

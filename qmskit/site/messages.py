@@ -66,6 +66,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "latest_records": "Latest record of each form about this process",
         "open_actions_intro": "{count} workflow records (corrective actions, complaints, findings) not closed on "
                               "{day}, oldest first.",
+        "pending_approval": "Pending approval",
+        "pending_text": "A newer revision is waiting for approval. This page shows the approved, effective text.",
+        "unapproved_text": "No revision of this document has been approved: the text below is not in effect.",
     },
     "fi": {
         "home": "Etusivu", "documents": "Dokumentit", "processes": "Prosessit", "forms": "Lomakkeet",
@@ -135,6 +138,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "latest_records": "Uusin tietue kustakin tätä prosessia koskevasta lomakkeesta",
         "open_actions_intro": "{count} työnkulun tietuetta (korjaavat toimenpiteet, reklamaatiot, havainnot) "
                               "avoinna {day}, vanhin ensin.",
+        "pending_approval": "Odottaa hyväksyntää",
+        "pending_text": "Uudempi versio odottaa hyväksyntää. Tällä sivulla on hyväksytty, voimassa oleva teksti.",
+        "unapproved_text": "Tämän dokumentin mitään versiota ei ole hyväksytty: alla oleva teksti ei ole voimassa.",
     },
 }
 

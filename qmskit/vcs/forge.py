@@ -1,6 +1,6 @@
 """What GitHub and GitLab say about merged pull/merge requests, read over HTTPS. The only HTTP in qmskit.
 
-A review counts as forge evidence (DESIGN 0014) only when it was given on the head that was merged: the forge,
+A review counts as forge evidence (DESIGN 0016) only when it was given on the head that was merged: the forge,
 not the change, says who approved what.
 """
 

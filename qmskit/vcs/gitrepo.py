@@ -6,11 +6,14 @@ History is read in one pass (`git log` over the main line, parsed in Python), ne
 from __future__ import annotations
 
 import codecs
+import contextlib
+import fcntl
 import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -214,6 +217,60 @@ def read_blobs(root: Path, specs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
     return results
 
 
+def texts_ever(root: Path, folders: Iterable[str]) -> dict[str, str]:
+    """Every version any main-line commit wrote of the files in these manual folders: {manual path@blob: text}.
+
+    Blobs are named by their object id from one `git log --raw` pass and read in one `git cat-file --batch`, so
+    a version shared by several commits is read once, and no tree is walked per request (which costs seconds
+    on long histories)."""
+    info = open_repo(root)
+    if info is None:
+        return {}
+    try:
+        info.repo.head.commit  # noqa: B018 - raises ValueError in a repository without commits
+    except ValueError:
+        return {}
+    # One plain pass over the manual (a pathspec per folder makes git slower than filtering here).
+    pathspec = [info.prefix] if info.prefix else []
+    log = subprocess.run([_git_binary(), "-C", str(info.top), "-c", "core.quotepath=off", "log", "--first-parent",
+                          "--raw", "--no-abbrev", "-z", "--format=", "HEAD", "--", *pathspec],
+                         capture_output=True, check=False)
+    if log.returncode != 0:
+        raise RepoError("git log failed", "Check the repository (`git log` should work in it).")
+    out = log.stdout.decode("utf-8", "replace")
+    inside = tuple(f"{folder}/" for folder in folders)
+    wanted: dict[str, str] = {}  # blob -> manual path (one of them)
+    tokens = out.split("\0")
+    index = 0
+    while index < len(tokens):
+        head = tokens[index].lstrip("\n")
+        if not head.startswith(":"):
+            index += 1
+            continue
+        fields = head.split()
+        status, blob = fields[-1], fields[3]
+        count = 2 if status[0] in "RC" else 1
+        path = _manual_relative(info, tokens[index + count]) if index + count < len(tokens) else None
+        index += count + 1
+        if path is not None and path.startswith(inside) and set(blob) != {"0"}:
+            wanted.setdefault(blob, path)
+    if not wanted:
+        return {}
+    request = "".join(f"{blob}\n" for blob in wanted).encode("ascii")
+    done = subprocess.run(["git", "-C", str(info.top), "cat-file", "--batch"], input=request, capture_output=True,
+                          check=False)
+    texts, data, offset = {}, done.stdout, 0
+    for blob, path in wanted.items():
+        end = data.index(b"\n", offset)
+        header = data[offset:end].split()
+        offset = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            texts[f"{path}@{blob}"] = data[offset:offset + size].decode("utf-8", "replace")
+            offset += size + 1
+    return texts
+
+
 def current_identity(root: Path) -> Identity:
     """The user as git knows them (user.name, user.email)."""
     info = open_repo(root)
@@ -328,6 +385,21 @@ def diff_text(root: Path, base: str, path: str, old_path: str = "") -> str:
     return _run(info, "-c", "core.quotepath=off", "diff", "-M", base, "--", *paths)
 
 
+def ancestry(root: Path, sha: str) -> frozenset[str] | None:
+    """The commits that touched the manual in the ancestry of `sha` (itself included), or None when `sha` is not
+    a full commit hash of a commit in HEAD's history: a baseline pinned to a commit releases just these."""
+    git = _gitpython()
+    info = open_repo(root)
+    if info is None or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not commit_exists(root, sha):
+        return None
+    try:
+        info.repo.git.merge_base("--is-ancestor", sha, "HEAD")
+    except git.GitCommandError:
+        return None
+    pathspec = [info.prefix] if info.prefix else []
+    return frozenset(_run(info, "rev-list", sha, "--", *pathspec).split()) | {sha}
+
+
 def reachable(root: Path, ref: str) -> set[str]:
     """Commits reachable from `ref` that touched the manual."""
     info = _require(root)
@@ -348,12 +420,70 @@ def create_tag(root: Path, name: str, message: str) -> str:
 
 
 def commit_files(root: Path, paths: Iterable[str], message: str) -> str:
-    """Commit just these manual files (others staged or not are left alone); returns the commit hash."""
+    """Commit just these manual files (others staged or not are left alone); returns the commit hash.
+
+    Git refuses to work while another git process holds the index lock: wait for it, a bounded while."""
     info = _require(root)
     files = [info.path(p) for p in paths]
-    _run(info, "add", "--", *files)
-    _run(info, "commit", "-q", "-m", message, "--only", "--", *files)
+    _retry_locked(info, "add", "--", *files)
+    _retry_locked(info, "commit", "-q", "-m", message, "--only", "--", *files)
     return str(info.repo.head.commit.hexsha)
+
+
+def unstage(root: Path, paths: Iterable[str]) -> None:
+    """Take files out of the index again (after a commit that failed), waiting for the index lock."""
+    info = _require(root)
+    _retry_locked(info, "reset", "-q", "--", *(info.path(p) for p in paths))
+
+
+# How long a writer waits for another writer (qms or any git process) before giving up: long enough for a
+# burst of concurrent writers to finish one after the other, short enough that a stuck lock is reported.
+LOCK_WAIT_SECONDS = 120.0
+_POLL_SECONDS = 0.05
+
+
+def _retry_locked(info: RepoInfo, *args: str) -> str:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return _run(info, *args)
+        except RepoError as failed:
+            if "index.lock" not in failed.message or time.monotonic() > deadline:
+                raise
+            time.sleep(_POLL_SECONDS)
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """One committing qms writer at a time per repository, so that a write and its commit happen together.
+
+    An advisory lock on a file in the git folder (released by the kernel even if the process dies); waits at
+    most `wait` seconds, then fails before anything is written. Also waits until no other git process holds
+    the index lock, so the commit that follows is not refused."""
+    info = _require(root)
+    limit = LOCK_WAIT_SECONDS if wait is None else wait
+    git_dir = Path(_run(info, "rev-parse", "--absolute-git-dir").strip())
+    deadline = time.monotonic() + limit
+    with (git_dir / "qms-writer.lock").open("a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RepoError(f"another qms writer has held the repository for over {limit:.0f} s",
+                                    "Nothing was written. Try again when it has finished.") from None
+                time.sleep(_POLL_SECONDS)
+        try:
+            while (git_dir / "index.lock").exists():
+                if time.monotonic() > deadline:
+                    raise RepoError(f"git's index is locked ({git_dir / 'index.lock'}) for over {limit:.0f} s",
+                                    "Nothing was written. If no git command is running, remove the stale lock "
+                                    "file, then try again.")
+                time.sleep(_POLL_SECONDS)
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 SIGNING_NAMESPACE = "qms-approval"

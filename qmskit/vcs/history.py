@@ -47,7 +47,7 @@ class Approval:
     document: str = "*"  # the document id (or manual-relative path) it is about; "*" = everything in the commit
     signature: str = ""  # an SSH signature (armored) over `payload`, for approvals made with `qms approve --sign`
     payload: str = ""
-    # how strong the evidence is (DESIGN 0014): forge (read from the forge's API when judged), signed (an SSH
+    # how strong the evidence is (DESIGN 0016): forge (read from the forge's API when judged), signed (an SSH
     # signature, still to be verified), asserted (a trailer or unsigned note anyone could write), baseline
     level: str = "asserted"
 
@@ -111,6 +111,8 @@ class FileHistory:
     deleted: bool = False
     previous_paths: tuple[str, ...] = ()
     deleted_at: str = ""  # date of the commit that deleted it
+    # the deletion as a change like any other: the main-line commit that deleted the file, with its authors
+    deletion: Revision | None = None
 
     @property
     def latest(self) -> Revision | None:
@@ -296,6 +298,7 @@ def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[
                 removed = live.pop(change.path, None)
                 if removed is not None:
                     removed.deleted_at = commit.date
+                    removed.deletion = Revision(len(removed.revisions) + 1, commit, removed.path, authors)
                     gone.append(removed)
             else:
                 existing = live.get(change.path)
@@ -320,6 +323,7 @@ class _Builder:
         self.revisions: list[Revision] = []
         self.previous: list[str] = []
         self.deleted_at = ""
+        self.deletion: Revision | None = None
 
     def add(self, commit: Commit, authors: frozenset[str], committers: frozenset[str]) -> None:
         if self.revisions and self.revisions[-1].commit.sha == commit.sha:
@@ -328,7 +332,7 @@ class _Builder:
 
     def freeze(self) -> FileHistory:
         return FileHistory(self.path, tuple(self.revisions), bool(self.deleted_at), tuple(self.previous),
-                           self.deleted_at)
+                           self.deleted_at, self.deletion)
 
 
 def merged_identities(graph_text: str, mainline: set[str]) -> tuple[dict[str, frozenset[str]],
