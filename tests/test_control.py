@@ -489,8 +489,10 @@ def test_signing_needs_a_key(example: Path, qms: Qms) -> None:
 
 # --- a baseline is pinned to a commit, judged by ancestry (issue 11 item 4) ----------------------------------
 
-PRO_001 = "documents/PRO-001-documented-information.md"
-PRO_002 = "documents/PRO-002-operations.md"
+# The baseline is policy (DESIGN 0016): pinning it is a change the policy approvers approve, as in these tests.
+PRO_001 = "documents/procedures/PRO-001-documented-information.md"
+PRO_002 = "documents/procedures/PRO-002-risks-and-opportunities.md"
+APPROVED_BY_AINO = f"Approved-by: {AINO[0]} <{AINO[1]}>"
 
 
 def _pin(manual: Path, until: str) -> None:
@@ -501,45 +503,49 @@ def _ctrl(findings: Findings, manual: Path) -> list[tuple[str, str, int]]:
     return sorted(f for f in findings(manual) if f[0].startswith(("QMS-CTRL", "QMS-SCHEMA")))
 
 
-def test_a_baseline_pinned_to_a_commit_releases_its_ancestry_only(starter: Path, findings: Findings) -> None:
-    edit(starter / PRO_001, "## Purpose", "## Purpose of control")
-    released = commit_all(starter, "Paper revision 2 of PRO-001")
-    _pin(starter, released)
-    commit_all(starter, "Pin the baseline to the last paper release")
-    assert _ctrl(findings, starter) == []
+def test_a_baseline_pinned_to_a_commit_releases_its_ancestry_only(example: Path, findings: Findings) -> None:
+    edit(example / PRO_001, "## Purpose", "## Purpose of control")
+    released = merged(example, "Paper revision 2 of PRO-001")
+    _pin(example, released)
+    merged(example, "Pin the baseline to the last paper release", APPROVED_BY_AINO)
+    assert _ctrl(findings, example) == []
     # a later change is not released, even when its date is set to before the pinned commit
-    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
-    commit_all(starter, "Backdated change", date="2025-06-01T12:00:00+02:00")
-    assert _ctrl(findings, starter) == [("QMS-CTRL-001", PRO_002, 2)]
+    edit(example / PRO_002, "## Purpose", "## Purpose of operations")
+    merged(example, "Backdated change", date="2025-06-01T12:00:00+02:00")
+    assert _ctrl(findings, example) == [("QMS-CTRL-001", PRO_002, 2)]
 
 
-def test_a_baseline_by_date_is_refused_with_a_hint(starter: Path, findings: Findings, qms: Qms) -> None:
-    _pin(starter, '"2099-12-31"')
-    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
-    commit_all(starter, "A change the date would have released")
-    line = line_of(starter / "qms.yaml", "until:")
-    assert _ctrl(findings, starter) == [("QMS-SCHEMA-001", "qms.yaml", line)]  # a broken qms.yaml fails the run
-    found = [d for d in qms("validate", starter, "--format", "json").json()["diagnostics"]
+def test_a_baseline_by_date_is_refused_with_a_hint(example: Path, findings: Findings, qms: Qms) -> None:
+    _pin(example, '"2099-12-31"')
+    merged(example, "Baseline by date", APPROVED_BY_AINO)
+    edit(example / PRO_002, "## Purpose", "## Purpose of operations")
+    merged(example, "A change the date would have released")
+    line = line_of(example / "qms.yaml", "until:")
+    assert _ctrl(findings, example) == [("QMS-SCHEMA-001", "qms.yaml", line)]  # a broken qms.yaml fails the run
+    found = [d for d in qms("validate", example, "--format", "json").json()["diagnostics"]
              if d["rule"] == "QMS-SCHEMA-001"]
     assert "pinned to a commit" in found[0]["hint"] and "never a date" in found[0]["hint"]
-    # and the date releases nothing: the change stands unapproved in the register
-    rows = register_rows(qms, starter)
+    # and the date releases nothing: the change stands unapproved in the register, the first commit too
+    rows = register_rows(qms, example)
     assert rows["PRO-002"]["approved_by"] == [] and rows["PRO-001"]["approved_by"] == []
+    assert "revision 2" in str(rows["PRO-002"]["pending"])
 
 
-def test_a_baseline_pinned_to_a_commit_outside_the_history_releases_nothing(starter: Path,
+def test_a_baseline_pinned_to_a_commit_outside_the_history_releases_nothing(example: Path,
                                                                             findings: Findings) -> None:
-    git(starter, "checkout", "-q", "-b", "elsewhere")
-    edit(starter / PRO_002, "## Purpose", "## Purpose of operations")
-    elsewhere = commit_all(starter, "On a branch that is never merged")
-    git(starter, "checkout", "-q", "main")
-    git(starter, "checkout", "-q", "elsewhere", "--", PRO_002)
-    _pin(starter, elsewhere)
-    commit_all(starter, "The same change, released by pointing at the other branch")
-    line = line_of(starter / "qms.yaml", "until:")
-    found = _ctrl(findings, starter)
+    git(example, "checkout", "-q", "-b", "elsewhere")
+    edit(example / PRO_002, "## Purpose", "## Purpose of operations")
+    elsewhere = merged(example, "On a branch that is never merged")
+    git(example, "checkout", "-q", "main")
+    git(example, "checkout", "-q", "elsewhere", "--", PRO_002)
+    merged(example, "The same change")
+    _pin(example, elsewhere)
+    merged(example, "The change released by pointing at the other branch", APPROVED_BY_AINO)
+    line = line_of(example / "qms.yaml", "until:")
+    found = _ctrl(findings, example)
     assert ("QMS-CTRL-010", "qms.yaml", line) in found
-    assert ("QMS-CTRL-001", PRO_002, 2) in found  # nothing is released, not even the first commit
-    edit(starter / "qms.yaml", elsewhere, "\"" + "0" * 40 + "\"")
-    commit_all(starter, "No such commit")
-    assert ("QMS-CTRL-010", "qms.yaml", line) in _ctrl(findings, starter)
+    assert ("QMS-CTRL-001", PRO_002, 2) in found
+    assert ("QMS-CTRL-001", PRO_001, 2) in found  # nothing is released, not even the first commit
+    edit(example / "qms.yaml", elsewhere, "\"" + "0" * 40 + "\"")
+    merged(example, "No such commit", APPROVED_BY_AINO)
+    assert ("QMS-CTRL-010", "qms.yaml", line) in _ctrl(findings, example)
