@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
                            "and commit."),
     "record": ("records", "Fill in a form (a new record) or move a workflow record on."),
     "records": ("intake", "List records (the default), import or add them."),
-    "form": ("records", "Form templates: print a blank form or its JSON Schema."),
+    "form": ("intake", "Form templates: print a blank form or its JSON Schema."),
     "competence": ("competence", "The competence matrix (people x competences, levels and validity), or its gaps, "
                                  "expiring or unread."),
     "ack": ("competence", "Record that you have read and understood the current revision of a document."),
