@@ -24,6 +24,8 @@ AUTHORS = [("Aino Lahtinen", "aino.lahtinen@tarkkuustyo.example"),
            ("Jari Koskinen", "jari.koskinen@tarkkuustyo.example"),
            ("Olli Rantanen", "olli.rantanen@tarkkuustyo.example")]
 APPROVAL = "Approved-by: Mikko Heinonen <mikko.heinonen@tarkkuustyo.example>"
+# changes reach main through the merge identity the example's qms.yaml names, so their trailers count
+MERGER = b"Seed 2c654014 maintainers <maintainers@users.noreply.r-seed-2c654014.example>"
 
 
 def _data(text: str) -> bytes:
@@ -60,16 +62,17 @@ def build(repo: Path, documents: int, commits: int, seed: int = 7) -> None:
             document_md(doc, 18).replace("gen-", "production").replace("production0", "production")
             + f"\nRevision note {number}.\n")
         who = f"{author[0]} <{author[1]}> {when} +0000\n".encode()
+        merger = MERGER + b" %d +0000\n" % when
         if number % 20 == 0:  # a side branch commit, merged with an approval trailer
             side = mark + 1
             stream += b"commit refs/heads/side\nmark :%d\nauthor " % side + who + b"committer " + who
             stream += _data(f"Change {number}") + b"from :%d\n" % mark + change
-            stream += b"commit refs/heads/main\nmark :%d\nauthor " % (side + 1) + who + b"committer " + who
+            stream += b"commit refs/heads/main\nmark :%d\nauthor " % (side + 1) + who + b"committer " + merger
             stream += _data(f"Merge change {number}\n\n{APPROVAL}") + b"from :%d\nmerge :%d\n" % (mark, side)
             mark = side + 1
         else:
             mark += 1
-            stream += b"commit refs/heads/main\nmark :%d\nauthor " % mark + who + b"committer " + who
+            stream += b"commit refs/heads/main\nmark :%d\nauthor " % mark + who + b"committer " + merger
             stream += _data(f"Change {number}\n\n{APPROVAL}") + b"from :%d\n" % (mark - 1) + change
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=bytes(stream), check=True)
     subprocess.run(["git", "-C", str(repo), "branch", "-D", "side"], check=False, capture_output=True)

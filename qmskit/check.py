@@ -16,6 +16,7 @@ from qmskit.control.lifecycle import (
     withdrawals,
 )
 from qmskit.control.register import DocumentControl
+from qmskit.control.trust import establish, pinned_baseline
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.loading import assemble, editorschemas
 from qmskit.loading.load import LoadResult, load_manual
@@ -25,7 +26,7 @@ from qmskit.model import Form, Manual, Origin, RuleSettings
 from qmskit.records.forms import workflow
 from qmskit.rules import run_rules
 from qmskit.rules.context import Context
-from qmskit.vcs.gitrepo import ancestry, read_blobs, start_history, verify
+from qmskit.vcs.gitrepo import read_blobs, start_history
 from qmskit.vcs.history import History, Revision
 
 
@@ -58,19 +59,28 @@ class CheckResult:
         return any(d.severity >= threshold for d in self.diagnostics)
 
 
-def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, selection: Selection) -> list[Diagnostic]:
+PROTECTED = ("QMS-CTRL",)  # rules a change may not switch off or soften for itself (DESIGN 0016)
+
+
+def apply_settings(diagnostics: list[Diagnostic], settings: RuleSettings, selection: Selection,
+                   trusted: RuleSettings | None = None) -> list[Diagnostic]:
+    """Drop and re-grade findings as qms.yaml says; document-control rules as the trusted qms.yaml says."""
     kept = []
     for finding in diagnostics:
-        if not selection.wants(finding.rule) or _matches(finding.rule, settings.ignore):
+        own = trusted if trusted is not None and _matches(finding.rule, PROTECTED) else settings
+        if not selection.wants(finding.rule) or _matches(finding.rule, own.ignore):
             continue
-        severity = settings.severity.get(finding.rule)
+        severity = own.severity.get(finding.rule)
         kept.append(replace(finding, severity=severity) if severity else finding)
     return sorted_diagnostics(kept)
 
 
 def check_manual(root: Path, selection: Selection = Selection(), today: date | None = None,
-                 history: History | None = None, use_cache: bool = False) -> CheckResult:
-    """Everything `qms validate` checks. `history` defaults to what Git says about `root`."""
+                 history: History | None = None, use_cache: bool = False, *, base: str | None = None,
+                 request: int | None = None) -> CheckResult:
+    """Everything `qms validate` checks. `history` defaults to what Git says about `root`; `base` is the branch
+    a change goes into, whose policy judges it (else the last approved policy does); `request` the pull/merge
+    request being judged, whose reviews of its head count as forge evidence."""
     if history is None:
         pending = start_history(root)  # git reads the history while the manual loads
         loaded = load_manual(root, use_cache)
@@ -78,17 +88,19 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
     else:
         loaded, known = load_manual(root, use_cache), history
     findings = list(loaded.diagnostics) + editorschemas.findings(root)
+    trusted = None
     if loaded.config_ok:
+        trust = establish(root, loaded.manual, known, base, request)
+        trusted = trust.policy.config.rules if known.usable else None
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
         context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,
                              deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known),
-                             closed_changes=closed_changes(root, loaded.manual, known),
-                             signatures=approval_signatures(root, known),
-                             baseline_commits=baseline_commits(root, loaded.manual, known),
+                             closed_changes=closed_changes(root, loaded.manual, known), trust=trust,
+                             baseline_commits=pinned_baseline(root, trust.policy.config, known),
                              withdrawals=document_withdrawals(root, loaded.manual, known),
                              deleted_records=record_deletions(root, loaded.manual, known))
         findings += run_rules(context)
-    return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection), known)
+    return CheckResult(loaded, apply_settings(findings, loaded.manual.config.rules, selection, trusted), known)
 
 
 def past_ids(root: Path, manual: Manual, history: History) -> tuple[dict[str, str], dict[str, str]]:
@@ -193,28 +205,10 @@ def record_deletions(root: Path, manual: Manual, history: History) -> list[Delet
     return deleted_records(manual, history, present, missing)
 
 
-def baseline_commits(root: Path, manual: Manual, history: History) -> frozenset[str] | None:
-    """The commits a baseline pinned to a commit releases; None when the pin is not a commit of this history
-    (empty when there is no pinned baseline)."""
-    baseline = manual.config.baseline
-    if baseline is None or baseline.until == "first-commit" or not history.usable:
-        return frozenset()
-    return ancestry(root, baseline.until)
-
-
 def control_of(root: Path, manual: Manual, history: History) -> DocumentControl:
-    """Document control with everything it needs from Git: verified signatures and the pinned baseline."""
-    return DocumentControl(manual, history, approval_signatures(root, history),
-                           baseline_commits(root, manual, history))
-
-
-def approval_signatures(root: Path, history: History) -> dict[tuple[str, str], bool | None]:
-    """Verify every signed approval in the history once (ssh-keygen against git's allowed signers file)."""
-    if not history.usable:
-        return {}
-    signed = {(a.who.email, a.payload, a.signature) for file in history.files.values() for r in file.revisions
-              for a in r.commit.approvals if a.signed}
-    return verify(root, sorted(signed)) if signed else {}
+    """Document control judged by the last approved policy, as `qms validate` judges (never by the work tree's
+    qms.yaml), with what it needs from Git: verified signatures, forge reviews and the pinned baseline."""
+    return establish(root, manual, history).control
 
 
 def front_matter_id(text: str) -> str:

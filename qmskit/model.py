@@ -76,6 +76,34 @@ class Baseline:
     note: str = ""
 
 
+EVIDENCE_LEVELS = ("forge", "signed", "asserted")
+
+
+@dataclass(frozen=True, slots=True)
+class Forge:
+    """Where merged pull/merge requests and their reviews are read from (forge evidence)."""
+
+    kind: str  # github | gitlab
+    repository: str  # OWNER/NAME on GitHub, the project path (or numeric id) on GitLab
+    api: str = ""  # the API's base address; "" = the forge's public one
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalPolicy:
+    """Which approval evidence counts (qms.yaml `approvals:`, always read from the trusted base, DESIGN 0016).
+
+    `declared` is False for a manual from before the trust model: then trailers and notes count as asserted
+    evidence from anyone, and the manual is told so."""
+
+    declared: bool = False
+    evidence: tuple[str, ...] = ("asserted",)
+    merge_identities: tuple[str, ...] = ()  # e-mails the forge commits merges as (asserted evidence only)
+    bots: tuple[str, ...] = ()  # e-mails of identities that are no person: may write changes, never approve
+    policy_approvers: tuple[str, ...] = ()  # roles that approve changes to the policy files
+    signers: str = ""  # the allowed-signers file, relative to the repository root
+    forge: Forge | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     organisation: str
@@ -93,6 +121,7 @@ class Config:
     site_url: str = ""
     baseline: Baseline | None = None
     forge: Mapping[str, str] = field(default_factory=dict)  # kind (github, gitlab), url, branch
+    approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     origin: Origin = Origin("qms.yaml")
 
 
@@ -308,7 +337,8 @@ class Person:
     emails: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     qualifications: tuple[Qualification, ...] = ()
-    github: str = ""  # forge login, to match approvals imported from pull request reviews
+    github: str = ""  # forge logins, to match pull/merge request reviews to people
+    gitlab: str = ""
 
 
 @dataclass(frozen=True, slots=True)

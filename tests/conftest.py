@@ -91,10 +91,13 @@ def git(folder: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True).stdout
 
 
-def git_as(folder: Path, who: tuple[str, str], *args: str, date: str = "") -> str:
-    """Run git with another author and committer (name, e-mail), optionally at another date."""
-    env = {**os.environ, "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_COMMITTER_NAME": who[0],
-           "GIT_COMMITTER_EMAIL": who[1]}
+def git_as(folder: Path, who: tuple[str, str], *args: str, date: str = "",
+           committer: tuple[str, str] | None = None) -> str:
+    """Run git with another author and committer (name, e-mail; the committer defaults to the author),
+    optionally at another date."""
+    by = committer or who
+    env = {**os.environ, "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_COMMITTER_NAME": by[0],
+           "GIT_COMMITTER_EMAIL": by[1]}
     if date:
         env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True,
@@ -102,13 +105,18 @@ def git_as(folder: Path, who: tuple[str, str], *args: str, date: str = "") -> st
 
 
 def commit_all(folder: Path, message: str, *trailers: str, who: tuple[str, str] | None = None,
-               date: str = "") -> str:
-    """Commit everything in the work tree (as `who`, at `date`); returns the new commit's hash."""
+               date: str = "", committer: tuple[str, str] | None = None) -> str:
+    """Commit everything in the work tree (as `who`, committed by `committer`, at `date`); returns the hash."""
     git(folder, "add", "-A")
     body = "\n\n" + "\n".join(trailers) if trailers else ""
     git_as(folder, who or ("Test Person", "test.person@example.com"), "commit", "-q", "--allow-empty", "-m",
-           message + body, date=date)
+           message + body, date=date, committer=committer)
     return git(folder, "rev-parse", "HEAD").strip()
+
+
+# The identity the example manual's history is merged with (its qms.yaml: approvals.merge_identities): asserted
+# approvals (Approved-by trailers) count only on commits it made.
+EXAMPLE_MERGE = ("Seed 2c654014 maintainers", "maintainers@users.noreply.r-seed-2c654014.example")
 
 
 @pytest.fixture

@@ -42,13 +42,15 @@ def food(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("fill")
     manual = base / "elintarvike"
     qms_bin = str(Path(sys.executable).parent / "qms")
-    subprocess.run([qms_bin, "init", str(manual)], check=True, capture_output=True)
+    # the forge setting below is policy (qms.yaml): part of the first commit, not an unapproved later change
+    subprocess.run([qms_bin, "init", str(manual), "--no-git"], check=True, capture_output=True)
     (manual / "forms" / "hygiene-check.yaml").write_text(HYGIENE_FORM)
     parties = manual / "organisation" / "parties.yaml"
     parties.write_text(parties.read_text() + "  - {id: leipomo-laine, name: Leipomo Laine Oy, kind: customer}\n")
     config = manual / "qms.yaml"
     config.write_text(config.read_text() + "forge: {kind: github, url: https://github.com/elintarvike/laatu, "
                                            "branch: main}\n")
+    git(manual, "init", "-q", "-b", "main")
     commit_all(manual, "Hygiene form")
     site = base / "site"
     done = subprocess.run([qms_bin, "build", str(manual), "-o", str(site)], capture_output=True, text=True,

@@ -52,6 +52,7 @@ def test_init_inside_a_work_tree_makes_no_nested_repository(tmp_path: Path, qms:
     assert result.code == 0
     assert not (tmp_path / "quality" / ".git").exists()
     assert "inside the Git work tree" in result.out
+    assert "approvals.signers: quality/organisation/allowed_signers" in result.out
 
 
 def test_init_onto_a_file_is_a_usage_error(tmp_path: Path, qms: Qms) -> None:

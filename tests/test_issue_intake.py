@@ -63,13 +63,14 @@ def forge() -> Iterator[str]:
 @pytest.fixture
 def manual(tmp_path: Path, qms: Qms) -> Path:
     root = tmp_path / "elintarvike"
-    assert qms("init", root).code == 0
+    assert qms("init", root, "--no-git").code == 0  # the logins below are policy: part of the first commit
     (root / "forms" / "hygiene-check.yaml").write_text(HYGIENE_FORM)
     parties = root / "organisation" / "parties.yaml"
     parties.write_text(parties.read_text() + "  - {id: leipomo-laine, name: Leipomo Laine Oy, kind: customer}\n")
     people = root / "organisation" / "people.yaml"
     people.write_text(people.read_text().replace("  - id: first-person\n", "  - id: first-person\n"
                                                                             "    github: MVirtanen\n"))
+    git(root, "init", "-q", "-b", "main")
     commit_all(root, "Hygiene form")
     return root
 

@@ -31,14 +31,16 @@ from qmskit.cli.tables import show
 from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
-from qmskit.control.register import DocumentControl
+from qmskit.control.register import FORGES, DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
+from qmskit.vcs.forge import effective_time
 from qmskit.vcs.github import GitHubClient
+from qmskit.vcs.gitlab import GitLabClient
 from qmskit.vcs.history import Approval, History, Identity, note_fields, note_line, signed_payload
 from qmskit.wording import quantity
 
@@ -52,6 +54,7 @@ app.add_typer(approvals_app, name="approvals")
 
 
 def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
+    """Judged by the last approved policy, as `qms validate` judges (never by the work tree's qms.yaml)."""
     return control_of(root, manual, history)
 
 
@@ -117,15 +120,15 @@ def history(
         verdicts = control.verdicts(doc, revision)
         records.append({
             "revision": revision.number, "date": revision.date[:10], "commit": revision.commit.sha[:10],
-            "authors": sorted(revision.authors), "change": revision.commit.subject,
-            "approved_by": [f"{v.person.name if v.person else v.approval.who} ({v.approval.meaning}, "
-                            f"{v.approval.source}{', signed' if v.approval.signed else ''})"
-                            for v in verdicts if v.counts],
-            "not_counted": [f"{v.approval.who}: {v.problem}" for v in verdicts if v.problem],
+            "authors": sorted(revision.authors), "committers": sorted(revision.committers),
+            "change": revision.commit.subject, "approved_at": control.approved_at(doc, revision)[:10],
+            "approved_by": [v.describe() for v in verdicts if v.counts],
+            "not_counted": [f"{v.describe()}: {v.problem}" for v in verdicts if v.problem],
             "path": revision.path,
         })
-    columns = ("Rev", "Date", "Commit", "Authors", "Change", "Approved by", "Not counted")
-    keys = ("revision", "date", "commit", "authors", "change", "approved_by", "not_counted")
+    columns = ("Rev", "Date", "Commit", "Authors", "Committers", "Change", "Approved", "Approved by", "Not counted")
+    keys = ("revision", "date", "commit", "authors", "committers", "change", "approved_at", "approved_by",
+            "not_counted")
     show(TableData.of(f"{doc.id} {doc.title} — history", columns, records, keys), output_format, output)
 
 
@@ -173,7 +176,8 @@ def approve(
         gitrepo.add_note(root, latest.commit.sha, line)
         console.print(f"{escape(meaning.capitalize())} {escape(doc.id)} revision {latest.number} "
                       f"({latest.commit.sha[:10]}) as {escape(str(me))}")
-        verdict = control.judge(doc, latest, Approval(me, meaning, when, "note", latest.commit.sha, doc.id))
+        verdict = control.judge(doc, latest, Approval(me, meaning, when, "qms approve", latest.commit.sha, doc.id,
+                                                      level="signed" if sign else "asserted"))
         if verdict.problem:
             stderr().print(f"[yellow]warning:[/] this approval will not count: {escape(verdict.problem)}")
     console.print("Share the approvals: git push origin refs/notes/qms")
@@ -181,29 +185,34 @@ def approve(
 
 @approvals_app.command("import")
 def approvals_import(
-    forge: Annotated[str, typer.Argument(help="Where the reviews are: github.")],
-    repo: Annotated[str, typer.Option("--repo", help="OWNER/NAME of the repository on the forge.")],
+    forge: Annotated[str, typer.Argument(help="Where the reviews are: github or gitlab.")],
+    repo: Annotated[str, typer.Option("--repo", help="OWNER/NAME on GitHub, the project path or id on GitLab.")],
     path: ManualPath = None,
     manual_dir: ManualOption = None,
     api: Annotated[str | None, typer.Option("--api", help="API address (default $GITHUB_API_URL or "
-                                                           "https://api.github.com).")] = None,
+                                                           "https://api.github.com; $CI_API_V4_URL or "
+                                                           "https://gitlab.com/api/v4).")] = None,
 ) -> None:
-    """Record the approving reviews of merged pull requests as approval notes on their merge commits.
+    """Copy the approving reviews of merged pull/merge requests into approval notes on their merge commits.
 
-    Reads the token from $GITHUB_TOKEN. Reviews already imported are not recorded twice.
+    Reads the token from $GITHUB_TOKEN or $GITLAB_TOKEN. Reviews already imported are not recorded twice. The
+    notes are a copy for offline reading: they count as asserted evidence (whoever can push refs/notes/qms
+    could write them); forge evidence is read from the forge itself by `qms validate`.
     """
-    check_choice(forge, ("github",), "forge")
+    check_choice(forge, FORGES, "forge")
     root, _, log = _load(path, manual_dir)
     existing = {(r.commit.sha, a.who.login) for f in log.files.values() for r in f.revisions
-                for a in r.commit.approvals if a.source == "github"}
+                for a in r.commit.approvals if a.source == forge}
     added = skipped = 0
-    for review in GitHubClient(repo, api).approvals():
-        if (review.merge_commit, review.login) in existing or not gitrepo.commit_exists(root, review.merge_commit):
+    client = GitHubClient(repo, api) if forge == "github" else GitLabClient(repo, api)
+    for review in client.approvals():
+        sha = review.merged_commit
+        if (sha, review.login) in existing or not gitrepo.commit_exists(root, sha):
             skipped += 1
             continue
-        line = note_line(Identity("", "", review.login), "approved", review.submitted_at, "github", "*")
-        gitrepo.add_note(root, review.merge_commit, line)
-        existing.add((review.merge_commit, review.login))
+        line = note_line(Identity("", "", review.login), "approved", effective_time(review), forge, "*")
+        gitrepo.add_note(root, sha, line)
+        existing.add((sha, review.login))
         added += 1
     stdout().print(f"Imported {quantity(added, 'approval')} from {escape(repo)} ({skipped} already there or not in "
                    "this repository). Share them: git push origin refs/notes/qms")

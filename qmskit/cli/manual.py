@@ -37,6 +37,13 @@ def init(
     if git and result.written and enclosing is not None:
         console.print(f"{escape(str(directory))} is inside the Git work tree {escape(str(enclosing))}: commit the "
                       "new files there (no nested repository was made).")
+        signers = directory / "organisation" / "allowed_signers"
+        if "organisation/allowed_signers" in result.written and signers.resolve() != enclosing.resolve() / (
+                "organisation/allowed_signers"):
+            # approvals.signers is a path from the repository's root, which is not the manual's folder here
+            where = signers.resolve().relative_to(enclosing.resolve()).as_posix()
+            console.print(f"Set [bold]approvals.signers: {escape(where)}[/] in qms.yaml: the allowed-signers file "
+                          "is named from the repository's root.")
     elif git and result.written:
         commit = init_and_commit(directory, "Start the quality manual with qms init")
         console.print(f"Initialised a Git repository; first commit {commit[:10]}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Annotated
 
 import typer
@@ -41,7 +43,11 @@ def validate(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids or families. "
                                                                          "Repeatable.")] = None,
     base: Annotated[str | None, typer.Option("--base", help="Report only on what changed since this Git ref "
-                                                             "(e.g. origin/main) and what depends on it.")] = None,
+                                                             "(e.g. origin/main) and what depends on it, judged by the "
+                                                             "policy (qms.yaml, people, roles) of that ref.")] = None,
+    request: Annotated[int | None, typer.Option("--request", min=1, help="The pull/merge request being judged: "
+                                                "reviews of its head count as forge evidence (default: from "
+                                                "GITHUB_REF or CI_MERGE_REQUEST_IID in CI).")] = None,
     today: TodayOption = None,
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", envvar="QMS_CACHE",
                                             help="Reuse parsed files that did not change since the last run "
@@ -55,7 +61,7 @@ def validate(
     _check_rule_ids([*(select or []), *(ignore or [])])
     root = resolve_manual(path, manual_dir)
     result = check_manual(root, Selection(tuple(select or ()), tuple(ignore or ())), parse_day(today),
-                          use_cache=use_cache)
+                          use_cache=use_cache, base=base, request=request or request_from_ci())
     diagnostics = result.diagnostics
     if base is not None:
         from qmskit.control.changes import affected_paths  # noqa: PLC0415 - only needed with --base
@@ -79,6 +85,14 @@ def validate(
         emit(RENDERERS[output_format](report), output)
     threshold = Severity.WARNING if strict else Severity.ERROR
     raise typer.Exit(ExitCode.FINDINGS if any(d.severity >= threshold for d in diagnostics) else ExitCode.OK)
+
+
+def request_from_ci() -> int | None:
+    """The pull/merge request a CI job runs for: GitHub's refs/pull/N/merge, GitLab's CI_MERGE_REQUEST_IID."""
+    github = re.fullmatch(r"refs/pull/([0-9]{1,9})/(merge|head)", os.environ.get("GITHUB_REF", ""))
+    gitlab = re.fullmatch(r"[0-9]{1,9}", os.environ.get("CI_MERGE_REQUEST_IID", ""))
+    found = github.group(1) if github else gitlab.group(0) if gitlab else ""
+    return int(found) if found else None
 
 
 def _check_rule_ids(patterns: list[str]) -> None:

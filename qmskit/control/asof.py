@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from qmskit.control.lifecycle import is_document, past_document
-from qmskit.control.register import DocumentControl, RegisterRow, Verdict, day_of, evidence_label
+from qmskit.control.register import DocumentControl, RegisterRow, Verdict, day_of
 from qmskit.model import Document, Manual
 from qmskit.vcs.gitrepo import read_blobs
 from qmskit.vcs.history import FileHistory, History, Revision
@@ -44,9 +44,9 @@ def register_at(root: Path, manual: Manual, history: History, when: date,
         rows.append(RegisterRow(
             shown.id, shown.title, shown.type, shown.owner, effective.number if effective else 0,
             control.effective_day(effective, counted),
-            tuple(dict.fromkeys(v.person.name for v in counted if v.person is not None)),
+            tuple(v.person.name for v in counted if v.person is not None),
             review.isoformat() if review else "", current.status, latest.path,
-            tuple(dict.fromkeys(evidence_label(v.approval) for v in counted)), pending,
+            tuple(v.label for v in counted), pending,
             effective.commit.sha if effective else ""))
     return sorted(rows, key=lambda r: r.id)
 
@@ -56,8 +56,7 @@ def _effective(control: DocumentControl, blobs: dict[tuple[str, str], str], upto
     """The last revision up to `when` approved by then (approvals given later do not count on that day)."""
     for revision in reversed(upto):
         document = past_document(blobs.get((revision.commit.sha, revision.path), ""), revision.path) or current
-        counted = [v for v in control.verdicts(document, revision)
-                   if v.counts and v.approval.date[:10] <= when.isoformat()]
+        counted = [v for v in control.counted(document, revision) if v.approval.date[:10] <= when.isoformat()]
         if counted:
             return revision, document, counted
     return None, current, []

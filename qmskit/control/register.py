@@ -10,12 +10,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from qmskit.control.policy import Policy, of_manual
 from qmskit.model import Document, Manual, Person
-from qmskit.vcs.history import Approval, FileHistory, History, Identity, Revision
+from qmskit.vcs.history import Approval, Commit, FileHistory, History, Identity, Revision
 from qmskit.wording import article
 
 APPROVING = ("approved", "released")  # meanings that make a revision effective; "reviewed" does not
 DUE_SOON_DAYS = 30
+LEVEL_LABELS = {"forge": "forge review", "signed": "signed", "asserted": "asserted, not verified",
+                "baseline": "baseline"}
+FORGES = ("github", "gitlab")
+
+
+def level_label(approval: Approval) -> str:
+    return LEVEL_LABELS.get(approval.level, approval.level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +31,24 @@ class Verdict:
     approval: Approval
     person: Person | None
     problem: str  # "" when the approval counts
+    # why it does not count: unknown | evidence | forged | self | authority | other-documents (the approver
+    # approves other documents of the same change, so this is no finding)
+    kind: str = ""
 
     @property
     def counts(self) -> bool:
         return not self.problem and self.approval.meaning in APPROVING
+
+    @property
+    def label(self) -> str:
+        return level_label(self.approval)
+
+    def describe(self) -> str:
+        """Who, meaning, where it was recorded and how strong the evidence is: "Mikko Heinonen (approved,
+        trailer, asserted, not verified)"."""
+        who = self.person.name if self.person else str(self.approval.who)
+        where = "" if self.approval.source == self.label else f"{self.approval.source}, "
+        return f"{who} ({self.approval.meaning}, {where}{self.label})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +60,12 @@ class RegisterRow:
     type: str
     owner: str
     revision: int  # the effective revision: the last approved one (0 = none approved yet)
-    effective: str  # the day it became effective: its approval, never before its commit ("" = none)
+    effective: str  # the day it became effective, from the evidence that counts ("" = none)
     approved_by: tuple[str, ...]  # who approved the effective revision
     next_review: str
     status: str
     path: str
-    evidence: tuple[str, ...] = ()  # what the approvals of the effective revision rest on, e.g. "note, signed"
+    evidence: tuple[str, ...] = ()  # per approver: how strong the evidence is ("signed", "forge review", ...)
     pending: str = ""  # a newer revision (or uncommitted change) waiting for approval: never the effective text
     commit: str = ""  # the commit of the effective revision
 
@@ -52,11 +74,6 @@ class RegisterRow:
                 "revision": self.revision, "effective": self.effective, "approved_by": list(self.approved_by),
                 "evidence": list(self.evidence), "pending": self.pending, "next_review": self.next_review,
                 "status": self.status, "path": self.path, "commit": self.commit}
-
-
-def evidence_label(approval: Approval) -> str:
-    """What an approval rests on, in words shown wherever approvals are shown."""
-    return f"{approval.source}, signed" if approval.signed else approval.source
 
 
 def add_months(start: date, months: int) -> date:
@@ -86,34 +103,47 @@ def current_revisions(manual: Manual, history: History) -> dict[str, int]:
 
 
 class DocumentControl:
-    """Judges the approval evidence of a manual's documents against its people, roles and qms.yaml."""
+    """Judges the approval evidence of a manual's documents against the trusted policy (people, roles and
+    qms.yaml as of the trusted base, DESIGN 0016)."""
 
     def __init__(self, manual: Manual, history: History,
-                 signatures: Mapping[tuple[str, str], bool | None] | None = None,
+                 signatures: Mapping[tuple[str, str], bool | None] | None = None, *,
+                 policy: Policy | None = None, forge: Mapping[str, tuple[Approval, ...]] | None = None,
                  baseline_commits: frozenset[str] | None = None) -> None:
         self.manual = manual
         self.history = history
         # the commits a baseline pinned to a commit releases (its ancestry, read from Git by the caller)
         self.baseline_commits = baseline_commits or frozenset()
-        # (payload, signature) -> verified? (None: no allowed-signers file to verify against)
+        self.policy = policy or of_manual(manual)
+        self.config = self.policy.config
+        # (payload, signature) -> verified against the trusted allowed signers? (None: nothing to verify against)
         self.signatures = signatures or {}
-        self._people = {p.id: p for p in manual.people}
-        self._by_email = {e.lower(): p for p in manual.people for e in p.emails}
-        self._by_login = {p.github.lower(): p for p in manual.people if p.github}
+        self.forge = forge or {}  # commit -> approving reviews read from the forge's API for it
+        people = self.policy.people
+        self._people = {p.id: p for p in people}
+        self._by_email = {e.lower(): p for p in people for e in p.emails}
+        self._by_login = {(forge_name, login.lower()): p for p in people
+                          for forge_name, login in (("github", p.github), ("gitlab", p.gitlab)) if login}
+        self._documents_of: dict[str, list[Document]] | None = None
+        self._verdicts: dict[tuple[str, str, str, str], list[Verdict]] = {}
 
-    def person(self, who: Identity) -> Person | None:
+    def person(self, who: Identity, source: str = "") -> Person | None:
         if who.email and who.email in self._by_email:
             return self._by_email[who.email]
-        return self._by_login.get(who.login.lower()) if who.login else None
+        if who.login:
+            forge_name = source if source in FORGES else "github"  # notes of the old import name no forge
+            return self._by_login.get((forge_name, who.login.lower()))
+        return None
 
     def approver_roles(self, document: Document) -> tuple[str, ...]:
-        doc_type = self.manual.config.document_types.get(document.type)
+        doc_type = self.config.document_types.get(document.type)
         return doc_type.approvers if doc_type else ()
 
     def evidence(self, document: Document, revision: Revision) -> list[Approval]:
-        """Approvals recorded for the revision, plus the baseline release where qms.yaml declares one."""
-        found = revision.approvals_for(document.id)
-        baseline = self.manual.config.baseline
+        """Approvals recorded for the revision, reviews the forge reports for its commit, and the baseline
+        release where the trusted qms.yaml declares one."""
+        found = revision.approvals_for(document.id) + list(self.forge.get(revision.commit.sha, ()))
+        baseline = self.config.baseline
         if baseline is not None and self._in_baseline(baseline.until, revision):
             allowed = set(self.approver_roles(document))
             for person_id in baseline.approved_by:
@@ -122,7 +152,7 @@ class DocumentControl:
                     continue  # the baseline names who released the set; each document needs its own authority
                 email = person.emails[0].lower() if person and person.emails else ""
                 found.append(Approval(Identity(person.name if person else person_id, email), "released",
-                                      revision.date, "baseline", revision.commit.sha))
+                                      revision.date, "baseline", revision.commit.sha, level="baseline"))
         return found
 
     def _in_baseline(self, until: str, revision: Revision) -> bool:
@@ -132,25 +162,97 @@ class DocumentControl:
             return revision.commit.sha == self.history.first
         return revision.commit.sha in self.baseline_commits
 
+    def evidence_problem(self, approval: Approval, carrier: Commit) -> tuple[str, str]:
+        """(problem, kind) when the evidence itself does not count under the trusted policy, else ("", "")."""
+        rules = self.policy.approvals
+        level = approval.level
+        if level == "baseline":
+            return "", ""
+        if level == "signed":
+            verified = self.signatures.get((approval.payload, approval.signature))
+            if verified is False:
+                return (f"the signature does not verify against the allowed signers of {self.policy.where}",
+                        "forged")
+            if verified is None and "signed" in rules.evidence:
+                return (f"the signature cannot be verified: {self.policy.where} has no allowed-signers file "
+                        "(approvals.signers)", "evidence")
+            if verified is None:
+                level = "asserted"  # nothing to verify against, and the manual does not ask for signatures
+        if level not in rules.evidence:
+            accepted = ", ".join(rules.evidence) or "none"
+            what = "asserted, not verified: a trailer or unsigned note anyone can write" if level == "asserted" \
+                else LEVEL_LABELS.get(level, level)
+            return f"it is {what}; this manual counts {accepted} evidence (approvals.evidence)", "evidence"
+        if level == "asserted" and rules.declared:
+            writers = ({carrier.committer.email} if approval.source == "trailer"
+                       else set(self.history.note_writers.get(approval.commit, frozenset())))
+            strangers = sorted(w for w in writers if w not in rules.merge_identities)
+            if strangers or not writers:
+                return (f"it is asserted, and its commit was written by {', '.join(strangers) or 'nobody known'}, "
+                        "not by a merge identity (approvals.merge_identities)", "evidence")
+        return "", ""
+
     def judge(self, document: Document, revision: Revision, approval: Approval) -> Verdict:
-        """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3)."""
-        person = self.person(approval.who)
+        """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3, 0016)."""
+        allowed = self.approver_roles(document)
+        verdict = self._judge(revision, approval, allowed,
+                              f"{article(document.type)} ({', '.join(allowed) or 'none named in qms.yaml'})")
+        if verdict.kind == "authority" and approval.document == "*" and verdict.person is not None \
+                and self._approves_another(verdict.person, document, revision):
+            return Verdict(approval, verdict.person, f"{verdict.person.name} approved other documents of this "
+                                                     "change", "other-documents")
+        return verdict
+
+    def _judge(self, revision: Revision, approval: Approval, allowed: tuple[str, ...], what: str) -> Verdict:
+        person = self.person(approval.who, approval.source)
+        problem, kind = self.evidence_problem(approval, revision.commit)
+        if problem:
+            return Verdict(approval, person, problem, kind)
         if person is None:
             return Verdict(approval, None, f"{approval.who} is not a known person (no matching e-mail or login "
-                                           "in organisation/people.yaml)")
-        if approval.signed and self.signatures.get((approval.payload, approval.signature)) is False:
-            return Verdict(approval, person, f"the signature of {person.name}'s approval does not verify")
+                                           f"in organisation/people.yaml of {self.policy.where})", "unknown")
         # A baseline is a declaration about the past, not a review of a Git change, so authorship cannot apply.
-        if approval.source != "baseline" and {e.lower() for e in person.emails} & revision.authors:
-            return Verdict(approval, person, f"{person.name} is an author of the change")
-        allowed = self.approver_roles(document)
+        if approval.level != "baseline" and {e.lower() for e in person.emails} & revision.writers:
+            return Verdict(approval, person, f"{person.name} is an author or committer of the change", "self")
         if not set(person.roles) & set(allowed):
-            return Verdict(approval, person, f"{person.name} holds no role that may approve {article(document.type)} "
-                                             f"({', '.join(allowed) or 'none named in qms.yaml'})")
+            return Verdict(approval, person, f"{person.name} holds no role that may approve {what}", "authority")
         return Verdict(approval, person, "")
 
+    def _approves_another(self, person: Person, document: Document, revision: Revision) -> bool:
+        """Whether the person may approve some other document this commit changes: one merge, several
+        approvers, each for their own documents (no warning for the documents that are not theirs)."""
+        if self._documents_of is None:
+            self._documents_of = {}
+            for doc in self.manual.documents:
+                file = self.history.of(doc.origin.path)
+                for rev in file.revisions if file else ():
+                    self._documents_of.setdefault(rev.commit.sha, []).append(doc)
+        return any(other.id != document.id and set(person.roles) & set(self.approver_roles(other))
+                   for other in self._documents_of.get(revision.commit.sha, []))
+
     def verdicts(self, document: Document, revision: Revision) -> list[Verdict]:
-        return [self.judge(document, revision, a) for a in self.evidence(document, revision)]
+        key = (document.id, document.type, revision.commit.sha, revision.path)
+        found = self._verdicts.get(key)
+        if found is None:  # judged once: rules, register and review dates all ask about the same revisions
+            found = self._verdicts[key] = [self.judge(document, revision, a) for a in self.evidence(document, revision)]
+        return list(found)
+
+    def policy_verdicts(self, revision: Revision) -> list[Verdict]:
+        """The approvals of a commit that changes the policy files, judged against the policy approvers."""
+        allowed = self.policy.policy_approvers()
+        what = f"a change of the policy files ({', '.join(allowed) or 'no approvals.policy_approvers in qms.yaml'})"
+        approvals = [*revision.commit.approvals, *self.forge.get(revision.commit.sha, ())]
+        return [self._judge(revision, a, allowed, what) for a in approvals]
+
+    def unknown_writers(self, revision: Revision) -> list[str]:
+        """E-mails that wrote or committed the change and are neither a person nor an allowed bot."""
+        if not self.policy.approvals.declared:
+            return []
+        bots = set(self.policy.approvals.bots)
+        return sorted(e for e in revision.writers if e and e not in self._by_email and e not in bots)
+
+    def released_by_baseline(self, document: Document, revision: Revision) -> bool:
+        return any(v.counts and v.approval.level == "baseline" for v in self.verdicts(document, revision))
 
     def approvers(self, document: Document, revision: Revision) -> list[Person]:
         found: dict[str, Person] = {}
@@ -159,6 +261,18 @@ class DocumentControl:
                 found.setdefault(verdict.person.id, verdict.person)
         return list(found.values())
 
+    def approved_at(self, document: Document, revision: Revision) -> str:
+        """When the revision took effect: the earliest time evidence that counts gives (review submitted and
+        merged, signature made, the merge identity's commit), never a date the author chose."""
+        times = []
+        for verdict in self.verdicts(document, revision):
+            if verdict.counts:
+                try:
+                    times.append((moment(verdict.approval.date), verdict.approval.date))
+                except ValueError:
+                    continue  # an unreadable date in a note: the approval still counts, its time does not
+        return min(times)[1] if times else revision.date
+
     def last_approved(self, document: Document, file: FileHistory) -> Revision | None:
         for revision in reversed(file.revisions):
             if self.approvers(document, revision):
@@ -166,15 +280,15 @@ class DocumentControl:
         return None
 
     def review_interval(self, document: Document) -> int:
-        doc_type = self.manual.config.document_types.get(document.type)
+        doc_type = self.config.document_types.get(document.type)
         return (document.review_every or (doc_type.review_every if doc_type else None)
-                or self.manual.config.review_every)
+                or self.config.review_every)
 
     def next_review(self, document: Document, file: FileHistory) -> date | None:
         approved = self.last_approved(document, file)
         if approved is None:
             return None
-        return add_months(day_of(approved.date), self.review_interval(document))
+        return add_months(day_of(self.approved_at(document, approved)), self.review_interval(document))
 
     def register(self) -> list[RegisterRow]:
         """The master list of documents: what is controlled, at which revision, approved by whom."""
@@ -192,14 +306,22 @@ class DocumentControl:
         elif path in self.history.uncommitted:
             status = f"{status}, uncommitted changes"
         approved = self.last_approved(document, file) if file else None
-        counted = [v for v in self.verdicts(document, approved) if v.counts] if approved else []
-        names = tuple(dict.fromkeys(v.person.name for v in counted if v.person is not None))
+        counted = self.counted(document, approved) if approved else []
         review = self.next_review(document, file) if file else None
         return RegisterRow(document.id, document.title, document.type, document.owner,
-                           approved.number if approved else 0, self.effective_day(approved, counted), names,
+                           approved.number if approved else 0, self.effective_day(approved, counted),
+                           tuple(v.person.name for v in counted if v.person is not None),
                            review.isoformat() if review else "", status, path,
-                           tuple(dict.fromkeys(evidence_label(v.approval) for v in counted)),
+                           tuple(v.label for v in counted),
                            self.pending(path, latest, approved), approved.commit.sha if approved else "")
+
+    def counted(self, document: Document, revision: Revision) -> list[Verdict]:
+        """The approvals that count for the revision, one per person."""
+        found: dict[str, Verdict] = {}
+        for verdict in self.verdicts(document, revision):
+            if verdict.counts and verdict.person is not None:
+                found.setdefault(verdict.person.id, verdict)
+        return list(found.values())
 
     def pending(self, path: str, latest: Revision | None, approved: Revision | None) -> str:
         parts = []
@@ -213,8 +335,14 @@ class DocumentControl:
 
     @staticmethod
     def effective_day(approved: Revision | None, counted: list[Verdict]) -> str:
-        """A revision is effective from its first counting approval, never before it reached the main line."""
+        """A revision is effective from the earliest time the evidence that counts gives (review given and
+        merged, signature made, the merge identity's commit), never from a date the author chose."""
         if approved is None:
             return ""
-        days = sorted(v.approval.date[:10] for v in counted if len(v.approval.date) >= 10)
-        return max(approved.date[:10], days[0]) if days else approved.date[:10]
+        times = []
+        for verdict in counted:
+            try:
+                times.append((moment(verdict.approval.date), verdict.approval.date))
+            except ValueError:
+                continue  # an unreadable date in a note: the approval still counts, its time does not
+        return (min(times)[1] if times else approved.date)[:10]

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from qmskit.diagnostics import Severity
 from qmskit.model import (
     DEFAULT_STANDARD,
+    EVIDENCE_LEVELS,
+    ApprovalPolicy,
     Baseline,
     Communication,
     Competence,
@@ -18,6 +20,7 @@ from qmskit.model import (
     Exclusion,
     FieldMap,
     Flow,
+    Forge,
     Form,
     FormField,
     Heading,
@@ -108,6 +111,7 @@ def config(data: Data, origin: Origin) -> Config:
         site_url=text(mapping(data, "site"), "url"),
         baseline=_baseline(mapping(data, "baseline")),
         forge={k: v for k, v in mapping(data, "forge").items() if isinstance(v, str)},
+        approvals=_approvals(data.get("approvals")),
         expiry_warning_days=integer(mapping(data, "competence"), "warn_days") or 60,
         audit_cycle_months=integer(data, "audit_cycle_months") or 36,
         churn_quarters=integer(mapping(data, "reports"), "churn_quarters") or 2,
@@ -118,6 +122,20 @@ def config(data: Data, origin: Origin) -> Config:
 def _baseline(data: Data) -> Baseline | None:
     until = text(data, "until")
     return Baseline(until, texts(data, "approved_by"), text(data, "note")) if until else None
+
+
+def _approvals(data: object) -> ApprovalPolicy:
+    if not isinstance(data, dict):
+        return ApprovalPolicy()
+    forge_data = mapping(data, "forge")
+    kind, repository = text(forge_data, "type"), text(forge_data, "repository")
+    forge = Forge(kind, repository, text(forge_data, "api")) if kind and repository else None
+    evidence = tuple(level for level in texts(data, "evidence") if level in EVIDENCE_LEVELS)
+    return ApprovalPolicy(
+        declared=True, evidence=evidence if "evidence" in data else ("forge", "signed"),
+        merge_identities=tuple(e.lower() for e in texts(data, "merge_identities")),
+        bots=tuple(e.lower() for e in texts(data, "bots")), policy_approvers=texts(data, "policy_approvers"),
+        signers=text(data, "signers"), forge=forge)
 
 
 def _exclusion(data: Data, origin: Origin) -> Exclusion | None:
@@ -227,7 +245,8 @@ def person(data: Data, origin: Origin) -> Person | None:
     if not person_id:
         return None
     return Person(person_id, text(data, "name", person_id), origin, texts(data, "emails"), texts(data, "roles"),
-                  items(data, "qualifications", origin, _qualification), text(data, "github"))
+                  items(data, "qualifications", origin, _qualification), text(data, "github"),
+                  text(data, "gitlab"))
 
 
 def competence(data: Data, origin: Origin) -> Competence | None:

@@ -41,6 +41,7 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     control.check_obsolete_references,
     control.check_identity,
     control.check_dependencies,
+    control.check_trust,
     records.check_forms,
     records.check_records,
     records.check_deleted,

@@ -93,8 +93,9 @@ _RULES = (
     Rule("QMS-DOC-003", E, "Document id does not match its type's prefix",
          "Use the prefix qms.yaml gives the document type, e.g. PRO-001 for a procedure."),
     Rule("QMS-CTRL-001", E, "Change on the main line without valid approval",
-         "Have an approver who did not write the change approve it: a pull request review imported with "
-         "`qms approvals import`, an `Approved-by:` trailer on the merge commit, or `qms approve DOC`."),
+         "Have an approver who did not write or commit the change approve it with evidence qms.yaml accepts "
+         "(approvals.evidence): a review on the forge of the head that was merged, `qms approve DOC --sign`, or "
+         "where asserted evidence is allowed an `Approved-by:` trailer on the merge identity's commit."),
     Rule("QMS-CTRL-002", W, "Approval by an author of the change",
          "Someone who did not write the change must approve it; an author's approval does not count."),
     Rule("QMS-CTRL-003", W, "Approval by someone without authority",
@@ -164,12 +165,27 @@ _RULES = (
     Rule("QMS-AUD-002", W, "Audit nonconformity without a corrective action",
          "Open a nonconformity record for each audit nonconformity and list its id under the audit's `actions`."),
     Rule("QMS-CTRL-009", E, "Signed approval does not verify",
-         "The note was changed after it was signed, or the key is not in the allowed signers file "
-         "(gpg.ssh.allowedSignersFile): approve again with `qms approve --sign`."),
+         "The note was changed after it was signed, or the key is not in the allowed-signers file of the trusted "
+         "base (approvals.signers in qms.yaml): approve again with `qms approve --sign`."),
     Rule("QMS-CTRL-010", E, "Baseline is not pinned to a commit of this history",
          "Set `baseline: {until: <full commit hash>}` to the last commit whose documents were released before "
          "the move to Git (`git log --format=%H -1`), or `until: first-commit`; the commit must be in HEAD's "
          "history (fetch it)."),
+    Rule("QMS-CTRL-020", E, "Policy change without approval by the policy approvers",
+         "qms.yaml, organisation/people.yaml, organisation/roles.yaml and the allowed-signers file are judged "
+         "as of the trusted base; a change to them needs an approval by a role in approvals.policy_approvers."),
+    Rule("QMS-CTRL-021", E, "Change to a controlled file by someone who is no known person",
+         "Give the author's and committer's e-mail to their person in organisation/people.yaml, or list an "
+         "automation identity under approvals.bots in qms.yaml (bots may write changes, never approve them)."),
+    Rule("QMS-CTRL-022", W, "Approval evidence this manual does not accept",
+         "Approve with evidence approvals.evidence lists: a forge review of the merged head, a signed approval "
+         "(`qms approve --sign`), or an asserted one carried by a merge identity's commit where allowed."),
+    Rule("QMS-CTRL-023", E, "Approval evidence cannot be checked",
+         "Keep the allowed-signers file named by approvals.signers in the repository (path from its root), and "
+         "give CI read access to the forge (GITHUB_TOKEN / GITLAB_TOKEN)."),
+    Rule("QMS-CTRL-024", N, "Approvals are asserted, not verified",
+         "Declare `approvals:` in qms.yaml (evidence, merge_identities, policy_approvers, signers) so that only "
+         "evidence the author of a change cannot create counts."),
     Rule("QMS-GIT-001", W, "Shallow clone: history is incomplete",
          "Fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`, in GitLab "
          "`GIT_DEPTH: 0`); revisions and approvals are not judged on a cut-off history."),

@@ -12,8 +12,9 @@ from qmskit.diagnostics import Location
 from qmskit.model import Document, Form, Manual, Origin, Party, Process
 from qmskit.vcs.history import History, Revision
 
-if TYPE_CHECKING:  # the types only: rules load without the YAML machinery
+if TYPE_CHECKING:  # the types only: `qms rules` loads neither the trust edge (Git, forges) nor YAML machinery
     from qmskit.control.lifecycle import DeletedRecord, Withdrawal
+    from qmskit.control.trust import Trust
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class Context:
     form_versions: Mapping[tuple[str, int], Form] = field(default_factory=dict)
     # closed records changed afterwards: record path -> the latest revision that changed it
     closed_changes: Mapping[str, Revision] = field(default_factory=dict)
-    signatures: Mapping[tuple[str, str], bool | None] = field(default_factory=dict)
+    trust: Trust | None = None  # the policy that judges the history, and the policy changes it did not approve
     # documents deleted or moved out of active, and records deleted (both read from Git by check.py)
     withdrawals: tuple[Withdrawal, ...] = ()
     deleted_records: tuple[DeletedRecord, ...] = ()
@@ -43,8 +44,7 @@ class Context:
     def of(cls, manual: Manual, *, today: date | None = None, history: History | None = None,
            first_ids: Mapping[str, str] | None = None, deleted_ids: Mapping[str, str] | None = None,
            form_versions: Mapping[tuple[str, int], Form] | None = None,
-           closed_changes: Mapping[str, Revision] | None = None,
-           signatures: Mapping[tuple[str, str], bool | None] | None = None,
+           closed_changes: Mapping[str, Revision] | None = None, trust: Trust | None = None,
            withdrawals: Iterable[Withdrawal] = (), deleted_records: Iterable[DeletedRecord] = (),
            baseline_commits: frozenset[str] | None = frozenset()) -> Context:
         ids: dict[str, dict[str, Any]] = {}
@@ -61,9 +61,9 @@ class Context:
         history = history or History(available=False)
         return cls(manual, ids, lineage, {k: tuple(v) for k, v in subtree.items()}, today or date.today(),
                    history, first_ids or {}, deleted_ids or {},
-                   DocumentControl(manual, history, signatures, baseline_commits),
-                   form_versions or {}, closed_changes or {}, signatures or {}, tuple(withdrawals),
-                   tuple(deleted_records), baseline_commits)
+                   trust.control if trust else DocumentControl(manual, history, baseline_commits=baseline_commits),
+                   form_versions or {}, closed_changes or {}, trust, tuple(withdrawals), tuple(deleted_records),
+                   baseline_commits)
 
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self.ids.get(kind, {})

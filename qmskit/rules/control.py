@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from qmskit.control.register import DUE_SOON_DAYS, DocumentControl
+from qmskit.control.register import DUE_SOON_DAYS, DocumentControl, moment
 from qmskit.diagnostics import Diagnostic, Location
-from qmskit.model import Document
+from qmskit.model import Document, Origin
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 from qmskit.wording import quantity
@@ -15,8 +15,10 @@ from qmskit.wording import quantity
 UNAPPROVED, SELF, AUTHORITY, OVERDUE, DUE_SOON, OBSOLETE, ID_CHANGED, STALE, FORGED = (
     rule(f"QMS-CTRL-00{n}") for n in range(1, 10)
 )
+POLICY_CHANGE, STRANGER, NOT_ACCEPTED, UNCHECKABLE, ASSERTED_ONLY = (rule(f"QMS-CTRL-0{n}") for n in range(20, 25))
 SHALLOW, NO_GIT = rule("QMS-GIT-001"), rule("QMS-GIT-002")
 BASELINE = rule("QMS-CTRL-010")
+KIND_RULES = {"self": SELF, "forged": FORGED, "evidence": NOT_ACCEPTED}
 
 
 def check_repository(ctx: Context) -> Iterator[Diagnostic]:
@@ -45,15 +47,19 @@ def check_approvals(ctx: Context) -> Iterator[Diagnostic]:
         latest = file.latest if file else None
         if latest is None:
             continue  # never committed: still a draft as far as Git knows
-        verdicts = _control(ctx).verdicts(document, latest)
+        control = _control(ctx)
+        verdicts = control.verdicts(document, latest)
         where = ctx.at(document.origin, "id")
         commit = f"{latest.commit.sha[:10]} of {latest.date[:10]}"
         for verdict in verdicts:
-            if verdict.problem:
-                kind = (SELF if "is an author" in verdict.problem else FORGED if "does not verify" in verdict.problem
-                        else AUTHORITY)
-                yield kind.at(where, f"approval of {document.id} revision {latest.number} ({commit}) does not "
-                                     f"count: {verdict.problem}")
+            if verdict.problem and verdict.kind != "other-documents":
+                yield KIND_RULES.get(verdict.kind, AUTHORITY).at(
+                    where, f"approval of {document.id} revision {latest.number} ({commit}) by "
+                           f"{verdict.describe()} does not count: {verdict.problem}")
+        if not control.released_by_baseline(document, latest) and (strangers := control.unknown_writers(latest)):
+            yield STRANGER.at(where, f"{document.id} revision {latest.number} ({commit}) was written or committed by "
+                                     f"{', '.join(strangers)}, who is no person in organisation/people.yaml of "
+                                     f"{control.policy.where} and no bot in approvals.bots")
         if not any(v.counts for v in verdicts):
             effective = _control(ctx).last_approved(document, file) if file else None
             still = f"; revision {effective.number} is the last approved one" if effective else ""
@@ -117,12 +123,57 @@ def check_dependencies(ctx: Context) -> Iterator[Diagnostic]:
             continue
         depends = [(ref, d.origin.path) for ref in document.references if (d := ctx.document(ref))]
         depends += [(f"process '{p}'", processes[p].origin.path) for p in document.processes if p in processes]
+        approved_at = _control(ctx).approved_at(document, approved)
         for name, path in depends:
             other = ctx.history.of(path)
-            if other and other.latest and other.latest.date > approved.date:
+            if other and other.latest and _later(other.latest.date, approved_at):
                 yield STALE.at(ctx.at(document.origin, "id"),
                                f"{name} changed in {other.latest.commit.sha[:10]} ({_when(other.latest.date)}), after "
-                               f"{document.id} was last approved ({_when(approved.date)})")
+                               f"{document.id} was last approved ({_when(approved_at)})")
+
+
+def _later(first: str, second: str) -> bool:
+    try:
+        return moment(first) > moment(second)
+    except ValueError:
+        return first > second
+
+
+def check_trust(ctx: Context) -> Iterator[Diagnostic]:
+    """The trust model itself (DESIGN 0016): unapproved policy changes, evidence that cannot be checked, and
+    manuals that still count asserted evidence from anyone."""
+    trust = ctx.trust
+    if trust is None or not ctx.history.usable:
+        return
+    config = ctx.manual.config.origin
+    rules = trust.policy.approvals
+    if not rules.declared:
+        yield ASSERTED_ONLY.at(ctx.at(config), f"{trust.policy.where} declares no `approvals:`, so Approved-by "
+                                               "trailers and notes count from anyone: approvals are asserted, not "
+                                               "verified")
+    if "signed" in rules.evidence and trust.policy.signers is None:
+        named = f"'{rules.signers}'" if rules.signers else "no file (approvals.signers is not set)"
+        yield UNCHECKABLE.at(ctx.at(config), f"signed approvals cannot be verified: {trust.policy.where} has "
+                                             f"{named} as its allowed-signers file (a path from the repository root)")
+    for problem in trust.problems:
+        yield UNCHECKABLE.at(ctx.at(config), problem)
+    if trust.strangers is not None:
+        change, emails = trust.strangers
+        for path in change.paths:
+            origin = config if path == config.path else Origin(path)
+            yield STRANGER.at(ctx.at(origin), f"{path} changed in {change.revision.commit.sha[:10]} was written or "
+                                              f"committed by {', '.join(emails)}, who is no person in "
+                                              "organisation/people.yaml and no bot in approvals.bots")
+    for change in trust.unapproved:
+        commit = change.revision.commit
+        refused = "; ".join(f"{v.describe()}: {v.problem}" for v in change.verdicts if v.problem)
+        for path in change.paths:
+            origin = config if path == config.path else Origin(path)
+            yield POLICY_CHANGE.at(ctx.at(origin), f"{path} changed in {commit.sha[:10]} (\"{commit.subject}\") "
+                                                   f"without approval by the policy approvers "
+                                                   f"({', '.join(trust.policy.policy_approvers()) or 'none named'}); "
+                                                   f"{trust.policy.where} still applies"
+                                                   + (f" (not counted: {refused})" if refused else ""))
 
 
 def _when(iso: str) -> str:
@@ -144,10 +195,9 @@ def check_withdrawals(ctx: Context) -> Iterator[Diagnostic]:
                     f"({revision.commit.sha[:10]} of {revision.date[:10]})")
         verdicts = _control(ctx).verdicts(document, revision)
         for verdict in verdicts:
-            if verdict.problem:
-                kind = (SELF if "is an author" in verdict.problem else FORGED if "does not verify" in verdict.problem
-                        else AUTHORITY)
-                yield kind.at(where, f"approval of {what} does not count: {verdict.problem}")
+            if verdict.problem and verdict.kind != "other-documents":
+                yield KIND_RULES.get(verdict.kind, AUTHORITY).at(
+                    where, f"approval of {what} by {verdict.describe()} does not count: {verdict.problem}")
         if not any(v.counts for v in verdicts):
             yield UNAPPROVED.at(where, f"{what}, \"{revision.commit.subject}\", has no valid approval; a withdrawn "
                                        "document needs approval like any other change")
@@ -156,7 +206,7 @@ def check_withdrawals(ctx: Context) -> Iterator[Diagnostic]:
 def check_baseline(ctx: Context) -> Iterator[Diagnostic]:
     """A baseline pinned to a commit must name a commit in the history of HEAD (a date is refused by the
     schema); otherwise it releases nothing, and says so."""
-    baseline = ctx.manual.config.baseline
+    baseline = (ctx.trust.policy.config if ctx.trust else ctx.manual.config).baseline  # the trusted one
     if baseline is None or not ctx.history.usable or ctx.baseline_commits is not None:
         return
     if len(baseline.until) not in (40, 64):

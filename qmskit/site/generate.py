@@ -72,7 +72,8 @@ class SiteInput:
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
     print_all: bool = False  # also a page with every current document, to print the manual as one PDF
-    # document control with what it needs from Git (verified signatures, pinned baseline); None: history only
+    # document control judged by the trusted policy (control.trust), with verified signatures, forge reviews and the
+    # pinned baseline; None: the work tree's policy and history only
     control: DocumentControl | None = None
     # documents with a revision pending approval, as they stood at their last approved revision (read from Git):
     # what is published is what was approved

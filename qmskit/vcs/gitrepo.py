@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from qmskit.errors import RepoError, ToolMissingError
-from qmskit.vcs.history import History, Identity, LogParser, build_files, merged_authors
+from qmskit.vcs.history import History, Identity, LogParser, build_files, merged_identities, parse_note_writers
 
 if TYPE_CHECKING:
     import git
@@ -121,7 +121,10 @@ class _BackgroundLog:
                                *pathspec)
         # Who wrote what a merge brings in needs the whole commit graph; it is cheap, so read it alongside.
         self.mainline = self._spawn("rev-list", "--first-parent", head)
-        self.graph = self._spawn("log", "--format=%H %P%x1f%ae", head)
+        self.graph = self._spawn("log", "--format=%H %P%x1f%ae%x1f%ce", head)
+        # who wrote each approval note: a note counts as asserted evidence only when a merge identity wrote it
+        has_notes = _run(info, "for-each-ref", "--format=%(refname)", NOTES_REF).strip() == NOTES_REF
+        self.notes = self._spawn("log", "--format=%x1e%ce", "--name-only", NOTES_REF) if has_notes else None
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -151,11 +154,14 @@ class _BackgroundLog:
             raise RepoError("git log failed", "Check the repository (`git log` should work in it).")
         commits = self.parser.close()
         mainline, graph = self._collect(self.mainline), self._collect(self.graph)
-        side = merged_authors(graph, set(mainline.split())) if any(c.is_merge for c in commits) else {}
-        files, gone = build_files(commits, side)
+        side, side_committers = (merged_identities(graph, set(mainline.split()))
+                                 if any(c.is_merge for c in commits) else ({}, {}))
+        files, gone = build_files(commits, side, side_committers)
+        writers = parse_note_writers(self._collect(self.notes)) if self.notes else {}
         return History(available=True, shallow=self.shallow, head=self.head,
                        first=commits[0].sha if commits else "", branch=_branch(self.info), files=files,
-                       deleted=tuple(gone), uncommitted=_uncommitted(self.info))
+                       deleted=tuple(gone), uncommitted=_uncommitted(self.info),
+                       commits=tuple(commits), note_writers=writers)
 
 
 def _git_binary() -> str:
@@ -506,23 +512,63 @@ def sign(root: Path, payload: str) -> str:
     return done.stdout.decode()
 
 
-def verify(root: Path, signed: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], bool | None]:
-    """For each (signer e-mail, payload, signature): True when it verifies against the allowed signers file git
-    uses (gpg.ssh.allowedSignersFile), False when it does not, None when no such file is configured."""
-    info = open_repo(root)
-    allowed = _config(info, "gpg.ssh.allowedSignersFile") if info else ""
-    results: dict[tuple[str, str], bool | None] = {}
-    for email, payload, signature in signed:
-        if not allowed:
-            results[(payload, signature)] = None
-            continue
-        with tempfile.NamedTemporaryFile("w", suffix=".sig", delete=False) as handle:
-            handle.write(signature)
-        try:
-            done = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(Path(allowed).expanduser()), "-I", email,
-                                   "-n", SIGNING_NAMESPACE, "-s", handle.name], input=payload.encode(),
-                                  capture_output=True, check=False)
+def verify(allowed_signers: str, signed: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], bool]:
+    """For each (signer e-mail, payload, signature): whether `ssh-keygen -Y verify` accepts it against the text
+    of an allowed-signers file (read from the trusted base by the caller, never from the work tree)."""
+    results: dict[tuple[str, str], bool] = {}
+    with tempfile.TemporaryDirectory(prefix="qms-verify-") as folder:
+        signers = Path(folder) / "allowed_signers"
+        signers.write_text(allowed_signers, encoding="utf-8")
+        signature_file = Path(folder) / "approval.sig"
+        for email, payload, signature in signed:
+            signature_file.write_text(signature, encoding="utf-8")
+            try:
+                done = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(signers), "-I", email, "-n",
+                                       SIGNING_NAMESPACE, "-s", str(signature_file)], input=payload.encode(),
+                                      capture_output=True, check=False, timeout=30)
+            except FileNotFoundError as exc:
+                raise ToolMissingError("ssh-keygen is not installed (needed to verify signed approvals)",
+                                       "Install OpenSSH's client, e.g. `apt-get install openssh-client`.") from exc
+            except subprocess.TimeoutExpired:
+                results[(payload, signature)] = False
+                continue
             results[(payload, signature)] = done.returncode == 0
-        finally:
-            Path(handle.name).unlink()
     return results
+
+
+def repository_path(root: Path, manual_path: str) -> str:
+    """A manual-relative path as a path from the repository root."""
+    info = _require(root)
+    return info.path(manual_path)
+
+
+def manual_path(root: Path, repo_path: str) -> str | None:
+    """A path from the repository root as a manual-relative one (None when it lies outside the manual)."""
+    info = open_repo(root)
+    return _manual_relative(info, repo_path) if info else None
+
+
+def read_file_at(root: Path, commit: str, repo_path: str) -> str | None:
+    """A file's text at a commit, by its path from the repository root; None when it is not there.
+
+    The path comes from configuration, so it is checked: relative, no `..`, no control characters."""
+    info = open_repo(root)
+    parts = repo_path.split("/")
+    if (info is None or not repo_path or repo_path.startswith("/") or ".." in parts or "" in parts
+            or any(ord(c) < 32 for c in repo_path) or not re.fullmatch(r"[0-9a-fA-F]{4,64}", commit)):
+        return None
+    done = subprocess.run([_git_binary(), "-C", str(info.top), "cat-file", "blob", f"{commit}:{repo_path}"],
+                          capture_output=True, check=False)
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+def is_head_or_its_merge(root: Path, checked_out: str, head: str) -> bool:
+    """Whether `checked_out` is `head` itself, or a merge whose parents include it (the forge's test merge of a
+    pull request, refs/pull/N/merge) — the commits whose content a review of `head` approved."""
+    if checked_out == head:
+        return True
+    info = open_repo(root)
+    if info is None or not re.fullmatch(r"[0-9a-f]{40,64}", checked_out):
+        return False
+    parents = _run(info, "rev-list", "--parents", "-n", "1", checked_out).split()[1:]
+    return len(parents) > 1 and head in parents

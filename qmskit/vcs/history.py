@@ -42,11 +42,14 @@ class Approval:
     who: Identity
     meaning: str  # reviewed | approved | released
     date: str  # ISO 8601
-    source: str  # trailer | note | github
+    source: str  # trailer | note | qms approve | github | gitlab | baseline
     commit: str
     document: str = "*"  # the document id (or manual-relative path) it is about; "*" = everything in the commit
     signature: str = ""  # an SSH signature (armored) over `payload`, for approvals made with `qms approve --sign`
     payload: str = ""
+    # how strong the evidence is (DESIGN 0016): forge (read from the forge's API when judged), signed (an SSH
+    # signature, still to be verified), asserted (a trailer or unsigned note anyone could write), baseline
+    level: str = "asserted"
 
     @property
     def signed(self) -> bool:
@@ -86,6 +89,12 @@ class Revision:
     commit: Commit
     path: str  # where the file was at this revision
     authors: frozenset[str]  # e-mails of everyone who wrote the change (side-branch authors for merges)
+    committers: frozenset[str] = frozenset()  # e-mails of everyone who committed it (side branch and merge)
+
+    @property
+    def writers(self) -> frozenset[str]:
+        """Everyone who authored or committed the change: none of them may approve it."""
+        return self.authors | self.committers
 
     @property
     def date(self) -> str:
@@ -124,6 +133,9 @@ class History:
     deleted: tuple[FileHistory, ...] = ()
     uncommitted: frozenset[str] = frozenset()
     reason: str = ""
+    commits: tuple[Commit, ...] = ()  # main-line commits that touched the manual, oldest first
+    # commit -> e-mails of everyone who committed to its note in refs/notes/qms (who wrote the note)
+    note_writers: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -236,9 +248,11 @@ def parse_notes(text: str, sha: str) -> list[Approval]:
             continue
         who = Identity(str(data.get("name", "")), str(data.get("email", "")).lower(), str(data.get("login", "")))
         signature = str(data.pop("signature", ""))
+        # whatever source a note names, it is only as strong as its signature: a live forge review is "forge"
         approvals.append(Approval(who, str(data.get("meaning", "approved")), str(data.get("date", "")),
                                   str(data.get("source", "note")), sha, str(data.get("document", "*")), signature,
-                                  signed_payload(data, sha) if signature else ""))
+                                  signed_payload(data, sha) if signature else "",
+                                  "signed" if signature else "asserted"))
     return approvals
 
 
@@ -260,7 +274,8 @@ def note_line(who: Identity, meaning: str, date: str, source: str, document: str
     return json.dumps(fields, ensure_ascii=False, sort_keys=True)
 
 
-def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[str]]) -> tuple[
+def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[str]],
+                side_committers: Mapping[str, frozenset[str]] | None = None) -> tuple[
         dict[str, FileHistory], list[FileHistory]]:
     """Per file: its revisions along the main line, following renames. A pure rename (100 % similar) is not a
     new revision. Returns (files that exist now by path, files that were deleted)."""
@@ -270,13 +285,14 @@ def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[
         authors = side_authors.get(commit.sha) if commit.is_merge else None
         if authors is None:
             authors = frozenset({commit.author.email, *(c.email for c in commit.co_authors if c.email)})
+        committers = frozenset({commit.committer.email, *(side_committers or {}).get(commit.sha, frozenset())})
         for change in commit.changes:
             if change.status == "R":
                 builder = live.pop(change.old_path, None) or _Builder(change.old_path)
                 builder.previous.append(change.old_path)
                 builder.path = change.path
                 if change.similarity < 100:
-                    builder.add(commit, authors)
+                    builder.add(commit, authors, committers)
                 _replace(live, gone, change.path, builder)
             elif change.status == "D":
                 removed = live.pop(change.path, None)
@@ -289,7 +305,7 @@ def build_files(commits: Iterable[Commit], side_authors: Mapping[str, frozenset[
                 if existing is None or change.status == "A":
                     existing = _Builder(change.path)
                     _replace(live, gone, change.path, existing)
-                existing.add(commit, authors)
+                existing.add(commit, authors, committers)
     return {path: b.freeze() for path, b in sorted(live.items())}, [b.freeze() for b in gone]
 
 
@@ -309,30 +325,36 @@ class _Builder:
         self.deleted_at = ""
         self.deletion: Revision | None = None
 
-    def add(self, commit: Commit, authors: frozenset[str]) -> None:
+    def add(self, commit: Commit, authors: frozenset[str], committers: frozenset[str]) -> None:
         if self.revisions and self.revisions[-1].commit.sha == commit.sha:
             return
-        self.revisions.append(Revision(len(self.revisions) + 1, commit, self.path, authors))
+        self.revisions.append(Revision(len(self.revisions) + 1, commit, self.path, authors, committers))
 
     def freeze(self) -> FileHistory:
         return FileHistory(self.path, tuple(self.revisions), bool(self.deleted_at), tuple(self.previous),
                            self.deleted_at, self.deletion)
 
 
-def merged_authors(graph_text: str, mainline: set[str]) -> dict[str, frozenset[str]]:
-    """For each main-line merge: e-mails of the authors of the commits it brought in (its side branch).
+def merged_identities(graph_text: str, mainline: set[str]) -> tuple[dict[str, frozenset[str]],
+                                                                   dict[str, frozenset[str]]]:
+    """For each main-line merge: e-mails of the (authors, committers) of the commits it brought in (its side
+    branch).
 
-    `graph_text` has one `sha parents... \\x1f email` line per commit; the walk from a merge's second parent
-    stops at main-line commits, so every side commit is visited once per merge that brings it.
+    `graph_text` has one `sha parents... \\x1f author email \\x1f committer email` line per commit; the walk
+    from a merge's second parent stops at main-line commits, so every side commit is visited once per merge.
     """
     parents: dict[str, list[str]] = {}
     emails: dict[str, str] = {}
+    committer_of: dict[str, str] = {}
     for line in graph_text.splitlines():
-        ids, _, email = line.partition("\x1f")
+        ids, _, rest_of_line = line.partition("\x1f")
+        email, _, committer = rest_of_line.partition("\x1f")
         sha, *rest = ids.split()
         parents[sha] = rest
         emails[sha] = email.strip().lower()
+        committer_of[sha] = committer.strip().lower()
     result: dict[str, frozenset[str]] = {}
+    committed: dict[str, frozenset[str]] = {}
     for sha in mainline:
         mine = parents.get(sha, [])
         if len(mine) < 2:
@@ -346,4 +368,19 @@ def merged_authors(graph_text: str, mainline: set[str]) -> dict[str, frozenset[s
             seen.add(current)
             stack.extend(parents[current])
         result[sha] = frozenset(emails[s] for s in seen)
-    return result
+        committed[sha] = frozenset(committer_of[s] for s in seen if committer_of[s])
+    return result, committed
+
+
+def parse_note_writers(log_text: str) -> dict[str, frozenset[str]]:
+    """Commit -> e-mails of everyone who committed to its note, from `git log --format=%x1e%ce --name-only
+    refs/notes/qms` (note paths are the annotated commit's hash, possibly split into fan-out folders)."""
+    writers: dict[str, set[str]] = {}
+    for chunk in log_text.split("\x1e"):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if not lines:
+            continue
+        committer = lines[0].lower()
+        for path in lines[1:]:
+            writers.setdefault(path.replace("/", ""), set()).add(committer)
+    return {sha: frozenset(emails) for sha, emails in writers.items()}
