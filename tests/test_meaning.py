@@ -29,8 +29,9 @@ def test_the_second_manual_shares_no_form_id_or_field_name_with_the_example() ->
     assert bound & example_fields == set()
 
 
-def test_the_second_manual_validates_clean(qms: Qms) -> None:
-    result = qms("validate", ITSERVICES, "--strict")
+def test_the_second_manual_validates_clean(itservices: Path, qms: Qms) -> None:
+    # in a repository of its own: inside this one, its history would be qmskit's development history
+    result = qms("validate", itservices, "--strict")
     assert result.code == 0, result.out
 
 
@@ -116,7 +117,8 @@ def test_review_pack_on_the_second_manual(qms: Qms) -> None:
     assert "> Hire a second tester; survey every client after each release." in text
     # incidents that occurred in 2026: IR-1 (March, closed), IR-2 (August, fixing); IR-3 occurred in 2025
     assert "2 nonconformities reported in the period; 1 still open (IR-2026-0002 fixing)." in text
-    assert "- SA-2026-0001 service-delivery: - — Audit of service-delivery." in text
+    # an empty conclusion is written as "-", escaped so that Markdown cannot read it as a list marker
+    assert "- SA-2026-0001 service-delivery: &#45; — Audit of service-delivery." in text
     assert "- CloudHost Ltd: on time 97 %, quality 4, approved" in text
     assert "- IP-2026-0001 (customer): Proposal of 2026-02-01. — accepted" in text
     assert "- IP-2026-0002 (staff): Proposal of 2026-04-10. — implemented" in text
