@@ -55,6 +55,8 @@ def main() -> None:
     manual = generate(OUT / f"site-{args.documents}", args.documents, 10)
     qms = str(Path(sys.executable).parent / "qms")
     pages = OUT / "site-pages"
+    for old in (OUT / "site-built", pages):  # earlier runs' output: qms build only replaces folders it marked
+        shutil.rmtree(old, ignore_errors=True)
     ours = measure([qms, "build", str(manual), "-o", str(OUT / "site-built"), "--pages", str(pages),
                     "--no-strict"], args.repeat)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f"]
