@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from qmskit.analysis.communication import communicators, due_within
+from qmskit.escape import markdown_text as md
 from qmskit.model import Form, Manual, Person, Record
 from qmskit.records.forms import workflow
 
@@ -85,8 +86,8 @@ def _due(line: Line) -> str:
 
 def markdown(person: Person, lines: Iterable[Line], today: date) -> str:
     mine = _ordered(lines)
-    out = [f"# {_md(person.name)}: {len(mine)} open {'item' if len(mine) == 1 else 'items'} on {today}", ""]
-    out += [f"- [ ] **{_md(line.kind)}** {_md(line.item)}: {_md(line.detail)}{_due(line)}" for line in mine]
+    out = [f"# {md(person.name)}: {len(mine)} open {'item' if len(mine) == 1 else 'items'} on {today}", ""]
+    out += [f"- [ ] **{md(line.kind)}** {md(line.item)}: {md(line.detail)}{_due(line)}" for line in mine]
     return "\n".join(out) + "\n"
 
 
@@ -107,7 +108,7 @@ def unassigned_lines(items: list[Unassigned]) -> list[Line]:
 
 def unassigned_markdown(items: list[Unassigned], today: date) -> str:
     out = [f"# Open items without anyone assigned: {len(items)} on {today}", ""]
-    out += [f"- [ ] {_md(line.item)} ({_md(line.detail)})" for line in unassigned_lines(items)]
+    out += [f"- [ ] {md(line.item)} ({md(line.detail)})" for line in unassigned_lines(items)]
     return "\n".join(out) + "\n"
 
 
@@ -120,11 +121,3 @@ def _page(title: str, items: list[str]) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title></head><body>\n<h1>{html.escape(title)}</h1>\n<ul>\n"
             + "\n".join(items) + "\n</ul>\n</body></html>\n")
-
-
-def _md(text: str) -> str:
-    """Text for a Markdown digest: no markup from a title or name takes effect."""
-    out = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
-    for char in "*_`[]#|":
-        out = out.replace(char, "\\" + char)
-    return " ".join(out.split())
