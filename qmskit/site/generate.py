@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from qmskit import urls
+from qmskit import i18n, urls
 from qmskit.analysis import charts, measures
 from qmskit.analysis.communication import EVERYONE, last_held, next_due
 from qmskit.analysis.competence import (
@@ -47,7 +47,7 @@ from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
 from qmskit.site import fillable
-from qmskit.site.messages import MESSAGES, messages
+from qmskit.site.messages import messages
 from qmskit.site.navtree import bounded, grouped
 from qmskit.vcs.history import History, Revision
 from qmskit.wording import quantity
@@ -163,7 +163,7 @@ class SiteBuilder:
     def __init__(self, site: SiteInput) -> None:
         self.site, self.manual = site, site.manual
         # the theme includes a template named after the language: only languages qmskit has labels for
-        self.language = site.manual.config.language if site.manual.config.language in MESSAGES else "en"
+        self.language = i18n.supported(site.manual.config.language) or i18n.SOURCE_LANGUAGE
         self.t = messages(self.language)
         self.env = _environment()
         self.control = site.control or DocumentControl(site.manual, site.history)
