@@ -55,14 +55,14 @@ def merge(code: str, template: Catalog) -> Catalog:
 
 
 def write(code: str, catalogue: Catalog) -> Path:
-    buffer = _po_bytes(catalogue)
+    buffer = po_bytes(catalogue)
     path = catalogue_path(code)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, buffer)
     return path
 
 
-def _po_bytes(catalogue: Catalog) -> bytes:
+def po_bytes(catalogue: Catalog) -> bytes:
     out = io.BytesIO()
     write_po(out, catalogue, width=116, sort_output=True, include_lineno=False)
     # header lines that change on every run or name nobody would only make merge conflicts between branches
