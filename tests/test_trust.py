@@ -436,3 +436,31 @@ def test_qms_init_manual_declares_forge_and_signed(tmp_path: Path, qms: Qms, fin
     assert "evidence: [forge, signed]" in (manual / "qms.yaml").read_text()
     assert (manual / "organisation" / "allowed_signers").exists()
     assert control_findings(findings, manual) == []
+
+
+# --- reports read the trusted policy too ------------------------------------------------------------------
+
+
+def test_an_unapproved_policy_change_makes_nobody_an_approver_in_todo(example: Path, qms: Qms) -> None:
+    """Timo gives machinists the approval of procedures in the same unapproved change that edits one: `qms todo`
+    judges with the policy before it, as `qms validate` does."""
+    change(example)
+    edit(example / "qms.yaml", "    approvers: [quality-manager, managing-director]",
+         "    approvers: [quality-manager, managing-director, machinist]")
+    merged(example, "Audit cycle, and machinists approve procedures now")
+    todo = qms("todo", example, "--today", "2026-11-27", "--format", "json").json()
+    approvers = {item["person"] for item in todo if item["kind"] == "approve" and item["item"] == "PRO-009"}
+    assert approvers and "timo-laine" not in approvers
+    assert {"aino-lahtinen", "mikko-heinonen"} <= approvers
+
+
+def test_an_unapproved_policy_change_cannot_make_its_own_revision_effective_in_the_review_pack(
+        example: Path, qms: Qms) -> None:
+    """Timo lists himself as a merge identity, so that his own trailer would count as asserted evidence: the
+    review pack counts the documents that changed in the year by the trusted policy, where nothing changed."""
+    git_as(example, MIKKO, "commit", "-q", "--amend", "--no-edit", date="2025-06-01T10:00:00+03:00")
+    change(example)
+    edit(example / "qms.yaml", "  merge_identities: [", f"  merge_identities: [{TIMO[1]}, ")
+    commit_all(example, "Audit cycle", APPROVED_BY_MIKKO, who=TIMO, date="2026-03-01T10:00:00+02:00")
+    pack = qms("report", "review", example, "--period", "2026", "--today", "2026-11-27").out
+    assert "\n0 documents changed in the period" in pack

@@ -136,7 +136,8 @@ def _idea_source(meaning: Meanings, record: Any) -> str:
     return "customer" if measures.from_customer(meaning, record) else _md(meaning.value(record, "source") or "-")
 
 
-def review_markdown(manual: Manual, history: History, span: Period, today: date) -> str:
+def review_markdown(manual: Manual, history: History, span: Period, today: date,
+                    control: DocumentControl | None = None) -> str:
     """The management review pack: the inputs ISO 9001 9.3.2 lists, assembled from the manual's data."""
     names = {p.id: p.name for p in manual.parties}
     meaning = Meanings(manual)
@@ -148,7 +149,8 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date)
     audits = [r for r in meaning.records("audit") if r.id in in_period]
     suppliers = [r for r in meaning.records("supplier-evaluation") if r.id in in_period]
     kpis = measures.kpi_report(manual, span)
-    register = DocumentControl(manual, history).register()
+    # `control` judged by the trusted policy (check.control_of); the work tree's own policy only without one
+    register = (control or DocumentControl(manual, history)).register()
     missing = meaning.unbound("review", "customer-feedback", "complaint", "idea", "order-flow", "internal-complaint",
                               "nonconformity", "audit", "supplier-evaluation", "management-review")
     lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
@@ -206,10 +208,14 @@ class Todo:
     overdue: bool = False
 
 
-def todo(manual: Manual, history: History, today: date, revisions: dict[str, int]) -> list[Todo]:  # noqa: PLR0912 - one branch per kind of item
-    """What each person owes: reviews, approvals, corrective actions, training, renewals, reading."""
+def todo(manual: Manual, history: History, today: date, revisions: dict[str, int],  # noqa: PLR0912 - one branch per kind of item
+         control: DocumentControl | None = None) -> list[Todo]:
+    """What each person owes: reviews, approvals, corrective actions, training, renewals, reading. Who may
+    approve comes from `control` (judged by the trusted policy); the work tree's policy only without one."""
     items: list[Todo] = []
-    control = DocumentControl(manual, history)
+    control = control or DocumentControl(manual, history)
+    register = control.register()
+    documents = {d.id: d for d in manual.documents}
     soon = today + timedelta(days=30)
     flows = {f.id: fl for f in manual.forms if (fl := workflow(f))}
     forms = {f.id: f for f in manual.forms}
@@ -219,8 +225,8 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
     expiring_cells = expiring(competences, manual.config.expiry_warning_days)
     for person in sorted(manual.people, key=lambda p: p.name):
         roles = set(person.roles)
-        for row in control.register():
-            document = next(d for d in manual.documents if d.id == row.id)
+        for row in register:
+            document = documents[row.id]
             if document.owner in roles and row.next_review and row.next_review <= soon.isoformat():
                 items.append(Todo(person, "review", row.id, f"review {row.title}", row.next_review,
                                   row.next_review < today.isoformat()))

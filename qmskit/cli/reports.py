@@ -24,6 +24,7 @@ from qmskit.analysis.management import (
     todo_markdown,
 )
 from qmskit.atomic import write_text
+from qmskit.check import control_of
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -166,7 +167,8 @@ def report_review(
     """The management review pack (ISO 9001 9.3.2 inputs) as one Markdown or HTML document."""
     check_choice(output_format, ("markdown", "html"), "format")
     root, manual, span, day = _setup(path, manual_dir, period, today)
-    text = review_markdown(manual, gitrepo.read_history(root), span, day)
+    history = gitrepo.read_history(root)
+    text = review_markdown(manual, history, span, day, control_of(root, manual, history))
     if output_format == "html":
         body = sanitize_html(markdown.markdown(text, extensions=["tables"]))  # the pack quotes manual values
         text = (f'<!doctype html><html><head><meta charset="utf-8"><title>Management review {escape_html(span.name)}'
@@ -245,7 +247,7 @@ def todo_command(
     history = gitrepo.read_history(root)
     day = parse_day(today) or date.today()
     revisions = current_revisions(manual, history)
-    items = todo(manual, history, day, revisions)
+    items = todo(manual, history, day, revisions, control_of(root, manual, history))
     _warn(tuple(Meanings(manual).unassigned("todo")))
     if all_people:
         _digests(root, manual, items, day, output, "html" if output_format == "html" else "markdown")
