@@ -71,7 +71,7 @@ def test_every_open_item_of_the_example_lands_in_exactly_one_digest(qms: Qms, tm
                 seen.setdefault(record_id, []).append(digest.stem)
     assert {k: len(v) for k, v in seen.items()} == dict.fromkeys(open_ids, 1)
     # the unassigned ones name who should assign them: the owner of the process they concern
-    unassigned = (out / "unassigned.md").read_text()
+    unassigned = (out / "_unassigned.md").read_text()
     assert "NC-2026-0012" in unassigned and "Petri Nieminen" in unassigned
     # communication due within two weeks reaches whoever communicates it
     production_manager = next(p for p in manual.people if "production-manager" in p.roles)
@@ -90,3 +90,18 @@ def test_html_digests_escape_what_they_show(example: Path, qms: Qms, tmp_path: P
 def test_all_people_needs_a_folder(qms: Qms) -> None:
     result = qms("todo", EXAMPLE, "--all-people")
     assert result.code == 2 and "-o DIR" in result.err
+
+
+def test_a_person_whose_id_is_unassigned_keeps_a_digest_of_their_own(example: Path, qms: Qms,
+                                                                       tmp_path: Path) -> None:
+    """The list of items nobody is assigned to never takes the file of a person's digest."""
+    with (example / "organisation" / "people.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("  - {id: unassigned, name: Una Ssigned, emails: [una@tarkkuustyo.example], roles: [machinist]}\n")
+    with (example / "organisation" / "training.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("  - {id: TR-2026-99, person: unassigned, competence: first-aid, planned: \"2026-12-20\", "
+                     "status: planned, provider: Finnish Red Cross, cost: 180}\n")
+    out = tmp_path / "digests"
+    assert qms("todo", example, "--all-people", "-o", out, "--today", "2026-11-27").code == 0
+    assert "TR-2026-99" in (out / "unassigned.md").read_text()
+    assert "TR-2026-99" not in (out / "_unassigned.md").read_text()
+    assert "NC-2026-0012" in (out / "_unassigned.md").read_text()

@@ -136,5 +136,5 @@ def test_todo_digests_folder_is_guarded_like_a_build(example: Path, qms: Qms, tm
     assert _snapshot(example) == before
     out = tmp_path / "digests"
     assert qms("todo", example, "--all-people", "-o", out).code == 0
-    assert (out / MARKER).is_file() and (out / "unassigned.md").is_file()
+    assert (out / MARKER).is_file() and (out / "_unassigned.md").is_file()
     assert qms("todo", example, "--all-people", "-o", out).code == 0  # its own earlier output

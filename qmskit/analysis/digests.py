@@ -13,6 +13,9 @@ from qmskit.escape import markdown_text as md
 from qmskit.model import Form, Manual, Person, Record
 from qmskit.records.forms import workflow
 
+# The file of open items nobody is assigned to: an id never starts with "_", so no person's digest can take it
+UNASSIGNED = "_unassigned"
+
 
 @dataclass(frozen=True, slots=True)
 class Unassigned:
