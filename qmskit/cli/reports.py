@@ -287,6 +287,7 @@ def _digests(root: Path, manual: Manual, items: list[Todo], day: date, folder: P
         write_text(inside(folder, f"{check_id(person_id, 'person id')}{suffix}"), page(people[person_id], mine, day))
         written += 1
     open_items = digests.unassigned(manual)
-    write_text(inside(folder, f"{digests.UNASSIGNED}{suffix}"), digests.unassigned_html(open_items, day) if kind == "html"
+    listing = (digests.unassigned_html(open_items, day) if kind == "html"
                else digests.unassigned_markdown(open_items, day))
+    write_text(inside(folder, f"{digests.UNASSIGNED}{suffix}"), listing)
     stdout().print(f"Wrote {written} digests and the unassigned list ({len(open_items)}) into {folder}")
