@@ -162,3 +162,24 @@ def test_read_and_understood(example: Path, qms: Qms) -> None:
     latest = {(r["person"], r["document"], r["revision"]) for r in
               qms("competence", example, "--unread", "-f", "json").json()}
     assert ("timo-laine", "WI-001", 2) in latest
+
+
+def test_read_and_understood_through_a_form_of_another_name(itservices: Path, qms: Qms) -> None:
+    """`qms ack` and the unread list find the form by `purpose: acknowledgement` and its fields by `binds:`."""
+    owed = {(r["person"], r["document"]) for r in qms("competence", itservices, "--unread", "-f", "json").json()}
+    assert ("mika-aalto", "PRO-002") in owed
+    result = qms("ack", "PRO-002", itservices, "--by", "mika-aalto")
+    assert result.code == 0, result.err
+    written = next((itservices / "records" / "read-confirmation").glob("READ-*.yaml")).read_text()
+    assert "doc: PRO-002" in written and "rev: 1" in written and "reader: mika-aalto" in written
+    again = {(r["person"], r["document"]) for r in qms("competence", itservices, "--unread", "-f", "json").json()}
+    assert ("mika-aalto", "PRO-002") not in again
+    assert len(again) == len(owed) - 1
+
+
+def test_ack_without_an_acknowledgement_form_says_how_to_add_one(itservices: Path, qms: Qms) -> None:
+    edit(itservices / "forms" / "read-confirmation.yaml", "purpose: acknowledgement\n", "purpose: other\n")
+    edit(itservices / "forms" / "read-confirmation.yaml", "binds: {document: doc, revision: rev, person: reader}\n",
+         "")
+    result = qms("ack", "PRO-002", itservices, "--by", "mika-aalto")
+    assert result.code == 2 and "purpose: acknowledgement" in result.err

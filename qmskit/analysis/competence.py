@@ -3,12 +3,13 @@ who has not yet read a new revision of a document that concerns them. Pure; `tod
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from qmskit.control.register import add_months
-from qmskit.model import Competence, Document, Manual, Person, Qualification, Record, Training
+from qmskit.model import Competence, Document, Manual, Person, Qualification, Training
+from qmskit.records.meaning import Meanings
 
 VALID, EXPIRING, EXPIRED, MISSING = "valid", "expiring", "expired", "missing"
 
@@ -133,23 +134,22 @@ class Unread:
     revision: int
 
 
-def acknowledged(records: Iterable[Record]) -> set[tuple[str, str, int]]:
-    """(person, document, revision) of every acknowledgement record."""
+def acknowledged(manual: Manual) -> set[tuple[str, str, int]]:
+    """(person, document, revision) of every record of a form declared `purpose: acknowledgement`."""
+    meaning = Meanings(manual)
     found = set()
-    for record in records:
-        if record.form != "acknowledgement":
-            continue
-        values = record.values
-        revision = values.get("revision")
-        if isinstance(revision, int):
-            found.add((str(values.get("person", record.created_by)), str(values.get("document")), revision))
+    for record in meaning.records("acknowledgement"):
+        revision = meaning.value(record, "revision")
+        person = meaning.value(record, "person") or record.created_by
+        if isinstance(revision, int) and not isinstance(revision, bool):
+            found.add((str(person), str(meaning.value(record, "document")), revision))
     return found
 
 
 def unread(manual: Manual, revisions: Mapping[str, int]) -> list[Unread]:
     """Who has not acknowledged the current revision of each active document that concerns their roles.
     `revisions` maps document ids to their current revision (from Git)."""
-    done = acknowledged(manual.records)
+    done = acknowledged(manual)
     result = []
     for document in sorted(manual.documents, key=lambda d: d.id):
         revision = revisions.get(document.id, 0)

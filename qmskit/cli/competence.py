@@ -31,7 +31,8 @@ from qmskit.cli.tables import show
 from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
-from qmskit.model import Manual
+from qmskit.model import Form, Manual
+from qmskit.records.meaning import Meanings
 from qmskit.records.store import NewRecord, create
 from qmskit.tables import TABLE_FORMATS, TableData
 from qmskit.vcs import gitrepo
@@ -177,6 +178,8 @@ def ack(
     manual_dir: ManualOption = None,
     by: Annotated[str | None, typer.Option("--by", help="Who (a person id). Default: the git user.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the acknowledgement.")] = False,
+    form_id: Annotated[str | None, typer.Option("--form", help="The form to record it in, when several forms "
+                                                               "declare purpose: acknowledgement.")] = None,
 ) -> None:
     """Record that you have read and understood the current revision of a document."""
     root = resolve_manual(path, manual_dir)
@@ -184,10 +187,7 @@ def ack(
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
         raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
-    form = next((f for f in manual.forms if f.id == "acknowledgement"), None)
-    if form is None:
-        raise ConfigError("the manual has no 'acknowledgement' form",
-                          "Add forms/acknowledgement.yaml (see templates/manual/forms/).")
+    form = _acknowledgement_form(manual, form_id)
     history = gitrepo.read_history(root)
     file = history.of(doc.origin.path) if history.usable else None
     if file is None or file.latest is None:
@@ -195,9 +195,28 @@ def ack(
     form_file = history.of(form.origin.path)
     form_revision = form_file.latest.number if form_file and form_file.latest else 0
     who = acting_person(root, manual, by)
-    values = {"document": doc.id, "revision": file.latest.number, "person": who}
+    values = {form.binds["document"]: doc.id, form.binds["revision"]: file.latest.number, form.binds["person"]: who}
     written = create(root, NewRecord(form, form_revision, datetime.now().astimezone(), who, values), history)
     stdout().print(f"{escape(who)} has read {escape(doc.id)} revision {file.latest.number}: {escape(written.id)}")
     if commit:
         sha = gitrepo.commit_files(root, [written.rel], f"Read and understood: {doc.id} rev {file.latest.number}")
         stdout().print(f"Committed {sha[:10]}")
+
+
+def _acknowledgement_form(manual: Manual, form_id: str | None) -> Form:
+    """The form acknowledgements are recorded in: the one declaring `purpose: acknowledgement` (or `--form`)."""
+    forms = Meanings(manual).forms_for("acknowledgement")
+    if form_id is not None:
+        forms = [f for f in forms if f.id == form_id]
+    if len(forms) == 1 and all(m in forms[0].binds for m in ("document", "revision", "person")):
+        return forms[0]
+    if not forms:
+        raise ConfigError("no form declares `purpose: acknowledgement`" + (f" with id '{form_id}'" if form_id else ""),
+                          "Add `purpose: acknowledgement` and `binds: {document: ..., revision: ..., person: ...}` "
+                          "to the read-and-understood form (templates/manual/forms/acknowledgement.yaml; "
+                          "docs/forms.md).")
+    if len(forms) > 1:
+        raise ConfigError(f"{len(forms)} forms declare `purpose: acknowledgement`: "
+                          f"{', '.join(f.id for f in forms)}", "Choose one with --form.")
+    raise ConfigError(f"form {forms[0].id} does not bind document, revision and person",
+                      "Run `qms validate`: QMS-FORM-004 names what is missing.")

@@ -25,13 +25,15 @@ MEANING_TYPES: dict[str, tuple[str, ...]] = {
     "nonconformity": ("reference",), "receiving-process": ("reference",), "supplying-process": ("reference",),
     "input": (), "problem": (), "delay": _NUMBER, "findings": (), "nonconformities": _NUMBER, "actions": (),
     "conclusion": (), "idea": (), "decision": (), "decisions": (), "supplier": ("reference",),
-    "on-time": _NUMBER, "quality": _SCORE,
+    "on-time": _NUMBER, "quality": _SCORE, "document": ("reference",), "revision": ("integer",),
+    "person": ("reference",),
 }
 # what a reference field of that meaning must point at
 MEANING_REFERENCES: dict[str, tuple[str, ...]] = {
     "customer": ("customer", "party"), "referred-by": ("customer", "party"), "supplier": ("party",),
     "process": ("process",), "step": ("process",), "receiving-process": ("process",),
     "supplying-process": ("process",), "responsible": ("person",), "nonconformity": ("record",),
+    "document": ("document",), "person": ("person",),
 }
 # meanings any form may bind, whatever its purpose (issue 17's customer ledger builds on these)
 GENERAL = ("date", "customer", "process", "value", "cost", "line", "source", "referred-by", "responsible", "due",
@@ -64,6 +66,8 @@ PURPOSES: dict[str, Purpose] = {p.name: p for p in (
     Purpose("supplier-evaluation", "evaluations of external providers (8.4.1)", ("supplier",),
             ("on-time", "quality", "decision")),
     Purpose("sale", "customers' orders or invoices", ("customer", "date", "value"), ()),
+    Purpose("acknowledgement", "people's confirmations that they read a revision of a document (7.3)",
+            ("document", "revision", "person"), ()),
     Purpose("other", "anything else (reports read only its general meanings)", (), ()),
 )}
 
