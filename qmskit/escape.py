@@ -10,6 +10,7 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -118,13 +119,18 @@ MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "pymdo
                        "pymdownx.superfences"]
 
 
-def sanitize_html(fragment: str) -> str:
-    """An HTML fragment with only the allow-listed tags, attributes and URL schemes left (Ammonia, via nh3)."""
+def sanitize_html(fragment: str, links: Callable[[str], str | None] | None = None) -> str:
+    """An HTML fragment with only the allow-listed tags, attributes and URL schemes left (Ammonia, via nh3).
+    `links` maps each link target (`href`) to the one to keep, or None to drop it."""
     import nh3  # noqa: PLC0415 - only the site and the review pack need it; terminal escaping stays cheap
+
+    def relink(tag: str, attribute: str, value: str) -> str | None:
+        return links(value) if links is not None and tag == "a" and attribute == "href" else value
 
     return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
                      url_schemes=set(URL_SCHEMES), clean_content_tags={"script", "style"}, strip_comments=True,
-                     link_rel="noopener noreferrer", filter_style_properties={"text-align"}, id_prefix=ID_PREFIX)
+                     link_rel="noopener noreferrer", filter_style_properties={"text-align"}, id_prefix=ID_PREFIX,
+                     attribute_filter=relink)
 
 
 @functools.cache
@@ -134,9 +140,9 @@ def _renderer() -> Any:
     return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")  # loading them costs ~5 ms
 
 
-def render_markdown(text: str) -> str:
-    """Organisation-written Markdown -> sanitized HTML."""
-    return sanitize_html(_renderer().reset().convert(text))
+def render_markdown(text: str, links: Callable[[str], str | None] | None = None) -> str:
+    """Organisation-written Markdown -> sanitized HTML (`links`: see sanitize_html)."""
+    return sanitize_html(_renderer().reset().convert(text), links)
 
 
 class _TopLevel(HTMLParser):
@@ -195,12 +201,12 @@ class _TopLevel(HTMLParser):
         self.handle_data(f"&#{name};")
 
 
-def markdown_body(text: str) -> str:
+def markdown_body(text: str, links: Callable[[str], str | None] | None = None) -> str:
     """A document body for a Markdown page that mkdocs renders again: rendered and sanitized here, then its
     top-level headings as Markdown headings (so the page's table of contents and search sections keep working)
     and everything between them as one opaque HTML block each, which Markdown does not read again."""
     parser = _TopLevel()
-    parser.feed(render_markdown(text))
+    parser.feed(render_markdown(text, links))
     parser.close()
     out = []
     for level, content in parser.parts:

@@ -8,6 +8,7 @@ API is involved.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import json
 import posixpath
@@ -47,6 +48,7 @@ from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
 from qmskit.site import fillable
+from qmskit.site.bodylinks import body_links
 from qmskit.site.messages import messages
 from qmskit.site.navtree import bounded, grouped
 from qmskit.vcs.history import History, Revision
@@ -197,6 +199,18 @@ class SiteBuilder:
     def _approved_anywhere(self, document: Document) -> bool:
         return not self.site.history.usable or self.rows[document.id].revision > 0
 
+    @functools.cached_property
+    def link_targets(self) -> dict[str, str | None]:
+        """Manual files a document's text may link to -> their pages (None: not on this site)."""
+        shown = {d.id for d in self.visible_documents()}
+        targets: dict[str, str | None] = {d.origin.path: self.doc_path(d) if d.id in shown else None
+                                          for d in self.manual.documents}
+        for process in self.manual.processes:
+            targets[process.origin.path] = None if self.external else f"processes/{urls.slug(process.id)}.md"
+        for form in self.manual.forms:
+            targets[form.origin.path] = None if self.external else f"forms/{urls.slug(form.id)}.md"
+        return targets
+
     def doc_path(self, document: Document) -> str:
         folder = "obsolete" if document.status == "obsolete" else "documents"
         return f"{folder}/{urls.slug(document.id)}.md"
@@ -266,7 +280,8 @@ class SiteBuilder:
                 (self.t["expired"], expired, "competence.md#expired"),
                 (self.t["expiring"], soon, "competence.md#expiring")]
 
-    def document(self, document: Document) -> str:
+    def document(self, document: Document, page: str | None = None) -> str:
+        """A document's page (`page`: where it is shown, when not on its own page: the print of every document)."""
         row = self.rows[document.id]
         file = self.site.history.of(document.origin.path) if self.site.history.usable else None
         revisions = []
@@ -283,7 +298,8 @@ class SiteBuilder:
         unapproved = bool(row.pending) and self.site.history.usable and document.id not in self.site.approved
         return self.render("document.md.j2", doc=shown, row=row, owner=self.roles.get(shown.owner, shown.owner),
                            obsolete=document.status == "obsolete", external=self.external,
-                           body=Markup(markdown_body(_without_title(shown))),  # noqa: S704 - sanitized
+                           body=Markup(markdown_body(_without_title(shown), body_links(  # noqa: S704 - sanitized
+                               document.origin.path, page or self.doc_path(document), self.link_targets))),
                            revisions=revisions, pending=row.pending if self.site.history.usable else "",
                            unapproved=unapproved, evidence=", ".join(row.evidence))
 
@@ -306,7 +322,7 @@ class SiteBuilder:
         for document in self.visible_documents():
             if document.status != "active":
                 continue
-            page = self.document(document)
+            page = self.document(document, "print.md")
             body = page.split("\n---\n", 1)[1] if page.startswith("---\n") else page
             body = body.split('<div class="qms-print-footer">', 1)[0]  # one footer for the whole print, below
             parts.append(body.strip())
