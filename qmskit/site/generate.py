@@ -43,7 +43,7 @@ from qmskit.escape import absolute_url, code_span, markdown_body, markdown_text,
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
-from qmskit.records.meaning import Meanings
+from qmskit.records.meaning import Meanings, event_day
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
@@ -126,9 +126,11 @@ def cells(*values: Any) -> list[Markup]:
     return [cell(value) for value in values]
 
 
-def record_year(record: Record) -> str:
-    year = record.created_at[:4]
-    return year if year.isdigit() else "undated"
+def record_year(record: Record, form: Form | None = None) -> str:
+    """The year a record's page files it under: the year of the event it records (the form's `date`), so a paper
+    record entered later sits with its year; the year of entry when the form declares no date."""
+    day = event_day(record, form)
+    return str(day.year) if day else "undated"
 
 
 def record_page(form_id: str, year: str) -> str:
@@ -564,7 +566,7 @@ class SiteBuilder:
         by_page: dict[tuple[str, str], list[Record]] = {}
         for record in self.manual.records:
             if record.form in forms:
-                by_page.setdefault((record.form, record_year(record)), []).append(record)
+                by_page.setdefault((record.form, record_year(record, forms[record.form])), []).append(record)
         referrers = self._referrers()
         return [Page(record_page(form_id, year), self._record_page(forms[form_id], year, records, referrers))
                 for (form_id, year), records in sorted(by_page.items())]
@@ -586,7 +588,7 @@ class SiteBuilder:
         record = self.records_by_id.get(record_id)
         if record is None:
             return md(record_id)
-        target = record_page(record.form, record_year(record))
+        target = record_page(record.form, record_year(record, self.forms.get(record.form)))
         relative = "" if target == here else posixpath.relpath(target, posixpath.dirname(here))
         return Markup(f"[{md(record.id)}]({relative}#{urls.slug(record.id)})")  # noqa: S704 - built from escaped parts
 

@@ -1,5 +1,6 @@
-"""Links in a document's text to other files of the manual, written as they work on a forge, lead to those
-files' pages on the built site; an external site never links to what it does not publish."""
+"""Where things lead and where they are filed on the built site: links in a document's text to other files of the
+manual lead to their pages (an external site never links to what it does not publish), and records sit under the
+year of the event they record."""
 
 from __future__ import annotations
 
@@ -95,3 +96,18 @@ def test_an_external_site_drops_links_to_what_it_does_not_publish(linked: Path, 
     assert links["the operations procedure"] == "" and links["the service desk"] == ""  # text kept, link gone
     assert links["the policy"] == "../pol-001/"  # the policy is external: its link stays
     assert "PRO-002-operations.md" not in (out / "documents" / "qm-001" / "index.html").read_text()
+
+
+def test_a_paper_record_entered_later_is_filed_under_the_year_it_happened(tmp_path: Path, qms: Qms) -> None:
+    """Records pages go by the year of the recorded event (the form's declared date), not the year of entry."""
+    manual = tmp_path / "itservices"
+    shutil.copytree(ITSERVICES, manual)
+    record = manual / "records" / "survey-response" / "SR-2026-0001.yaml"
+    record.write_text(record.read_text().replace("answered-on: '2026-02-10'", "answered-on: '2025-11-20'"))
+    git(manual, "init", "-q", "-b", "main")
+    commit_all(manual, "IT-services manual")
+    out = tmp_path / "site"
+    assert qms("build", manual, "-o", out).code == 0
+    assert "SR-2026-0001" in (out / "records" / "survey-response" / "2025" / "index.html").read_text()
+    assert "SR-2026-0001" not in (out / "records" / "survey-response" / "2026" / "index.html").read_text()
+    assert "SR-2026-0002" in (out / "records" / "survey-response" / "2026" / "index.html").read_text()
