@@ -14,7 +14,7 @@ from qmskit.analysis.measures import Period
 from qmskit.analysis.processmap import ProcessMap
 from qmskit.control.register import DocumentControl
 from qmskit.escape import markdown_text as _md  # every manual value in these Markdown reports
-from qmskit.model import Manual, Person
+from qmskit.model import Manual, Person, Record
 from qmskit.records.forms import workflow
 from qmskit.records.meaning import Meanings, Notice
 from qmskit.tables import TableData
@@ -137,15 +137,22 @@ def _idea_source(meaning: Meanings, record: Any) -> str:
 
 
 def review_markdown(manual: Manual, history: History, span: Period, today: date,
-                    control: DocumentControl | None = None) -> str:
-    """The management review pack: the inputs ISO 9001 9.3.2 lists, assembled from the manual's data."""
+                    control: DocumentControl | None = None, *, held: Record | None = None) -> str:
+    """The management review pack: the inputs ISO 9001 9.3.2 lists, assembled from the manual's data. With `held`
+    (the record of a review that took place on `today`), the pack of that review: earlier reviews are the ones
+    before it, and its decisions are its record's."""
     names = {p.id: p.name for p in manual.parties}
     meaning = Meanings(manual)
     in_period = {r.id for r in manual.records if (d := meaning.event_day(r)) and span.contains(d)}
-    earlier = sorted((r for r in meaning.records("management-review") if (d := meaning.event_day(r))
-                      and d <= today), key=lambda r: (meaning.event_day(r) or date.min, r.id))
+
+    def order(record: Record) -> tuple[date, str]:
+        return meaning.event_day(record) or date.min, record.id
+
+    earlier = sorted((r for r in meaning.records("management-review") if (d := meaning.event_day(r)) and d <= today
+                      and (held is None or order(r) < order(held))), key=order)
     ncs = [*meaning.records("nonconformity"), *meaning.records("corrective-action")]
-    open_ncs = [r for r in ncs if meaning.is_open(r)]
+    # nothing reported after the day of the pack (a held review's pack is rebuilt later, from today's statuses)
+    open_ncs = [r for r in ncs if meaning.is_open(r) and (meaning.event_day(r) or date.min) <= today]
     audits = [r for r in meaning.records("audit") if r.id in in_period]
     suppliers = [r for r in meaning.records("supplier-evaluation") if r.id in in_period]
     kpis = measures.kpi_report(manual, span)
@@ -193,8 +200,10 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date,
     lines += [f"- {_md(r.id)} ({_idea_source(meaning, r)}): {_md(meaning.value(r, 'idea') or '-')} — "
               f"{_md(meaning.value(r, 'decision') or 'open')}" for r in ideas] or ["- None recorded."]
     minutes = meaning.forms_for("management-review")
-    lines += ["", "## Decisions and actions", "", "*To be recorded in the management review minutes"
-              + (f" (`qms record new {minutes[0].id}`).*" if minutes else ".*")]
+    lines += ["", "## Decisions and actions", ""]
+    lines += ([f"Recorded in the minutes {_md(held.id)}."] if held else
+              ["*To be recorded in the management review minutes"
+               + (f" (`qms record new {minutes[0].id}`).*" if minutes else ".*")])
     return "\n".join(lines) + "\n"
 
 

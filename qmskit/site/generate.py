@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
-import json
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -39,7 +37,7 @@ from qmskit.analysis.coverage import Row, coverage
 from qmskit.analysis.management import flow_report
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
-from qmskit.escape import absolute_url, code_span, markdown_body, markdown_text, one_line, printable
+from qmskit.escape import absolute_url, markdown_body
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
@@ -49,6 +47,9 @@ from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
 from qmskit.site import fillable
 from qmskit.site.bodylinks import body_links
+from qmskit.site.markup import cell, cells, code, label, link, md, yamlstr
+from qmskit.site.markup import chart as _chart
+from qmskit.site.markup import inline_svg as _svg
 from qmskit.site.messages import messages
 from qmskit.site.navtree import bounded, grouped
 from qmskit.vcs.history import History, Revision
@@ -82,50 +83,6 @@ class SiteInput:
     approved: Mapping[str, Document] = dataclasses.field(default_factory=dict)
 
 
-def md(value: Any) -> Markup:
-    """Text for Markdown: Markdown's special characters backslash-escaped, then HTML-escaped, so that neither
-    syntax nor markup in a title can take effect. Markup (a fragment built here from escaped parts) passes as it
-    is, so that autoescape does not escape it twice."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(markdown_text(printable(value)))  # noqa: S704 - escaped by markdown_text
-
-
-cell = md  # a table cell: markdown_text escapes the pipe too
-
-
-def code(value: Any) -> Markup:
-    """Inline code (ids, branch names) that no backtick in the value can end."""
-    return Markup(code_span(printable(value)))  # noqa: S704 - Markdown escapes the inside of a code span
-
-
-def yamlstr(value: Any) -> Markup:
-    """A page title for the front matter, quoted: HTML-escaped, because mkdocs and its themes insert titles into
-    pages (`<title>`, navigation, search) without escaping them; then a JSON string, which is valid YAML."""
-    text = html.escape(one_line(printable(value)).replace("\ufffe", "").replace("\uffff", ""), quote=False)
-    return Markup(json.dumps(text, ensure_ascii=False))  # noqa: S704 - a quoted YAML scalar of escaped text
-
-
-def label(value: str) -> str:
-    """A navigation label or site name: mkdocs puts them into the HTML as they are, so escape them here."""
-    return html.escape(one_line(printable(value)), quote=False)
-
-
-_SAFE_PATH = re.compile(r"[a-z0-9._/-]+(#[a-z0-9._-]+)?")
-
-
-def link(text: Any, path: str) -> Markup:
-    """A Markdown link to a generated page. Paths are made of slugs, never of raw values: checked here."""
-    if not _SAFE_PATH.fullmatch(path):
-        raise ValueError(f"unsafe page path {path!r}")  # a bug in the generator, not bad input
-    return Markup(f"[{md(text)}]({path})")  # noqa: S704 - text escaped, path checked
-
-
-def cells(*values: Any) -> list[Markup]:
-    """A table row: each value escaped for a Markdown cell unless it is an escaped fragment already."""
-    return [cell(value) for value in values]
-
-
 def record_year(record: Record, form: Form | None = None) -> str:
     """The year a record's page files it under: the year of the event it records (the form's `date`), so a paper
     record entered later sits with its year; the year of entry when the form declares no date."""
@@ -150,17 +107,6 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
     env.filters.update(md=md, cell=cell, code=code, yamlstr=yamlstr, tile_href=page_url)
     return env
-
-
-def _svg(markup: str, prefix: str = "") -> Markup:
-    """Inline SVG for a Markdown page: no XML prolog, no blank lines (they would end the HTML block). With a
-    `prefix`, every id (and what refers to it) gets it, so two diagrams on one page never share an id."""
-    start = markup.find("<svg")
-    body = markup[start:] if start >= 0 else markup
-    if prefix:
-        body = re.sub(r'\b(id="|url\(#|href="#)', lambda m: f"{m.group(1)}{prefix}-", body)
-    # dot and charts.py escape every label they are given
-    return Markup("\n".join(line for line in body.splitlines() if line.strip()))  # noqa: S704
 
 
 class SiteBuilder:
@@ -864,10 +810,6 @@ class SiteBuilder:
         if absolute_url(manual.config.site_url) and not self.external:
             config["site_url"] = absolute_url(manual.config.site_url)
         return config
-
-
-def _chart(svg: str) -> Markup:
-    return Markup('<div class="qms-diagram">\n') + _svg(svg) + Markup("\n</div>\n")
 
 
 def _without_title(document: Document) -> str:
