@@ -30,7 +30,7 @@ def held_reviews(manual: Manual, today: date, meaning: Meanings | None = None) -
     held, previous = [], None
     for day, record in dated:
         start = min(previous[0] + timedelta(days=1), day) if previous else day - timedelta(days=FIRST_SPAN_DAYS - 1)
-        span = Period(start, day, f"{start.isoformat()} – {day.isoformat()}")
+        span = Period(start, day, f"{start.isoformat()} \u2013 {day.isoformat()}")
         held.append(HeldReview(record, day, span, previous[1] if previous else None))
         previous = (day, record)
     return held

@@ -34,6 +34,7 @@ from qmskit.analysis.competence import (
     unread,
 )
 from qmskit.analysis.coverage import Row, coverage
+from qmskit.analysis.digests import assignee
 from qmskit.analysis.management import flow_report
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
@@ -41,11 +42,11 @@ from qmskit.escape import absolute_url, markdown_body
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
-from qmskit.records.meaning import Meanings, event_day
+from qmskit.records.meaning import Meanings, Notice, event_day
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
-from qmskit.site import fillable
+from qmskit.site import evidence, feedback, fillable
 from qmskit.site.bodylinks import body_links
 from qmskit.site.markup import cell, cells, code, label, link, md, yamlstr
 from qmskit.site.markup import chart as _chart
@@ -134,6 +135,7 @@ class SiteBuilder:
             self.kpis.setdefault(value.process, []).append(value)
         self.by_email = {email.lower(): p.name for p in self.manual.people for email in p.emails}
         self.party_names = {p.id: p.name for p in self.manual.parties}
+        self.meaning = Meanings(self.manual)
 
     # -- what is shown --------------------------------------------------------------------------------------
 
@@ -193,6 +195,10 @@ class SiteBuilder:
             pages.append(Page("competence.md", self.competence_page()))
             pages.append(Page("registers/actions.md", self.actions_page()))
             pages.append(Page("registers/communication.md", self.communication_page()))
+            pages += [Page(path, content) for path, content in evidence.review_pages(self)]
+            pages.append(Page(evidence.AUDITS, evidence.audits_page(self)))
+            pages.append(Page(evidence.COMPLAINTS, evidence.complaints_page(self)))
+            pages.append(Page(feedback.PAGE, feedback.feedback_page(self)))
             pages.append(Page("auditor.md", self.render("auditor.md.j2", branch=self.site.history.branch,
                                                         head=self.site.history.head[:10])))
         return pages
@@ -214,19 +220,35 @@ class SiteBuilder:
     def dashboard(self) -> list[tuple[str, int, str]]:
         """Home page tiles: (label, count, the page that lists what is counted). Each count is the length of
         the list on its page, computed by the same function."""
-        today = self.site.today.isoformat()
-        overdue = sum(1 for row in self.rows.values() if row.next_review and row.next_review < today)
         index = Competences(self.manual, self.site.today)
         expired = sum(1 for p in index.people for c in index.cells(p).values() if c.status == EXPIRED)
         soon = len(expiring(index, self.manual.config.expiry_warning_days))
-        return [(self.t["documents_count"], sum(1 for d in self.manual.documents if d.status == "active"),
-                 "documents/index.md"),
+        return [(self.t["documents_count"], len(self.current_documents()), "documents/index.md"),
                 (self.t["processes_count"], len(self.manual.processes), "processes/index.md"),
                 (self.t["records_count"], len(self.manual.records), "records/index.md"),
                 (self.t["open_actions"], len(self.open_actions()), "registers/actions.md"),
-                (self.t["overdue_reviews"], overdue, "documents/index.md"),
+                (self.t["overdue_reviews"], len(self.overdue_reviews()), "documents/index.md#overdue"),
                 (self.t["expired"], expired, "competence.md#expired"),
-                (self.t["expiring"], soon, "competence.md#expiring")]
+                (self.t["expiring"], soon, "competence.md#expiring"),
+                (self.t["reviews"], len(evidence.reviews(self)), evidence.REVIEWS),
+                (self.t["audits_count"], len(evidence.audit_list(self)), evidence.AUDITS + "#audits"),
+                (self.t["internal_complaints"], len(evidence.complaint_list(self)),
+                 evidence.COMPLAINTS + "#complaints"),
+                (self.t["customer_complaints_year"], len(feedback.complaints(self)), feedback.PAGE + "#complaints")]
+
+    def notices(self, found: Iterable[Notice]) -> list[str]:
+        """Why a page may miss data (no form declares what it reads), as warnings on the page."""
+        return [line for n in found for line in (f'!!! warning "{md(n.message)}"', f"    {md(n.hint)}", "")]
+
+    def current_documents(self) -> list[Document]:
+        """The documents the register lists (every visible one that is not obsolete)."""
+        return [d for d in self.visible_documents() if d.status != "obsolete"]
+
+    def overdue_reviews(self) -> list[RegisterRow]:
+        """Current documents whose next review date has passed: the list behind the home page's tile."""
+        today = self.site.today.isoformat()
+        return [self.rows[d.id] for d in self.current_documents()
+                if self.rows[d.id].next_review and self.rows[d.id].next_review < today]
 
     def document(self, document: Document, page: str | None = None) -> str:
         """A document's page (`page`: where it is shown, when not on its own page: the print of every document)."""
@@ -388,7 +410,16 @@ class SiteBuilder:
         t = self.t
         columns = [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"], t["approved_by"],
                    t["next_review"], t["status"]]
-        return self.table(t["documents"], columns, self._register_rows(self.rows.values(), "documents"))
+        overdue = self.overdue_reviews()
+        page = self.table(t["documents"], columns, self._register_rows(self.rows.values(), "documents"))
+        section = [f"## {md(t['overdue_reviews'])} ({len(overdue)}) {{#overdue}}", ""]
+        section += ([f"| {md(t['id'])} | {md(t['title'])} | {md(t['owner'])} | {md(t['next_review'])} |",
+                     "|---|---|---|---|"] + [f"| {link(r.id, f'{urls.slug(r.id)}.md')} | {cell(r.title)} | "
+                                             f"{cell(self.roles.get(r.owner, r.owner))} | {cell(r.next_review)} |"
+                                             for r in overdue] if overdue else [md(t["none"])])
+        marker = '<div class="qms-print-footer">'
+        head, _, tail = page.rpartition(marker)
+        return head + "\n".join(section) + "\n\n" + marker + tail if head else page + "\n".join(section) + "\n"
 
     def obsolete_register(self) -> str:
         t = self.t
@@ -632,9 +663,10 @@ class SiteBuilder:
                          cell(form.title if form else record.form), cell(record.status),
                          cell(record.created_at[:10]), cell(age), cell(due) + (f" **{md(t['overdue'])}**"
                                                                                if overdue else ""),
+                         cell(self._name(assignee(form, record)) if form else ""),
                          cell(summary(form, record, 120))])
         return self.table(t["open_actions"], [t["id"], t["form"], t["status"], t["created"], t["age_days"], t["due"],
-                                              t["summary"]], rows,
+                                              t["responsible"], t["summary"]], rows,
                           intro=md(t["open_actions_intro"].format(count=len(rows), day=today.isoformat())))
 
     def communication_page(self) -> str:
@@ -732,6 +764,9 @@ class SiteBuilder:
                     {t["forms"]: [{t["forms"]: "forms/index.md"}, *forms]},
                     {t["registers"]: [{t["records"]: "records/index.md"},
                                       {t["open_actions"]: "registers/actions.md"},
+                                      {t["audits"]: evidence.AUDITS}, {t["reviews"]: evidence.REVIEWS},
+                                      {t["internal_complaints"]: evidence.COMPLAINTS},
+                                      {t["feedback"]: feedback.PAGE},
                                       {t["communication"]: "registers/communication.md"},
                                       {t["competence"]: "competence.md"}, {t["risks"]: "registers/risks.md"},
                                       {t["objectives"]: "registers/objectives.md"}, {t["coverage"]: "coverage.md"},
