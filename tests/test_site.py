@@ -66,7 +66,7 @@ def _shot(page: Any, name: str) -> None:
 def test_home_page_loads_with_map_and_dashboard(page: Any, server: str) -> None:
     page.goto(server + "/")
     assert "Pohjolan Tarkkuustyö Oy" in page.title()
-    assert page.locator(".qms-tile").count() == 7
+    assert page.locator(".qms-tile").count() == 11
     assert page.locator(".qms-diagram svg").count() == 2
     _shot(page, "home")
 
@@ -76,12 +76,36 @@ def _tile(page: Any, label: str) -> tuple[int, Any]:
     return int(tile.locator(".qms-value").inner_text()), tile
 
 
+# The rows of the list a tile leads to: the first table after the element the link's anchor names (up to the next
+# heading of its level), else the page's first table; 0 when that section has none.
+_LISTED = """() => {
+  const content = document.querySelector('.md-content');
+  const anchor = decodeURIComponent(location.hash.slice(1));
+  let table = null;
+  if (anchor) {
+    const start = document.getElementById(anchor);
+    for (let e = start.nextElementSibling; e && !(/^H[12]$/.test(e.tagName)); e = e.nextElementSibling) {
+      table = e.tagName === 'TABLE' ? e : e.querySelector('table');
+      if (table) break;
+    }
+  } else {
+    table = content.querySelector('table');
+  }
+  return table ? table.querySelectorAll('tbody tr').length : 0;
+}"""
+
+
 def test_every_home_tile_links_to_the_list_it_counts(page: Any, server: str) -> None:
     page.goto(server + "/")
-    hrefs = [page.locator(".qms-tile").nth(i).get_attribute("href") for i in range(page.locator(".qms-tile").count())]
-    assert all(hrefs), hrefs
-    for href in hrefs:  # every tile leads to a page that exists
-        assert page.request.get(f"{server}/{href.split('#')[0]}").ok, href
+    tiles = page.locator(".qms-tile")
+    found = [(tiles.nth(i).locator(".qms-label").inner_text(), int(tiles.nth(i).locator(".qms-value").inner_text()))
+             for i in range(tiles.count())]
+    assert len(found) == 11
+    for label, count in found:  # click each: the list it leads to has as many rows as the tile says
+        page.goto(server + "/")
+        page.locator(".qms-tile", has_text=label).first.click()
+        page.wait_for_load_state()
+        assert page.evaluate(_LISTED) == count, (label, page.url)
 
 
 def test_auditor_finds_open_corrective_actions_in_one_click_and_the_count_agrees(page: Any, server: str) -> None:
@@ -108,6 +132,86 @@ def test_auditor_finds_an_expired_qualification_in_one_click(page: Any, server: 
     # the rest of 7.2 is on the same page: expiring within the window, gaps, training and its effectiveness
     for section in ("#expiring", "#gaps", "#training", "#unread", "#matrix"):
         assert page.locator(section).count() == 1, section
+
+
+def test_findings_of_the_last_internal_audit_and_their_actions(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    count, tile = _tile(page, "Internal audits")
+    tile.click()
+    page.wait_for_url("**/registers/audits/#audits")
+    audits = page.locator("xpath=//h2[@id='audits']/following-sibling::*[.//table][1]").locator("tbody tr")
+    assert audits.count() == count == 12
+    last = audits.first.inner_text()  # the latest first, its findings in full
+    assert "IA-2026-0008" in last and "2026-10-14" in last
+    assert "Packing checklist in use since the corrosion complaint." in last
+    # the latest audit with a nonconformity names the action it raised, with its status, one click away
+    with_finding = audits.filter(has_text="IA-2026-0007")
+    assert "One corrective action closed without checking its effectiveness." in with_finding.inner_text()
+    assert "NC-2026-0011 (reported)" in with_finding.inner_text()
+    with_finding.locator("a", has_text="NC-2026-0011").click()
+    page.wait_for_url("**/records/nonconformity/2026/#nc-2026-0011")
+    # planned against done per process and per clause on the same page
+    page.go_back()
+    assert page.locator("#programme").count() == 1 and page.locator("#clauses").count() == 1
+
+
+def test_the_latest_management_reviews_inputs(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    count, tile = _tile(page, "Management reviews")
+    tile.click()
+    page.wait_for_url("**/registers/reviews/")
+    rows = page.locator(".md-content table tbody tr")
+    assert rows.count() == count == 1
+    rows.first.locator("a", has_text="2026-06-12").click()  # the latest is listed first
+    page.wait_for_url("**/registers/reviews/mr-2026-0001/")
+    content = page.locator(".md-content").inner_text()
+    # the inputs ISO 9001 9.3.2 lists, for the period the review covered
+    assert "Period covered: 2025-06-13 \u2013 2026-06-12" in content
+    for heading in ("a) Status of actions from previous reviews", "b) Changes in external and internal issues",
+                    "c) Performance and effectiveness", "d) Adequacy of resources",
+                    "e) Effectiveness of actions on risks and opportunities", "f) Opportunities for improvement"):
+        assert page.locator("h3", has_text=heading).count() == 1, heading
+    assert "IA-2026-0003 production: effective-with-findings" in content  # an audit of the period
+    assert "IA-2026-0007" not in content  # audited after the review
+    # beside them, what the review decided (9.3.3), from its own record
+    outputs = page.locator("xpath=//h2[@id='outputs']/following-sibling::*[.//table][1]")
+    assert "Hire a machinist by September" in outputs.inner_text()
+
+
+def test_internal_complaints_received_by_a_process(page: Any, server: str) -> None:
+    import yaml
+
+    folder = EXAMPLE / "records" / "internal-complaint"
+    records = [yaml.safe_load(p.read_text()) for p in sorted(folder.glob("*.yaml"))]
+    about_purchasing = sorted(r["id"] for r in records if r["values"]["supplying-process"] == "purchasing")
+    assert about_purchasing
+    page.goto(server + "/")
+    count, tile = _tile(page, "Internal complaints")
+    assert count == len(records)
+    tile.click()
+    page.wait_for_url("**/registers/internal-complaints/#complaints")
+    section = page.locator("#process-purchasing")
+    assert section.inner_text().startswith("Purchasing and supplier evaluation")
+    received = page.locator("xpath=//h3[@id='process-purchasing']/following-sibling::*[.//table][1]")
+    assert f"Complaints received about its outputs: {len(about_purchasing)}" in page.locator(
+        "xpath=//h3[@id='process-purchasing']/following-sibling::p[1]").inner_text()
+    ids = sorted(received.locator("tbody tr td:first-child").all_inner_texts())
+    assert ids == about_purchasing
+    # per pair of processes: who complained to whom, how often, late or faulty, still open
+    pairs = page.locator("xpath=//h2[@id='pairs']/following-sibling::*[.//table][1]").locator("tbody tr")
+    top = pairs.first.inner_text()
+    assert "Production" in top and "Purchasing and supplier evaluation" in top
+
+
+def test_customer_feedback_summary_is_two_clicks_from_home(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    page.click("nav.md-tabs >> text=Registers")
+    page.click("nav.md-nav >> text=Customer feedback")
+    page.wait_for_url("**/registers/customer-feedback/")
+    content = page.locator(".md-content").inner_text()
+    assert "Net Promoter Score" in content and "Average satisfaction" in content
+    assert page.locator(".qms-diagram svg").count() == 1  # the NPS trend
+    assert page.locator("#complaints").count() == 1 and page.locator("#ideas").count() == 1
 
 
 def test_a_record_is_two_clicks_from_home_with_every_value_in_full(page: Any, server: str) -> None:
@@ -276,7 +380,9 @@ AXE = Path(__file__).resolve().parent.parent / ".venv" / "node" / "node_modules"
 # one page of each type an auditor opens
 PAGE_TYPES = ["/", "/documents/", "/documents/pro-006/", "/processes/", "/processes/production.planning/",
               "/forms/nonconformity/", "/records/", "/records/nonconformity/2026/", "/registers/actions/",
-              "/competence/", "/coverage/", "/dashboards/", "/registers/risks/", "/auditor/"]
+              "/competence/", "/coverage/", "/dashboards/", "/registers/risks/", "/auditor/",
+              "/registers/audits/", "/registers/reviews/", "/registers/reviews/mr-2026-0001/",
+              "/registers/internal-complaints/", "/registers/customer-feedback/"]
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
