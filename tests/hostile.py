@@ -110,10 +110,51 @@ def _extras(manual: Path) -> None:
         folder = manual / "records" / form_id
         folder.mkdir(parents=True, exist_ok=True)
         _dump(folder / f"{record['id']}.yaml", record)
+    _evidence_records(manual)
     _dump(manual / "organisation/training.yaml", {"training": [
         {"id": "TR-2026-01", "person": "first-person", "competence": "qms-awareness", "planned": "2026-03-10",
          "status": "done", "completed": "2026-03-12", "provider": "A college", "cost": 450,
          "effectiveness": "Checked after a month."}]})
+
+
+def _evidence_records(manual: Path) -> None:
+    """Records of every purpose the site's evidence pages read (reviews, audits, internal and customer complaints,
+    feedback), and a form for internal complaints, which the template lacks. Their `purpose:` stays readable (see
+    make_hostile_manual), so the pages list them and the payloads reach every cell."""
+    _dump(manual / "forms/internal-complaint.yaml", {
+        "id": "internal-complaint", "title": "Internal complaint", "record_prefix": "IC",
+        "purpose": "internal-complaint",
+        "binds": {"date": "noticed", "receiving-process": "from", "supplying-process": "to", "input": "input",
+                  "problem": "problem", "delay": "delay"},
+        "fields": [{"id": "noticed", "label": "Noticed", "type": "date", "required": True},
+                   {"id": "from", "label": "Complaining process", "type": "reference", "of": "process"},
+                   {"id": "to", "label": "Supplying process", "type": "reference", "of": "process"},
+                   {"id": "input", "label": "Input", "type": "text"},
+                   {"id": "problem", "label": "Problem", "type": "choice", "options": ["late", "faulty"]},
+                   {"id": "delay", "label": "Days late", "type": "number"}],
+        "workflow": {"states": ["received", "closed"], "transitions": {"received": ["closed"]}}})
+    day = "2026-02-03"
+    records = {
+        "internal-audit": {"process": "operations", "date": day, "findings": "Finding NC-2026-0001"},
+        "management-review": {"date": "2026-06-01", "inputs": "All of them", "decisions": "Decide things"},
+        "customer-complaint": {"customer": "customer", "received": day, "description": "Broken",
+                               "answered": "2026-02-05"},
+        "customer-feedback": {"customer": "customer", "received": day, "recommend": 3, "satisfaction": 2,
+                              "comment": "Bad", "follow-up": ""},
+        "internal-complaint": {"noticed": day, "from": "operations", "to": "support", "input": "Parts",
+                               "problem": "late", "delay": 2},
+    }
+    prefixes = {"internal-audit": "IA", "management-review": "MR", "customer-complaint": "CC",
+                "customer-feedback": "CF", "internal-complaint": "IC"}
+    for form_id, values in records.items():
+        record = {"id": f"{prefixes[form_id]}-2026-0001", "form": form_id, "form_revision": 1,
+                  "created_at": f"{day}T10:10:00+02:00", "created_by": "first-person", "values": values}
+        if form_id == "internal-complaint":
+            record |= {"status": "received", "history": [{"state": "received", "at": f"{day}T10:10:00+02:00",
+                                                          "by": "first-person"}]}
+        folder = manual / "records" / form_id
+        folder.mkdir(parents=True, exist_ok=True)
+        _dump(folder / f"{record['id']}.yaml", record)
 
 
 def _poison_document(path: Path) -> None:
@@ -136,7 +177,8 @@ def make_hostile_manual(target: Path) -> Path:
     for path in sorted(target.rglob("*.yaml")):
         # `baseline.until: first-commit` stays: without a released baseline nothing is approved, and the external
         # site (which shows approved texts only) would have no document page to attack
-        _dump(path, poison(_load(path), frozenset({"until"})))
+        # `purpose:` stays too: it is a keyword, and the pages that read records by purpose must be attacked as well
+        _dump(path, poison(_load(path), frozenset({"until", "purpose"})))
     for path in sorted((target / "documents").glob("*.md")):
         _poison_document(path)
     git(target, "init", "-q", "-b", "main")

@@ -119,11 +119,24 @@ def test_no_payload_runs_on_any_page(browser: Any, sites: dict[str, Path], audie
     if audience == "diagrams":
         assert len(pages) >= 4
     elif audience == "internal":  # the payloads reached every kind of page
-        for kind in ("documents", "processes", "forms", "records", "registers", "obsolete"):
+        for kind in ("documents", "processes", "forms", "records", "registers", "obsolete", *EVIDENCE):
             assert any(p.startswith(kind + "/") for p in pages), kind
+        assert any(p.startswith("registers/reviews/mr-2026-0001") for p in pages)  # a review's own page
     else:
         assert any(p.startswith("documents/") and p != "documents/index.html" for p in pages)
     assert _visit_every_page(browser, site) == {}
+
+
+# the pages that read records by their form's purpose: the hostile manual has a record of each purpose they read
+EVIDENCE = ("registers/audits", "registers/reviews", "registers/internal-complaints", "registers/customer-feedback")
+
+
+@pytest.mark.parametrize("folder", EVIDENCE)
+def test_evidence_pages_list_hostile_records_as_text(sites: dict[str, Path], folder: str) -> None:
+    """Each page lists the hostile manual's record (so the payloads were on it), as text."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (sites["internal"] / folder).rglob("*.html"))
+    assert "-2026-0001" in text  # the record is listed
+    assert "dataset.pwned=" in text and "&lt;" in text
 
 
 def test_payloads_show_as_text(browser: Any, sites: dict[str, Path]) -> None:
