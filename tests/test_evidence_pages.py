@@ -121,6 +121,20 @@ def test_each_management_review_has_its_pack_for_the_period_it_covered(itservice
     assert "**Period covered:** 2025-01-29 \u2013 2026-01-28" in first
 
 
+def test_review_packs_are_rebuilt_for_one_certification_cycle_only(itservices: Path) -> None:
+    """Each pack reads every record of the manual: older reviews show their record and say why there is no pack."""
+    old = itservices / "records" / "mgmt-review-minutes" / "MRM-2022-0001.yaml"
+    old.write_text("id: MRM-2022-0001\nform: mgmt-review-minutes\nform_revision: 1\n"
+                   "created_at: '2022-05-02T09:00:00+03:00'\ncreated_by: aino-salo\n"
+                   "values:\n  held: '2022-05-02'\n  outcome: Start measuring releases.\n")
+    pages = pages_of(itservices)
+    older = pages["registers/reviews/mrm-2022-0001.md"]
+    assert "| Decisions | Start measuring releases. |" in older
+    assert "rebuilt for the latest 12 reviews of the last 3 years only" in older and "### a)" not in older
+    assert "### a) Status of actions" in pages["registers/reviews/mrm-2026-0001.md"]
+    assert "Last review 2022-05-02 (MRM-2022-0001)" in pages["registers/reviews/mrm-2026-0001.md"]
+
+
 def test_audit_programme_links_findings_to_the_records_they_raised(itservices: Path) -> None:
     edit(itservices / "forms" / "incident-report.yaml", "workflow:\n",
          "  - {id: found-in, label: Found in, type: reference, of: record}\nworkflow:\n")

@@ -18,12 +18,16 @@ from qmskit.analysis.handovers import InternalComplaint, internal_complaints, pa
 from qmskit.analysis.management import review_markdown
 from qmskit.analysis.programme import Audit, Programme, programme
 from qmskit.analysis.reviews import HeldReview, held_reviews
+from qmskit.control.register import add_months
 from qmskit.site.markup import cell, link, md, yamlstr
 
 if TYPE_CHECKING:
     from qmskit.site.generate import SiteBuilder
 
 REVIEWS = "registers/reviews/index.md"
+# Each review pack reads every record of the manual: packs are rebuilt for the reviews of one certification cycle,
+# and for at most this many of them (the latest), so the build stays bounded however many reviews were held.
+PACK_YEARS, MOST_PACKS = 3, 12
 AUDITS = "registers/audits.md"
 COMPLAINTS = "registers/internal-complaints.md"
 
@@ -71,8 +75,10 @@ def review_pages(site: SiteBuilder) -> list[tuple[str, str]]:
     """(path, Markdown) of the list of reviews and of each review's page."""
     held = reviews(site)
     paths = review_paths(held)
+    since = add_months(site.site.today, -12 * PACK_YEARS)
+    packed = {h.record.id for h in held[:MOST_PACKS] if h.day >= since}
     return [(REVIEWS, _review_index(site, held, paths)),
-            *((paths[h.record.id], _review_page(site, h, paths)) for h in held)]
+            *((paths[h.record.id], _review_page(site, h, paths, h.record.id in packed)) for h in held)]
 
 
 def _review_index(site: SiteBuilder, held: list[HeldReview], paths: dict[str, str]) -> str:
@@ -85,7 +91,7 @@ def _review_index(site: SiteBuilder, held: list[HeldReview], paths: dict[str, st
     return _front(t["reviews"]) + "\n".join(lines) + "\n"
 
 
-def _review_page(site: SiteBuilder, held: HeldReview, paths: dict[str, str]) -> str:
+def _review_page(site: SiteBuilder, held: HeldReview, paths: dict[str, str], with_pack: bool) -> str:
     """The review's own record (its outputs, 9.3.3) and the pack of inputs (9.3.2) for the period it covered,
     rebuilt from the records as they stand on the day of the build."""
     t, record = site.t, held.record
@@ -103,7 +109,11 @@ def _review_page(site: SiteBuilder, held: HeldReview, paths: dict[str, str]) -> 
              f"| {md(t['field'])} | {md(t['value'])} |", "|---|---|"]
     lines += [f"| {cell(fields[k].label if k in fields else k)} | {site._value(fields.get(k), v, here)} |"
               for k, v in record.values.items()]
-    lines += ["", f"## {md(t['review_inputs'])} {{#inputs}}", "", md(t["review_inputs_intro"]), ""]
+    lines += ["", f"## {md(t['review_inputs'])} {{#inputs}}", ""]
+    if not with_pack:
+        lines += [md(t["review_no_pack"].format(years=PACK_YEARS, most=MOST_PACKS)), ""]
+        return _front(title) + "\n".join(lines) + "\n"
+    lines += [md(t["review_inputs_intro"]), ""]
     pack = review_markdown(site.manual, site.site.history, held.span, held.day, held=record)
     for line in pack.split("\n")[1:]:  # its own title is the page's
         lines.append("#" + line if line.startswith("#") else line)  # one level below the page's sections

@@ -244,6 +244,9 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "decision": N_("Decision"),
     "without_follow_up": N_("Negative feedback without follow-up"),
     "score": N_("Score"),
+    "review_no_pack": N_("The inputs are rebuilt for the latest {most} reviews of the last {years} years only; "
+                         "the record above is this review's evidence (`qms report review --period YEAR` rebuilds "
+                         "older packs)."),
 }
 
 
