@@ -114,7 +114,7 @@ def _review_page(site: SiteBuilder, held: HeldReview, paths: dict[str, str], wit
         lines += [md(t["review_no_pack"].format(years=PACK_YEARS, most=MOST_PACKS)), ""]
         return _front(title) + "\n".join(lines) + "\n"
     lines += [md(t["review_inputs_intro"]), ""]
-    pack = review_markdown(site.manual, site.site.history, held.span, held.day, held=record)
+    pack = review_markdown(site.manual, site.site.history, held.span, held.day, site.control, held=record)
     for line in pack.split("\n")[1:]:  # its own title is the page's
         lines.append("#" + line if line.startswith("#") else line)  # one level below the page's sections
     return _front(title) + "\n".join(lines) + "\n"

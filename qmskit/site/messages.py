@@ -168,7 +168,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "reviews": N_("Management reviews"),
     "reviews_intro": N_("Management reviews held (ISO 9001 9.3): {count}, the latest first. Each has a page with "
                         "its inputs and its record."),
-    "review_held": N_("Held"),
+    "review_held": NP_("management review", "Held"),
     "record": N_("Record"),
     "period_covered": N_("Period covered"),
     "decisions": N_("Decisions"),
