@@ -186,6 +186,22 @@ def test_customer_feedback_summary_reads_by_meaning(itservices: Path) -> None:
     assert "!!! warning" not in page
 
 
+def test_a_long_list_of_detractors_shows_the_latest_and_where_the_rest_are(itservices: Path) -> None:
+    folder = itservices / "records" / "survey-response"
+    for n in range(1, 131):
+        (folder / f"SR-2026-{1000 + n}.yaml").write_text(
+            f"id: SR-2026-{1000 + n}\nform: survey-response\nform_revision: 1\n"
+            "created_at: '2026-03-01T09:00:00+02:00'\ncreated_by: leena-maki\n"
+            f"values:\n  client: harbor-bank\n  answered-on: '2026-03-{1 + n % 28:02d}'\n  likelihood: 3\n")
+    page = pages_of(itservices)["registers/customer-feedback.md"]
+    detractors = page[page.index("{#detractors}"):]
+    total = int(re.search(r"Negative feedback without follow-up \((\d+)\)", page)[1])  # type: ignore[index]
+    assert total >= 130
+    assert f"The latest 100 of {total} are listed here; every one is in the register: " \
+           "[Records](../records/index.md)" in detractors
+    assert len(table_after(page, "detractors")) == 100
+
+
 def test_pages_say_what_is_missing_when_no_form_declares_the_purpose(itservices: Path) -> None:
     edit(itservices / "forms" / "service-audit.yaml", "purpose: audit\n", "")
     edit(itservices / "forms" / "mgmt-review-minutes.yaml", "purpose: management-review\n", "")

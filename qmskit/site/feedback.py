@@ -10,16 +10,18 @@ without touching the other evidence pages.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from qmskit.analysis import charts, measures
 from qmskit.model import Record
-from qmskit.site.markup import cell, chart, md, yamlstr
+from qmskit.site.markup import cell, chart, link, md, yamlstr
 
 if TYPE_CHECKING:
     from qmskit.site.generate import SiteBuilder
 
 PAGE = "registers/customer-feedback.md"
+MOST_ROWS = 100  # detractors listed on the page; every one of them is in the records register
 
 
 def complaints(site: SiteBuilder) -> list[Record]:
@@ -79,11 +81,15 @@ def feedback_page(site: SiteBuilder) -> str:
                                                           else ""),
                       cell(_text(meaning.value(r, "idea"))), cell(_text(meaning.value(r, "decision")))]
                      for r in sorted(ideas, key=lambda r: r.id)], t["none"])
-    lines += [f"## {md(t['without_follow_up'])} ({len(report.without_follow_up)}) {{#detractors}}", ""]
+    quiet = sorted(report.without_follow_up, key=lambda r: (meaning.event_day(r) or date.min, r.id), reverse=True)
+    lines += [f"## {md(t['without_follow_up'])} ({len(quiet)}) {{#detractors}}", ""]
+    if len(quiet) > MOST_ROWS:  # a survey tool's export can bring thousands: the latest, and where the rest are
+        lines += [md(t["latest_of"].format(shown=MOST_ROWS, count=len(quiet))) + " "
+                  + link(t["records"], "../records/index.md"), ""]
     lines += _table([t["id"], t["customer"], t["score"]],
                     [[site._record_link(r.id, PAGE), cell(names.get(c, c) if (c := _text(meaning.value(r, "customer")))
                                                           else ""), cell(_text(meaning.value(r, "score")))]
-                     for r in report.without_follow_up], t["none"])
+                     for r in quiet[:MOST_ROWS]], t["none"])
     return "---\ntitle: " + str(yamlstr(t["feedback"])) + "\n---\n" + "\n".join(lines) + "\n"
 
 

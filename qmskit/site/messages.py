@@ -247,6 +247,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "review_no_pack": N_("The inputs are rebuilt for the latest {most} reviews of the last {years} years only; "
                          "the record above is this review's evidence (`qms report review --period YEAR` rebuilds "
                          "older packs)."),
+    "latest_of": N_("The latest {shown} of {count} are listed here; every one is in the register:"),
 }
 
 
