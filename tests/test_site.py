@@ -148,6 +148,7 @@ def test_findings_of_the_last_internal_audit_and_their_actions(page: Any, server
     with_finding = audits.filter(has_text="IA-2026-0007")
     assert "One corrective action closed without checking its effectiveness." in with_finding.inner_text()
     assert "NC-2026-0011 (reported)" in with_finding.inner_text()
+    _shot(page, "audits")
     with_finding.locator("a", has_text="NC-2026-0011").click()
     page.wait_for_url("**/records/nonconformity/2026/#nc-2026-0011")
     # planned against done per process and per clause on the same page
@@ -176,6 +177,7 @@ def test_the_latest_management_reviews_inputs(page: Any, server: str) -> None:
     # beside them, what the review decided (9.3.3), from its own record
     outputs = page.locator("xpath=//h2[@id='outputs']/following-sibling::*[.//table][1]")
     assert "Hire a machinist by September" in outputs.inner_text()
+    _shot(page, "review")
 
 
 def test_internal_complaints_received_by_a_process(page: Any, server: str) -> None:
@@ -201,6 +203,7 @@ def test_internal_complaints_received_by_a_process(page: Any, server: str) -> No
     pairs = page.locator("xpath=//h2[@id='pairs']/following-sibling::*[.//table][1]").locator("tbody tr")
     top = pairs.first.inner_text()
     assert "Production" in top and "Purchasing and supplier evaluation" in top
+    _shot(page, "internal-complaints")
 
 
 def test_customer_feedback_summary_is_two_clicks_from_home(page: Any, server: str) -> None:
@@ -212,6 +215,7 @@ def test_customer_feedback_summary_is_two_clicks_from_home(page: Any, server: st
     assert "Net Promoter Score" in content and "Average satisfaction" in content
     assert page.locator(".qms-diagram svg").count() == 1  # the NPS trend
     assert page.locator("#complaints").count() == 1 and page.locator("#ideas").count() == 1
+    _shot(page, "customer-feedback")
 
 
 def test_a_record_is_two_clicks_from_home_with_every_value_in_full(page: Any, server: str) -> None:
