@@ -80,9 +80,25 @@ def located(finding: Diagnostic) -> str:
                     f"id {finding_id(finding)[:12]}")
 
 
+def headline(tag: str, organisation: str) -> str:
+    return f"Release {tag} of the quality manual of {organisation}"
+
+
+def is_release(tag: str, subject: str) -> bool:
+    """Whether a tag's first line is the one `qms release` writes: other tags (software versions, say) in the
+    same repository are no releases of the manual."""
+    return subject.startswith(headline(tag, "").rstrip())
+
+
+def accepted_section(message: str) -> str:
+    """What a release tag's message records about accepted findings (its "Accepted findings" part; "" = none)."""
+    start = message.find("\nAccepted findings (")
+    return message[start + 1:].strip() if start >= 0 else ""
+
+
 def tag_message(tag: str, organisation: str, documents: Iterable[str], acceptances: Sequence[Acceptance]) -> str:
     """The annotated tag's message: the documents, then each accepted finding with who accepted it and why."""
-    lines = [f"Release {tag} of the quality manual of {organisation}", "", *documents]
+    lines = [headline(tag, organisation), "", *documents]
     if acceptances:
         lines += ["", f"Accepted findings ({len(acceptances)}):"]
         for item in acceptances:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qmskit.atomic import write_text
 from qmskit.check import control_of
+from qmskit.control.asof import read_timelines, release_tags
 from qmskit.control.lifecycle import past_document
 from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
@@ -55,8 +56,13 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     renderer = _svg_renderer()
     history = pending()
     control = control_of(root, manual, history)
+    # one batch of past front matter for every revision: the document pages, the "effective on" table and the
+    # register at every release are look-ups in it, however many releases there are (DESIGN 0020)
+    timelines = read_timelines(root, history, control)
+    tags = release_tags(root, history) if audience == "internal" else []
     site = SiteInput(manual, history, today, audience, source=root.name, render_svg=renderer, print_all=print_all,
-                     control=control, approved=approved_versions(root, manual, history, control))
+                     control=control, approved=approved_versions(root, manual, history, control),
+                     timelines=timelines, releases=tags)
     pages, config = build_pages(site)
     docs = folder / "docs"
     if docs.exists():

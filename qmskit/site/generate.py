@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import html
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,9 +36,10 @@ from qmskit.analysis.competence import (
 from qmskit.analysis.coverage import Row, coverage
 from qmskit.analysis.digests import assignee
 from qmskit.analysis.management import flow_report
+from qmskit.control.asof import Release, Step, Timeline, build_timelines, document_files, register_at_release
 from qmskit.control.register import DocumentControl, RegisterRow
 from qmskit.diagram import views
-from qmskit.escape import absolute_url, markdown_body
+from qmskit.escape import absolute_url, code_fence, markdown_body, printable
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
@@ -57,6 +58,7 @@ from qmskit.vcs.history import History, Revision
 from qmskit.wording import quantity
 
 AUDIENCES = ("internal", "external")
+LATEST_RELEASES = 5  # release registers linked from the documents register (all are on the "effective on" page)
 CATEGORY_ORDER = {"management": 0, "core": 1, "support": 2}
 RenderSvg = Callable[[str], str]  # DOT source -> SVG markup
 
@@ -82,6 +84,10 @@ class SiteInput:
     # documents with a revision pending approval, as they stood at their last approved revision (read from Git):
     # what is published is what was approved
     approved: Mapping[str, Document] = dataclasses.field(default_factory=dict)
+    # every document file's revisions in time, judged once with the front matter each revision had (read from Git
+    # in one batch: control.asof.read_timelines); None: judged with today's front matter
+    timelines: Sequence[Timeline] | None = None
+    releases: Sequence[Release] = ()  # the release tags `qms release` made, newest first
 
 
 def record_year(record: Record, form: Form | None = None) -> str:
@@ -136,6 +142,9 @@ class SiteBuilder:
         self.by_email = {email.lower(): p.name for p in self.manual.people for email in p.emails}
         self.party_names = {p.id: p.name for p in self.manual.parties}
         self.meaning = Meanings(self.manual)
+        self.timelines = list(site.timelines if site.timelines is not None else self._timelines_without_git())
+        self.timeline_of = {line.file.path: line for line in self.timelines if not line.file.deleted}
+        self.release_pages = release_paths(site.releases)
 
     # -- what is shown --------------------------------------------------------------------------------------
 
@@ -181,6 +190,8 @@ class SiteBuilder:
         if self.site.print_all:
             pages.append(Page("print.md", self.print_page()))
         if not self.external:
+            pages.append(Page("asof/index.md", self.effective_page()))
+            pages += [Page(path, self.release_page(release)) for release, path in self.release_pages]
             pages.append(Page("obsolete/index.md", self.obsolete_register()))
             pages += [Page(f"processes/{urls.slug(p.id)}.md", self.process(p)) for p in self.manual.processes]
             pages.append(Page("processes/index.md", self.process_register()))
@@ -253,14 +264,13 @@ class SiteBuilder:
     def document(self, document: Document, page: str | None = None) -> str:
         """A document's page (`page`: where it is shown, when not on its own page: the print of every document)."""
         row = self.rows[document.id]
-        file = self.site.history.of(document.origin.path) if self.site.history.usable else None
-        revisions = []
-        for revision in reversed(file.revisions if file else ()):
-            approvers = [p.name for p in self.control.approvers(document, revision)]
-            revisions.append({"number": revision.number, "date": revision.date[:10],
-                              "subject": "" if self.external else revision.commit.subject,
-                              "authors": self.author_names(revision), "approvers": approvers,
-                              "commit": revision.commit.sha[:10]})
+        line = self.timeline_of.get(document.origin.path)
+        revisions: list[dict[str, Any]] = []
+        pending_rows: list[dict[str, Any]] = []
+        if line is not None:
+            waiting = line.pending
+            for step in reversed(line.steps):
+                (pending_rows if step in waiting else revisions).append(self._revision_row(step, line))
         # The effective text is the approved one: with a revision pending approval, show the approved revision's
         # text from Git, and the pending one only as a notice (internally, with no approved text at all, the
         # draft is shown under a warning that it is not effective).
@@ -270,8 +280,33 @@ class SiteBuilder:
                            obsolete=document.status == "obsolete", external=self.external,
                            body=Markup(markdown_body(_without_title(shown), body_links(  # noqa: S704 - sanitized
                                document.origin.path, page or self.doc_path(document), self.link_targets))),
-                           revisions=revisions, pending=row.pending if self.site.history.usable else "",
+                           revisions=revisions, pending_revisions=pending_rows,
+                           pending=row.pending if self.site.history.usable else "",
                            unapproved=unapproved, evidence=", ".join(row.evidence))
+
+    def _revision_row(self, step: Step, line: Timeline) -> dict[str, Any]:
+        """One revision for a document's revision table: who approved it when, on what evidence, and the days
+        it was in effect."""
+        t = self.t
+        revision = step.revision
+        return {"number": revision.number, "date": step.committed,
+                "subject": "" if self.external else revision.commit.subject,
+                "authors": self.author_names(revision),
+                "approvers": [f"{v.person.name} ({v.label})" for v in step.counted if v.person is not None],
+                "approved": step.approved, "start": step.start or (t["never_effective"] if step.superseded else ""),
+                "end": self._until(step, line), "commit": revision.commit.sha[:10]}
+
+    def _until(self, step: Step, line: Timeline) -> str:
+        """The last day a revision was in effect: a day, "in effect" (still), "withdrawn", or "" (never was)."""
+        if not step.start:
+            return ""
+        return step.end or (self.t["withdrawn"] if line.withdrawn else self.t["in_effect"])
+
+    def _timelines_without_git(self) -> list[Timeline]:
+        """Without past texts from Git, every revision is judged with the document as it stands today."""
+        history = self.site.history
+        current = {d.origin.path: d for d in self.manual.documents}
+        return build_timelines(document_files(history), self.control, {}, {}, current)
 
     def author_names(self, revision: Revision) -> list[str]:
         """Who wrote a revision, by name: the person the manual knows by that e-mail address, else the name Git
@@ -411,7 +446,8 @@ class SiteBuilder:
         columns = [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"], t["approved_by"],
                    t["next_review"], t["status"]]
         overdue = self.overdue_reviews()
-        page = self.table(t["documents"], columns, self._register_rows(self.rows.values(), "documents"))
+        page = self.table(t["documents"], columns, self._register_rows(self.rows.values(), "documents"),
+                          intro="" if self.external else self._asof_links())
         section = [f"## {md(t['overdue_reviews'])} ({len(overdue)}) {{#overdue}}", ""]
         section += ([f"| {md(t['id'])} | {md(t['title'])} | {md(t['owner'])} | {md(t['next_review'])} |",
                      "|---|---|---|---|"] + [f"| {link(r.id, f'{urls.slug(r.id)}.md')} | {cell(r.title)} | "
@@ -420,6 +456,85 @@ class SiteBuilder:
         marker = '<div class="qms-print-footer">'
         head, _, tail = page.rpartition(marker)
         return head + "\n".join(section) + "\n\n" + marker + tail if head else page + "\n".join(section) + "\n"
+
+    def _asof_links(self) -> Markup:
+        """From the register to the past: what was in effect on a day, and the register at the latest releases
+        (all of them are one click further, on that page and in the navigation)."""
+        t = self.t
+        parts = [md(t["asof_link_intro"]) + Markup(" ") + link(t["effective_on"], "../asof/index.md")]
+        latest = self.release_pages[:LATEST_RELEASES]
+        if latest:
+            parts.append(md(t["latest_releases"]) + Markup(" ") + Markup(", ").join(
+                link(release.tag.name, f"../{path}") + Markup(" (") + md(release.day) + Markup(")")
+                for release, path in latest))
+        return Markup("\n\n").join(parts)
+
+    # -- the past: what was in effect, the register at each release --------------------------------------------
+
+    def effective_page(self) -> str:
+        """Every approved revision of every document with the days it was in effect, and every release: "what
+        was effective on 15 March?" answered without a terminal (a date picker filters the table offline)."""
+        t = self.t
+        lines = [f"# {md(t['effective_on'])}", "",
+                 md(t["effective_on_intro"].format(day=self.site.today.isoformat())), "",
+                 f"## {md(t['releases'])} {{#releases}}", "", md(t["releases_intro"]), ""]
+        if self.release_pages:
+            lines += [f"| {md(t['tag'])} | {md(t['date'])} | {md(t['tagged_by'])} | {md(t['commit'])} |",
+                      "|---|---|---|---|"]
+            lines += [f"| {link(r.tag.name, path.removeprefix('asof/'))} | {cell(r.day)} | {cell(r.tag.tagger)} | "
+                      f"{code(r.tag.commit[:10])} |" for r, path in self.release_pages]
+        else:
+            lines.append(md(t["no_releases"]))
+        lines += ["", f"## {md(t['effective_on'])} {{#effective}}", ""]
+        columns = [t["id"], t["title"], t["revision"], t["effective_from"], t["effective_to"], t["approved_by"],
+                   t["approved_on"]]
+        # the date filter reads the from and to columns (0-based) of each row
+        lines += [f'<div class="qms-sortable qms-dated" data-from="3" data-to="4" '
+                  f'data-label="{html.escape(t["effective_on_pick"])}" markdown>', "",
+                  "| " + " | ".join(md(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+        rows = []
+        for line in self.timelines:
+            for step in line.steps:
+                if not step.start:
+                    continue
+                shown = step.document or self.documents.get(line.file.path)
+                doc_id = shown.id if shown else line.file.path
+                rows.append(((doc_id, step.revision.number), [
+                    self._document_link(doc_id, "asof/index.md"), cell(shown.title if shown else ""),
+                    cell(step.revision.number), cell(step.start), cell(self._until(step, line)),
+                    cell(", ".join(f"{v.person.name} ({v.label})" for v in step.counted if v.person is not None)),
+                    cell(step.approved)]))
+        lines += ["| " + " | ".join(row) + " |" for _, row in sorted(rows, key=lambda r: r[0])]
+        lines += ["", "</div>", ""]
+        return "---\ntitle: " + str(yamlstr(t["effective_on"])) + "\n---\n" + "\n".join(lines) + "\n"
+
+    def _document_link(self, doc_id: str, here: str) -> Markup:
+        """A document id, linked to its page when the document is still in the manual."""
+        document = self.documents.get(doc_id)
+        if document is None or document not in self.visible_documents():
+            return md(doc_id)
+        return link(doc_id, posixpath.relpath(self.doc_path(document), posixpath.dirname(here)))
+
+    def release_page(self, release: Release) -> str:
+        t = self.t
+        here = next(path for r, path in self.release_pages if r is release)
+        title = t["release_title"].format(tag=release.tag.name)
+        intro = md(t["release_intro"].format(tag=release.tag.name, tagger=release.tag.tagger, day=release.day,
+                                             commit=release.tag.commit[:10]))
+        if release.position is None:
+            intro = intro + Markup("\n\n") + md(t["release_off_mainline"].format(branch=self.site.history.branch))
+        if release.accepted:  # the tag's own words: shown as text in a code block that nothing in it can close
+            text = printable(release.accepted)
+            fence = code_fence(text)
+            intro = (intro + Markup("\n\n**") + md(t["accepted_findings"]) + Markup("**\n\n")
+                     + Markup(f"{fence}text\n{text}\n{fence}"))  # noqa: S704 - inside a fence Markdown shows text
+        rows = [[self._document_link(r.id, here), cell(r.title), cell(r.type), cell(self.roles.get(r.owner, r.owner)),
+                 cell(r.revision), cell(r.effective), cell(", ".join(f"{name} ({level})" for name, level
+                                                                      in zip(r.approved_by, r.evidence, strict=False))),
+                 cell(r.status), cell(r.pending.removeprefix("pending approval: "))]
+                for r in register_at_release(self.timelines, self.control, release)]
+        return self.table(title, [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"],
+                                  t["approved_by"], t["status"], t["pending"]], rows, intro=intro, sortable=True)
 
     def obsolete_register(self) -> str:
         t = self.t
@@ -753,8 +868,12 @@ class SiteBuilder:
 
     def nav(self) -> list[Any]:
         t = self.t
+        past: list[Any] = [] if self.external else [
+            {t["effective_on"]: "asof/index.md"},
+            *([{t["releases"]: bounded([(label(r.tag.name), label(r.tag.name), path)
+                                        for r, path in self.release_pages])}] if self.release_pages else [])]
         nav: list[Any] = [{t["home"]: "index.md"},
-                          {t["documents"]: [{t["documents"]: "documents/index.md"}, *self._document_nav()]}]
+                          {t["documents"]: [{t["documents"]: "documents/index.md"}, *past, *self._document_nav()]}]
         if not self.external:
             forms = bounded([(label(f.title), label(f.title), f"forms/{urls.slug(f.id)}.md")
                              for f in sorted(self.manual.forms, key=lambda f: f.title)])
@@ -856,6 +975,21 @@ def _without_title(document: Document) -> str:
                 return "\n".join(lines[index + 1:]).strip() + "\n"
             break
     return document.body.strip() + "\n"
+
+
+def release_paths(releases: Sequence[Release]) -> list[tuple[Release, str]]:
+    """A page per release, named after its tag: distinct even when two tag names make the same slug."""
+    taken = {"index"}
+    found = []
+    for release in releases:
+        base = urls.slug(release.tag.name)
+        name, number = base, 1
+        while name in taken:
+            number += 1
+            name = f"{base}-{number}"
+        taken.add(name)
+        found.append((release, f"asof/{name}.md"))
+    return found
 
 
 def build_pages(site: SiteInput) -> tuple[list[Page], dict[str, Any]]:

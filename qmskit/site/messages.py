@@ -248,6 +248,42 @@ LABELS: dict[str, str | tuple[str, str]] = {
                          "the record above is this review's evidence (`qms report review --period YEAR` rebuilds "
                          "older packs)."),
     "latest_of": N_("The latest {shown} of {count} are listed here; every one is in the register:"),
+    # documents in time (DESIGN 0022)
+    "effective_from": N_("Effective from"),
+    "effective_to": N_("Effective to"),
+    "approved_on": N_("Approved on"),
+    "in_effect": N_("in effect"),
+    "withdrawn": N_("withdrawn"),
+    "never_effective": N_("never in effect: a later revision took effect first"),
+    "revision_table_intro": N_("Revisions from Git. Approvals count as document control judges them: "
+                               "approver, day and strength of the evidence. Effective from the later "
+                               "of the commit and its approval, to the day before the next approved "
+                               "revision (or the withdrawal) took effect."),
+    "pending_revisions": N_("Revisions pending approval"),
+    "pending_revisions_intro": N_("Committed after the effective revision and not approved yet: not "
+                                  "in effect."),
+    "effective_on": N_("Effective on a date"),
+    "effective_on_intro": N_("Which revision of each document was in effect between which days, as of"
+                             " {day}: an approved revision takes effect on the later of its commit "
+                             "and its approval, and stays in effect until the next approved revision "
+                             "does, or the document is withdrawn. Pick a day to list what was in "
+                             "effect then."),
+    "effective_on_pick": N_("Show what was in effect on"),
+    "releases": N_("Releases"),
+    "releases_intro": N_("Each release tag made by qms release, with the register as it stood then."),
+    "no_releases": N_("No release tags yet: qms release makes them."),
+    "asof_link_intro": N_("What was in effect on a past day:"),
+    "latest_releases": N_("The register at the latest releases:"),
+    "release_title": N_("Register at release {tag}"),
+    "release_intro": N_("The register as it stood at release tag {tag}, tagged by {tagger} on {day} "
+                        "at commit {commit}: revisions up to the tagged commit and approvals given by"
+                        " that day, judged as document control judges approvals."),
+    "release_off_mainline": N_("The tagged commit is not on the main line of this branch ({branch}): "
+                               "its register cannot be told from this history."),
+    "tag": N_("Tag"),
+    "tagged_by": N_("Tagged by"),
+    "pending": N_("Pending"),
+    "accepted_findings": N_("Findings accepted for this release, as its tag records them"),
 }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from qmskit.errors import RepoError, ToolMissingError
 from qmskit.vcs.history import History, Identity, LogParser, build_files, merged_identities, parse_note_writers
@@ -161,7 +161,7 @@ class _BackgroundLog:
         return History(available=True, shallow=self.shallow, head=self.head,
                        first=commits[0].sha if commits else "", branch=_branch(self.info), files=files,
                        deleted=tuple(gone), uncommitted=_uncommitted(self.info),
-                       commits=tuple(commits), note_writers=writers)
+                       commits=tuple(commits), note_writers=writers, mainline=tuple(reversed(mainline.split())))
 
 
 def _git_binary() -> str:
@@ -405,6 +405,86 @@ def reachable(root: Path, ref: str) -> set[str]:
     info = _require(root)
     pathspec = [info.prefix] if info.prefix else []
     return set(_run(info, "rev-list", ref, "--", *pathspec).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """An annotated tag as Git records it (lightweight tags carry no message or date of their own)."""
+
+    name: str
+    commit: str  # the commit it points to
+    date: str  # the tagger's date, ISO 8601
+    tagger: str
+    subject: str  # the first line of its message
+    object: str = ""  # the tag object (its message: tag_messages)
+
+
+MAX_TAGS = 100_000  # tags read at all: more is not a manual's release history
+
+
+def annotated_tags(root: Path) -> list[Tag]:
+    """Every annotated tag of the repository holding the manual, oldest first, in one `git for-each-ref`."""
+    info = open_repo(root)
+    if info is None:
+        return []
+    fields = ("%(objecttype)", "%(refname:strip=2)", "%(*objectname)", "%(taggerdate:iso-strict)",
+              "%(taggername)", "%(contents:subject)", "%(objectname)")
+    done = subprocess.run([_git_binary(), "-C", str(info.top), "for-each-ref", "--sort=taggerdate",
+                           f"--count={MAX_TAGS}", "--format=" + "%00".join(fields) + "%00", "refs/tags"],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        return []
+    values = done.stdout.decode("utf-8", "replace").split("\0")
+    found = []
+    for start in range(0, len(values) - len(fields) + 1, len(fields)):
+        kind, name, commit, day, tagger, subject, tag_object = (v.strip("\n") if i == 0 else v for i, v in
+                                                                enumerate(values[start:start + len(fields)]))
+        if kind == "tag" and re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+            found.append(Tag(name, commit, day, tagger, subject, tag_object))
+    return found
+
+
+def tag_messages(root: Path, objects: Iterable[str], keep: int = 1 << 16) -> dict[str, str]:
+    """The messages of these tag objects, in one streamed `git cat-file --batch`: {object: message}. Of a
+    message longer than 2 x `keep` bytes only its beginning and its end are kept (joined by a line "..."), so
+    that no tag, however large, is held in memory whole."""
+    info = open_repo(root)
+    wanted = [o for o in dict.fromkeys(objects) if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", o)]
+    if info is None or not wanted:
+        return {}
+    process = subprocess.Popen([_git_binary(), "-C", str(info.top), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None and process.stdout is not None  # noqa: S101 - both are pipes
+    request = "".join(f"{o}\n" for o in wanted).encode("ascii")
+    writer = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
+    writer.start()
+    found = {}
+    with process.stdout as out:
+        for tag_object in wanted:
+            header = out.readline().split()
+            if len(header) != 3 or not header[2].isdigit():
+                continue  # missing
+            size = int(header[2])
+            head = out.read(min(size, 2 * keep + 4096))
+            rest, tail = size - len(head), b""
+            while rest > 0:  # long: keep its end, let the middle go by
+                chunk = out.read(min(rest, 1 << 16))
+                if not chunk:
+                    break
+                rest -= len(chunk)
+                tail = (tail + chunk)[-keep:]
+            out.read(1)  # the newline after each object
+            text = head.decode("utf-8", "replace") + ("\n...\n" + tail.decode("utf-8", "replace") if tail else "")
+            if header[1] == b"tag":
+                found[tag_object] = text.partition("\n\n")[2]
+    writer.join()
+    process.wait()
+    return found
+
+
+def _feed(stream: IO[bytes], data: bytes) -> None:
+    with stream:
+        stream.write(data)
 
 
 def create_tag(root: Path, name: str, message: str) -> str:

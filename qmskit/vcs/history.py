@@ -136,6 +136,9 @@ class History:
     commits: tuple[Commit, ...] = ()  # main-line commits that touched the manual, oldest first
     # commit -> e-mails of everyone who committed to its note in refs/notes/qms (who wrote the note)
     note_writers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # every commit of the first-parent line up to HEAD, oldest first (also those that did not touch the manual):
+    # where a tag stands on the main line
+    mainline: tuple[str, ...] = ()
 
     @property
     def usable(self) -> bool:

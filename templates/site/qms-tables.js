@@ -1,6 +1,8 @@
 // Registers on the published manual (qmskit): a filter box and sortable columns for tables inside
 // <div class="qms-sortable">, offline and keyboard accessible (the column headings become buttons).
 // Cells are read with textContent and rows are moved, never rebuilt from text: nothing becomes markup.
+// A register in <div class="qms-dated" data-from="N" data-to="M" data-label="..."> also gets a date picker that
+// keeps the rows in effect on that day: from <= day <= to, where a "to" that is no date means "still".
 (function () {
   "use strict";
 
@@ -30,14 +32,41 @@
       var visible = rows.filter(function (r) { return !r.hidden; }).length;
       status.textContent = " " + visible + " / " + rows.length + " " + texts.shown;
     }
-    input.addEventListener("input", function () {
+    var day = null;
+    if (box.classList.contains("qms-dated")) {
+      var dayLabel = document.createElement("label");
+      dayLabel.className = "qms-filter";
+      dayLabel.textContent = (box.getAttribute("data-label") || "") + " ";
+      day = document.createElement("input");
+      day.type = "date";
+      day.id = "qms-day-" + index;
+      dayLabel.setAttribute("for", day.id);
+      dayLabel.appendChild(day);
+      box.insertBefore(dayLabel, status.nextSibling);
+    }
+    var iso = /^\d{4}-\d{2}-\d{2}$/;
+    function cellText(row, attribute) {
+      var cell = row.cells[parseInt(box.getAttribute(attribute), 10)];
+      return cell ? cell.textContent.trim() : "";
+    }
+    function inEffect(row, when) {
+      var from = cellText(row, "data-from"), to = cellText(row, "data-to");
+      return iso.test(from) && from <= when && (!iso.test(to) || when <= to);
+    }
+    function apply() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var when = day && iso.test(day.value) ? day.value : "";
       rows.forEach(function (row) {
         var text = row.textContent.toLowerCase();
-        row.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+        row.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; }) || (when !== "" && !inEffect(row, when));
       });
       count();
-    });
+    }
+    input.addEventListener("input", apply);
+    if (day) {
+      day.addEventListener("input", apply);
+      day.addEventListener("change", apply);
+    }
     count();
 
     var headers = Array.prototype.slice.call(table.tHead ? table.tHead.rows[0].cells : []);
