@@ -184,4 +184,15 @@ def make_hostile_manual(target: Path) -> Path:
     git(target, "init", "-q", "-b", "main")
     commit_all(target, "Release " + PAYLOADS[1] + " " + PAYLOADS[3],
                who=("Mallory " + PAYLOADS[0], "mallory@evil.example"))
+    _release_tags(target)
     return target
+
+
+def _release_tags(target: Path) -> None:
+    """Two release tags as `qms release` names them, whose names (as far as Git allows) and messages are hostile."""
+    organisation = _load(target / "qms.yaml")["organisation"]["name"]
+    names = ("r1<svg/onload=" + JS.format(n=41) + ">", 'r2"><img/src=x/onerror=' + JS.format(n=42) + ">")
+    for name, payload in zip(names, (PAYLOADS[0], PAYLOADS[9]), strict=True):
+        message = (f"Release {name} of the quality manual of {organisation}\n\nPOL-001 rev 1 {payload}\n\n"
+                   f"Accepted findings (1):\n- {payload}\n  accepted by Mallory {PAYLOADS[13]}: ``` {PAYLOADS[2]}\n")
+        git(target, "tag", "-a", name, "-m", message)

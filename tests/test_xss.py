@@ -119,9 +119,10 @@ def test_no_payload_runs_on_any_page(browser: Any, sites: dict[str, Path], audie
     if audience == "diagrams":
         assert len(pages) >= 4
     elif audience == "internal":  # the payloads reached every kind of page
-        for kind in ("documents", "processes", "forms", "records", "registers", "obsolete", *EVIDENCE):
+        for kind in ("documents", "processes", "forms", "records", "registers", "obsolete", "asof", *EVIDENCE):
             assert any(p.startswith(kind + "/") for p in pages), kind
         assert any(p.startswith("registers/reviews/mr-2026-0001") for p in pages)  # a review's own page
+        assert len([p for p in pages if p.startswith("asof/")]) == 3  # the effective-on page and two releases
     else:
         assert any(p.startswith("documents/") and p != "documents/index.html" for p in pages)
     assert _visit_every_page(browser, site) == {}
@@ -144,3 +145,7 @@ def test_payloads_show_as_text(browser: Any, sites: dict[str, Path]) -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in sites["internal"].rglob("*.html"))
     assert "&lt;script&gt;top.document.documentElement.dataset.pwned=1&lt;/script&gt;" in text
     assert "onerror=" in text
+    # the release tags' hostile names and messages are on their pages, as text
+    releases = "\n".join(p.read_text(encoding="utf-8") for p in (sites["internal"] / "asof").rglob("*.html"))
+    assert "r1&lt;svg/onload=top.document.documentElement.dataset.pwned=41&gt;" in releases
+    assert "accepted by Mallory" in releases
