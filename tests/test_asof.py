@@ -37,6 +37,7 @@ SECOND_PERSON = """  - id: second-approver
 BY_SECOND = f"Approved-by: {SECOND[0]} <{SECOND[1]}>"
 PRO_002 = "documents/PRO-002-operations.md"
 PRO_001 = "documents/PRO-001-documented-information.md"
+PLN_001 = "documents/PLN-001-quality-objectives.md"
 
 
 def merged(root: Path, message: str, day: str, *trailers: str, author: tuple[str, str] = FIRST) -> str:
@@ -79,6 +80,9 @@ def make_history(root: Path, qms: Qms, monkeypatch: pytest.MonkeyPatch) -> dict[
     commits["pro-001 r2"] = merged(root, "Document control: wording", "2026-04-01")  # nobody approved it
     release(qms, root, "manual-2026-04", "2026-04-05", monkeypatch, "--accept", f"QMS-CTRL-001@{PRO_001}",
             "--reason", "Wording only; approval booked", "--by", "second-approver")
+    git(root, "rm", "-q", PLN_001)  # withdrawn: a plan only top management may approve
+    commits["pln-001 deleted"] = merged(root, "Objectives move to the review", "2026-06-01",
+                                        f"Approved-by: {FIRST[0]} <{FIRST[1]}>", author=SECOND)
     return commits
 
 
@@ -108,6 +112,9 @@ def test_every_revision_has_its_days_in_effect(year: Path) -> None:
     control = next(line for line in timelines if line.file.path == PRO_001)
     assert [s.revision.number for s in control.pending] == [2]
     assert (control.steps[0].start, control.steps[0].end) == ("2026-01-15", "")
+    objectives = next(line for line in timelines if line.file.path == PLN_001)
+    assert objectives.withdrawn == "2026-06-01"
+    assert (objectives.steps[0].start, objectives.steps[0].end) == ("2026-01-15", "2026-05-31")
 
 
 def test_the_site_answers_agree_with_register_at_on_every_day(year: Path, qms: Qms) -> None:
@@ -115,7 +122,7 @@ def test_the_site_answers_agree_with_register_at_on_every_day(year: Path, qms: Q
     name the same revision of every document."""
     timelines, _, _ = _timelines(year)
     for day in ("2026-01-14", "2026-01-15", "2026-02-09", "2026-02-10", "2026-03-15", "2026-03-19", "2026-03-20",
-                "2026-04-02", "2026-12-31"):
+                "2026-04-02", "2026-05-31", "2026-06-01", "2026-12-31"):
         result = qms("register", year, "--at", day, "--format", "json")
         assert result.code == 0, result.err
         by_cli = {row["id"]: row["revision"] for row in result.json()}
@@ -262,7 +269,10 @@ def test_what_was_effective_on_a_day_in_two_clicks(page: Any, year_site: str) ->
     shown = {tuple(visible.nth(i).locator("td").all_inner_texts()[:3]) for i in range(visible.count())}
     assert ("PRO-002", "Operations", "2") in shown
     assert not any(doc == "PRO-002" and number != "2" for doc, _, number in shown)
-    assert len(shown) == 6  # one revision of each of the six documents
+    assert len(shown) == 6  # one revision of each of the six documents (one of them withdrawn since)
+    page.get_by_label("Show what was in effect on").fill("2026-06-01")  # the plan was withdrawn that day
+    assert page.locator(".qms-dated tbody tr:visible").count() == 5
+    assert page.locator(".qms-dated tbody tr:visible", has_text="PLN-001").count() == 0
     page.get_by_label("Show what was in effect on").fill("2026-01-14")  # before the manual existed
     assert page.locator(".qms-dated tbody tr:visible").count() == 0
 
@@ -289,3 +299,16 @@ def test_the_new_pages_pass_axe(page: Any, year_site: str, path: str) -> None:
     page.goto(year_site + path)
     page.wait_for_load_state("networkidle")
     no_serious_violations(page, path)
+
+
+def test_finnish_labels_for_the_documents_in_time(year: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    from qmskit.site.build import generate
+
+    edit(year / "qms.yaml", "language: en", "language: fi")
+    docs = generate(year, tmp_path / "pages", "internal", date(2026, 11, 27)).folder / "docs"
+    assert "Voimassa päivänä" in (docs / "asof" / "index.md").read_text(encoding="utf-8")
+    assert "Rekisteri julkaisussa manual-2026-02" in (docs / "asof" / "manual-2026-02.md").read_text(encoding="utf-8")
+    operations = (docs / "documents" / "pro-002.md").read_text(encoding="utf-8")
+    assert "| Voimassa alkaen | Voimassa asti |" in operations and "| voimassa |" in operations
