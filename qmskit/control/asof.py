@@ -10,7 +10,7 @@ that, the register on any day or at any tag is a look-up (DESIGN 0020).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 from qmskit.control.lifecycle import Blobs, is_document, past_document
 from qmskit.control.register import DocumentControl, RegisterRow, Verdict, add_months, day_of
 from qmskit.control.release import accepted_section, is_release
+from qmskit.loading.markdown import split_front_matter
 from qmskit.model import Document, Manual
 from qmskit.vcs.gitrepo import Tag, annotated_tags, read_blobs, tag_messages
 from qmskit.vcs.history import FileHistory, History, Revision
@@ -113,18 +114,37 @@ def build_timelines(files: Iterable[FileHistory], control: DocumentControl, blob
                     where: Mapping[str, int], current: Mapping[str, Document] | None = None) -> list[Timeline]:
     """Timelines of these files. A revision whose text is not in `blobs` is judged as the document stands in
     `current` (by path), when given."""
-    return [timeline(file, control, blobs, where, (current or {}).get(file.path)) for file in files]
+    read = _front_matter_reader()
+    return [timeline(file, control, blobs, where, fallback=(current or {}).get(file.path), read=read)
+            for file in files]
 
 
-def timeline(file: FileHistory, control: DocumentControl, blobs: Blobs, where: Mapping[str, int],
-             fallback: Document | None = None) -> Timeline:
+def _front_matter_reader() -> Callable[[str, str], Document | None]:
+    """past_document for many revisions: most change the body only, so each distinct front matter is parsed once."""
+    parsed: dict[tuple[str, int, str], Document | None] = {}
+
+    def read(text: str, path: str) -> Document | None:
+        split = split_front_matter(text)
+        if split.front_matter is None:
+            return None
+        key = (split.front_matter, split.body_line, path)
+        if key not in parsed:
+            parsed[key] = past_document(text, path)
+        return parsed[key]
+
+    return read
+
+
+def timeline(file: FileHistory, control: DocumentControl, blobs: Blobs, where: Mapping[str, int], *,
+             fallback: Document | None = None,
+             read: Callable[[str, str], Document | None] = past_document) -> Timeline:
     """A file's steps, each judged with the document as it stood then, and the days each was in effect: from
     the later of its commit and its first approval, until the next revision took effect or the file was
     deleted (the day before). A revision overtaken before it took effect was never in effect."""
     raw: list[Step] = []
     latest = fallback
     for revision in file.revisions:
-        document = past_document(blobs.get((revision.commit.sha, revision.path), ""), revision.path)
+        document = read(blobs.get((revision.commit.sha, revision.path), ""), revision.path)
         latest = document or latest
         judged = document or latest
         counted = tuple(control.counted(judged, revision)) if judged is not None else ()

@@ -145,6 +145,10 @@ class SiteBuilder:
         self.timelines = list(site.timelines if site.timelines is not None else self._timelines_without_git())
         self.timeline_of = {line.file.path: line for line in self.timelines if not line.file.deleted}
         self.release_pages = release_paths(site.releases)
+        self.visible_ids = {d.id for d in self.visible_documents()}
+        self._links: dict[tuple[str, str], Markup] = {}  # document links, the same on every release page
+        self._cells: dict[str, Markup] = {}
+        self._release_rows: dict[tuple[RegisterRow, str], str] = {}  # rows unchanged from release to release
 
     # -- what is shown --------------------------------------------------------------------------------------
 
@@ -438,7 +442,7 @@ class SiteBuilder:
         documents = {d.id: d for d in self.manual.documents}
         return [cells(link(r.id, f"{urls.slug(r.id)}.md") if folder else r.id, r.title, r.type,
                       self.roles.get(r.owner, r.owner), r.revision, r.effective, ", ".join(r.approved_by),
-                      r.next_review, r.status) for r in rows if r.id in {d.id for d in self.visible_documents()}
+                      r.next_review, r.status) for r in rows if r.id in self.visible_ids
                 and (documents[r.id].status == "obsolete") == (folder == "obsolete")]
 
     def document_register(self) -> str:
@@ -510,10 +514,13 @@ class SiteBuilder:
 
     def _document_link(self, doc_id: str, here: str) -> Markup:
         """A document id, linked to its page when the document is still in the manual."""
-        document = self.documents.get(doc_id)
-        if document is None or document not in self.visible_documents():
-            return md(doc_id)
-        return link(doc_id, posixpath.relpath(self.doc_path(document), posixpath.dirname(here)))
+        key = (doc_id, posixpath.dirname(here))
+        found = self._links.get(key)
+        if found is None:
+            document = self.documents.get(doc_id)
+            found = self._links[key] = md(doc_id) if document is None or document.id not in self.visible_ids \
+                else link(doc_id, posixpath.relpath(self.doc_path(document), key[1]))
+        return found
 
     def release_page(self, release: Release) -> str:
         t = self.t
@@ -528,13 +535,31 @@ class SiteBuilder:
             fence = code_fence(text)
             intro = (intro + Markup("\n\n**") + md(t["accepted_findings"]) + Markup("**\n\n")
                      + Markup(f"{fence}text\n{text}\n{fence}"))  # noqa: S704 - inside a fence Markdown shows text
-        rows = [[self._document_link(r.id, here), cell(r.title), cell(r.type), cell(self.roles.get(r.owner, r.owner)),
-                 cell(r.revision), cell(r.effective), cell(", ".join(f"{name} ({level})" for name, level
-                                                                      in zip(r.approved_by, r.evidence, strict=False))),
-                 cell(r.status), cell(r.pending.removeprefix("pending approval: "))]
-                for r in register_at_release(self.timelines, self.control, release)]
-        return self.table(title, [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"],
-                                  t["approved_by"], t["status"], t["pending"]], rows, intro=intro, sortable=True)
+        columns = [t["id"], t["title"], t["type"], t["owner"], t["revision"], t["effective"], t["approved_by"],
+                   t["status"], t["pending"]]
+        lines = [f"# {md(title)}", "", str(intro), "", '<div class="qms-sortable" markdown>', "",
+                 "| " + " | ".join(md(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+        lines += [self._release_row(r, here) for r in register_at_release(self.timelines, self.control, release)]
+        lines += ["", "</div>", ""]
+        return "---\ntitle: " + str(yamlstr(title)) + "\n---\n" + "\n".join(lines) + "\n"
+
+    def _release_row(self, row: RegisterRow, here: str) -> str:
+        """A register row on a release page: escaped once, however many releases show it unchanged."""
+        found = self._release_rows.get((row, here))
+        if found is None:
+            found = self._release_rows[row, here] = "| " + " | ".join([self._document_link(row.id, here), *(
+                self._cell(value) for value in (
+                    row.title, row.type, self.roles.get(row.owner, row.owner), str(row.revision), row.effective,
+                    ", ".join(f"{name} ({level})" for name, level in zip(row.approved_by, row.evidence, strict=False)),
+                    row.status, row.pending.removeprefix("pending approval: ")))]) + " |"
+        return found
+
+    def _cell(self, value: str) -> Markup:
+        """An escaped cell, remembered: a hundred release registers repeat the same titles, names and days."""
+        found = self._cells.get(value)
+        if found is None:
+            found = self._cells[value] = cell(value)
+        return found
 
     def obsolete_register(self) -> str:
         t = self.t
