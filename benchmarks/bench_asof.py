@@ -2,7 +2,7 @@
 
     python -m benchmarks.bench_asof [--documents 1000] [--commits 10000] [--tags 0 10 100]
 
-Target (issue 14): the history is read once however many releases there are (DESIGN 0020), so generating the
+Target (issue 14): the history is read once however many releases there are (DESIGN 0022), so generating the
 pages grows with the pages written (a register per release), not with a history walk per release; `qms build`
 grows linearly in releases x documents. The repository is bench_register's (fast-import, every 20th change
 merged from a side branch); the tags are spread evenly along its main line, as `qms release` names them.

@@ -4,7 +4,7 @@ a past day or at a release tag ("what was effective on 12 March?", the auditor's
 What was effective on a day is what had been approved by then: each document's last revision committed by that
 day with an approval given by that day. A later unapproved revision is shown apart, as pending. Every revision
 is judged once and the front matter of every revision is read in one batch from Git (`read_timelines`); after
-that, the register on any day or at any tag is a look-up (DESIGN 0020).
+that, the register on any day or at any tag is a look-up (DESIGN 0022).
 """
 
 from __future__ import annotations

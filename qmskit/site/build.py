@@ -57,7 +57,7 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     history = pending()
     control = control_of(root, manual, history)
     # one batch of past front matter for every revision: the document pages, the "effective on" table and the
-    # register at every release are look-ups in it, however many releases there are (DESIGN 0020)
+    # register at every release are look-ups in it, however many releases there are (DESIGN 0022)
     timelines = read_timelines(root, history, control)
     tags = release_tags(root, history) if audience == "internal" else []
     site = SiteInput(manual, history, today, audience, source=root.name, render_svg=renderer, print_all=print_all,
