@@ -196,6 +196,20 @@ def test_a_hundred_releases_read_the_history_once(year: Path, monkeypatch: pytes
 
 
 
+
+def test_release_pages_have_distinct_short_names() -> None:
+    from qmskit.site.generate import release_paths
+
+    def made(name: str) -> asof.Release:
+        return asof.Release(gitrepo.Tag(name, "0" * 40, "2026-06-01T12:00:00+02:00", "Someone", f"Release {name}"),
+                            None)
+
+    names = ["Manual-2026", "manual-2026", "index", "x" * 300, "r1<svg/onload=alert(1)>", "..-"]
+    paths = [path for _, path in release_paths([made(n) for n in names])]
+    assert paths[:3] == ["asof/manual-2026.md", "asof/manual-2026-2.md", "asof/index-2.md"]
+    assert len(set(paths)) == len(paths) and all(len(p) <= len("asof/.md") + 80 for p in paths)
+    assert paths[4] == "asof/r1-svg-onload-alert-1.md" and paths[5] == "asof/release.md"
+
 # --- in Chromium: the auditor's questions, from the home page -------------------------------------------------
 
 PINNED = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "QMS_TODAY": "2026-11-27",

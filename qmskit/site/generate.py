@@ -1007,7 +1007,7 @@ def release_paths(releases: Sequence[Release]) -> list[tuple[Release, str]]:
     taken = {"index"}
     found = []
     for release in releases:
-        base = urls.slug(release.tag.name)
+        base = urls.slug(release.tag.name)[:80].strip("-.") or "release"  # a tag name may be longer than a file name
         name, number = base, 1
         while name in taken:
             number += 1
