@@ -23,6 +23,7 @@ from qmskit.loading import editorschemas
 from qmskit.loading.load import load_manual
 from qmskit.vcs import gitrepo
 from tests.conftest import FIRST_PERSON, TEMPLATE, Result, commit_all, edit, git, site_server
+from tests.test_site import _shot, no_serious_violations
 
 Qms = Callable[..., Result]
 
@@ -269,6 +270,8 @@ def test_who_approved_pro_002_revision_2_and_when_in_two_clicks(page: Any, year_
         "2026-02-10", "2026-02-10", "2026-03-19")
     # the effective revision heads the page; a revision nobody approved yet would be listed apart
     assert "Revision\t3" in page.locator("table.qms-header").inner_text()
+    page.locator("#revision-history").scroll_into_view_if_needed()
+    _shot(page, "revision-history")
 
 
 @pytest.mark.browser
@@ -284,6 +287,7 @@ def test_what_was_effective_on_a_day_in_two_clicks(page: Any, year_site: str) ->
     assert ("PRO-002", "Operations", "2") in shown
     assert not any(doc == "PRO-002" and number != "2" for doc, _, number in shown)
     assert len(shown) == 6  # one revision of each of the six documents (one of them withdrawn since)
+    _shot(page, "effective-on")
     page.get_by_label("Show what was in effect on").fill("2026-06-01")  # the plan was withdrawn that day
     assert page.locator(".qms-dated tbody tr:visible").count() == 5
     assert page.locator(".qms-dated tbody tr:visible", has_text="PLN-001").count() == 0
@@ -308,8 +312,6 @@ def test_the_register_at_a_release_in_two_clicks(page: Any, year_site: str) -> N
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/asof/", "/asof/manual-2026-04/", "/documents/pro-002/"])
 def test_the_new_pages_pass_axe(page: Any, year_site: str, path: str) -> None:
-    from tests.test_site import no_serious_violations
-
     page.goto(year_site + path)
     page.wait_for_load_state("networkidle")
     no_serious_violations(page, path)
