@@ -328,3 +328,4 @@ def test_finnish_labels_for_the_documents_in_time(year: Path, tmp_path: Path) ->
     assert "Rekisteri julkaisussa manual-2026-02" in (docs / "asof" / "manual-2026-02.md").read_text(encoding="utf-8")
     operations = (docs / "documents" / "pro-002.md").read_text(encoding="utf-8")
     assert "| Voimassa alkaen | Voimassa asti |" in operations and "| voimassa |" in operations
+    assert "Second Approver \\(ilmoitettu, ei varmennettu\\)" in operations  # the evidence level too

@@ -37,7 +37,7 @@ from qmskit.analysis.coverage import Row, coverage
 from qmskit.analysis.digests import assignee
 from qmskit.analysis.management import flow_report
 from qmskit.control.asof import Release, Step, Timeline, build_timelines, document_files, register_at_release
-from qmskit.control.register import DocumentControl, RegisterRow
+from qmskit.control.register import LEVEL_LABELS, DocumentControl, RegisterRow
 from qmskit.diagram import views
 from qmskit.escape import absolute_url, code_fence, markdown_body, printable
 from qmskit.model import Document, Form, Manual, Process, Record
@@ -286,7 +286,12 @@ class SiteBuilder:
                                document.origin.path, page or self.doc_path(document), self.link_targets))),
                            revisions=revisions, pending_revisions=pending_rows,
                            pending=row.pending if self.site.history.usable else "",
-                           unapproved=unapproved, evidence=", ".join(row.evidence))
+                           unapproved=unapproved, evidence=", ".join(self.level(e) for e in row.evidence))
+
+    def level(self, label: str) -> str:
+        """An evidence level's label ("asserted, not verified") in the site's language."""
+        level = next((key for key, text in LEVEL_LABELS.items() if text == label), "")
+        return self.t.get(f"level_{level}", label)
 
     def _revision_row(self, step: Step, line: Timeline) -> dict[str, Any]:
         """One revision for a document's revision table: who approved it when, on what evidence, and the days
@@ -296,7 +301,7 @@ class SiteBuilder:
         return {"number": revision.number, "date": step.committed,
                 "subject": "" if self.external else revision.commit.subject,
                 "authors": self.author_names(revision),
-                "approvers": [f"{v.person.name} ({v.label})" for v in step.counted if v.person is not None],
+                "approvers": [f"{v.person.name} ({self.level(v.label)})" for v in step.counted if v.person is not None],
                 "approved": step.approved, "start": step.start or (t["never_effective"] if step.superseded else ""),
                 "end": self._until(step, line), "commit": revision.commit.sha[:10]}
 
@@ -506,7 +511,8 @@ class SiteBuilder:
                 rows.append(((doc_id, step.revision.number), [
                     self._document_link(doc_id, "asof/index.md"), cell(shown.title if shown else ""),
                     cell(step.revision.number), cell(step.start), cell(self._until(step, line)),
-                    cell(", ".join(f"{v.person.name} ({v.label})" for v in step.counted if v.person is not None)),
+                    cell(", ".join(f"{v.person.name} ({self.level(v.label)})" for v in step.counted
+                                   if v.person is not None)),
                     cell(step.approved)]))
         lines += ["| " + " | ".join(row) + " |" for _, row in sorted(rows, key=lambda r: r[0])]
         lines += ["", "</div>", ""]
@@ -550,7 +556,8 @@ class SiteBuilder:
             found = self._release_rows[row, here] = "| " + " | ".join([self._document_link(row.id, here), *(
                 self._cell(value) for value in (
                     row.title, row.type, self.roles.get(row.owner, row.owner), str(row.revision), row.effective,
-                    ", ".join(f"{name} ({level})" for name, level in zip(row.approved_by, row.evidence, strict=False)),
+                    ", ".join(f"{name} ({self.level(level)})"
+                              for name, level in zip(row.approved_by, row.evidence, strict=False)),
                     row.status, row.pending.removeprefix("pending approval: ")))]) + " |"
         return found
 

@@ -284,6 +284,11 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "tagged_by": N_("Tagged by"),
     "pending": N_("Pending"),
     "accepted_findings": N_("Findings accepted for this release, as its tag records them"),
+    # how strong an approval's evidence is (control.register.LEVEL_LABELS, by level)
+    "level_forge": N_("forge review"),
+    "level_signed": N_("signed"),
+    "level_asserted": N_("asserted, not verified"),
+    "level_baseline": N_("baseline"),
 }
 
 
