@@ -378,9 +378,35 @@ def test_serve(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.5)
         assert "Pohjolan Tarkkuusty" in body
+        children = _children(server.pid)
+        assert children, "qms serve runs mkdocs serve"
+        folders = [Path(arg).parent for pid in children for arg in _cmdline(pid) if arg.endswith("mkdocs.yml")]
+        assert folders and all(folder.is_dir() for folder in folders)
     finally:
-        server.terminate()
+        server.terminate()  # as a service manager stops it: the server and its folder go too
         server.wait(timeout=20)
+    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
+    assert [folder for folder in folders if folder.exists()] == []
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc: Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    except OSError:
+        return []
 
 
 AXE = Path(__file__).resolve().parent.parent / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"

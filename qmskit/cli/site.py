@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -110,7 +111,31 @@ def serve(
         generated = generate(root, folder, audience, parse_day(today) or date.today())
         stdout().print(f"Serving {generated.pages} pages on http://{escape(address)}/ (Ctrl-C to stop)")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / "mkdocs.yml"), "-a", address],
-                       check=False, env=env)
+        _serve_until_stopped([sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / "mkdocs.yml"),
+                              "-a", address], env)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve_until_stopped(command: list[str], env: dict[str, str]) -> None:
+    """Run the server until it ends or we are stopped: by Ctrl-C, or by SIGTERM (a service manager, a test),
+    which by default would end this process at once and leave the server running and its folder behind."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    server = subprocess.Popen(command, env=env)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
