@@ -6,10 +6,12 @@ module of the command it runs (cli/commands.py says which), so `qms --version` n
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from qmskit import __version__
@@ -54,26 +56,42 @@ def main() -> None:
 
     # Shell completion walks every command.
     completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
-    try:
-        app = load_commands(MODULES if completing else modules_for(argv))
-        # Without standalone mode click returns the exit code of `typer.Exit` instead of raising it. The name is
-        # fixed so that usage lines and completion scripts say `qms` also under `python -m qmskit`.
-        code = app(prog_name="qms", standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else ExitCode.OK)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except QmsError as error:
-        _report_error(error)
-        sys.exit(ExitCode.USAGE)
-    except (KeyboardInterrupt, typer.Abort):
-        _stderr().print("interrupted")
-        sys.exit(ExitCode.INTERRUPTED)
-    except Exception as error:  # the one place that turns a bug into a report
-        if type(error).__module__.startswith(("click", "typer")):
-            _usage_error(error)
+    with _language():  # reports and errors below are in the run's language
+        try:
+            app = load_commands(MODULES if completing else modules_for(argv))
+            # Without standalone mode click returns the exit code of `typer.Exit` instead of raising it. The name is
+            # fixed so that usage lines and completion scripts say `qms` also under `python -m qmskit`.
+            code = app(prog_name="qms", standalone_mode=False)
+            sys.exit(code if isinstance(code, int) else ExitCode.OK)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+        except QmsError as error:
+            _report_error(error)
             sys.exit(ExitCode.USAGE)
-        _report_bug(error)
-        sys.exit(ExitCode.BUG)
+        except (KeyboardInterrupt, typer.Abort):
+            _stderr().print("interrupted")
+            sys.exit(ExitCode.INTERRUPTED)
+        except Exception as error:  # the one place that turns a bug into a report
+            if type(error).__module__.startswith(("click", "typer")):
+                _usage_error(error)
+                sys.exit(ExitCode.USAGE)
+            _report_bug(error)
+            sys.exit(ExitCode.BUG)
+
+
+@contextlib.contextmanager
+def _language() -> Iterator[None]:
+    """The run starts in the terminal's language (until --lang or the manual decide) and leaves the caller's
+    language as it found it (tests run many commands in one process)."""
+    from qmskit import i18n  # noqa: PLC0415
+    from qmskit.cli.app import forget_language, speak  # noqa: PLC0415
+
+    forget_language()
+    with i18n.use(i18n.current()):
+        with contextlib.suppress(QmsError):  # a wrong QMS_LANG: the command reports it when it reads the manual
+            speak()
+        yield
+    forget_language()
 
 
 def _stderr() -> Console:

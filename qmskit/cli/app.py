@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -57,15 +59,76 @@ def _refuse_flag_values(params: list[click.Parameter], args: list[str], ctx: cli
             return  # a group's own options end at the command's name
 
 
+# --lang, QMS_LANG: which language the command writes in (decision 0020). Read by speak(); main() clears it.
+LANGUAGE_OPTION = "--lang"
+_LANGUAGE_HELP = ("Write in this language (en, fi) instead of the manual's `language`. Default: $QMS_LANG, else "
+                  "the manual's language; messages before a manual is read follow the terminal's locale.")
+_chosen: dict[str, str] = {}
+
+
+def _remember_language(value: str | None) -> None:
+    if value is None:  # given before the command's name, or not at all: keep what the group saw
+        return
+    from qmskit import i18n  # noqa: PLC0415
+
+    if i18n.supported(value) is None:
+        raise ConfigError(f"unknown language '{value}' for {LANGUAGE_OPTION}",
+                          f"Use one of: {', '.join(i18n.LANGUAGES)}.")
+    _chosen["lang"] = value
+    speak()  # errors before the manual is read (no qms.yaml, a wrong option) are already in this language
+
+
+@functools.cache
+def language_option() -> click.Parameter:
+    """`--lang` on every command and on `qms` itself, so it may stand before or after the command's name: built
+    by typer from a declaration like any other option, and not passed to the command's function."""
+    probe = typer.Typer()
+
+    @probe.command()
+    def declaration(lang: Annotated[str | None, typer.Option(
+            LANGUAGE_OPTION, metavar="LANG", is_eager=True, callback=_remember_language, help=_LANGUAGE_HELP)]
+            = None) -> None:
+        """Never runs."""
+
+    option = typer.main.get_command(probe).params[0]
+    option.expose_value = False
+    return option
+
+
+def forget_language() -> None:
+    _chosen.clear()
+
+
+def speak(manual: Manual | None = None, *, documents: bool = False) -> str:
+    """Write in the chosen language from now on: `--lang`, then $QMS_LANG, then the manual's `language`; for
+    messages to the terminal (not documents such as reports and the PR comment) the terminal's locale when nothing
+    else decides. Each command calls it once it has read the manual. Returns the language."""
+    from qmskit import i18n  # noqa: PLC0415
+
+    environment = os.environ.get("QMS_LANG")
+    if environment and i18n.supported(environment) is None and "lang" not in _chosen:
+        raise ConfigError(f"unknown language '{environment}' in QMS_LANG",
+                          f"Use one of: {', '.join(i18n.LANGUAGES)}, or unset QMS_LANG.")
+    return i18n.activate(i18n.resolve(_chosen.get("lang"), manual.config.language if manual else None,
+                                      for_terminal=not documents))
+
+
+def _with_language(params: list[click.Parameter]) -> list[click.Parameter]:
+    """The command's parameters and --lang, unless the command has an option of that name itself."""
+    if any(LANGUAGE_OPTION in getattr(p, "opts", ()) for p in params):
+        return params
+    return [*params, language_option()]
+
+
 class QmsCommand(TyperCommand):
-    """A command whose flags read as flags in help and refuse a value."""
+    """A command whose flags read as flags in help and refuse a value, and that takes --lang."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _refuse_flag_values(self.get_params(ctx), args, ctx, until_first_word=False)
         return super().parse_args(ctx, args)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        params = super().get_params(ctx)
+        params = _with_language(super().get_params(ctx))
         _flags(params)
         return params
 
@@ -76,7 +139,7 @@ class QmsGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        params = super().get_params(ctx)
+        params = _with_language(super().get_params(ctx))
         _flags(params)
         return params
 

@@ -25,6 +25,7 @@ from qmskit.cli.app import (
     escape,
     parse_day,
     resolve_manual,
+    speak,
     stdout,
 )
 from qmskit.cli.tables import show
@@ -69,6 +70,7 @@ def competence(
     check_choice(output_format, TABLE_FORMATS, "format")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     index = Competences(manual, parse_day(today) or date.today())
     columns: tuple[str, ...]
     _filter(index, manual, person, role)
@@ -184,6 +186,7 @@ def ack(
     """Record that you have read and understood the current revision of a document."""
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
         raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")

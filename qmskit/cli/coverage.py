@@ -15,6 +15,7 @@ from qmskit.cli.app import (
     check_choice,
     complete_choices,
     resolve_manual,
+    speak,
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError
@@ -50,6 +51,7 @@ def coverage_command(
 
     check_choice(output_format, TABLE_FORMATS, "format")
     manual = load_manual(resolve_manual(path, manual_dir), use_cache=True).manual
+    speak(manual)
     if not manual.catalogues:
         raise ConfigError("qms.yaml declares no standard qmskit has a catalogue for",
                           f"Use one of: {', '.join(sorted(catalogue_files()))}. `qms validate` says which is wrong.")

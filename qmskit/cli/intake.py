@@ -25,6 +25,7 @@ from qmskit.cli.app import (
     emit,
     escape,
     resolve_manual,
+    speak,
     stderr,
     stdout,
 )
@@ -102,6 +103,7 @@ def records_import(
     """Import a survey tool's export as records: every row checked first; a response imported before is skipped."""
     root = resolve_manual(path, manual_dir)
     loaded = load_manual(root, use_cache=True)
+    speak(loaded.manual)
     manual = loaded.manual
     mapping = _mapping(root, name, manual, loaded.diagnostics)
     form = _form(manual, mapping.form)
@@ -133,6 +135,7 @@ def records_import_github(
     """Records from issues submitted with the form's GitHub issue form (label qms:FORM); token from $GITHUB_TOKEN."""
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     form = _form(manual, form_id)
     _from_issues(root, manual, form, github_issues(repo, label_of(form), api), "github-issue", repo,
                  _Options(skip_invalid, dry_run, commit, by, f"from GitHub issues of {repo}", repo))
@@ -154,6 +157,7 @@ def records_import_gitlab(
     """Records from issues made with the form's GitLab issue template (label qms:FORM); token from $GITLAB_TOKEN."""
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     form = _form(manual, form_id)
     _from_issues(root, manual, form, gitlab_issues(project, label_of(form), api), "gitlab-issue", project,
                  _Options(skip_invalid, dry_run, commit, by, f"from GitLab issues of {project}", project))
@@ -294,6 +298,7 @@ def records_add(
     """Give records filled in on the site their next free ids: every file checked first, then all written."""
     root = resolve_manual(None, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     forms = {f.id: f for f in manual.forms}
     people = {p.id for p in manual.people}
     references = _references(manual)
@@ -403,6 +408,7 @@ def form_export(
     check_choice(to, EXPORTS, "--to")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     form = _form(manual, form_id)
     if to == "github-issue-form":
         text = "# Made by `qms form export` from the quality manual's form; re-export after changing the form.\n"

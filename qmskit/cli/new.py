@@ -11,7 +11,7 @@ import typer
 
 from qmskit import urls
 from qmskit.atomic import write_text
-from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice, escape, resolve_manual, stdout
+from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, check_choice, escape, resolve_manual, speak, stdout
 from qmskit.control.retired import EverIds, ever_ids
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
@@ -54,6 +54,7 @@ def new_document(
     """A new draft document: the next id of its type, front matter, and the sections its type requires."""
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     check_choice(doc_type, tuple(manual.config.document_types), "document type")
     if owner not in {r.id for r in manual.roles}:
         raise ConfigError(f"no role '{owner}'", "Use an id from organisation/roles.yaml.")
@@ -81,6 +82,7 @@ def new_process(
     check_choice(category, ("management", "core", "support"), "category")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     check_id(process_id, "process id")
     if process_id in {p.id for p in manual.processes}:
         raise ConfigError(f"process '{process_id}' exists already", "Choose another id.")
@@ -109,6 +111,7 @@ def new_form(
     check_id(form_id, "form id")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual)
     if not re.fullmatch(r"[A-Z]{2,6}", prefix) or prefix in {f.record_prefix for f in manual.forms}:
         raise ConfigError(f"record prefix '{prefix}' is taken or not 2-6 capital letters", "e.g. --prefix ML")
     if form_id in {f.id for f in manual.forms}:

@@ -28,6 +28,7 @@ from qmskit.cli.app import (
     escape,
     parse_day,
     resolve_manual,
+    speak,
     stdout,
 )
 from qmskit.cli.tables import show
@@ -66,7 +67,9 @@ SetOption = Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE;
 
 def _manual(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual]:
     root = resolve_manual(path, manual_dir)
-    return root, load_manual(root, use_cache=True).manual
+    manual = load_manual(root, use_cache=True).manual
+    speak(manual)
+    return root, manual
 
 
 def _form(manual: Manual, form_id: str) -> Form:
