@@ -35,7 +35,20 @@ def extract() -> Catalog:
                 str(root), methods, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True):
             where = f"{root.name}/{filename}"
             template.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
+    _add_rules(template)
     return template
+
+
+def _add_rules(template: Catalog) -> None:
+    """The rule catalogue's titles and fix hints: data, not calls an extractor sees, and read by people in
+    `qms validate` and `qms rules` (translated where shown; the Rule objects and machine formats stay English)."""
+    from qmskit.rules.catalog import RULES  # noqa: PLC0415
+
+    for rule in RULES.values():
+        for text in (rule.title, rule.hint):
+            template.add(text, locations=[("qmskit/rules/catalog.py", 0)],
+                         auto_comments=[f"Translators: {'title' if text == rule.title else 'fix hint'} of rule "
+                                        f"{rule.id}"])
 
 
 def read(code: str) -> Catalog:

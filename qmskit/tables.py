@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qmskit.escape import csv_cell, markdown_text, terminal
+from qmskit.i18n import _
 from qmskit.wording import yes_no
 
 TABLE_FORMATS = ("text", "json", "csv", "markdown")
@@ -41,6 +42,8 @@ def _cell(value: Any) -> str:
 
 
 def to_csv(table: TableData) -> str:
+    """Spreadsheet rows under the columns' English names: a header other tools read stays the same in every
+    language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([terminal(csv_cell(column)) for column in table.columns])
@@ -50,7 +53,8 @@ def to_csv(table: TableData) -> str:
 
 
 def to_markdown(table: TableData) -> str:
-    lines = [f"## {markdown_text(table.title)}", "", "| " + " | ".join(map(markdown_text, table.columns)) + " |",
+    heading = " | ".join(markdown_text(_(column)) for column in table.columns)
+    lines = [f"## {markdown_text(table.title)}", "", f"| {heading} |",
              "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in table.rows]
     return "\n".join(lines) + "\n"

@@ -1,7 +1,12 @@
 """Words that depend on a number or a letter: "1 day" / "2 days", "an instruction" / "a procedure", yes / no.
-Pure; English only (the site's other languages have their own messages)."""
+Pure. `quantity` and `yes_no` speak the current language through the catalogue; `article` is English grammar
+and only for English text."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from qmskit.i18n import _, format_number, ngettext
 
 # Words that start with a vowel letter but a consonant sound, and the reverse (the silent h).
 _CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "eu", "ur", "uti")
@@ -9,8 +14,30 @@ _VOWEL_SOUND = ("hour", "honest", "honour", "honor", "heir")
 _VOWEL_SOUND_LETTERS = "AEFHILMNORSX"  # letters whose names start with a vowel sound: "eff", "aitch", "ess"
 
 
+# The nouns qmskit counts, each through the catalogue ("{n} file" / "{n} files"), so that a language with other
+# plural rules than English counts them its own way.
+_COUNTED: dict[str, Callable[[float], str]] = {
+    "day": lambda n: ngettext("{n} day", "{n} days", n),
+    "file": lambda n: ngettext("{n} file", "{n} files", n),
+    "schema": lambda n: ngettext("{n} schema", "{n} schemas", n),
+    "approval": lambda n: ngettext("{n} approval", "{n} approvals", n),
+    "finding": lambda n: ngettext("{n} finding", "{n} findings", n),
+    "accepted finding": lambda n: ngettext("{n} accepted finding", "{n} accepted findings", n),
+    "document": lambda n: ngettext("{n} document", "{n} documents", n),
+    "record": lambda n: ngettext("{n} record", "{n} records", n),
+    "open item": lambda n: ngettext("{n} open item", "{n} open items", n),
+    "order": lambda n: ngettext("{n} order", "{n} orders", n),
+    "competence gap": lambda n: ngettext("{n} competence gap", "{n} competence gaps", n),
+    "qualification": lambda n: ngettext("{n} qualification", "{n} qualifications", n),
+    "month": lambda n: ngettext("{n} month", "{n} months", n),
+}
+
+
 def quantity(number: float, noun: str, plural: str | None = None) -> str:
-    """`number` and the noun in the right number: 1 day, 2 days, 0 days, 1.5 days, -1 day."""
+    """`number` and the noun in the right number: 1 day, 2 days, 0 days, 1.5 days, -1 day (1 päivä, 2 päivää).
+    Nouns the catalogue counts speak the current language; any other noun is English."""
+    if noun in _COUNTED and plural is None:
+        return _COUNTED[noun](abs(number)).format(n=format_number(number))
     text = f"{number:g}" if isinstance(number, float) else str(number)
     return f"{text} {noun if abs(number) == 1 else plural or noun + 's'}"
 
@@ -27,7 +54,7 @@ def article(word: str) -> str:
 
 
 def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return _("yes") if value else _("no")
 
 
 def abbreviate(names: list[str], width: int) -> list[str]:

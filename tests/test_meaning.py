@@ -118,10 +118,10 @@ def test_review_pack_on_the_second_manual(qms: Qms) -> None:
     assert "2 nonconformities reported in the period; 1 still open (IR-2026-0002 fixing)." in text
     # an empty conclusion is written as "-", escaped so that Markdown cannot read it as a list marker
     assert "- SA-2026-0001 service-delivery: &#45; — Audit of service-delivery." in text
-    assert "- CloudHost Ltd: on time 97 %, quality 4, approved" in text
+    assert "- CloudHost Ltd: on time 97%, quality 4, approved" in text  # English percentages: 97%
     assert "- IP-2026-0001 (customer): Proposal of 2026-02-01. — accepted" in text
     assert "- IP-2026-0002 (staff): Proposal of 2026-04-10. — implemented" in text
-    assert "On-time delivery: **50 %** of 4 orders; penalties 6000." in text
+    assert "On-time delivery: **50%** of 4 orders; penalties €6,000.00." in text
     assert "(`qms record new mgmt-review-minutes`)" in text
 
 

@@ -9,36 +9,62 @@ from typing import Any
 
 from qmskit.analysis import measures
 from qmskit.analysis.competence import EXPIRED, Competences, expiring, gaps, unread
-from qmskit.analysis.digests import assignee
+from qmskit.analysis.digests import assignee, due_text, kind_text
 from qmskit.analysis.measures import Period
 from qmskit.analysis.processmap import ProcessMap
 from qmskit.control.register import DocumentControl
 from qmskit.escape import markdown_text as _md  # every manual value in these Markdown reports
+from qmskit.i18n import N_, _, days, format_currency, format_date, format_number, format_percent, ngettext
 from qmskit.model import Manual, Person, Record
 from qmskit.records.forms import workflow
 from qmskit.records.meaning import Meanings, Notice
 from qmskit.tables import TableData
 from qmskit.vcs.history import History
-from qmskit.wording import quantity
 
 
-def _fmt(value: float | None, unit: str = "") -> str:
-    return "no data" if value is None else f"{value:g}{unit}"
+def _fmt(value: float | None) -> str:
+    return _("no data") if value is None else format_number(value)
+
+
+# Penalties are in the currency of the customers' agreements; qms.yaml does not name one yet, so euros.
+CURRENCY = "EUR"
+
+
+def _money(amount: float) -> str:
+    return format_currency(amount, CURRENCY)
+
+
+def _pct(value: float | None) -> str:
+    """A percentage the records hold as a number (87.5) in the language's form (87.5%, 87,5 %)."""
+    return _("no data") if value is None else format_percent(value / 100, 0 if float(value).is_integer() else 1)
+
+
+# A KPI's status as the reports read it (JSON keeps the English word: a stable value)
+STATUS = {"met": N_("met"), "missed": N_("missed"), "no data": N_("no data"), "no source": N_("no source"),
+          "no target": N_("no target")}
+
+
+RISK_KINDS = {"risk": N_("risk"), "opportunity": N_("opportunity")}
+
+
+def status_text(status: str) -> str:
+    return _(STATUS[status]) if status in STATUS else status
 
 
 def kpi_table(manual: Manual, span: Period) -> TableData:
     rows = [{"process": v.process, "kpi": v.kpi.id, "name": v.kpi.name, "value": v.value, "target": v.kpi.target,
              "status": v.status, "records": v.count, "trend": [(name, value) for name, value in v.trend],
-             "trend_text": " → ".join(_fmt(value) for _, value in v.trend)}
+             "trend_text": " → ".join(_fmt(value) for _quarter, value in v.trend), "value_text": _fmt(v.value),
+             "status_text": status_text(v.status)}
             for v in measures.kpi_report(manual, span)]
-    return TableData.of(f"KPIs, {span.name}", ("Process", "KPI", "Value", "Target", "Status", "Records",
-                                                 "Trend (quarters)"), rows,
-                        ("process", "name", "value", "target", "status", "records", "trend_text"))
+    return TableData.of(_("KPIs, {period}").format(period=span.name), (
+        N_("Process"), N_("KPI"), N_("Value"), N_("Target"), N_("Status"), N_("Records"), N_("Trend (quarters)")),
+        rows, ("process", "name", "value_text", "target", "status_text", "records", "trend_text"))
 
 
 def unbound_lines(unbound: tuple[Notice, ...] | list[Notice]) -> list[str]:
     """Warnings in Markdown, where a report could not find what it reads."""
-    return [f"> **Warning:** {u.message}. {u.hint}" for u in unbound]
+    return [f"> **{_('Warning:')}** {u.message}. {u.hint}" for u in unbound]
 
 
 def _who(names: dict[str, str], customer: str) -> str:
@@ -47,22 +73,31 @@ def _who(names: dict[str, str], customer: str) -> str:
 
 def customers_markdown(report: measures.CustomerReport, names: dict[str, str]) -> str:
     detractors = {record_id: (customer, score) for record_id, customer, score in report.detractors}
-    lines = [f"## Customer experience, {report.period.name}", "", *unbound_lines(report.unbound),
-             *([""] if report.unbound else []),
-             f"- Net Promoter Score: **{_fmt(report.nps)}** from {report.responses} answers "
-             f"(trend by quarter: {', '.join(f'{n} {_fmt(v)}' for n, v in report.nps_trend)})",
-             f"- Average satisfaction: **{_fmt(report.satisfaction)}**",
-             f"- Complaints: **{report.complaints}**, still open {report.complaints_open}, "
-             f"average days to answer {_fmt(report.days_to_answer)}, to close {_fmt(report.days_to_close)}",
-             f"- Development ideas: **{report.ideas}** ({report.customer_ideas} from customers), taken into "
-             f"development {report.ideas_taken}",
-             "- Negative feedback without follow-up: " + (", ".join(
-                 f"{_md(r.id)} ({_md(_who(names, detractors[r.id][0]))}score {_md(detractors[r.id][1])})"
-                 for r in report.without_follow_up) or "none"),
-             f"- Customers who stopped ordering (nothing recorded in the last {report.churn_quarters} quarters): "
-             + (", ".join(_md(names.get(c, c)) for c in report.churned) or "none"),
-             "", "| Customer | NPS | Answers |", "|---|---|---|"]
-    lines += [f"| {_md(names.get(c, c))} | {_fmt(v)} | {n} |" for c, v, n in report.per_customer]
+    trend = ", ".join(f"{n} {_fmt(v)}" for n, v in report.nps_trend)
+    lines = [_("## Customer experience, {period}").format(period=report.period.name), "",
+             *unbound_lines(report.unbound), *([""] if report.unbound else []),
+             ngettext("- Net Promoter Score: **{nps}** from {count} answer (trend by quarter: {trend})",
+                      "- Net Promoter Score: **{nps}** from {count} answers (trend by quarter: {trend})",
+                      report.responses).format(nps=_fmt(report.nps), count=format_number(report.responses),
+                                               trend=trend),
+             _("- Average satisfaction: **{value}**").format(value=_fmt(report.satisfaction)),
+             _("- Complaints: **{count}**, still open {open}, average days to answer {answer}, to close {close}")
+             .format(count=format_number(report.complaints), open=format_number(report.complaints_open),
+                 answer=_fmt(report.days_to_answer), close=_fmt(report.days_to_close)),
+             _("- Development ideas: **{count}** ({customers} from customers), taken into development {taken}").format(
+                 count=format_number(report.ideas), customers=format_number(report.customer_ideas),
+                 taken=format_number(report.ideas_taken)),
+             _("- Negative feedback without follow-up: {records}").format(records=", ".join(
+                 _("{record} ({customer}score {score})").format(
+                     record=_md(r.id), customer=_md(_who(names, detractors[r.id][0])), score=_md(detractors[r.id][1]))
+                 for r in report.without_follow_up) or _("none")),
+             ngettext("- Customers who stopped ordering (nothing recorded in the last quarter): {customers}",
+                      "- Customers who stopped ordering (nothing recorded in the last {count} quarters): {customers}",
+                      report.churn_quarters).format(
+                 count=format_number(report.churn_quarters),
+                 customers=", ".join(_md(names.get(c, c)) for c in report.churned) or _("none")),
+             "", "| {} | {} | {} |".format(_("Customer"), _("NPS"), _("Answers")), "|---|---|---|"]
+    lines += [f"| {_md(names.get(c, c))} | {_fmt(v)} | {format_number(n)} |" for c, v, n in report.per_customer]
     return "\n".join(lines) + "\n"
 
 
@@ -109,31 +144,38 @@ def _delivery(order: measures.OrderFlow) -> date:
 
 def flow_markdown(report: FlowReport) -> str:
     total = report.chain[-1][2] if report.chain else 0
-    lines = ["## Order flow and delays", "", *unbound_lines(report.unbound), *([""] if report.unbound else []),
-             f"Planned critical path ({quantity(float(total), 'day')}): " + " → ".join(f"{_md(p)} ({end - start:g} d)"
-                                                                        for p, start, end in report.chain), "",
-             f"On-time delivery: **{_fmt(report.on_time_percent, ' %')}** of {quantity(len(report.orders), 'order')}; "
-             f"penalties {sum(o.penalty for o in report.orders):g}.", "",
-             "| Order | Customer | Late at delivery (days) | Penalty | Delay added by |", "|---|---|---|---|---|"]
+    day_short = _("{n} d")  # Translators: a number of days, abbreviated
+    lines = [_("## Order flow and delays"), "", *unbound_lines(report.unbound), *([""] if report.unbound else []),
+             _("Planned critical path ({days}): {steps}").format(days=days(float(total)), steps=" → ".join(
+                 f"{_md(p)} ({day_short.format(n=format_number(end - start))})" for p, start, end in report.chain)),
+             "",
+             ngettext("On-time delivery: **{share}** of {count} order; penalties {penalties}.",
+                      "On-time delivery: **{share}** of {count} orders; penalties {penalties}.",
+                      len(report.orders)).format(share=_pct(report.on_time_percent),
+                                                 count=format_number(len(report.orders)),
+                                                 penalties=_money(sum(o.penalty for o in report.orders))),
+             "", "| {} | {} | {} | {} | {} |".format(_("Order"), _("Customer"), _("Late at delivery (days)"),
+                                                     _("Penalty"), _("Delay added by")), "|---|---|---|---|---|"]
     for order in report.orders:
-        causes = ", ".join(f"{_md(p)} +{d}" for p, d in order.added if d > 0) or "-"
-        lines.append(f"| {_md(order.order)} | {_md(order.customer)} | {order.late_days} | {order.penalty:g} | "
-                     f"{causes} |")
-    lines += ["", "Delay added per process (the bottleneck first): "
-              + ", ".join(f"{_md(p)} {d} d" for p, d in report.bottlenecks if d > 0), "",
-              "Internal complaints per supplying process: "
-              + ", ".join(f"{_md(p)} {n} ({quantity(days, 'day')} late)" for p, n, days in report.complaints)]
+        causes = ", ".join(f"{_md(p)} +{format_number(d)}" for p, d in order.added if d > 0) or "-"
+        lines.append(f"| {_md(order.order)} | {_md(order.customer)} | {format_number(order.late_days)} | "
+                     f"{_money(order.penalty)} | {causes} |")
+    lines += ["", _("Delay added per process (the bottleneck first): {processes}").format(processes=", ".join(
+                  f"{_md(p)} {day_short.format(n=format_number(d))}" for p, d in report.bottlenecks if d > 0)), "",
+              _("Internal complaints per supplying process: {processes}").format(processes=", ".join(
+                  _("{process} {count} ({days} late)").format(process=_md(p), count=format_number(n), days=days(late))
+                  for p, n, late in report.complaints))]
     return "\n".join(lines) + "\n"
 
 
 def _without_warnings(section: str, keep_title: bool = False) -> str:
     """A report's section inside the review pack, whose own warnings are already at the top."""
-    lines = [line for line in section.split("\n") if not line.startswith("> **Warning:**")]
+    lines = [line for line in section.split("\n") if not line.startswith(f"> **{_('Warning:')}**")]
     return "\n".join(lines if keep_title else lines[2:])
 
 
 def _idea_source(meaning: Meanings, record: Any) -> str:
-    return "customer" if measures.from_customer(meaning, record) else _md(meaning.value(record, "source") or "-")
+    return _("customer") if measures.from_customer(meaning, record) else _md(meaning.value(record, "source") or "-")
 
 
 def review_markdown(manual: Manual, history: History, span: Period, today: date,
@@ -160,50 +202,68 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date,
     register = (control or DocumentControl(manual, history)).register()
     missing = meaning.unbound("review", "customer-feedback", "complaint", "idea", "order-flow", "internal-complaint",
                               "nonconformity", "audit", "supplier-evaluation", "management-review")
-    lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
-             f"{_md(manual.config.organisation)}.", "", *unbound_lines(missing), *([""] if missing else []),
-             "## a) Status of actions from previous reviews", ""]
+    lines = [_("# Management review {period}").format(period=span.name), "",
+             _("Prepared on {day} from the quality manual of {organisation}.").format(
+                 day=format_date(today), organisation=_md(manual.config.organisation)), "",
+             *unbound_lines(missing), *([""] if missing else []),
+             _("## a) Status of actions from previous reviews"), ""]
     if earlier:
         last = earlier[-1]
-        lines += [f"Last review {_md(meaning.event_day(last))} ({_md(last.id)}). Decisions:", "",
+        last_day = meaning.event_day(last)
+        lines += [_("Last review {day} ({record}). Decisions:").format(
+                      day=format_date(last_day) if last_day else "-", record=_md(last.id)), "",
                   f"> {_md(meaning.value(last, 'decisions') or '')}", ""]
     else:
-        lines += ["No earlier review recorded.", ""]
-    lines += ["## b) Changes in external and internal issues", "",
-              f"{sum(1 for r in register if r.effective and span.contains(measures.day_of(r.effective) or date.min))} "
-              "documents changed in the period; risks and opportunities below.", "",
-              "## c) Performance and effectiveness", "", "### Customer satisfaction and feedback", "",
+        lines += [_("No earlier review recorded."), ""]
+    changed = sum(1 for r in register if r.effective and span.contains(measures.day_of(r.effective) or date.min))
+    in_period_ncs = sum(1 for r in ncs if r.id in in_period)
+    lines += [_("## b) Changes in external and internal issues"), "",
+              ngettext("{count} document changed in the period; risks and opportunities below.",
+                       "{count} documents changed in the period; risks and opportunities below.",
+                       changed).format(count=format_number(changed)), "",
+              _("## c) Performance and effectiveness"), "", _("### Customer satisfaction and feedback"), "",
               _without_warnings(customers_markdown(measures.customer_report(manual, span), names)),
-              "### Quality objectives and process performance", "",
-              "| Process | KPI | Value | Target | Status |", "|---|---|---|---|---|"]
-    lines += [f"| {_md(v.process)} | {_md(v.kpi.name)} | {_fmt(v.value)} | {_md(v.kpi.target)} | {_md(v.status)} |"
-              for v in kpis]
-    lines += ["", "### Nonconformities and corrective actions", "",
-              f"{sum(1 for r in ncs if r.id in in_period)} nonconformities reported in the period; {len(open_ncs)} "
-              f"still open ({', '.join(f'{_md(r.id)} {_md(r.status)}' for r in open_ncs) or 'none'}).", "",
-              "### Audit results", ""]
+              _("### Quality objectives and process performance"), "",
+              "| {} | {} | {} | {} | {} |".format(_("Process"), _("KPI"), _("Value"), _("Target"), _("Status")),
+              "|---|---|---|---|---|"]
+    lines += [f"| {_md(v.process)} | {_md(v.kpi.name)} | {_fmt(v.value)} | {_md(v.kpi.target)} | "
+              f"{_md(status_text(v.status))} |" for v in kpis]
+    lines += ["", _("### Nonconformities and corrective actions"), "",
+              ngettext("{count} nonconformity reported in the period; {open} still open ({records}).",
+                       "{count} nonconformities reported in the period; {open} still open ({records}).",
+                       in_period_ncs).format(
+                  count=format_number(in_period_ncs), open=format_number(len(open_ncs)),
+                  records=", ".join(f"{_md(r.id)} {_md(r.status)}" for r in open_ncs) or _("none")), "",
+              _("### Audit results"), ""]
     lines += [f"- {_md(r.id)} {_md(meaning.value(r, 'process'))}: {_md(meaning.value(r, 'conclusion') or '-')} — "
-              f"{_md(meaning.value(r, 'findings') or '-')}" for r in audits] or ["- No audits in the period."]
-    lines += ["", "### Performance of external providers", ""]
-    lines += [f"- {_md(names.get(str(s), str(s)))}: on time {_fmt(meaning.number(r, 'on-time'), ' %')}, quality "
-              f"{_fmt(meaning.number(r, 'quality'))}, {_md(meaning.value(r, 'decision') or '-')}"
-              for r in suppliers if (s := meaning.value(r, "supplier"))] or ["- No supplier evaluations."]
+              f"{_md(meaning.value(r, 'findings') or '-')}" for r in audits] or [_("- No audits in the period.")]
+    lines += ["", _("### Performance of external providers"), ""]
+    lines += [_("- {supplier}: on time {on_time}, quality {quality}, {decision}").format(
+                  supplier=_md(names.get(str(s), str(s))), on_time=_pct(meaning.number(r, "on-time")),
+                  quality=_fmt(meaning.number(r, "quality")), decision=_md(meaning.value(r, "decision") or "-"))
+              for r in suppliers if (s := meaning.value(r, "supplier"))] or [_("- No supplier evaluations.")]
+    competence_gaps = len(list(gaps(Competences(manual, today))))
+    expiring_soon = len(expiring(Competences(manual, today), 90))
     lines += ["", _without_warnings(flow_markdown(flow_report(manual, span)), keep_title=True),
-              "## d) Adequacy of resources", "",
-              f"{quantity(len(list(gaps(Competences(manual, today)))), 'competence gap')}; "
-              f"{quantity(len(expiring(Competences(manual, today), 90)), 'qualification')} expiring within 90 days.",
+              _("## d) Adequacy of resources"), "",
+              ngettext("{count} competence gap", "{count} competence gaps", competence_gaps).format(
+                  count=format_number(competence_gaps)) + "; " +
+              ngettext("{count} qualification expiring within {days} days.",
+                       "{count} qualifications expiring within {days} days.", expiring_soon).format(
+                  count=format_number(expiring_soon), days=format_number(90)),
               "",
-              "## e) Effectiveness of actions on risks and opportunities", ""]
-    lines += [f"- {_md(r.id)} {_md(r.title)} ({_md(r.kind)}): {_md('; '.join(r.actions))}" for r in manual.risks]
+              _("## e) Effectiveness of actions on risks and opportunities"), ""]
+    lines += [f"- {_md(r.id)} {_md(r.title)} ({_md(_(RISK_KINDS[r.kind]) if r.kind in RISK_KINDS else r.kind)}): "
+              f"{_md('; '.join(r.actions))}" for r in manual.risks]
     ideas = [r for r in meaning.records("idea") if r.id in in_period]
-    lines += ["", "## f) Opportunities for improvement", ""]
+    lines += ["", _("## f) Opportunities for improvement"), ""]
     lines += [f"- {_md(r.id)} ({_idea_source(meaning, r)}): {_md(meaning.value(r, 'idea') or '-')} — "
-              f"{_md(meaning.value(r, 'decision') or 'open')}" for r in ideas] or ["- None recorded."]
+              f"{_md(meaning.value(r, 'decision') or _('open'))}" for r in ideas] or [_("- None recorded.")]
     minutes = meaning.forms_for("management-review")
-    lines += ["", "## Decisions and actions", ""]
-    lines += ([f"Recorded in the minutes {_md(held.id)}."] if held else
-              ["*To be recorded in the management review minutes"
-               + (f" (`qms record new {minutes[0].id}`).*" if minutes else ".*")])
+    lines += ["", _("## Decisions and actions"), ""]
+    lines += ([_("Recorded in the minutes {record}.").format(record=_md(held.id))] if held else
+              [_("*To be recorded in the management review minutes (`qms record new {form}`).*").format(
+                  form=minutes[0].id) if minutes else _("*To be recorded in the management review minutes.*")])
     return "\n".join(lines) + "\n"
 
 
@@ -237,12 +297,13 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
         for row in register:
             document = documents[row.id]
             if document.owner in roles and row.next_review and row.next_review <= soon.isoformat():
-                items.append(Todo(person, "review", row.id, f"review {row.title}", row.next_review,
-                                  row.next_review < today.isoformat()))
+                items.append(Todo(person, "review", row.id, _("review {title}").format(title=row.title),
+                                  row.next_review, row.next_review < today.isoformat()))
             latest = file.latest if (file := history.of(document.origin.path)) and history.usable else None
             if (document.status == "active" and latest is not None and latest.number != row.revision
                     and roles & set(control.approver_roles(document))):
-                items.append(Todo(person, "approve", row.id, f"approve revision {latest.number} of {row.title}"))
+                items.append(Todo(person, "approve", row.id, _("approve revision {revision} of {title}").format(
+                    revision=latest.number, title=row.title)))
         for record in manual.records:
             flow = flows.get(record.form)
             # every open workflow record lands with the person it names to act (unassigned ones: digests.py)
@@ -258,13 +319,14 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
                                   training.planned, training.planned < today.isoformat()))
         for cell in competences.cells(person).values():
             if cell.status == EXPIRED and cell.required_level:
-                items.append(Todo(person, "renew", cell.competence, "expired qualification", str(cell.until), True))
+                items.append(Todo(person, "renew", cell.competence, _("expired qualification"), str(cell.until),
+                                  True))
         for cell in expiring_cells:
             if cell.person.id == person.id:
-                items.append(Todo(person, "renew", cell.competence, "qualification expires", str(cell.until)))
+                items.append(Todo(person, "renew", cell.competence, _("qualification expires"), str(cell.until)))
     for owed in unread(manual, revisions):
-        items.append(Todo(owed.person, "read", owed.document.id, f"read revision {owed.revision} of "
-                                                                 f"{owed.document.title} (qms ack)"))
+        items.append(Todo(owed.person, "read", owed.document.id, _("read revision {revision} of {title} (qms ack)")
+                          .format(revision=owed.revision, title=owed.document.title)))
     return items
 
 
@@ -272,9 +334,12 @@ def todo_markdown(items: list[Todo], today: date) -> str:
     lines: list[str] = []
     for person in sorted({i.person.id: i.person for i in items}.values(), key=lambda p: p.name):
         mine = [i for i in items if i.person.id == person.id]
-        lines += [f"### {_md(person.name)}: {quantity(len(mine), 'open item')} on {today}", ""]
+        lines += [ngettext("### {name}: {count} open item on {day}", "### {name}: {count} open items on {day}",
+                           len(mine)).format(name=_md(person.name), count=format_number(len(mine)),
+                                             day=format_date(today)), ""]
         for item in sorted(mine, key=lambda i: (not i.overdue, i.kind, i.due, i.item)):
-            due = f" (due {_md(item.due)}{', OVERDUE' if item.overdue else ''})" if item.due else ""
-            lines.append(f"- [ ] **{item.kind}** {_md(item.item)}: {_md(item.detail)}{due}")
+            lines.append(f"- [ ] **{kind_text(item.kind)}** {_md(item.item)}: {_md(item.detail)}"
+                         f"{due_text(item.due, item.overdue, _md)}")
         lines.append("")
-    return "\n".join(lines) or f"Nothing owed on {today}.\n"
+    return "\n".join(lines) or _("Nothing owed on {day}.").format(day=format_date(today)) + "\n"
+

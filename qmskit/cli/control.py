@@ -24,6 +24,7 @@ from qmskit.cli.app import (
     escape,
     parse_day,
     resolve_manual,
+    speak,
     stderr,
     stdout,
 )
@@ -34,6 +35,7 @@ from qmskit.control.changes import changes_since, render_markdown
 from qmskit.control.register import FORGES, DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
+from qmskit.i18n import N_, _
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.tables import TABLE_FORMATS, TableData
@@ -58,10 +60,11 @@ def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
     return control_of(root, manual, history)
 
 
-def _load(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual, History]:
+def _load(path: Path | None, manual_dir: Path | None, documents: bool = False) -> tuple[Path, Manual, History]:
     root = resolve_manual(path, manual_dir)
     pending = gitrepo.start_history(root)  # git reads the history while the manual loads
     manual = load_manual(root, use_cache=True).manual
+    speak(manual, documents=documents)  # the PR comment is a document
     history = pending()
     if not history.available:
         raise RepoError(f"no Git history: {history.reason}", "Document control reads revisions from Git.")
@@ -200,7 +203,7 @@ def approvals_import(
     could write them); forge evidence is read from the forge itself by `qms validate`.
     """
     check_choice(forge, FORGES, "forge")
-    root, _, log = _load(path, manual_dir)
+    root, _manual, log = _load(path, manual_dir)
     existing = {(r.commit.sha, a.who.login) for f in log.files.values() for r in f.revisions
                 for a in r.commit.approvals if a.source == forge}
     added = skipped = 0
@@ -228,17 +231,17 @@ def changes(
 ) -> None:
     """What a branch changes in the manual, with old and new revisions and a diff, for reviewers."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
-    root, manual, log = _load(path, manual_dir)
+    root, manual, log = _load(path, manual_dir, documents=True)
     items = changes_since(root, manual, log, base)
     if output_format == "json":
         emit(json.dumps([i.as_dict() for i in items], indent=2, ensure_ascii=False) + "\n", output)
     elif output_format == "markdown":
         emit(render_markdown(items, base), output)
     else:
-        columns = ("Status", "ID", "Title", "Kind", "Revision", "File")
+        columns = (N_("Status"), N_("ID"), N_("Title"), N_("Kind"), N_("Revision"), N_("File"))
         records = [{**i.as_dict(), "revision": f"{i.old_revision} → {i.new_revision or '—'}"} for i in items]
         keys = ("status", "id", "title", "kind", "revision", "path")
-        show(TableData.of(f"Changes since {base}", columns, records, keys), "text", output)
+        show(TableData.of(_("Changes since {base}").format(base=base), columns, records, keys), "text", output)
 
 
 @app.command()

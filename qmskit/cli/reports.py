@@ -40,6 +40,7 @@ from qmskit.cli.app import (
     escape,
     parse_day,
     resolve_manual,
+    speak,
     stderr,
     stdout,
 )
@@ -47,6 +48,7 @@ from qmskit.cli.tables import show
 from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
 from qmskit.escape import sanitize_html
+from qmskit.i18n import N_, _, current, format_number
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.outfolder import check_output_folder, mark_output_folder
@@ -69,7 +71,7 @@ def _warn(unbound: tuple[Notice, ...]) -> None:
     """A report without a form to read says so (on standard error, so machine output stays clean)."""
     console = stderr()
     for item in unbound:
-        console.print(f"warning: {escape(item.message)}\n  hint: {escape(item.hint)}")
+        console.print(f"{_('warning:')} {escape(item.message)}\n  {_('hint:')} {escape(item.hint)}")
 
 
 def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
@@ -79,8 +81,10 @@ def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
     try:
         span = measures.period(period or str(day.year))
     except ValueError as exc:
-        raise ConfigError(str(exc), "e.g. --period 2026-Q3") from exc
-    return root, load_manual(root, use_cache=True).manual, span, day
+        raise ConfigError(str(exc), _("e.g. --period 2026-Q3")) from exc
+    manual = load_manual(root, use_cache=True).manual
+    speak(manual, documents=True)
+    return root, manual, span, day
 
 
 @report_app.command("kpi")
@@ -94,7 +98,7 @@ def report_kpi(
 ) -> None:
     """Each KPI computed from records: value, target, status (met, missed, no data) and trend by quarter."""
     check_choice(output_format, TABLE_FORMATS, "format")
-    _, manual, span, _ = _setup(path, manual_dir, period, today)
+    _root, manual, span, _day = _setup(path, manual_dir, period, today)
     show(kpi_table(manual, span), output_format, output)
 
 
@@ -110,7 +114,7 @@ def report_customers(
 ) -> None:
     """Customer experience: NPS and satisfaction with their trend, complaints, ideas, silent detractors, churn."""
     check_choice(output_format, ("text", "markdown", "json"), "format")
-    _, manual, span, _ = _setup(path, manual_dir, period, today)
+    _root, manual, span, _day = _setup(path, manual_dir, period, today)
     report = measures.customer_report(manual, span)
     _warn(report.unbound)
     if output_format == "json":
@@ -133,7 +137,7 @@ def report_flow(
     lateness and penalty at delivery, the bottleneck process, the planned critical path, and internal complaints
     per supplying process."""
     check_choice(output_format, ("text", "markdown", "csv", "json"), "format")
-    _, manual, span, _ = _setup(path, manual_dir, period, today)
+    _root, manual, span, _day = _setup(path, manual_dir, period, today)
     report = flow_report(manual, span)
     _warn(report.unbound)
     if output_format == "json":
@@ -148,7 +152,7 @@ def report_flow(
         rows = [{"order": o.order, "customer": o.customer, "late": o.late_days, "penalty": o.penalty,
                  **dict(o.added)} for o in report.orders]
         steps = [p for p, _, _ in report.chain]
-        show(TableData.of("Orders", ["Order", "Customer", "Late days", "Penalty", *steps], rows,
+        show(TableData.of(_("Orders"), [N_("Order"), N_("Customer"), N_("Late days"), N_("Penalty"), *steps], rows,
                           ["order", "customer", "late", "penalty", *steps]), "csv", output)
     else:
         emit(flow_markdown(report), output)
@@ -171,8 +175,8 @@ def report_review(
     text = review_markdown(manual, history, span, day, control_of(root, manual, history))
     if output_format == "html":
         body = sanitize_html(markdown.markdown(text, extensions=["tables"]))  # the pack quotes manual values
-        text = (f'<!doctype html><html><head><meta charset="utf-8"><title>Management review {escape_html(span.name)}'
-                "</title>"
+        title = escape_html(_("Management review {period}").format(period=span.name))
+        text = (f'<!doctype html><html lang="{current()}"><head><meta charset="utf-8"><title>{title}</title>'
                 f"</head><body>{body}</body></html>\n")
     emit(text, output)
 
@@ -195,32 +199,35 @@ def report_chart(
 ) -> None:
     """A chart as SVG: NPS by quarter, a KPI's trend, internal complaints per process, an order's delays."""
     check_choice(which, CHARTS, "chart")
-    _, manual, span, _ = _setup(path, manual_dir, period, today)
+    _root, manual, span, _day = _setup(path, manual_dir, period, today)
     if which == "nps":
         report = measures.customer_report(manual, span)
-        svg = charts.line_chart(f"Net Promoter Score by quarter, {span.name}", list(report.nps_trend))
+        svg = charts.line_chart(_("Net Promoter Score by quarter, {period}").format(period=span.name),
+                                list(report.nps_trend))
     elif which == "kpi":
-        process_id, _, kpi_id = (kpi or "").partition("/")
+        process_id, _slash, kpi_id = (kpi or "").partition("/")
         found = next((v for v in measures.kpi_report(manual, span) if v.process == process_id and v.kpi.id == kpi_id),
                      None)
         if found is None:
-            raise ConfigError(f"no KPI '{kpi}'", "Name it PROCESS/KPI, e.g. delivery/on-time-delivery.")
+            raise ConfigError(_("no KPI '{kpi}'").format(kpi=kpi),
+                              _("Name it PROCESS/KPI, e.g. delivery/on-time-delivery."))
         target = measures.parse_target(found.kpi.target)
-        svg = charts.line_chart(f"{found.kpi.name} by quarter", list(found.trend), target.value if target else None)
+        svg = charts.line_chart(_("{kpi} by quarter").format(kpi=found.kpi.name), list(found.trend),
+                                target.value if target else None)
     elif which == "complaints":
         counts = [(p, float(n)) for p, n, _ in measures.internal_complaints(manual)]
-        svg = charts.bar_chart("Internal complaints per supplying process", counts, counts=True)
+        svg = charts.bar_chart(_("Internal complaints per supplying process"), counts, counts=True)
     else:
         flows = {o.order: o for o in flow_report(manual, None if order else span).orders}
         if order and order not in flows:
-            raise ConfigError(f"no order '{order}' with step records",
-                              f"Orders: {', '.join(sorted(flows)[:12]) or 'none recorded'}.")
+            raise ConfigError(_("no order '{order}' with step records").format(order=order),
+                              _("Orders: {orders}.").format(orders=", ".join(sorted(flows)[:12]) or _("none recorded")))
         chosen = flows[order] if order else max(flows.values(), key=lambda o: o.late_days, default=None)
         if chosen is None:
-            raise ConfigError(f"no order with step records in {span.name}",
-                              "Choose another --period, or record the steps of orders in a form that declares "
-                              "`purpose: order-flow` (see docs/forms.md).")
-        svg = charts.waterfall(f"Days of delay per step, order {chosen.order}",
+            raise ConfigError(_("no order with step records in {period}").format(period=span.name),
+                              _("Choose another --period, or record the steps of orders in a form that declares "
+                                "`purpose: order-flow` (see docs/forms.md)."))
+        svg = charts.waterfall(_("Days of delay per step, order {order}").format(order=chosen.order),
                                [(p, float(d)) for p, d in chosen.added])
     write_text(check_output_file(output), svg)
 
@@ -244,6 +251,7 @@ def todo_command(
     check_choice(output_format, ("text", "markdown", "json", "html"), "format")
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
+    speak(manual, documents=True)
     history = gitrepo.read_history(root)
     day = parse_day(today) or date.today()
     revisions = current_revisions(manual, history)
@@ -255,7 +263,8 @@ def todo_command(
     wanted = acting_person(root, manual, None) if me else person
     if wanted is not None:
         if wanted not in {p.id for p in manual.people}:
-            raise ConfigError(f"no person '{wanted}'", "Use an id from organisation/people.yaml.")
+            raise ConfigError(_("no person '{person}'").format(person=wanted),
+                              _("Use an id from organisation/people.yaml."))
         items = [i for i in items if i.person.id == wanted]
     if output_format == "json":
         emit(json.dumps([{"person": i.person.id, "kind": i.kind, "item": i.item, "detail": i.detail, "due": i.due,
@@ -269,7 +278,7 @@ def _digests(root: Path, manual: Manual, items: list[Todo], day: date, folder: P
     from qmskit.analysis import digests  # noqa: PLC0415
 
     if folder is None:
-        raise ConfigError("--all-people writes one file per person", "Name the folder with -o DIR.")
+        raise ConfigError(_("--all-people writes one file per person"), _("Name the folder with -o DIR."))
     # one file per person id: the folder is guarded like a build's, and each name checked (ids come from a file)
     check_output_folder(folder, root, gitrepo.enclosing_work_tree(root), "--output")
     mark_output_folder(folder, "qms todo --all-people")
@@ -290,4 +299,5 @@ def _digests(root: Path, manual: Manual, items: list[Todo], day: date, folder: P
     listing = (digests.unassigned_html(open_items, day) if kind == "html"
                else digests.unassigned_markdown(open_items, day))
     write_text(inside(folder, f"{digests.UNASSIGNED}{suffix}"), listing)
-    stdout().print(f"Wrote {written} digests and the unassigned list ({len(open_items)}) into {folder}")
+    stdout().print(escape(_("Wrote {count} digests and the unassigned list ({unassigned}) into {folder}").format(
+        count=format_number(written), unassigned=format_number(len(open_items)), folder=folder)))

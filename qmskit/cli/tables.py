@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qmskit.cli.app import check_choice, check_output_file, emit, escape, stdout
+from qmskit.i18n import _
 from qmskit.tables import TABLE_FORMATS, TableData, to_csv, to_json, to_markdown
 
 
@@ -27,7 +28,8 @@ def show(table: TableData, output_format: str, output: Path | None) -> None:
 
 
 def _rich(table: TableData, console: Console) -> None:
-    grid = Table(*table.columns, title=escape(table.title), title_justify="left", header_style="bold")
+    grid = Table(*(escape(_(column)) for column in table.columns), title=escape(table.title), title_justify="left",
+                 header_style="bold")
     for row in table.rows:
         grid.add_row(*(escape(cell) for cell in row))
     console.print(grid)

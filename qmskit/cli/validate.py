@@ -22,11 +22,13 @@ from qmskit.cli.app import (
     escape,
     parse_day,
     resolve_manual,
+    speak,
 )
 from qmskit.cli.app import stdout as stdout_console
 from qmskit.diagnostics import Severity
 from qmskit.errors import ConfigError, ExitCode
 from qmskit.findings import FORMATS, ReportInput, repository_prefix
+from qmskit.i18n import _
 from qmskit.rules.catalog import RULES
 
 
@@ -62,6 +64,7 @@ def validate(
     root = resolve_manual(path, manual_dir)
     result = check_manual(root, Selection(tuple(select or ()), tuple(ignore or ())), parse_day(today),
                           use_cache=use_cache, base=base, request=request or request_from_ci())
+    speak(result.loaded.manual)
     diagnostics = result.diagnostics
     if base is not None:
         from qmskit.control.changes import affected_paths  # noqa: PLC0415 - only needed with --base
@@ -98,7 +101,8 @@ def request_from_ci() -> int | None:
 def _check_rule_ids(patterns: list[str]) -> None:
     for pattern in patterns:
         if not any(rule_id == pattern or rule_id.startswith(pattern.rstrip("-") + "-") for rule_id in RULES):
-            raise ConfigError(f"no rule matches '{pattern}'", "List the rules with `qms rules`.")
+            raise ConfigError(_("no rule matches '{pattern}'").format(pattern=pattern),
+                              _("List the rules with `qms rules`."))
 
 
 @app.command()
@@ -106,8 +110,9 @@ def rules() -> None:
     """List every rule with its id, default severity and title."""
     from rich.table import Table  # noqa: PLC0415
 
-    table = Table("rule", "severity", "title", "what to do", box=None)
+    speak()
+    table = Table(_("rule"), _("severity"), _("title"), _("what to do"), box=None)
     for rule in sorted(RULES.values(), key=lambda r: r.id):
-        table.add_row(rule.id, rule.severity.label, escape(rule.title), escape(rule.hint))
+        table.add_row(rule.id, rule.severity.label, escape(_(rule.title)), escape(_(rule.hint)))
     stdout_console().print(table)
 

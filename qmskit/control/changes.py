@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qmskit.escape import code_fence, code_span, markdown_text, one_line, terminal
+from qmskit.i18n import N_, _
 from qmskit.model import Manual
 from qmskit.vcs import gitrepo
 from qmskit.vcs.history import History
 
 KINDS = {"documents": "document", "processes": "process", "forms": "form", "records": "record",
          "organisation": "organisation"}
+# What people read for a kind and a status (JSON keeps the keys)
+KIND_NAMES = {"document": N_("document"), "process": N_("process"), "form": N_("form"), "record": N_("record"),
+              "organisation": N_("organisation"), "configuration": N_("configuration"), "other": N_("other")}
+STATUS_NAMES = {"A": N_("new"), "M": N_("changed"), "D": N_("deleted"), "R": N_("renamed")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,21 +104,24 @@ def render_markdown(items: list[ChangedItem], base_ref: str) -> str:
     it, so nothing a change contains can add a heading, a link or a fake approval to the comment."""
     base = code_span(base_ref)
     if not items:
-        return f"No changes to the quality manual since {base}.\n"
-    labels = {"A": "new", "M": "changed", "D": "deleted", "R": "renamed"}
-    lines = [f"### Quality manual changes since {base}", "",
-             "| | Item | Kind | Revision | File |", "| --- | --- | --- | --- | --- |"]
+        return _("No changes to the quality manual since {base}.").format(base=base) + "\n"
+    lines = [_("### Quality manual changes since {base}").format(base=base), "",
+             "| | {} | {} | {} | {} |".format(_("Item"), _("Kind"), _("Revision"), _("File")),
+             "| --- | --- | --- | --- | --- |"]
     for item in items:
         name = f"**{markdown_text(item.id)}** {markdown_text(item.title)}" if item.id else "—"
         revision = f"{item.old_revision} → {item.new_revision}" if item.status != "D" else f"{item.old_revision} → —"
-        lines.append(f"| {markdown_text(labels.get(item.status, item.status))} | {name} | {markdown_text(item.kind)} "
+        status = _(STATUS_NAMES[item.status]) if item.status in STATUS_NAMES else item.status
+        kind = _(KIND_NAMES[item.kind]) if item.kind in KIND_NAMES else item.kind
+        lines.append(f"| {markdown_text(status)} | {name} | {markdown_text(kind)} "
                      f"| {revision} | {_code_cell(item.path)} |")
     lines.append("")
     for item in items:
         if item.diff:
             diff = terminal(item.diff.rstrip("\n"))
             fence = code_fence(diff)
-            lines += ["<details>", f"<summary>Diff of <code>{html.escape(one_line(item.path))}</code></summary>", "",
+            summary = _("Diff of {file}").format(file=f"<code>{html.escape(one_line(item.path))}</code>")
+            lines += ["<details>", f"<summary>{summary}</summary>", "",
                       f"{fence}diff", diff, fence, "", "</details>", ""]
     return "\n".join(lines) + "\n"
 

@@ -11,6 +11,7 @@ from rich.markup import escape as escape_markup
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.escape import terminal
 from qmskit.findings import ReportInput
+from qmskit.i18n import N_, _, format_number, ngettext
 
 
 def escape(value: str) -> str:
@@ -19,6 +20,7 @@ def escape(value: str) -> str:
 
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_LABEL = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.INFO: N_("info")}
 
 
 class _Sources:
@@ -50,18 +52,27 @@ def render_text(report: ReportInput, console: Console) -> None:
 
 def _finding(console: Console, d: Diagnostic, sources: _Sources) -> None:
     position = f"{d.location.line}:{d.location.column}" if d.location.line else "-"
-    console.print(f"  [dim]{position:>7}[/]  [{_STYLE[d.severity]}]{d.severity.label:<7}[/] "
+    console.print(f"  [dim]{position:>7}[/]  [{_STYLE[d.severity]}]{_(_LABEL[d.severity]):<7}[/] "
                   f"{escape(d.message)} [dim]\\[{d.rule}][/]")
     source = sources.line(d.location.path, d.location.line) if d.location.line else None
     if source is not None and len(source) <= 200:
         console.print(f"  [dim]{d.location.line:>7} |[/] {escape(source)}", highlight=False)
         console.print(f"  [dim]{'':>7} |[/] {' ' * max(d.location.column - 1, 0)}[{_STYLE[d.severity]}]^[/]")
     if d.hint:
-        console.print(f"  {'':>7}  [green]hint:[/] {escape(d.hint)}")
+        # a rule's own hint is in the catalogue; hints a rule builds for one finding are English for now
+        console.print(f"  {'':>7}  [green]{escape(_('hint:'))}[/] {escape(_(d.hint))}")
+
+
+_COUNTS = {
+    "file": lambda n: ngettext("{n} file", "{n} files", n),
+    "error": lambda n: ngettext("{n} error", "{n} errors", n),
+    "warning": lambda n: ngettext("{n} warning", "{n} warnings", n),
+    "note": lambda n: ngettext("{n} note", "{n} notes", n),
+}
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return _COUNTS[word](n).format(n=format_number(n))
 
 
 def _summary(console: Console, report: ReportInput) -> None:
@@ -69,9 +80,10 @@ def _summary(console: Console, report: ReportInput) -> None:
     files = len({d.location.path for d in report.diagnostics})
     checked = _plural(len(report.files), "file")
     if not report.diagnostics:
-        console.print(f"[bold green]✓[/] {checked} checked, no findings")
+        console.print(f"[bold green]✓[/] {escape(_('{files} checked, no findings').format(files=checked))}")
         return
     style = "bold red" if errors else "yellow" if warnings else "cyan"
     noted = f", {_plural(notes, 'note')}" if notes else ""
-    console.print(f"[{style}]{_plural(errors, 'error')}, {_plural(warnings, 'warning')}[/]{noted} "
-                  f"in {_plural(files, 'file')} ({checked} checked)")
+    found = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    where = _("in {files} ({checked} checked)").format(files=_plural(files, "file"), checked=checked)
+    console.print(f"[{style}]{escape(found)}[/]{escape(noted)} {escape(where)}")
