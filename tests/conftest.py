@@ -64,6 +64,11 @@ def _pinned_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("QMS_TODAY", "2026-11-27")  # the example manual's story date
     monkeypatch.setenv("QMS_CACHE_DIR", str(tmp_path / "qms-cache"))
     monkeypatch.setenv("COLUMNS", "200")
+    # Messages follow --lang, QMS_LANG, the manual or the terminal's locale: none of the machine's may decide.
+    monkeypatch.delenv("QMS_LANG", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture

@@ -64,7 +64,11 @@ def kpi_table(manual: Manual, span: Period) -> TableData:
 
 def unbound_lines(unbound: tuple[Notice, ...] | list[Notice]) -> list[str]:
     """Warnings in Markdown, where a report could not find what it reads."""
-    return [f"> **{_('Warning:')}** {u.message}. {u.hint}" for u in unbound]
+    return [f"> {_warning()} {u.message}. {u.hint}" for u in unbound]
+
+
+def _warning() -> str:
+    return "**" + _("Warning:") + "**"
 
 
 def _who(names: dict[str, str], customer: str) -> str:
@@ -170,7 +174,7 @@ def flow_markdown(report: FlowReport) -> str:
 
 def _without_warnings(section: str, keep_title: bool = False) -> str:
     """A report's section inside the review pack, whose own warnings are already at the top."""
-    lines = [line for line in section.split("\n") if not line.startswith(f"> **{_('Warning:')}**")]
+    lines = [line for line in section.split("\n") if not line.startswith(f"> {_warning()}")]
     return "\n".join(lines if keep_title else lines[2:])
 
 

@@ -69,7 +69,9 @@ def main() -> None:
             _report_error(error)
             sys.exit(ExitCode.USAGE)
         except (KeyboardInterrupt, typer.Abort):
-            _stderr().print("interrupted")
+            from qmskit.i18n import _  # noqa: PLC0415
+
+            _stderr().print(_("interrupted"))
             sys.exit(ExitCode.INTERRUPTED)
         except Exception as error:  # the one place that turns a bug into a report
             if type(error).__module__.startswith(("click", "typer")):
@@ -112,11 +114,13 @@ def _report_bug(error: Exception) -> None:
 
 def _report_error(error: QmsError) -> None:
     from qmskit.cli.app import escape  # noqa: PLC0415
+    from qmskit.i18n import _  # noqa: PLC0415
 
     console = _stderr()
-    console.print(f"[bold red]qms: error:[/] {escape(error.message)}")
+    label, hint = _("qms: error:"), _("hint:")
+    console.print(f"[bold red]{escape(label)}[/] {escape(error.message)}")
     if error.hint:
-        console.print(f"[green]hint:[/] {escape(error.hint)}")
+        console.print(f"[green]{escape(hint)}[/] {escape(error.hint)}")
 
 
 def _usage_error(error: Exception) -> None:

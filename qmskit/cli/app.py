@@ -18,6 +18,11 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 from qmskit import __version__
 from qmskit.cli.commands import COMMANDS
 from qmskit.errors import ConfigError
+from qmskit.i18n import N_, _
+
+# What check_choice may say is unknown, for the catalogue
+CHOICES = (N_("format"), N_("chart"), N_("view"), N_("audience"), N_("category"), N_("document type"), N_("forge"),
+           N_("meaning"))
 
 if TYPE_CHECKING:  # importing these costs start-up time every command would pay (see cli/commands.py)
     from rich.console import Console
@@ -72,8 +77,9 @@ def _remember_language(value: str | None) -> None:
     from qmskit import i18n  # noqa: PLC0415
 
     if i18n.supported(value) is None:
-        raise ConfigError(f"unknown language '{value}' for {LANGUAGE_OPTION}",
-                          f"Use one of: {', '.join(i18n.LANGUAGES)}.")
+        raise ConfigError(_("unknown language '{language}' for {option}").format(language=value,
+                                                                                 option=LANGUAGE_OPTION),
+                          _("Use one of: {choices}.").format(choices=", ".join(i18n.LANGUAGES)))
     _chosen["lang"] = value
     speak()  # errors before the manual is read (no qms.yaml, a wrong option) are already in this language
 
@@ -107,8 +113,8 @@ def speak(manual: Manual | None = None, *, documents: bool = False) -> str:
 
     environment = os.environ.get("QMS_LANG")
     if environment and i18n.supported(environment) is None and "lang" not in _chosen:
-        raise ConfigError(f"unknown language '{environment}' in QMS_LANG",
-                          f"Use one of: {', '.join(i18n.LANGUAGES)}, or unset QMS_LANG.")
+        raise ConfigError(_("unknown language '{language}' in QMS_LANG").format(language=environment),
+                          _("Use one of: {choices}, or unset QMS_LANG.").format(choices=", ".join(i18n.LANGUAGES)))
     return i18n.activate(i18n.resolve(_chosen.get("lang"), manual.config.language if manual else None,
                                       for_terminal=not documents))
 
@@ -232,24 +238,26 @@ def stderr() -> Console:
 def resolve_manual(path: Path | None, manual_dir: Path | None = None) -> Path:
     """Find the manual the way git finds a repository, unless it is given (as the argument or by -C)."""
     if path is not None and manual_dir is not None and path.resolve() != manual_dir.resolve():
-        raise ConfigError(f"two manuals given: {path} and -C {manual_dir}", "Give the manual once.")
+        raise ConfigError(_("two manuals given: {path} and -C {other}").format(path=path, other=manual_dir),
+                          _("Give the manual once."))
     from qmskit.loading.load import CONFIG_FILE, find_manual_root  # noqa: PLC0415 - the loader only for commands that load
 
     path = path if path is not None else manual_dir
     if path is None:
         root = find_manual_root(Path.cwd())
         if root is None:
-            raise ConfigError(f"no {CONFIG_FILE} in {Path.cwd()} or any folder above it",
-                              "Run the command inside a manual, pass the manual's folder, or start one with "
-                              "`qms init DIR`.")
+            raise ConfigError(_("no {file} in {folder} or any folder above it").format(file=CONFIG_FILE,
+                                                                                         folder=Path.cwd()),
+                              _("Run the command inside a manual, pass the manual's folder, or start one with "
+                                "`qms init DIR`."))
         return root
     if path.is_file() and path.name == CONFIG_FILE:
         return path.parent.resolve()
     if not path.is_dir():
-        raise ConfigError(f"{path} is not a folder", "Pass the folder that holds qms.yaml.")
+        raise ConfigError(_("{path} is not a folder").format(path=path), _("Pass the folder that holds qms.yaml."))
     if not (path / CONFIG_FILE).is_file():
-        raise ConfigError(f"no {CONFIG_FILE} in {path}",
-                          "Pass the folder that holds qms.yaml, or start a manual there with `qms init`.")
+        raise ConfigError(_("no {file} in {folder}").format(file=CONFIG_FILE, folder=path),
+                          _("Pass the folder that holds qms.yaml, or start a manual there with `qms init`."))
     return path.resolve()
 
 
@@ -259,25 +267,28 @@ def parse_day(value: str | None, option: str = "--today") -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ConfigError(f"{option} {value!r} is not a date", "Write it as YYYY-MM-DD, e.g. 2026-06-01.") from exc
+        raise ConfigError(_("{option} {value} is not a date").format(option=option, value=repr(value)),
+                          _("Write it as YYYY-MM-DD, e.g. 2026-06-01.")) from exc
 
 
 def check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
     if value not in choices:
-        raise ConfigError(f"unknown {what} '{value}'", f"Use one of: {', '.join(choices)}.")
+        raise ConfigError(_("unknown {what} '{value}'").format(what=_(what), value=value),
+                          _("Use one of: {choices}.").format(choices=", ".join(choices)))
 
 
 def check_output_file(output: Path) -> Path:
     """`-o FILE` may name a new or an earlier output file, never a folder or one of a manual's own files (a
     report written over qms.yaml or a record would destroy what it reports on)."""
     if output.is_dir():
-        raise ConfigError(f"{output} is a folder", "Give a file name, e.g. -o report.json.")
+        raise ConfigError(_("{path} is a folder").format(path=output), _("Give a file name, e.g. -o report.json."))
     from qmskit.loading.load import manual_source  # noqa: PLC0415 - start-up: only commands that write a file
 
     source = manual_source(output)
     if source is not None:
-        raise ConfigError(f"{output} is the manual's own file {source}; qms never writes its output there",
-                          "Write the output beside the manual, e.g. -o report.json in the repository root.")
+        raise ConfigError(_("{path} is the manual's own file {source}; qms never writes its output there").format(
+            path=output, source=source),
+                          _("Write the output beside the manual, e.g. -o report.json in the repository root."))
     return output
 
 
@@ -301,13 +312,14 @@ def acting_person(root: Path, manual: Manual, given: str | None) -> str:
 
     if given:
         if given not in {p.id for p in manual.people}:
-            raise ConfigError(f"no person '{given}'", "Use an id from organisation/people.yaml.")
+            raise ConfigError(_("no person '{person}'").format(person=given),
+                              _("Use an id from organisation/people.yaml."))
         return given
     me = gitrepo.current_identity(root)
     person = DocumentControl(manual, History(available=False)).person(me)
     if person is None:
-        raise ConfigError(f"git user {me.email} is not in organisation/people.yaml",
-                          "Add your e-mail to your entry there, or pass --by PERSON.")
+        raise ConfigError(_("git user {email} is not in organisation/people.yaml").format(email=me.email),
+                          _("Add your e-mail to your entry there, or pass --by PERSON."))
     return person.id
 
 

@@ -71,7 +71,8 @@ def _warn(unbound: tuple[Notice, ...]) -> None:
     """A report without a form to read says so (on standard error, so machine output stays clean)."""
     console = stderr()
     for item in unbound:
-        console.print(f"{_('warning:')} {escape(item.message)}\n  {_('hint:')} {escape(item.hint)}")
+        warning, hint = _("warning:"), _("hint:")
+        console.print(f"{escape(warning)} {escape(item.message)}\n  {escape(hint)} {escape(item.hint)}")
 
 
 def _setup(path: Path | None, manual_dir: Path | None, period: str | None,

@@ -60,7 +60,8 @@ def _finding(console: Console, d: Diagnostic, sources: _Sources) -> None:
         console.print(f"  [dim]{'':>7} |[/] {' ' * max(d.location.column - 1, 0)}[{_STYLE[d.severity]}]^[/]")
     if d.hint:
         # a rule's own hint is in the catalogue; hints a rule builds for one finding are English for now
-        console.print(f"  {'':>7}  [green]{escape(_('hint:'))}[/] {escape(_(d.hint))}")
+        label = _("hint:")
+        console.print(f"  {'':>7}  [green]{escape(label)}[/] {escape(_(d.hint))}")
 
 
 _COUNTS = {
@@ -80,7 +81,8 @@ def _summary(console: Console, report: ReportInput) -> None:
     files = len({d.location.path for d in report.diagnostics})
     checked = _plural(len(report.files), "file")
     if not report.diagnostics:
-        console.print(f"[bold green]✓[/] {escape(_('{files} checked, no findings').format(files=checked))}")
+        clean = _("{files} checked, no findings").format(files=checked)
+        console.print(f"[bold green]✓[/] {escape(clean)}")
         return
     style = "bold red" if errors else "yellow" if warnings else "cyan"
     noted = f", {_plural(notes, 'note')}" if notes else ""
