@@ -305,3 +305,15 @@ def test_the_rule_list_in_finnish(qms: Qms) -> None:
     out = qms("rules", "--lang", "fi").out
     assert "Tiedosto on liian suuri" in out and "Jaa tiedosto; käsikirjan tiedostot ovat pieniä." in out
     assert "QMS-FILE-002" in out
+
+
+def test_registers_speak_finnish_and_spreadsheets_keep_their_headers(example: Path, qms: Qms) -> None:
+    register = qms("register", example, "--lang", "fi", "--format", "markdown").out
+    assert register.startswith("## Asiakirjarekisteri — Pohjolan Tarkkuustyö Oy\n")
+    assert "| Tunnus | Otsikko | Tyyppi | Omistaja | Versio |" in register
+    gaps = qms("competence", example, "--gaps", "--lang", "fi", "--format", "markdown").out
+    assert gaps.startswith("## Pätevyysvajeet 27.11.2026\n")
+    # a CSV header is read by other tools: the same in every language
+    assert qms("coverage", example, "--lang", "fi", "-f", "csv").out.startswith(
+        "Standard,Clause,Title,Status,Addressed by\n")
+    assert qms("register", example, "--lang", "fi", "-f", "csv").out.startswith("ID,Title,Type,Owner,Rev,")

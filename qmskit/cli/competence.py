@@ -31,6 +31,7 @@ from qmskit.cli.app import (
 from qmskit.cli.tables import show
 from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
+from qmskit.i18n import N_, _, format_date
 from qmskit.loading.load import load_manual
 from qmskit.model import Form, Manual
 from qmskit.records.meaning import Meanings
@@ -79,8 +80,9 @@ def competence(
                     "required": g.required_level, "held": g.held_level, "problem": g.problem,
                     "training": f"{g.training.id} on {g.training.planned}" if g.training else ""}
                    for g in gaps(index)]
-        columns = ("Person", "Name", "Role", "Competence", "Required", "Held", "Problem", "Training planned")
-        show(TableData.of(f"Competence gaps on {index.today}", columns, records,
+        columns = (N_("Person"), N_("Name"), N_("Role"), N_("Competence"), N_("Required"), N_("Held"), N_("Problem"),
+                   N_("Training planned"))
+        show(TableData.of(_("Competence gaps on {day}").format(day=format_date(index.today)), columns, records,
                           ("person", "name", "role", "competence", "required", "held", "problem", "training")),
              output_format, output)
     elif show_expiring:
@@ -88,8 +90,10 @@ def competence(
         records = [{"person": c.person.id, "name": c.person.name, "competence": c.competence,
                     "valid_until": str(c.until), "days_left": (c.until - index.today).days if c.until else None,
                     "required": bool(c.required_level)} for c in expiring(index, days)]
-        columns = ("Person", "Name", "Competence", "Valid until", "Days left", "Required by a role")
-        show(TableData.of(f"Qualifications expiring within {quantity(days, 'day')} of {index.today}", columns, records,
+        columns = (N_("Person"), N_("Name"), N_("Competence"), N_("Valid until"), N_("Days left"),
+                   N_("Required by a role"))
+        show(TableData.of(_("Qualifications expiring within {days} of {day}").format(
+            days=quantity(days, "day"), day=format_date(index.today)), columns, records,
                           ("person", "name", "competence", "valid_until", "days_left", "required")),
              output_format, output)
     elif show_unread:
@@ -99,8 +103,8 @@ def competence(
         records = [{"person": u.person.id, "name": u.person.name, "document": u.document.id,
                     "title": u.document.title, "revision": u.revision}
                    for u in unread(manual, revisions) if u.person.id in people]
-        columns = ("Person", "Name", "Document", "Title", "Revision")
-        show(TableData.of("Not yet read and understood", columns, records,
+        columns = (N_("Person"), N_("Name"), N_("Document"), N_("Title"), N_("Revision"))
+        show(TableData.of(_("Not yet read and understood"), columns, records,
                           ("person", "name", "document", "title", "revision")), output_format, output)
     else:
         _matrix(index, output_format, output)
@@ -109,11 +113,12 @@ def competence(
 def _filter(index: Competences, manual: Manual, person: str | None, role: str | None) -> None:
     if person is not None:
         if person not in {p.id for p in manual.people}:
-            raise ConfigError(f"no person '{person}'", "Use an id from organisation/people.yaml.")
+            raise ConfigError(_("no person '{person}'").format(person=person),
+                              _("Use an id from organisation/people.yaml."))
         index.people = [p for p in index.people if p.id == person]
     if role is not None:
         if role not in index.roles:
-            raise ConfigError(f"no role '{role}'", "Use an id from organisation/roles.yaml.")
+            raise ConfigError(_("no role '{role}'").format(role=role), _("Use an id from organisation/roles.yaml."))
         index.people = [p for p in index.people if role in p.roles]
 
 
@@ -131,7 +136,8 @@ def _matrix(index: Competences, output_format: str, output: Path | None) -> None
         return
     if output_format in ("csv", "markdown"):
         records = [{"person": p.name, **{c: _cell_text(cells.get(c)) for c in used}} for p, cells in rows]
-        table = TableData.of(f"Competence matrix on {index.today}", ["Person", *used], records, ["person", *used])
+        title = _("Competence matrix on {day}").format(day=format_date(index.today))
+        table = TableData.of(title, [N_("Person"), *used], records, ["person", *used])
         show(table, output_format, output)
         return
     # A grid of narrow columns, drawn line by line: a rich Table of 300 columns and 2,000 rows takes seconds.

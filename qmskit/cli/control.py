@@ -35,7 +35,7 @@ from qmskit.control.changes import changes_since, render_markdown
 from qmskit.control.register import FORGES, DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
-from qmskit.i18n import N_, _
+from qmskit.i18n import N_, _, format_date
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.tables import TABLE_FORMATS, TableData
@@ -74,8 +74,8 @@ def _load(path: Path | None, manual_dir: Path | None, documents: bool = False) -
     return root, manual, history
 
 
-REGISTER_COLUMNS = ("ID", "Title", "Type", "Owner", "Rev", "Effective", "Approved by", "Evidence", "Next review",
-                    "Status", "Pending approval")
+REGISTER_COLUMNS = (N_("ID"), N_("Title"), N_("Type"), N_("Owner"), N_("Rev"), N_("Effective"), N_("Approved by"),
+                    N_("Evidence"), N_("Next review"), N_("Status"), N_("Pending approval"))
 REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "approved_by", "evidence", "next_review",
                  "status", "pending")
 
@@ -98,7 +98,8 @@ def register(
     when = parse_day(at, "--at")
     control = _control(root, manual, history)
     rows = register_at(root, manual, history, when, control) if when else control.register()
-    title = f"Document register{f' on {when}' if when else ''} — {manual.config.organisation}"
+    title = (_("Document register on {day} — {organisation}") if when else _("Document register — {organisation}")
+             ).format(day=format_date(when) if when else "", organisation=manual.config.organisation)
     show(TableData.of(title, REGISTER_COLUMNS, [r.as_dict() for r in rows], REGISTER_KEYS), output_format, output)
 
 
@@ -115,7 +116,8 @@ def history(
     root, manual, log = _load(path, manual_dir)
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
-        raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
+        raise ConfigError(_("no document '{document}'").format(document=document),
+                          _("List the documents with `qms register`."))
     file = log.of(doc.origin.path)
     control = _control(root, manual, log)
     records = []
@@ -129,10 +131,12 @@ def history(
             "not_counted": [f"{v.describe()}: {v.problem}" for v in verdicts if v.problem],
             "path": revision.path,
         })
-    columns = ("Rev", "Date", "Commit", "Authors", "Committers", "Change", "Approved", "Approved by", "Not counted")
+    columns = (N_("Rev"), N_("Date"), N_("Commit"), N_("Authors"), N_("Committers"), N_("Change"), N_("Approved"),
+               N_("Approved by"), N_("Not counted"))
     keys = ("revision", "date", "commit", "authors", "committers", "change", "approved_at", "approved_by",
             "not_counted")
-    show(TableData.of(f"{doc.id} {doc.title} — history", columns, records, keys), output_format, output)
+    show(TableData.of(_("{id} {title} — history").format(id=doc.id, title=doc.title), columns, records, keys),
+         output_format, output)
 
 
 @app.command()

@@ -19,12 +19,13 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError
+from qmskit.i18n import N_, _
 from qmskit.model import Catalogue, Document, Manual, Process
 from qmskit.tables import TABLE_FORMATS, TableData
 
-COLUMNS = ("Standard", "Clause", "Title", "Status", "Addressed by")
+COLUMNS = (N_("Standard"), N_("Clause"), N_("Title"), N_("Status"), N_("Addressed by"))
 KEYS = ("standard", "clause", "title", "status", "addressed_by")
-CHANGE_COLUMNS = ("Clause", "Change", "Was", "Becomes", "What it asks", "Addressed today by")
+CHANGE_COLUMNS = (N_("Clause"), N_("Change"), N_("Was"), N_("Becomes"), N_("What it asks"), N_("Addressed today by"))
 CHANGE_KEYS = ("clause", "change", "was", "becomes", "asks", "addressed_by")
 
 
@@ -65,7 +66,8 @@ def coverage_command(
                           f"Declared: {', '.join(c.standard for c in manual.catalogues)}.")
     records = [r for s in chosen for r in _records(s) if not gaps or r["status"] == "not addressed"]
     summary = "; ".join(f"{s.catalogue.label} {s.addressed}/{len(s.leaves)}" for s in chosen)
-    show(TableData.of(f"Clause coverage — {manual.config.organisation} ({summary} addressed or excluded)",
+    show(TableData.of(_("Clause coverage — {organisation} ({summary} addressed or excluded)").format(
+                          organisation=manual.config.organisation, summary=summary),
                       COLUMNS, records, KEYS), output_format, output)
 
 
