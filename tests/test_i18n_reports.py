@@ -212,7 +212,7 @@ def test_todo_and_its_digests_in_finnish(itservices: Path, qms: Qms, tmp_path: P
     assert digest.startswith("# Aino Salo: 3 avointa tehtävää 27.11.2026\n")
     assert "- [ ] **lue** PLN-001: lue versio 1: Quality objectives" in digest
     assert english_left(digest, itservices) == {}
-    unassigned = (folder / "unassigned.md").read_text(encoding="utf-8")
+    unassigned = (folder / "_unassigned.md").read_text(encoding="utf-8")
     assert unassigned.startswith("# Avoimet tehtävät ilman vastuuhenkilöä: 4 27.11.2026\n")
     assert english_left(unassigned, itservices) == {}
     pages = tmp_path / "pages"
