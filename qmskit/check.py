@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from qmskit import i18n
 from qmskit.control.lifecycle import (
     DeletedRecord,
     Withdrawal,
@@ -80,7 +81,15 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
                  request: int | None = None) -> CheckResult:
     """Everything `qms validate` checks. `history` defaults to what Git says about `root`; `base` is the branch
     a change goes into, whose policy judges it (else the last approved policy does); `request` the pull/merge
-    request being judged, whose reviews of its head count as forge evidence."""
+    request being judged, whose reviews of its head count as forge evidence. Findings are written in English
+    whatever language the command speaks: they are cached and read by machines, and text output translates them
+    (findings/messages.py)."""
+    with i18n.use(i18n.SOURCE_LANGUAGE):
+        return _check_manual(root, selection, today, history, use_cache, base=base, request=request)
+
+
+def _check_manual(root: Path, selection: Selection, today: date | None, history: History | None, use_cache: bool,
+                  *, base: str | None, request: int | None) -> CheckResult:
     if history is None:
         pending = start_history(root)  # git reads the history while the manual loads
         loaded = load_manual(root, use_cache)

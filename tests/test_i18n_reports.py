@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from qmskit import catalogues, i18n
+from qmskit.findings.messages import translate
 from tests.conftest import Result, commit_all, edit, git
 
 Qms = Callable[..., Result]
@@ -293,12 +294,47 @@ def test_validate_speaks_finnish_with_rule_hints_from_the_catalogue(example: Pat
     assert "virhe" in result.out and "vihje:" in result.out
     assert re.search(r"\n1 virhe, \d+ varoitusta, \d+ huomiota \(\d+ tiedostoa; tarkistettu \d+ tiedostoa\)\n",
                      result.out)
-    # QMS-COMP-002's fix hint from the catalogue (the finding's own message is still English: see the README)
+    # QMS-COMP-002's fix hint from the catalogue, and the finding's message from its template
+    assert "henkilön Timo Laine pätevyys first-aid on vanhentunut; rooli 'machinist' vaatii sen (uusiminen " \
+           "suunniteltu 10.12.2026) [QMS-COMP-002]" in result.out
+    assert "owner 'ghost' ei ole tunnettu rooli [QMS-REF-001]" in result.out
+    assert "vihje: Lisää rooli tai käytä olemassa olevaa tunnusta (13 tunnettua)." in result.out
     renew = "Renew it and record the new dates"
     assert "vihje: Uusi se ja kirjaa uudet päivämäärät; vanhentunut kriittinen pätevyys on virhe" in result.out
     assert renew not in result.out
     # machine output keeps its English values: tools read them
-    assert renew in qms("validate", example, "--lang", "fi", "--format", "json").out
+    data = qms("validate", example, "--lang", "fi", "--format", "json").json()
+    messages = {d["message"] for d in data["diagnostics"]}
+    assert renew in {d["hint"][:len(renew)] for d in data["diagnostics"]}
+    # the check ran in English even though the command speaks Finnish: the cache and JSON hold English
+    assert "Timo Laine's first-aid qualification has expired; role 'machinist' requires it (renewal planned " \
+           "2026-12-10)" in messages
+    english = {d["message"] for d in qms("validate", example, "--format", "json").json()["diagnostics"]}
+    assert english == messages
+
+
+def test_every_finding_of_the_example_speaks_finnish(example: Path, qms: Qms) -> None:
+    """The templates still fit what the rule modules write: each finding the example has is translated."""
+    data = qms("validate", example, "--format", "json").json()
+    assert len(data["diagnostics"]) >= 10
+    with i18n.use("fi"):
+        for finding in data["diagnostics"]:
+            assert translate(finding["message"]) != finding["message"], finding
+
+
+def test_a_message_no_template_fits_stays_as_it_is() -> None:
+    with i18n.use("fi"):
+        assert translate("something only a future rule says") == "something only a future rule says"
+        assert translate("PRO-001 was due for review on 2026-01-10 (every 24 months); 321 days overdue") == (
+            "PRO-001 olisi pitänyt katselmoida 10.1.2026 (välein 24 kuukautta); myöhässä 321 päivää")
+        assert translate("PRO-001 was due for review on 2026-11-26 (every 1 month); 1 day overdue") == (
+            "PRO-001 olisi pitänyt katselmoida 26.11.2026 (välein 1 kuukausi); myöhässä 1 päivä")
+        # a value from the manual that holds a template's words is kept whole
+        assert translate("owner 'a' is not a known role' is not a known role") == (
+            "owner 'a' ei ole tunnettu role' is not a known role")
+    with i18n.use("en"):
+        assert translate("form.schema.json is missing or differs from the schema of this qmskit version") == (
+            "form.schema.json is missing or differs from the schema of this qmskit version")
 
 
 def test_the_rule_list_in_finnish(qms: Qms) -> None:
