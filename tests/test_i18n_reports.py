@@ -353,3 +353,14 @@ def test_registers_speak_finnish_and_spreadsheets_keep_their_headers(example: Pa
     assert qms("coverage", example, "--lang", "fi", "-f", "csv").out.startswith(
         "Standard,Clause,Title,Status,Addressed by\n")
     assert qms("register", example, "--lang", "fi", "-f", "csv").out.startswith("ID,Title,Type,Owner,Rev,")
+
+
+def test_command_messages_in_finnish(example: Path, qms: Qms) -> None:
+    result = qms("release", "manual-2026-11", example, "--lang", "fi")
+    assert result.code == 0, result.err
+    assert re.match(r"Tagi manual-2026-11 tehty committiin [0-9a-f]{10}: \d+ asiakirjaa\. Jaa se: git push origin "
+                    r"manual-2026-11\n", result.out), result.out
+    result = qms("approve", "NO-SUCH-1", "-C", example, "--lang", "fi")
+    assert result.code == 2
+    assert "qms: virhe: asiakirjaa 'NO-SUCH-1' ei ole" in result.err
+    assert "vihje: Luettele asiakirjat komennolla `qms register`." in result.err

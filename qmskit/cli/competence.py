@@ -195,21 +195,24 @@ def ack(
     speak(manual)
     doc = next((d for d in manual.documents if d.id == document), None)
     if doc is None:
-        raise ConfigError(f"no document '{document}'", "List the documents with `qms register`.")
+        raise ConfigError(_("no document '{document}'").format(document=document),
+                          _("List the documents with `qms register`."))
     form = _acknowledgement_form(manual, form_id)
     history = gitrepo.read_history(root)
     file = history.of(doc.origin.path) if history.usable else None
     if file is None or file.latest is None:
-        raise ConfigError(f"{doc.id} has no committed revision to acknowledge", "Commit the document first.")
+        raise ConfigError(_("{document} has no committed revision to acknowledge").format(document=doc.id),
+                          _("Commit the document first."))
     form_file = history.of(form.origin.path)
     form_revision = form_file.latest.number if form_file and form_file.latest else 0
     who = acting_person(root, manual, by)
     values = {form.binds["document"]: doc.id, form.binds["revision"]: file.latest.number, form.binds["person"]: who}
     written = create(root, NewRecord(form, form_revision, datetime.now().astimezone(), who, values), history)
-    stdout().print(f"{escape(who)} has read {escape(doc.id)} revision {file.latest.number}: {escape(written.id)}")
+    stdout().print(escape(_("{person} has read {document} revision {revision}: {record}").format(
+        person=who, document=doc.id, revision=file.latest.number, record=written.id)))
     if commit:
         sha = gitrepo.commit_files(root, [written.rel], f"Read and understood: {doc.id} rev {file.latest.number}")
-        stdout().print(f"Committed {sha[:10]}")
+        stdout().print(_("Committed {commit}").format(commit=sha[:10]))
 
 
 def _acknowledgement_form(manual: Manual, form_id: str | None) -> Form:

@@ -49,6 +49,7 @@ from qmskit.wording import quantity
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(TABLE_FORMATS)}.",
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 MEANINGS = ("approved", "reviewed", "released")
+_MEANING_WORDS = (N_("approved"), N_("reviewed"), N_("released"))  # as `qms approve` reports them
 
 approvals_app = QmsTyper(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
                             no_args_is_help=True)
@@ -67,10 +68,11 @@ def _load(path: Path | None, manual_dir: Path | None, documents: bool = False) -
     speak(manual, documents=documents)  # the PR comment is a document
     history = pending()
     if not history.available:
-        raise RepoError(f"no Git history: {history.reason}", "Document control reads revisions from Git.")
+        raise RepoError(_("no Git history: {reason}").format(reason=history.reason),
+                        _("Document control reads revisions from Git."))
     if history.shallow:
-        raise RepoError("the repository is a shallow clone, so revisions would be wrong",
-                        "Fetch the full history: `git fetch --unshallow` (CI: fetch-depth: 0 / GIT_DEPTH: 0).")
+        raise RepoError(_("the repository is a shallow clone, so revisions would be wrong"),
+                        _("Fetch the full history: `git fetch --unshallow` (CI: fetch-depth: 0 / GIT_DEPTH: 0)."))
     return root, manual, history
 
 
@@ -169,11 +171,13 @@ def approve(
         if doc is None and document_id in deleted:  # approving a deletion: a change like any other
             doc, latest = deleted[document_id].document, deleted[document_id].revision
         elif doc is None:
-            raise ConfigError(f"no document '{document_id}'", "List the documents with `qms register`.")
+            raise ConfigError(_("no document '{document}'").format(document=document_id),
+                              _("List the documents with `qms register`."))
         else:
             file = log.of(doc.origin.path)
             if file is None or file.latest is None:
-                raise RepoError(f"{document_id} has never been committed", "Commit it first, then approve.")
+                raise RepoError(_("{document} has never been committed").format(document=document_id),
+                                _("Commit it first, then approve."))
             latest = file.latest
         signature = ""
         if sign:
@@ -181,13 +185,16 @@ def approve(
             signature = gitrepo.sign(root, signed_payload(fields, latest.commit.sha))
         line = note_line(me, meaning, when, "qms approve", doc.id, signature=signature)
         gitrepo.add_note(root, latest.commit.sha, line)
-        console.print(f"{escape(meaning.capitalize())} {escape(doc.id)} revision {latest.number} "
-                      f"({latest.commit.sha[:10]}) as {escape(str(me))}")
+        console.print(escape(_("{meaning} {document} revision {revision} ({commit}) as {person}").format(
+            meaning=_(meaning).capitalize(), document=doc.id, revision=latest.number, commit=latest.commit.sha[:10],
+            person=me)))
         verdict = control.judge(doc, latest, Approval(me, meaning, when, "qms approve", latest.commit.sha, doc.id,
                                                       level="signed" if sign else "asserted"))
         if verdict.problem:
-            stderr().print(f"[yellow]warning:[/] this approval will not count: {escape(verdict.problem)}")
-    console.print("Share the approvals: git push origin refs/notes/qms")
+            warning = _("warning:")
+            stderr().print(f"[yellow]{escape(warning)}[/] " + escape(_("this approval will not count: {problem}")
+                                                                   .format(problem=verdict.problem)))
+    console.print(escape(_("Share the approvals: git push origin refs/notes/qms")))
 
 
 @approvals_app.command("import")
@@ -221,8 +228,9 @@ def approvals_import(
         gitrepo.add_note(root, sha, line)
         existing.add((sha, review.login))
         added += 1
-    stdout().print(f"Imported {quantity(added, 'approval')} from {escape(repo)} ({skipped} already there or not in "
-                   "this repository). Share them: git push origin refs/notes/qms")
+    stdout().print(escape(_("Imported {approvals} from {repo} ({skipped} already there or not in this repository). "
+                            "Share them: git push origin refs/notes/qms").format(
+        approvals=quantity(added, "approval"), repo=repo, skipped=skipped)))
 
 
 @app.command()
@@ -270,8 +278,9 @@ def release(
     """
     root, manual, log = _load(path, manual_dir)
     if log.uncommitted:
-        raise RepoError(f"{quantity(len(log.uncommitted), 'file')} of the manual with uncommitted changes",
-                        "Commit or stash them: a release records committed revisions only.")
+        raise RepoError(_("{files} of the manual with uncommitted changes").format(
+            files=quantity(len(log.uncommitted), "file")),
+                        _("Commit or stash them: a release records committed revisions only."))
     day = parse_day(today) or date.today()
     result = check_manual(root, today=day, history=log)
     threshold = Severity.WARNING if strict else Severity.ERROR
@@ -284,12 +293,14 @@ def release(
     acceptances = _acceptances(root, manual, accepted, reason, by, day.isoformat())
     if remaining:
         console = stderr()
-        console.print(f"[bold red]qms: release refused:[/] {escape(quantity(len(remaining), 'finding'))} "
-                      "block it:")
+        refused, block = _("qms: release refused:"), _("{findings} block it:").format(
+            findings=quantity(len(remaining), "finding"))
+        console.print(f"[bold red]{escape(refused)}[/] {escape(block)}")
         for finding in remaining:
             console.print(f"  {escape(releasing.located(finding))}", soft_wrap=True)
-        console.print("[green]hint:[/] Fix them, or let an approver accept them: --accept RULE|RULE@FILE|ID "
-                      "--reason TEXT [--by PERSON].")
+        hint = _("hint:")
+        console.print(f"[green]{escape(hint)}[/] " + escape(_("Fix them, or let an approver accept them: --accept "
+                                                              "RULE|RULE@FILE|ID --reason TEXT [--by PERSON].")))
         raise typer.Exit(ExitCode.FINDINGS)
     rows = _control(root, manual, log).register()
     documents = []
@@ -298,8 +309,9 @@ def release(
     message = releasing.tag_message(tag, manual.config.organisation, documents, acceptances)
     commit = gitrepo.create_tag(root, tag, message)
     accepted_note = f", {quantity(len(acceptances), 'accepted finding')}" if acceptances else ""
-    stdout().print(f"Tagged {escape(tag)} at {commit[:10]} with {quantity(len(rows), 'document')}{accepted_note}. "
-                   f"Share it: git push origin {escape(tag)}")
+    stdout().print(escape(_("Tagged {tag} at {commit} with {documents}{accepted}. Share it: git push origin {tag}")
+                          .format(tag=tag, commit=commit[:10], documents=quantity(len(rows), "document"),
+                                  accepted=accepted_note)))
 
 
 def _acceptances(root: Path, manual: Manual, accepted: list[tuple[Diagnostic, str]], reason: str,
