@@ -68,12 +68,18 @@ def test_map_has_every_process_and_every_flow() -> None:
     assert {frozenset(edge) for edge in edges} == pairs
 
 
-def test_detailed_map_shows_sub_processes_instead_of_parents() -> None:
+def test_detailed_map_shows_sub_processes_framed_by_their_parents() -> None:
     manual = _manual()
     nodes, _ = parsed(views.interaction_map(manual, depth=2).source)
     assert node_name("p", "production.machining") in nodes
-    assert node_name("p", "production") not in nodes
     assert node_name("p", "leadership") in nodes  # no sub-processes: drawn as itself
+    done = subprocess.run(["dot", "-Tjson0"], input=views.interaction_map(manual, depth=2).source.encode(),
+                          capture_output=True, check=True)
+    objects = json.loads(done.stdout)["objects"]
+    frame = next(o for o in objects if o["name"] == f"cluster_{node_name('f', 'production')}")
+    members = {objects[n]["name"] for n in frame["nodes"]}
+    assert members == {node_name("p", p) for p in ("production", "production.planning", "production.machining",
+                                                    "production.inspection")}
 
 
 def test_every_process_card_shows_its_inputs_and_outputs() -> None:
@@ -197,46 +203,13 @@ def test_usage_errors(qms: Qms) -> None:
     assert qms("diagram", EXAMPLE, "--all").code == 2
 
 
-def _label_boxes(source: str) -> tuple[list[tuple[float, float, float, float, object]], list[tuple[float, ...]]]:
-    """Boxes of every line of edge-label text and of every node, as dot laid them out."""
-    done = subprocess.run(["dot", "-Tjson"], input=source.encode(), capture_output=True, check=True)
-    graph = json.loads(done.stdout)
-    labels = []
-    for edge in graph.get("edges", []):
-        size = 9.0
-        for op in [*edge.get("_ldraw_", []), *edge.get("_xldraw_", [])]:
-            if op.get("op") == "F":
-                size = op["size"]
-            elif op.get("op") == "T":
-                x, y = op["pt"]
-                left = {"c": x - op["width"] / 2, "l": x}.get(op["align"], x - op["width"])
-                labels.append((left, y - size * 0.25, left + op["width"], y + size * 0.85, edge["_gvid"]))
-    nodes = []
-    for item in graph.get("objects", []):
-        if "nodes" not in item and "pos" in item:
-            x, y = map(float, item["pos"].split(","))
-            half_w, half_h = float(item["width"]) * 36, float(item["height"]) * 36
-            nodes.append((x - half_w, y - half_h, x + half_w, y + half_h))
-    return labels, nodes
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def test_example_map_labels_do_not_overlap() -> None:
-    labels, nodes = _label_boxes(views.interaction_map(_manual()).source)
-    assert len(labels) > 40
-    clashes = [(a[4], b[4]) for i, a in enumerate(labels) for b in labels[i + 1:] if a[4] != b[4] and _overlap(a, b)]
-    on_nodes = [a[4] for a in labels for n in nodes if _overlap(a, n)]
-    assert clashes == [] and on_nodes == []
-
-
-def test_core_row_reads_from_the_customer_along_the_chain_to_the_customer() -> None:
-    source = views.interaction_map(_manual()).source
+def test_core_band_reads_from_the_customer_along_the_chain_to_the_customer() -> None:
+    """Requirements above the core processes, the chain left to right (rows wrap), the customer below."""
+    source = views.interaction_map(_manual(), per_row=5).source
     done = subprocess.run(["dot", "-Tplain"], input=source.encode(), capture_output=True, check=True)
-    x = {parts[1]: float(parts[2]) for line in done.stdout.decode().splitlines()
-         if (parts := line.split()) and parts[0] == "node"}
-    row = [node_name("xin", "customer"), *(node_name("p", p) for p in ("sales", "production", "delivery")),
-           node_name("xout", "customer")]
-    assert [x[key] for key in row] == sorted(x[key] for key in row)
+    at = {parts[1]: (float(parts[2]), float(parts[3])) for line in done.stdout.decode().splitlines()
+          if (parts := line.split()) and parts[0] == "node"}
+    chain = [node_name("p", p) for p in ("sales", "production", "delivery")]
+    assert [at[key][0] for key in chain] == sorted(at[key][0] for key in chain)
+    assert len({at[key][1] for key in chain}) == 1  # one row
+    assert at[node_name("xin", "customer")][1] > at[chain[0]][1] > at[node_name("xout", "customer")][1]

@@ -24,9 +24,11 @@ from qmskit.cli.app import (
 )
 from qmskit.diagram import views
 from qmskit.diagram.render import FORMATS as DIAGRAM_FORMATS
-from qmskit.diagram.render import render
+from qmskit.diagram.render import fitted, render
+from qmskit.diagram.style import PAGE_WIDTH
 from qmskit.errors import ConfigError
 from qmskit.escape import safe_url
+from qmskit.model import Manual
 from qmskit.outfolder import check_output_folder, mark_output_folder
 from qmskit.safepaths import inside
 from qmskit.vcs import gitrepo
@@ -69,14 +71,18 @@ def diagram(
         check_output_folder(output, root, gitrepo.enclosing_work_tree(root), "--output")
         mark_output_folder(output, "qms diagram --all")
         for stem, graph in views.all_views(manual, links).items():
-            write_bytes(inside(output, f"{stem}.{output_format}"), render(graph.source, output_format))
+            source = _fitted_map(manual, 2 if stem == "map-detailed" else 1, links, output_format) \
+                if stem in ("map", "map-detailed") else graph.source
+            write_bytes(inside(output, f"{stem}.{output_format}"), render(source, output_format))
         stdout().print(f"Wrote {len(manual.processes) + 3} diagrams to {escape(str(output))}")
         return
     if view_name == "process" and process not in {p.id for p in manual.processes}:
         known = ", ".join(sorted(p.id for p in manual.processes)[:12])
         raise ConfigError(f"no process '{process}'" if process else "--view process needs --process ID",
                           f"Known processes: {known}.")
-    data = render(views.view(manual, view_name, process, depth, links).source, output_format)
+    source = _fitted_map(manual, depth, links, output_format) if view_name == "map" else \
+        views.view(manual, view_name, process, depth, links).source
+    data = render(source, output_format)
     if output is not None:
         write_bytes(check_output_file(output), data)
     elif output_format in ("png", "pdf") and sys.stdout.isatty():
@@ -84,3 +90,11 @@ def diagram(
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+
+
+def _fitted_map(manual: Manual, depth: int, links: views.Links, output_format: str) -> str:
+    """The map in rows that fit a page column, as the site shows it (DOT output: the default rows, since
+    choosing needs dot's layout and `--format dot` works without Graphviz)."""
+    if output_format == "dot":
+        return str(views.interaction_map(manual, depth, links).source)
+    return fitted(views.map_variants(manual, depth, links), PAGE_WIDTH)

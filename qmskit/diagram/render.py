@@ -1,10 +1,13 @@
-"""The Graphviz edge: turn DOT source into SVG, PNG or PDF by running `dot`."""
+"""The Graphviz edge: turn DOT source into SVG, PNG or PDF by running `dot`, and choose among layouts by what
+dot made of them."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Sequence
 
+from qmskit.diagram.layout import clashes, read_layout
 from qmskit.errors import QmsError, ToolMissingError
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -29,3 +32,24 @@ def render(source: str, output_format: str, timeout: float = 300) -> bytes:
         raise QmsError(f"dot failed: {message[-1] if message else done.returncode}",
                        "This is a bug in qmskit's diagram; please report it with the DOT (--format dot).")
     return done.stdout
+
+
+def fitted(sources: Sequence[str], max_width: float, timeout: float = 60) -> str:
+    """The first of `sources` (most preferred first) that dot lays out within `max_width` points with nothing
+    overlapping; if none does, the narrowest. Runs dot once per source tried; one that dot cannot lay out
+    within `timeout` seconds counts as not fitting."""
+    narrowest: tuple[float, str] | None = None
+    stuck: QmsError | None = None
+    for source in sources:
+        try:
+            layout = read_layout(render(source, "json", timeout))
+        except QmsError as exc:
+            stuck = exc
+            continue
+        if layout.width <= max_width and not clashes(layout):
+            return source
+        if narrowest is None or layout.width < narrowest[0]:
+            narrowest = (layout.width, source)
+    if narrowest is None:
+        raise stuck or QmsError("no diagram to draw", "This is a bug in qmskit's diagram; please report it.")
+    return narrowest[1]

@@ -20,6 +20,12 @@ OTHER = ("#f3f4f6", "#6b7280", "#111827")
 PARTY_COLOURS = {"customer": ("#fce7f3", "#be185d", "#831843")}
 CATEGORY_TITLES = {"management": "Management processes", "core": "Core processes", "support": "Support processes"}
 EDGE_COLOUR = "#4b5563"
+# The widest a diagram may be drawn at its natural size (points; a browser shows 4/3 px each): the content
+# column of mkdocs-material at a 1280 px wide window, less room for the scroll area's outline; 938 px on a
+# page without the left navigation (the home page), 688 px with it. At that size no text is below 12 px (9 pt,
+# the smallest font used here).
+PAGE_WIDTH = 690.0
+NARROW_PAGE_WIDTH = 500.0
 
 
 def category_colours(category: str) -> tuple[str, str, str]:

@@ -67,7 +67,7 @@ def _process_node(graph: graphviz.Digraph, process: Process, manual: Manual, lin
                   bold: bool = False) -> None:
     fill, border, ink = category_colours(process.category)
     owner = next((r.name for r in manual.roles if r.id == process.owner), process.owner)
-    label = f'<<b>{_wrap(process.name)}</b><br/><font point-size="9" color="{ink}">{text(owner)}</font>>'
+    label = f'<<b>{_wrap(process.name, 22)}</b><br/><font point-size="9" color="{ink}">{text(owner)}</font>>'
     graph.node(node_name("p", process.id), label=label, fillcolor=fill, color=border, fontcolor=ink,
                penwidth="2.4" if bold else "1.2", URL=plain(links.process(process.id)), target="_top",
                tooltip=plain(f"{process.name}: {process.purpose}" if process.purpose else process.name))
@@ -80,7 +80,7 @@ def _party_node(graph: graphviz.Digraph, pmap: ProcessMap, party_id: str, side: 
     fill, border, ink = party_colours(kind)
     key = node_name("x" + side, party_id)
     suffix = {"in": "requirements", "out": "receives"}.get(side, kind)
-    graph.node(key, label=f'<{_wrap(name, 22)}<br/><font point-size="8">{text(suffix)}</font>>', shape="box",
+    graph.node(key, label=f'<{_wrap(name, 22)}<br/><font point-size="9">{text(suffix)}</font>>', shape="box",
                style="filled,dashed" if kind != "customer" else "rounded,filled,bold", fillcolor=fill,
                color=border, fontcolor=ink, tooltip=plain(name))
     return key
@@ -100,105 +100,174 @@ def _edge(graph: graphviz.Digraph, tail: str, head: str, names: Iterable[str], *
     graph.edge(tail, head, label=f"<{_lines(names, 24)}>", **attrs)
 
 
-def _legend(graph: graphviz.Digraph) -> None:
-    with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="<<b>Legend</b>>", style="rounded", color="#d1d5db", fontsize="10", rank="sink")
-        previous = ""
-        for category, title in CATEGORY_TITLES.items():
-            fill, border, ink = category_colours(category)
-            key = f"legend_{category}"
-            legend.node(key, label=f"<{text(title)}>", fillcolor=fill, color=border, fontcolor=ink, fontsize="9")
-            if previous:
-                legend.edge(previous, key, style="invis")
-            previous = key
-        fill, border, ink = party_colours("customer")
-        legend.node("legend_customer", label="<Customer>", fillcolor=fill, color=border, fontcolor=ink,
-                    style="rounded,filled,bold", fontsize="9")
-        legend.edge(previous, "legend_customer", style="invis")
+# Nodes side by side in a row of the map, most first: the edge (`render.fitted`) keeps the widest grid that dot
+# lays out within the page column. One column would make every flow a flat edge (slow in dot, and unreadable).
+ROW_LENGTHS = (5, 4, 3, 2)
 
 
-def interaction_map(manual: Manual, depth: int = 1, links: Links = Links()) -> graphviz.Digraph:
+def map_variants(manual: Manual, depth: int = 1, links: Links = Links()) -> list[str]:
+    """The interaction map's DOT source in each row length, widest first, for `render.fitted` to choose from."""
+    return [interaction_map(manual, depth, links, per_row).source for per_row in ROW_LENGTHS]
+
+
+def interaction_map(manual: Manual, depth: int = 1, links: Links = Links(), per_row: int = 3) -> graphviz.Digraph:
     """Every process (to `depth` levels) grouped by category, every flow between them, parties at the edges.
 
-    The classic picture of the process approach: management processes on top, the core processes as a row from
-    the customer's requirements (left) to the customer (right), support processes and suppliers below. Rows are
-    fixed by invisible edges; the real flows do not constrain the layout, so they cannot scramble it.
+    Top-down rows: management processes, the customer's requirements, the core processes along the value
+    chain, what the customer receives, support processes, then the other parties. A row holds at most
+    `per_row` nodes and wraps, so the width does not grow with the number of processes. A process whose
+    sub-processes are drawn (depth > 1) heads a frame around them. Rows are fixed by invisible
+    edges; the real flows do not constrain the layout, so they cannot scramble it.
+
+    Flows are arrows; what flows is the arrow's tooltip (and the process pages list it): labels for dozens of
+    flows cannot fit a page column at a readable size without overlapping (decision 0023).
     """
     pmap = ProcessMap(manual)
-    graph = _graph("process_map", f"{manual.config.organisation or 'Quality management system'} — process map",
-                   rankdir="TB")
-    graph.attr(ranksep="1.2", nodesep="0.9")
-    shown = _shown(pmap, depth)
+    graph = _graph("process_map", "", rankdir="LR")
+    # the name on lines that fit the narrowest grid (34 of the widest letters at 16 pt), what it is below
+    name = _wrap(manual.config.organisation or "Quality management system", 34)
+    graph.attr(ranksep="0.45", nodesep="0.25", label=f"<<b>{name}</b><br/>process map>")
     order = _chain_order(pmap, depth)
-    rows: list[list[str]] = []
-    for category in (*CATEGORY_TITLES, ""):
-        members = sorted((p for p in shown if (p.category == category if category else
-                                                 p.category not in CATEGORY_TITLES)),
-                         key=lambda p: (order.get(p.id, len(order)), p.id))
-        if not members:
-            continue
-        _, border, ink = category_colours(category)
-        # The core row also holds the customer at both ends; a cluster around it would let dot move them.
-        name = f"{'row' if category == 'core' else 'cluster'}_{category or 'other'}"
-        with graph.subgraph(name=name) as cluster:
-            cluster.attr(label=f"<<b>{text(CATEGORY_TITLES.get(category, 'Other processes'))}</b>>",
-                         style="rounded,dashed", color=border, fontcolor=ink, fontsize="12")
-            for process in members:
-                _process_node(cluster, process, manual, links)
-        rows.append([node_name("p", p.id) for p in members])
+    drawn = {p.id for p in _shown(pmap, depth)}
     edges = _without_summaries(pmap, pmap.edges(depth), depth)
     customers_in = sorted({e.source for e in edges if pmap.is_customer(e.source)})
     customers_out = sorted({e.target for e in edges if pmap.is_customer(e.target)})
-    core_row = next((i for i, row in enumerate(rows)
-                     if row and row[0] in {node_name("p", p.id) for p in shown if p.category == "core"}), None)
-    if core_row is not None:
-        rows[core_row] = [*(node_name("xin", c) for c in customers_in), *rows[core_row],
-                          *(node_name("xout", c) for c in customers_out)]
+    others = sorted({end for e in edges for end in (e.source, e.target)
+                     if end not in pmap.processes and not pmap.is_customer(end)})
+    rows: list[list[str]] = []
+    frame = _Frames(pmap, manual, links=links, depth=depth, per_row=per_row, order=order, drawn=drawn, rows=rows)
+    tops = [p for p in pmap.top_level() if p.id in drawn or p.id in pmap.children]
+    has_core = any(p.category == "core" for p in tops)
+    if not has_core:
+        _party_rows(graph, pmap, customers_in, "in", per_row=per_row, rows=rows)
+    for category in (*CATEGORIES, ""):
+        members = [p.id for p in tops if (p.category == category if category else p.category not in CATEGORIES)]
+        if not members:
+            continue
+        _, border, ink = category_colours(category)
+        with graph.subgraph(name=f"cluster_{category or 'other'}") as cluster:
+            cluster.attr(label=f"<<b>{text(CATEGORY_TITLES.get(category, 'Other processes'))}</b>>",
+                         style="rounded,dashed", color=border, fontcolor=ink, fontsize="12")
+            if category == "core":  # the core band reads from the customer's requirements to the customer
+                _party_rows(cluster, pmap, customers_in, "in", per_row=per_row, rows=rows, framed=False)
+            frame.fill(cluster, members, 1)
+            if category == "core":
+                _party_rows(cluster, pmap, customers_out, "out", per_row=per_row, rows=rows, framed=False)
+    if not has_core:
+        _party_rows(graph, pmap, customers_out, "out", per_row=per_row, rows=rows)
+    _party_rows(graph, pmap, others, "", per_row=per_row, rows=rows)
     place = {key: (r, c) for r, row in enumerate(rows) for c, key in enumerate(row)}
-    flat: dict[tuple[str, str], list[str]] = {}  # (left, right) -> label lines, for flows within one row
     for edge in edges:
-        tail, head = _endpoint(graph, pmap, edge.source, "in"), _endpoint(graph, pmap, edge.target, "out")
-        if tail in place and head in place and place[tail][0] == place[head][0]:
-            forward = place[tail] < place[head]
-            arrow = "→" if forward else "←"
-            pair = (tail, head) if forward else (head, tail)
-            flat.setdefault(pair, []).extend(f"{arrow} {name}" for name in edge.names)
+        tail, head = _endpoint(pmap, edge.source, "in"), _endpoint(pmap, edge.target, "out")
+        # constraint=false: the grid alone decides where nodes go. Two nodes in one column share a rank, and
+        # the edges that order the rows run upwards there (see _stack_rows): a flow running downwards is drawn
+        # upwards with its arrow reversed, because opposing edges within a rank can keep dot from finishing.
+        upside_down = tail in place and head in place and place[tail][1] == place[head][1] \
+            and place[tail][0] < place[head][0]
+        if upside_down:
+            graph.edge(head, tail, tooltip=_tooltip(edge.names), constraint="false", dir="back")
         else:
-            _edge(graph, tail, head, edge.names)
-    for (left, right), lines in sorted(flat.items()):
-        # A labelled edge within a row becomes two ranks in dot and reorders the row, and dot breaks cycles of
-        # flat edges arbitrarily: draw one edge per pair, left to right, labelled outside the layout (xlabel),
-        # with arrows at the ends that have flows.
-        directions = {line[0] for line in lines}
-        # one direction: the arrowhead says it all
-        shown_lines = [line[2:] for line in lines] if len(directions) == 1 else lines
-        label = _lines(sorted(shown_lines, key=lambda x: not x.startswith("→")), 26)  # a flow name may be empty
-        graph.edge(left, right, xlabel=f"<{label}>", dir="both" if len(directions) == 2 else
-                   ("forward" if "→" in directions else "back"))
+            graph.edge(tail, head, tooltip=_tooltip(edge.names), constraint="false")
     _stack_rows(graph, rows)
-    _legend(graph)
     return graph
 
 
+CATEGORIES = tuple(CATEGORY_TITLES)
+
+
+def _tooltip(names: Iterable[str]) -> graphviz.quoting.NoHtml:
+    """The flows of an edge drawn without a label: their names where the pointer (or a screen reader) finds them."""
+    listed = list(names)
+    shown = listed if len(listed) <= MAX_NAMES else [*listed[: MAX_NAMES - 1],
+                                                      f"+ {len(listed) - MAX_NAMES + 1:,} more ({len(listed):,} flows)"]
+    return plain("; ".join(name or "(unnamed)" for name in shown))
+
+
+class _Frames:
+    """Places processes into wrapped rows; a process whose sub-processes are drawn becomes a frame (a cluster)
+    around them. Nesting goes only as deep as `depth` (at most 9 on the command line), never as deep as the
+    manual's hierarchy."""
+
+    def __init__(self, pmap: ProcessMap, manual: Manual, *, links: Links, depth: int, per_row: int,
+                 order: dict[str, int], drawn: set[str], rows: list[list[str]]) -> None:
+        self.pmap, self.manual, self.links, self.depth = pmap, manual, links, depth
+        self.per_row, self.order, self.drawn, self.rows = max(per_row, 1), order, drawn, rows
+
+    def _sorted(self, ids: Iterable[str]) -> list[str]:
+        return sorted(ids, key=lambda pid: (self.order.get(pid, len(self.order)), pid))
+
+    def fill(self, graph: graphviz.Digraph, ids: Iterable[str], level: int) -> None:
+        run: list[str] = []
+        for pid in self._sorted(ids):
+            if pid in self.drawn:
+                run.append(pid)
+                continue
+            self._rows(graph, run)
+            run = []
+            kids = self.pmap.children.get(pid, ())
+            if level >= self.depth or not kids:
+                continue
+            process = self.pmap.processes[pid]
+            _, border, _ = category_colours(process.category)
+            with graph.subgraph(name=f"cluster_{node_name('f', pid)}") as frame:
+                # the parent heads its frame as a node of its own: dot reserves room for a node, while a
+                # cluster's label in a left-to-right layout can land on the nodes below it
+                frame.attr(label="", style="rounded", color=border, penwidth="1.6")
+                _process_node(frame, process, self.manual, self.links, bold=True)
+                self.rows.append([node_name("p", pid)])
+                self.fill(frame, kids, level + 1)
+        self._rows(graph, run)
+
+    def _rows(self, graph: graphviz.Digraph, ids: list[str]) -> None:
+        for start in range(0, len(ids), self.per_row):
+            row = ids[start:start + self.per_row]
+            for pid in row:
+                _process_node(graph, self.pmap.processes[pid], self.manual, self.links)
+            self.rows.append([node_name("p", pid) for pid in row])
+
+
+def _party_rows(graph: graphviz.Digraph, pmap: ProcessMap, parties: list[str], side: str, *, per_row: int,
+                rows: list[list[str]], framed: bool = True) -> None:
+    """Parties in rows of their own; `framed`: inside a frameless cluster, because dot keeps a cluster's nodes
+    together and in the order of the clusters, where loose nodes would drift to wherever their flows pull."""
+    if not parties:
+        return
+    if framed:
+        with graph.subgraph(name=f"cluster_parties_{side or 'other'}") as group:
+            group.attr(label="", peripheries="0")
+            _party_rows(group, pmap, parties, side, per_row=per_row, rows=rows, framed=False)
+        return
+    for start in range(0, len(parties), max(per_row, 1)):
+        rows.append([_party_node(graph, pmap, party, side) for party in parties[start:start + max(per_row, 1)]])
+
+
 def _chain_order(pmap: ProcessMap, depth: int) -> dict[str, int]:
-    """Position of each visible process along the value chain, so the core row reads order -> delivery."""
+    """Position of each visible process (and its ancestors) along the value chain, so the core rows read order
+    -> delivery."""
     order: dict[str, int] = {}
     for step in pmap.value_chain():
-        order.setdefault(pmap.visible(step.process.id, depth), len(order))
+        for level in range(1, depth + 1):
+            order.setdefault(pmap.visible(step.process.id, level), len(order))
     return order
 
 
 def _stack_rows(graph: graphviz.Digraph, rows: list[list[str]]) -> None:
-    """Each row on one rank, left to right in the given order; each row below the previous one."""
-    for index, row in enumerate(rows):
-        with graph.subgraph(name=f"row_{index}") as rank:
+    """The rows as a grid: dot lays out left to right, so each column is one rank and the width is the number
+    of columns, whatever the flows (a flow across columns adds height, never width). Invisible edges keep each
+    row's order; flat edges up the first column keep the rows in order."""
+    columns = max((len(row) for row in rows), default=0)
+    for column in range(columns):
+        with graph.subgraph(name=f"column_{column}") as rank:
             rank.attr(rank="same")
-            for key in row:
-                rank.node(key)
-            for left, right in pairwise(row):
-                rank.edge(left, right, style="invis", weight="100")
-        if index:
-            graph.edge(rows[index - 1][0], row[0], style="invis", weight="10")
+            for row in rows:
+                if column < len(row):
+                    rank.node(row[column])
+            if column == 0:  # dot orders a rank left to right, which rankdir=LR turns into bottom to top
+                for above, below in pairwise(rows):
+                    rank.edge(below[0], above[0], style="invis")
+    for row in rows:
+        for left, right in pairwise(row):
+            graph.edge(left, right, style="invis", weight="100")
 
 
 def _shown(pmap: ProcessMap, depth: int) -> list[Process]:
@@ -219,10 +288,10 @@ def _without_summaries(pmap: ProcessMap, edges: list[Edge], depth: int) -> list[
     return kept
 
 
-def _endpoint(graph: graphviz.Digraph, pmap: ProcessMap, node_id: str, side: str) -> str:
+def _endpoint(pmap: ProcessMap, node_id: str, side: str) -> str:
     if node_id in pmap.processes:
         return node_name("p", node_id)
-    return _party_node(graph, pmap, node_id, side if pmap.is_customer(node_id) else "")
+    return node_name("x" + (side if pmap.is_customer(node_id) else ""), node_id)
 
 
 def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links = Links()) -> graphviz.Digraph:

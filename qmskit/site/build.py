@@ -18,7 +18,7 @@ from qmskit.control.asof import read_timelines, release_tags
 from qmskit.control.lifecycle import past_document
 from qmskit.control.register import DocumentControl
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from qmskit.diagram.render import render
+from qmskit.diagram.render import fitted, render
 from qmskit.errors import QmsError, ToolMissingError
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import dump_yaml
@@ -46,6 +46,8 @@ def _svg_renderer() -> Callable[[str], str] | None:
     return lambda source: render(source, "svg").decode("utf-8")
 
 
+
+
 def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None, *,
              print_all: bool = False) -> Generated:
     """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources: the
@@ -60,7 +62,8 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     # register at every release are look-ups in it, however many releases there are (DESIGN 0022)
     timelines = read_timelines(root, history, control)
     tags = release_tags(root, history) if audience == "internal" else []
-    site = SiteInput(manual, history, today, audience, source=root.name, render_svg=renderer, print_all=print_all,
+    site = SiteInput(manual, history, today, audience, source=root.name, render_svg=renderer,
+                     choose_layout=fitted if renderer is not None else None, print_all=print_all,
                      control=control, approved=approved_versions(root, manual, history, control),
                      timelines=timelines, releases=tags)
     pages, config = build_pages(site)

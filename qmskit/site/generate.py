@@ -39,6 +39,7 @@ from qmskit.analysis.management import flow_report
 from qmskit.control.asof import Release, Step, Timeline, build_timelines, document_files, register_at_release
 from qmskit.control.register import LEVEL_LABELS, DocumentControl, RegisterRow
 from qmskit.diagram import views
+from qmskit.diagram.style import NARROW_PAGE_WIDTH, PAGE_WIDTH
 from qmskit.escape import absolute_url, code_fence, markdown_body, printable
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
@@ -61,6 +62,8 @@ AUDIENCES = ("internal", "external")
 LATEST_RELEASES = 5  # release registers linked from the documents register (all are on the "effective on" page)
 CATEGORY_ORDER = {"management": 0, "core": 1, "support": 2}
 RenderSvg = Callable[[str], str]  # DOT source -> SVG markup
+# DOT sources, most preferred first, and the width in points they must fit -> the one to draw
+ChooseLayout = Callable[[Sequence[str], float], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ class SiteInput:
     audience: str = "internal"
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
+    choose_layout: ChooseLayout | None = None  # None: the map in its default layout
     print_all: bool = False  # also a page with every current document, to print the manual as one PDF
     # document control judged by the trusted policy (control.trust), with verified signatures, forge reviews and the
     # pinned baseline; None: the work tree's policy and history only
@@ -226,11 +230,17 @@ class SiteBuilder:
         if not self.external:
             dashboard = self.dashboard()
             if self.site.render_svg is not None:
-                diagram = _svg(self.site.render_svg(views.interaction_map(self.manual, 1, views.Links("")).source),
-                               "map")
+                diagram = self._map(self.site.render_svg, 1, views.Links(""), "map", PAGE_WIDTH)
                 chain = _svg(self.site.render_svg(views.value_chain(self.manual, views.Links("")).source), "chain")
         return self.render("home.md.j2", description=self.manual.config.description, policy=policy_link,
                            dashboard=dashboard, map=diagram, chain=chain, source=self.site.source)
+
+    def _map(self, render_svg: RenderSvg, depth: int, links: views.Links, prefix: str, width: float) -> Markup:
+        """The interaction map in the layout that fits the page column (rows that wrap; see render.fitted)."""
+        choose = self.site.choose_layout
+        source = (choose(views.map_variants(self.manual, depth, links), width) if choose is not None
+                  else views.interaction_map(self.manual, depth, links).source)
+        return _svg(render_svg(source), prefix)
 
     def dashboard(self) -> list[tuple[str, int, str]]:
         """Home page tiles: (label, count, the page that lists what is counted). Each count is the length of
@@ -581,7 +591,13 @@ class SiteBuilder:
         ordered = sorted(self.manual.processes, key=lambda p: (p.category, p.id))
         rows = [cells(link(p.name, f"{urls.slug(p.id)}.md"), p.category, self.roles.get(p.owner, p.owner), p.parent,
                       p.purpose) for p in ordered]
-        return self.table(t["processes"], [t["title"], t["category"], t["owner"], "Parent", t["purpose"]], rows)
+        page = self.table(t["processes"], [t["title"], t["category"], t["owner"], "Parent", t["purpose"]], rows)
+        if self.site.render_svg is None or not any(p.parent for p in self.manual.processes):
+            return page
+        # the map with sub-processes, each framed by its parent
+        return page + self.render("map.md.j2", heading=t["process_map_detailed"],
+                                  map=self._map(self.site.render_svg, 2, views.Links("../"), "map-detailed",
+                                                NARROW_PAGE_WIDTH))
 
     def form_register(self) -> str:
         t = self.t

@@ -35,6 +35,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "not_approved": N_("not approved"),
     "draft": N_("draft"),
     "process_map": N_("Process map"),
+    "process_map_detailed": N_("Process map with sub-processes"),
     "dashboard": NP_("home section", "Status"),
     "documents_count": N_("Controlled documents"),
     "processes_count": NP_("count tile", "Processes"),
