@@ -8,6 +8,7 @@ Target (issue 4): renders in under 10 s on a 2-core machine.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -30,7 +31,8 @@ def main() -> None:
     print(f"{args.processes + 18} processes, {flows} flows (outputs)")
     for fmt in ("dot", "svg"):
         result = measure([qms, "diagram", str(manual), "--format", fmt, "-o", str(OUT / f"map.{fmt}")], args.repeat)
-        print(f"  {fmt:>4}: median {result.seconds:.2f} s, peak {result.peak_mb:.0f} MB")
+        print(f"  {fmt:>4}: median {result.seconds:.2f} s wall, {result.cpu_seconds:.2f} s CPU, "
+              f"peak {result.peak_mb:.0f} MB (load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,12 @@ def baseline(pages: Path, folder: Path, prune: bool) -> Path:
     return folder / "mkdocs.yml"
 
 
+def nav_links(site: Path) -> int:
+    """Navigation links on the middle document page: bounded, or the site grows with the square of N."""
+    pages = sorted((site / "documents").rglob("index.html"))
+    return pages[len(pages) // 2].read_text(encoding="utf-8").count('class="md-nav__link') if pages else 0
+
+
 def size_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
 
@@ -59,6 +65,7 @@ def main() -> None:
     parser.add_argument("--skip-default", action="store_true", help="skip the slow unpruned baseline")
     args = parser.parse_args()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    print(f"load average {os.getloadavg()[0]:.1f} at the start")
     manual = generate(OUT / f"site-{args.documents}", args.documents, 10)
     qms = str(Path(sys.executable).parent / "qms")
     pages = OUT / "site-pages"
@@ -69,11 +76,16 @@ def main() -> None:
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f"]
     pruned = measure([*mkdocs, str(baseline(pages, OUT / "baseline-pruned", True)), "-d", str(OUT / "b1")],
                      args.repeat)
-    print(f"{args.documents} documents")
-    print(f"  qms build (all pages, diagrams, registers): {ours.seconds:6.1f} s  {ours.peak_mb:4.0f} MB  "
-          f"site {size_mb(OUT / 'site-built'):.0f} MB")
-    ratio = ours.seconds / pruned.seconds
-    print(f"  mkdocs-material, navigation.prune:           {pruned.seconds:6.1f} s  (qms build: {ratio:.2f}x)")
+    print(f"{args.documents} documents (load average {os.getloadavg()[0]:.1f} at the end; wall times grow with the "
+          "load, CPU times do not)")
+    print(f"  qms build (all pages, diagrams, registers): {ours.seconds:6.1f} s wall, {ours.cpu_seconds:6.1f} s CPU  "
+          f"{ours.peak_mb:4.0f} MB  site {size_mb(OUT / 'site-built'):.0f} MB")
+    print(f"  mkdocs-material, navigation.prune:           {pruned.seconds:6.1f} s wall, "
+          f"{pruned.cpu_seconds:6.1f} s CPU  site {size_mb(OUT / 'b1'):.0f} MB")
+    print(f"  navigation links on a document page: qms build {nav_links(OUT / 'site-built')}, "
+          f"baseline {nav_links(OUT / 'b1')}")
+    print(f"  qms build / baseline: {ours.seconds / pruned.seconds:.2f}x wall, "
+          f"{ours.cpu_seconds / pruned.cpu_seconds:.2f}x CPU")
     if not args.skip_default:
         default = measure([*mkdocs, str(baseline(pages, OUT / "baseline-default", False)), "-d", str(OUT / "b2")], 1)
         print(f"  mkdocs-material, default navigation:         {default.seconds:6.1f} s")

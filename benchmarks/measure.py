@@ -1,4 +1,4 @@
-"""Run a command several times; report the median wall time and the peak memory."""
+"""Run a command several times; report the median wall time, the median CPU time and the peak memory."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ _WRAPPER = """
 import resource, subprocess, sys
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 sys.stderr.write(done.stderr.decode(errors="replace")[-2000:])
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stderr.write(f"\\nqms-bench code={done.returncode} maxrss={peak}\\n")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.write(f"\\nqms-bench code={done.returncode} maxrss={usage.ru_maxrss} "
+                 f"cpu={usage.ru_utime + usage.ru_stime}\\n")
 """
 
 
@@ -25,10 +26,14 @@ class Measurement:
     seconds: float  # median wall time
     peak_mb: float  # largest resident set of any process of any run
     exit_code: int
+    # median user + system time of the command and every process it started: on a machine shared with other
+    # work, wall time grows with the load and this does not
+    cpu_seconds: float = 0.0
 
 
 def measure(command: list[str], repeat: int = 3, ok_codes: tuple[int, ...] = (0,)) -> Measurement:
     times: list[float] = []
+    cpu: list[float] = []
     peak, code = 0.0, 0
     for _ in range(repeat):
         started = time.perf_counter()
@@ -37,7 +42,8 @@ def measure(command: list[str], repeat: int = 3, ok_codes: tuple[int, ...] = (0,
         err = done.stderr.decode(errors="replace")
         summary = err.strip().splitlines()[-1].split()
         code, kib = int(summary[1].removeprefix("code=")), int(summary[2].removeprefix("maxrss="))
+        cpu.append(float(summary[3].removeprefix("cpu=")))
         if code not in ok_codes:
             raise SystemExit(f"{' '.join(command)} exited {code}:\n{err[-2000:]}")
         peak = max(peak, kib / 1024)
-    return Measurement(statistics.median(times), peak, code)
+    return Measurement(statistics.median(times), peak, code, statistics.median(cpu))
