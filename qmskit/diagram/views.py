@@ -120,7 +120,7 @@ def interaction_map(manual: Manual, depth: int = 1, links: Links = Links(), per_
     edges; the real flows do not constrain the layout, so they cannot scramble it.
 
     Flows are arrows; what flows is the arrow's tooltip (and the process pages list it): labels for dozens of
-    flows cannot fit a page column at a readable size without overlapping (decision 0023).
+    flows cannot fit a page column at a readable size without overlapping (decision 0024).
     """
     pmap = ProcessMap(manual)
     graph = _graph("process_map", "", rankdir="LR")
