@@ -9,6 +9,8 @@ from typing import Any
 
 from qmskit.analysis import measures
 from qmskit.analysis.competence import EXPIRED, Competences, expiring, gaps, unread
+from qmskit.analysis.customer_report import life_markdown
+from qmskit.analysis.customers import customer_life, mentions
 from qmskit.analysis.digests import assignee
 from qmskit.analysis.measures import Period
 from qmskit.analysis.processmap import ProcessMap
@@ -159,7 +161,9 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date,
     # `control` judged by the trusted policy (check.control_of); the work tree's own policy only without one
     register = (control or DocumentControl(manual, history)).register()
     missing = meaning.unbound("review", "customer-feedback", "complaint", "idea", "order-flow", "internal-complaint",
-                              "nonconformity", "audit", "supplier-evaluation", "management-review")
+                              "nonconformity", "audit", "supplier-evaluation", "management-review", "sale",
+                              "acquisition", "reputation")
+    life = customer_life(manual, span)
     lines = [f"# Management review {span.name}", "", f"Prepared on {today} from the quality manual of "
              f"{_md(manual.config.organisation)}.", "", *unbound_lines(missing), *([""] if missing else []),
              "## a) Status of actions from previous reviews", ""]
@@ -174,6 +178,7 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date,
               "documents changed in the period; risks and opportunities below.", "",
               "## c) Performance and effectiveness", "", "### Customer satisfaction and feedback", "",
               _without_warnings(customers_markdown(measures.customer_report(manual, span), names)),
+              life_markdown(life, names, "####"),
               "### Quality objectives and process performance", "",
               "| Process | KPI | Value | Target | Status |", "|---|---|---|---|---|"]
     lines += [f"| {_md(v.process)} | {_md(v.kpi.name)} | {_fmt(v.value)} | {_md(v.kpi.target)} | {_md(v.status)} |"
@@ -262,9 +267,30 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
         for cell in expiring_cells:
             if cell.person.id == person.id:
                 items.append(Todo(person, "renew", cell.competence, "qualification expires", str(cell.until)))
+    items += public_feedback_owed(manual, meaning, today)
     for owed in unread(manual, revisions):
         items.append(Todo(owed.person, "read", owed.document.id, f"read revision {owed.revision} of "
                                                                  f"{owed.document.title} (qms ack)"))
+    return items
+
+
+def public_feedback_owed(manual: Manual, meaning: Meanings, today: date) -> list[Todo]:
+    """Negative public feedback nobody has answered: with the person the record names to answer it, else with
+    whoever holds the owner role of the form's first process (negative public feedback is where churn starts)."""
+    people = {p.id: p for p in manual.people}
+    forms = {f.id: f for f in manual.forms}
+    owners = {p.id: p.owner for p in manual.processes}
+    items = []
+    for mention in mentions(meaning):
+        if mention.sentiment != "negative" or mention.answered is not None or mention.day > today:
+            continue
+        form = forms[mention.form]
+        role = owners.get(form.processes[0], "") if form.processes else ""
+        who = [people[mention.responsible]] if mention.responsible in people else \
+            sorted((p for p in manual.people if role and role in p.roles), key=lambda p: p.name)
+        detail = f"answer negative public feedback on {mention.source}" + (f" ({mention.customer})"
+                                                                           if mention.customer else "")
+        items += [Todo(person, "answer", mention.record, detail, str(mention.day), True) for person in who]
     return items
 
 

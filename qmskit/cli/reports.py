@@ -12,6 +12,8 @@ import markdown
 import typer
 
 from qmskit.analysis import charts, measures
+from qmskit.analysis.customer_report import life_data, life_markdown, life_table
+from qmskit.analysis.customers import GRAINS, customer_life
 from qmskit.analysis.management import (
     Todo,
     customers_data,
@@ -104,19 +106,33 @@ def report_customers(
     manual_dir: ManualOption = None,
     period: PeriodOption = None,
     output_format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help="text, markdown or json.")] = "text",
+                                               help="text, markdown, json or csv (one row per customer).",
+                                               autocompletion=complete_choices(TABLE_FORMATS))] = "text",
+    cohorts: Annotated[str, typer.Option("--cohorts", help="Group customers by the year or quarter they were won.",
+                                         autocompletion=complete_choices(GRAINS))] = "year",
     output: OutputOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Customer experience: NPS and satisfaction with their trend, complaints, ideas, silent detractors, churn."""
-    check_choice(output_format, ("text", "markdown", "json"), "format")
+    """Customer experience and the customer's whole life with the company: NPS and satisfaction with their trend,
+    complaints, ideas, silent detractors; value per customer and its trend, share and margin, additional sales;
+    retention by the period won and the customers lost with what preceded it; new customers by source,
+    referrals and cost per new customer; public feedback and its trend."""
+    check_choice(output_format, TABLE_FORMATS, "format")
+    check_choice(cohorts, GRAINS, "cohorts")
     _, manual, span, _ = _setup(path, manual_dir, period, today)
     report = measures.customer_report(manual, span)
-    _warn(report.unbound)
+    life = customer_life(manual, span, cohorts)
+    _warn((*report.unbound, *life.notices))
+    names = {p.id: p.name for p in manual.parties}
     if output_format == "json":
-        emit(json.dumps(customers_data(report), indent=2, ensure_ascii=False) + "\n", output)
+        data = customers_data(report)
+        warnings = data.pop("warnings") + [{"message": u.message, "hint": u.hint} for u in life.notices]
+        emit(json.dumps({**data, **life_data(life), "warnings": warnings}, indent=2, ensure_ascii=False) + "\n",
+             output)
+    elif output_format == "csv":
+        show(life_table(life, names), "csv", output)
     else:
-        emit(customers_markdown(report, {p.id: p.name for p in manual.parties}), output)
+        emit(customers_markdown(report, names) + "\n" + life_markdown(life, names), output)
 
 
 @report_app.command("flow")
