@@ -16,7 +16,7 @@ def _fmt(value: float | None, unit: str = "") -> str:
 
 
 def _signed(value: float | None) -> str:
-    return "no data" if value is None else f"{value:+g} %"
+    return "no data" if value is None else f"{value:+g} %" if value else "0 %"
 
 
 def _name(names: dict[str, str], customer: str) -> str:

@@ -22,8 +22,7 @@ def check_referrals(ctx: Context) -> Iterator[Diagnostic]:
         source_field, by_field = meaning.field(record, "source"), meaning.field(record, "referred-by")
         by, customer = meaning.value(record, "referred-by"), meaning.value(record, "customer")
         if meaning.value(record, "source") == REFERRAL_SOURCE and not by:
-            place = by_field if by_field else source_field
-            yield REFERRAL.at(ctx.at(record.origin, "values", *([place] if place else [])),
+            yield REFERRAL.at(ctx.at(record.origin, "values", str(source_field)),
                               f"{record.id}: won by referral, but names no customer who referred it")
         elif isinstance(by, str) and by and by_field:
             where = ctx.at(record.origin, "values", by_field)
@@ -44,7 +43,7 @@ def check_cost_periods(ctx: Context) -> Iterator[Diagnostic]:
         if named and given not in (None, ""):
             yield COST_PERIOD.at(ctx.at(record.origin, "values", named),
                                  f"{record.id}: '{given}' is not a period (write 2026, 2026-Q3 or 2026-07)")
-        else:
-            yield COST_PERIOD.at(ctx.at(record.origin, "values"),
+        else:  # point at the cost that cannot be placed in time
+            yield COST_PERIOD.at(ctx.at(record.origin, "values", str(meaning.field(record, "cost"))),
                                  f"{record.id}: acquisition cost without a period"
                                  + (f" ({named} is empty)" if named else ""))
