@@ -79,9 +79,11 @@ def test_retention_and_churn_on_the_second_manual(qms: Qms) -> None:
 def test_quarter_cohorts_on_the_second_manual(qms: Qms) -> None:
     data = _report(qms, ITSERVICES, "--cohorts", "quarter")
     cohorts = {c["won_in"]: c for c in data["cohorts"]}
-    # Aalto Games won 2026-Q1, billed in Q2 (May) and Q4 (November), not in Q3
-    assert cohorts["2026-Q1"]["retained"] == [{"period": p, "customers": n, "percent": 100.0 * n}
-                                              for p, n in (("2026-Q2", 1), ("2026-Q3", 0), ("2026-Q4", 1))]
+    # Aalto Games won 2026-Q1, billed in Q2 (May) and Q4 (November): still a customer in Q3 (it ordered later)
+    assert cohorts["2026-Q1"]["retained"] == [{"period": p, "customers": 1, "percent": 100.0}
+                                              for p in ("2026-Q2", "2026-Q3", "2026-Q4")]
+    # Pine Clinic won 2025-Q3, last billed 2026-08-31: still a customer from 2025-Q4 to 2026-Q3, not in Q4
+    assert [r["customers"] for r in cohorts["2025-Q3"]["retained"]] == [1, 1, 1, 1, 0]
     # one quarter after being won: Pine (won 2025-Q3, billed Q4: yes), Nordic (2024-Q3 -> 2024-Q4, before the
     # ledger: not counted), Aalto (Q2: yes), Fjord (2026-Q2 -> Q3: yes) -> 3 of 3
     assert data["retention_curve"]["quarter 1"] == 100.0

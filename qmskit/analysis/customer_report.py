@@ -60,7 +60,8 @@ def life_markdown(life: CustomerLife, names: dict[str, str], heading: str = "###
                     or "none"))
     lines += ["", f"{heading} Retention by the {life.grain} customers were won", ""]
     if life.cohorts:
-        lines += ["| Won in | Customers | Retained (ordered in a later " + life.grain + ") |", "|---|---|---|"]
+        lines += [f"| Won in | Customers | Still ordering in a later {life.grain} (an order then or later) |",
+                  "|---|---|---|"]
         lines += [f"| {_md(c.name)} | {len(c.customers)} | "
                   + (", ".join(f"{_md(p)}: {n} ({_fmt(s, ' %')})" for p, n, s in c.retained) or "-") + " |"
                   for c in life.cohorts]

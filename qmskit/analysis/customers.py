@@ -313,7 +313,7 @@ def _coverage(every_sale: list[Sale], span: Period, grain: str) -> list[Period]:
 
 def _cohorts(every_sale: list[Sale], won: dict[str, Won], span: Period, grain: str) -> tuple[Cohort, ...]:
     """Customers by the period they were won in (their acquisition record, else their first order), and the
-    share of each cohort that ordered in each later period the ledger covers."""
+    share of each cohort still ordering in each later period the ledger covers (an order then or later)."""
     started = _won_days(every_sale, won)
     covered = _coverage(every_sale, span, grain)
     groups: dict[str, list[str]] = {}
@@ -324,7 +324,7 @@ def _cohorts(every_sale: list[Sale], won: dict[str, Won], span: Period, grain: s
     for name, members in sorted(groups.items()):
         later = [p for p in covered if p.start > period_of(started[members[0]], grain).end]
         retained = tuple((p.name, n, round(100 * n / len(members), 1)) for p in later
-                         for n in [sum(1 for c in members if any(p.contains(d) for d in ordering.get(c, ())))])
+                         for n in [sum(1 for c in members if _stayed(ordering.get(c, []), p))])
         cohorts.append(Cohort(name, tuple(members), retained))
     return tuple(cohorts[-MOST_PERIODS:])
 
@@ -334,6 +334,12 @@ def _won_days(every_sale: list[Sale], won: dict[str, Won]) -> dict[str, date]:
     for sale in every_sale:
         started.setdefault(sale.customer, sale.day)
     return started
+
+
+def _stayed(days: list[date], later: Period) -> bool:
+    """Still a customer in a period: it ordered in it or after it (a customer who orders once a year has not
+    left in the quarters between)."""
+    return any(d >= later.start for d in days)
 
 
 def _ordering(every_sale: list[Sale]) -> dict[str, list[date]]:
@@ -358,7 +364,7 @@ def _curve(every_sale: list[Sale], won: dict[str, Won], span: Period, grain: str
                 current = _next(current)
             if current.name in covered:
                 members += 1
-                retained += any(current.contains(d) for d in ordering.get(customer, ()))
+                retained += _stayed(ordering.get(customer, []), current)
         points.append((f"{grain} {step}",
                        round(100 * retained / members, 1) if members else None))
     while points and points[-1][1] is None:
