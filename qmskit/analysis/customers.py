@@ -246,7 +246,9 @@ def customer_life(manual: Manual, span: Period, grain: str = "year", churn_quart
         (_with_share(a, total) for a in unshared), key=lambda a: (-a.value, a.customer)))
     cohorts = _cohorts(every_sale, won, span, grain)
     window = churn_quarters or manual.config.churn_quarters or CHURN_QUARTERS
-    lost = tuple(_lost(meaning, c, every_sale, span) for c in churned(meaning, span, window))
+    signals = _signals(meaning, span)
+    orders = _by_customer(every_sale)
+    lost = tuple(_lost(c, orders.get(c, []), signals.get(c, [])) for c in churned(meaning, span, window))
     won_now = tuple(w for w in won.values() if span.contains(w.day))
     mentions_all = mentions(meaning)
     public = tuple(m for m in mentions_all if span.contains(m.day))
@@ -254,7 +256,7 @@ def customer_life(manual: Manual, span: Period, grain: str = "year", churn_quart
         span, grain, accounts, round(total, 2), round(previous_total, 2), cohorts,
         _curve(every_sale, won, span, grain), lost, won_now,
         tuple((q.name, _count_sources(w for w in won_now if q.contains(w.day))) for q in quarters_in(span)),
-        _referrers(meaning, won_now), _channels(meaning, won_now, span), public,
+        _referrers(won_now, signals), _channels(meaning, won_now, span), public,
         tuple((q.name, net_sentiment(m.sentiment for m in mentions_all if q.contains(m.day)))
               for q in quarters_in(span)),
         tuple(m for m in mentions_all if m.day <= span.end and m.sentiment == "negative" and m.answered is None),
@@ -269,11 +271,8 @@ def customer_life(manual: Manual, span: Period, grain: str = "year", churn_quart
 
 def _accounts(every_sale: list[Sale], won: dict[str, Won], span: Period) -> list[Account]:
     before = previous(span)
-    by_customer: dict[str, list[Sale]] = {}
-    for sale in every_sale:
-        by_customer.setdefault(sale.customer, []).append(sale)
     accounts = []
-    for customer, mine in by_customer.items():
+    for customer, mine in _by_customer(every_sale).items():
         now = [s for s in mine if span.contains(s.day)]
         first, last = mine[0].day, mine[-1].day
         start = won[customer].day if customer in won else first
@@ -294,6 +293,13 @@ def _accounts(every_sale: list[Sale], won: dict[str, Won], span: Period) -> list
             round(100 * (costed_value - sum(s.cost or 0.0 for s in costed)) / costed_value, 1) if costed_value
             else None, tuple(sorted(first_of_line)), additional))
     return accounts
+
+
+def _by_customer(every_sale: list[Sale]) -> dict[str, list[Sale]]:
+    found: dict[str, list[Sale]] = {}
+    for sale in every_sale:
+        found.setdefault(sale.customer, []).append(sale)
+    return found
 
 
 def _with_share(account: Account, total: float) -> Account:
@@ -355,10 +361,10 @@ def _curve(every_sale: list[Sale], won: dict[str, Won], span: Period, grain: str
     only periods the ledger covers)."""
     covered = {p.name: p for p in _coverage(every_sale, span, grain)}
     ordering = _ordering(every_sale)
-    points = []
+    points, started = [], _won_days(every_sale, won)
     for step in range(1, MOST_PERIODS + 1):
         members = retained = 0
-        for customer, day in _won_days(every_sale, won).items():
+        for customer, day in started.items():
             current = period_of(day, grain)
             for _ in range(step):
                 current = _next(current)
@@ -372,24 +378,31 @@ def _curve(every_sale: list[Sale], won: dict[str, Won], span: Period, grain: str
     return tuple(points)
 
 
-def _lost(meaning: Meanings, customer: str, every_sale: list[Sale], span: Period) -> Lost:
-    """A churned customer's last order and what it told us before: scores, and complaints nobody answered."""
-    mine = [s for s in every_sale if s.customer == customer]
-    signals = []
+def _signals(meaning: Meanings, span: Period) -> dict[str, list[Signal]]:
+    """What each customer told us up to the period's end, oldest first: scores, and complaints with whether they
+    were answered by then. Read once for every customer (lost ones, referrers)."""
+    found: dict[str, list[Signal]] = {}
     for record in meaning.records("customer-feedback"):
-        score, day = meaning.number(record, "score"), meaning.event_day(record)
-        if meaning.value(record, "customer") == customer and score is not None and day and day <= span.end:
+        customer, score, day = meaning.value(record, "customer"), meaning.number(record, "score"), \
+            meaning.event_day(record)
+        if isinstance(customer, str) and score is not None and day and day <= span.end:
             kind = "promoter" if score >= PROMOTER else "detractor" if score <= DETRACTOR else "passive"
-            signals.append(Signal(record.id, day, f"{kind} score", f"{score:g}"))
+            found.setdefault(customer, []).append(Signal(record.id, day, f"{kind} score", f"{score:g}"))
     for record in meaning.records("complaint"):
-        day = meaning.event_day(record)
-        if meaning.value(record, "customer") == customer and day and day <= span.end:
+        customer, day = meaning.value(record, "customer"), meaning.event_day(record)
+        if isinstance(customer, str) and day and day <= span.end:
             answered = meaning.day(record, "answered")
             kind = "answered complaint" if answered and answered <= span.end else "unanswered complaint"
-            signals.append(Signal(record.id, day, kind, str(answered or record.status)))
-    signals.sort(key=lambda s: (s.day, s.record))
+            found.setdefault(customer, []).append(Signal(record.id, day, kind, str(answered or record.status)))
+    for signals in found.values():
+        signals.sort(key=lambda s: (s.day, s.record))
+    return found
+
+
+def _lost(customer: str, orders: list[Sale], signals: list[Signal]) -> Lost:
+    """A churned customer's last order and what it told us before: scores, and complaints nobody answered."""
     scores = [s for s in signals if s.kind.endswith("score")]
-    return Lost(customer, mine[-1] if mine else None, scores[-1] if scores else None,
+    return Lost(customer, orders[-1] if orders else None, scores[-1] if scores else None,
                 tuple(s for s in signals if s.warning))
 
 
@@ -400,22 +413,17 @@ def _count_sources(won: Iterable[Won]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items()))
 
 
-def _score_before(meaning: Meanings, customer: str, day: date) -> int | None:
-    """A customer's last NPS answer on or before a day."""
-    scored = sorted((d, r.id, int(v)) for r in meaning.records("customer-feedback")
-                    if meaning.value(r, "customer") == customer and (v := meaning.number(r, "score")) is not None
-                    and (d := meaning.event_day(r)) is not None and d <= day)
-    return scored[-1][2] if scored else None
-
-
-def _referrers(meaning: Meanings, won: tuple[Won, ...]) -> tuple[Referrer, ...]:
+def _referrers(won: tuple[Won, ...], signals: dict[str, list[Signal]]) -> tuple[Referrer, ...]:
+    """Customers who referred new ones, with their last score before their first referral."""
     by: dict[str, list[Won]] = {}
     for item in won:
         if item.referred_by:
             by.setdefault(item.referred_by, []).append(item)
     found = []
     for customer, items in sorted(by.items()):
-        score = _score_before(meaning, customer, min(w.day for w in items))
+        first = min(w.day for w in items)
+        scores = [s for s in signals.get(customer, []) if s.kind.endswith("score") and s.day <= first]
+        score = int(float(scores[-1].detail)) if scores else None
         found.append(Referrer(customer, tuple(w.customer for w in items), score,
                               score is not None and score >= PROMOTER))
     return tuple(found)
