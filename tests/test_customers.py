@@ -269,3 +269,16 @@ def test_the_starter_records_public_feedback(starter: Path, qms: Qms) -> None:
     assert data["reputation"]["unanswered_negative"][0]["day"] == "2026-11-20"
     assert "no form declares `purpose: reputation`" not in str(data["warnings"])
     assert [i["kind"] for i in qms("todo", starter, "-f", "json").json()].count("answer") >= 1
+
+
+def test_dates_at_the_ends_of_the_calendar_are_figures_not_tracebacks(itservices: Path, qms: Qms) -> None:
+    edit(itservices / "records" / "lead-origin" / "LO-2026-0001.yaml", "signed-on: '2019-02-01'",
+         "signed-on: '0001-01-01'")
+    edit(itservices / "records" / "billing-entry" / "BE-2026-0009.yaml", "billed-on: '2026-11-15'",
+         "billed-on: '9999-12-31'")
+    data = _report(qms, itservices, "--cohorts", "quarter")
+    assert _account(data, "harbor-bank")["won"] == "0001-01-01"
+    assert _account(data, "aalto-games")["value"] == 9000  # the bill of year 9999 is not in 2026
+    assert "is outside 1000-9000" in qms("report", "customers", itservices, "--period", "0001").err
+    for bad in ("0001", "9500", "9999-Q4"):  # a usage error, never a traceback
+        assert qms("report", "customers", itservices, "--period", bad).code == 2

@@ -174,10 +174,10 @@ def previous(span: Period) -> Period:
     """The period just before, as long: the year, quarter or month before."""
     before = date.fromordinal(span.start.toordinal() - 1)
     if len(span.name) == 4:
-        return period(str(before.year))
+        return period(f"{before.year:04d}")
     if "-Q" in span.name:
         return quarter_of(before)
-    return period(f"{before.year}-{before.month:02d}")
+    return period(f"{before.year:04d}-{before.month:02d}")
 
 
 def quarters_in(span: Period) -> list[Period]:
@@ -189,7 +189,7 @@ def quarters_in(span: Period) -> list[Period]:
 
 
 def period_of(day: date, grain: str) -> Period:
-    return period(str(day.year)) if grain == "year" else quarter_of(day)
+    return period(f"{day.year:04d}") if grain == "year" else quarter_of(day)
 
 
 def _next(current: Period) -> Period:
@@ -439,7 +439,7 @@ def cost_period(meaning: Meanings, record: Record) -> Period | None:
         except ValueError:
             return None
     day = meaning.day(record, "date")
-    return period(f"{day.year}-{day.month:02d}") if day else None
+    return period(f"{day.year:04d}-{day.month:02d}") if day else None
 
 
 def _channels(meaning: Meanings, won: tuple[Won, ...], span: Period) -> tuple[Channel, ...]:

@@ -67,6 +67,9 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, c
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 
 
+FIRST_YEAR, LAST_YEAR = 1000, 9000
+
+
 def _warn(unbound: tuple[Notice, ...]) -> None:
     """A report without a form to read says so (on standard error, so machine output stays clean)."""
     console = stderr()
@@ -82,6 +85,8 @@ def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
         span = measures.period(period or str(day.year))
     except ValueError as exc:
         raise ConfigError(str(exc), "e.g. --period 2026-Q3") from exc
+    if not FIRST_YEAR <= span.start.year <= LAST_YEAR:  # reports look back and ahead: keep inside the calendar
+        raise ConfigError(f"--period {span.name} is outside {FIRST_YEAR}-{LAST_YEAR}", "e.g. --period 2026-Q3")
     return root, load_manual(root, use_cache=True).manual, span, day
 
 
