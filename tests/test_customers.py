@@ -182,6 +182,7 @@ def test_customers_csv_is_one_neutralised_row_per_customer(qms: Qms, itservices:
     harbor = next(r for r in rows if r["Customer"] == "harbor-bank")
     assert harbor["Name"] == "'=HYPERLINK(\"x\")"  # a spreadsheet shows it as text, never runs it
     assert (harbor["Value"], harbor["Margin %"], harbor["Additional sales"]) == ("54000.0", "35.2", "support")
+    assert [harbor[f"Value 2026-Q{n}"] for n in range(1, 5)] == ["36000.0", "12000.0", "0", "6000.0"]
     assert next(r for r in rows if r["Customer"] == "nordic-freight")["Lost"] == "yes"
 
 

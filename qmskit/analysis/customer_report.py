@@ -146,15 +146,17 @@ def _day(value: object) -> str | None:
 
 
 def life_table(life: CustomerLife, names: dict[str, str]) -> TableData:
-    """One row per customer: the ledger for a spreadsheet (`--format csv`)."""
+    """One row per customer: the ledger for a spreadsheet (`--format csv`), with its value in each quarter."""
+    lost = {item.customer for item in life.lost}
+    quarters = [q for q, _, _ in life.accounts[0].by_quarter] if life.accounts else []
     rows = [{"customer": a.customer, "name": names.get(a.customer, a.customer), "orders": a.orders,
              "value": a.value, "previous": a.previous_value, "trend": a.trend, "share": a.share, "margin": a.margin,
              "won": a.won, "first": a.first_order, "last": a.last_order, "tenure": a.tenure_years,
-             "lines": list(a.lines), "additional": [line for line, _, _ in a.additional],
-             "lost": any(item.customer == a.customer for item in life.lost)} for a in life.accounts]
+             "lines": list(a.lines), "additional": [line for line, _, _ in a.additional], "lost": a.customer in lost,
+             **{q: v for q, _, v in a.by_quarter}} for a in life.accounts]
     return TableData.of(f"Customers, {life.period.name}",
                         ("Customer", "Name", "Orders", "Value", "Value the period before", "Trend %", "Share %",
                          "Margin %", "Won", "First order", "Last order", "Tenure (years)", "Lines",
-                         "Additional sales", "Lost"), rows,
+                         "Additional sales", "Lost", *(f"Value {q}" for q in quarters)), rows,
                         ("customer", "name", "orders", "value", "previous", "trend", "share", "margin", "won",
-                         "first", "last", "tenure", "lines", "additional", "lost"))
+                         "first", "last", "tenure", "lines", "additional", "lost", *quarters))
