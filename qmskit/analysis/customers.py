@@ -198,8 +198,8 @@ def _next(current: Period) -> Period:
 
 def sales(meaning: Meanings) -> list[Sale]:
     """Every order or invoice, in day order: the records of forms that declare `purpose: sale`; a manual without
-    one has its ledger from any form that binds customer, date and value (an order-flow form's steps count once
-    per order). Never both: an invoice and the steps of its order would count the same money twice. Records
+    such records has its ledger from any form that binds customer, date and value (an order-flow form's steps
+    count once per order). Never both: an invoice and the steps of its order would count the same money twice. Records
     without a customer, a day or a number are left out (qms validate reports them)."""
     records = meaning.records("sale") or meaning.binding("customer", "date", "value")
     found, orders = [], set()
