@@ -25,11 +25,13 @@ def check_referrals(ctx: Context) -> Iterator[Diagnostic]:
             yield REFERRAL.at(ctx.at(record.origin, "values", str(source_field)),
                               f"{record.id}: won by referral, but names no customer who referred it")
         elif isinstance(by, str) and by and by_field:
-            where = ctx.at(record.origin, "values", by_field)
+            # positions cost a parse of the file (cached files have none): only ask when reporting
             if by == customer:
-                yield REFERRAL.at(where, f"{record.id}: {by} cannot have referred itself")
+                yield REFERRAL.at(ctx.at(record.origin, "values", by_field),
+                                  f"{record.id}: {by} cannot have referred itself")
             elif ctx.has("party", by) and by not in customers and not ctx.manual.incomplete & {"party"}:
-                yield REFERRAL.at(where, f"{record.id}: referred by '{by}', which is not a customer")
+                yield REFERRAL.at(ctx.at(record.origin, "values", by_field),
+                                  f"{record.id}: referred by '{by}', which is not a customer")
 
 
 def check_cost_periods(ctx: Context) -> Iterator[Diagnostic]:
