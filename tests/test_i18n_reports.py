@@ -222,7 +222,7 @@ def test_todo_and_its_digests_in_finnish(itservices: Path, qms: Qms, tmp_path: P
     assert '<html lang="fi">' in page and "<title>Aino Salo: 3 avointa tehtävää 27.11.2026</title>" in page
     # JSON for machines keeps the kinds' keys
     items = qms("todo", itservices, "--format", "json", "--lang", "fi").json()
-    assert {i["kind"] for i in items} <= {"review", "approve", "action", "training", "renew", "read"}
+    assert {i["kind"] for i in items} <= {"review", "approve", "action", "training", "renew", "read", "answer"}
 
 
 def test_a_single_item_takes_the_singular(example: Path, qms: Qms) -> None:

@@ -338,6 +338,20 @@ def test_external_build_has_nothing_internal(built: dict[str, Path]) -> None:
     assert "POL-001" in text and "QM-001" in text  # what is marked external is there
 
 
+def test_the_customer_dashboard_tells_the_story_in_charts(page: Any, server: str) -> None:
+    page.goto(server + "/dashboards/")
+    titles = page.locator(".qms-diagram svg > title").all_text_contents()
+    # invoices of 2026 add up to 738,500 (tests/test_customers.py computes it); two of three new customers came
+    # by referral
+    assert "Value per customer, 2026: total 738,500" in titles
+    assert "New customers by source, 2026: 66.7 % won through referrals" in titles
+    assert "Customers still ordering, quarters after being won (%)" in titles
+    value = page.locator(".qms-diagram svg", has=page.locator("title", has_text="Value per customer"))
+    assert value.locator("rect:has(title)").count() == 7  # the seven customers who bought in 2026, the lost one not
+    assert value.locator("rect > title").first.text_content() == "Hämeen Traktori Oy: 495000"
+    _shot(page, "customer-dashboard")
+
+
 def test_finnish_labels_follow_qms_yaml(tmp_path: Path, qms: Qms) -> None:
     manual = tmp_path / "fi"
     shutil.copytree(EXAMPLE.parent / "templates" / "manual", manual)

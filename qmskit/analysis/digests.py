@@ -19,7 +19,8 @@ UNASSIGNED = "_unassigned"
 
 # Kinds of to-do items: the key stays in JSON, people read the word
 KINDS = {"review": N_("review"), "approve": N_("approve"), "action": N_("action"), "training": N_("training"),
-         "renew": N_("renew"), "read": N_("read"), "communicate": N_("communicate"), "assign": N_("assign")}
+         "renew": N_("renew"), "read": N_("read"), "communicate": N_("communicate"), "assign": N_("assign"),
+         "answer": N_("answer")}
 
 
 def kind_text(kind: str) -> str:

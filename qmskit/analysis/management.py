@@ -9,6 +9,8 @@ from typing import Any
 
 from qmskit.analysis import measures
 from qmskit.analysis.competence import EXPIRED, Competences, expiring, gaps, unread
+from qmskit.analysis.customer_report import life_markdown
+from qmskit.analysis.customers import customer_life, mentions
 from qmskit.analysis.digests import assignee, due_text, kind_text
 from qmskit.analysis.measures import Period
 from qmskit.analysis.processmap import ProcessMap
@@ -72,7 +74,8 @@ def _warning() -> str:
 
 
 def _who(names: dict[str, str], customer: str) -> str:
-    return f"{names.get(customer, customer)}, " if customer else ""
+    """The customer's name (escaped) and a comma before what follows; nothing without a customer."""
+    return f"{_md(names.get(customer, customer))}, " if customer else ""
 
 
 def customers_markdown(report: measures.CustomerReport, names: dict[str, str]) -> str:
@@ -93,7 +96,7 @@ def customers_markdown(report: measures.CustomerReport, names: dict[str, str]) -
                  taken=format_number(report.ideas_taken)),
              _("- Negative feedback without follow-up: {records}").format(records=", ".join(
                  _("{record} ({customer}score {score})").format(
-                     record=_md(r.id), customer=_md(_who(names, detractors[r.id][0])), score=_md(detractors[r.id][1]))
+                     record=_md(r.id), customer=_who(names, detractors[r.id][0]), score=_md(detractors[r.id][1]))
                  for r in report.without_follow_up) or _("none")),
              ngettext("- Customers who stopped ordering (nothing recorded in the last quarter): {customers}",
                       "- Customers who stopped ordering (nothing recorded in the last {count} quarters): {customers}",
@@ -205,7 +208,9 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date,
     # `control` judged by the trusted policy (check.control_of); the work tree's own policy only without one
     register = (control or DocumentControl(manual, history)).register()
     missing = meaning.unbound("review", "customer-feedback", "complaint", "idea", "order-flow", "internal-complaint",
-                              "nonconformity", "audit", "supplier-evaluation", "management-review")
+                              "nonconformity", "audit", "supplier-evaluation", "management-review", "sale",
+                              "acquisition", "reputation")
+    life = customer_life(manual, span)
     lines = [_("# Management review {period}").format(period=span.name), "",
              _("Prepared on {day} from the quality manual of {organisation}.").format(
                  day=format_date(today), organisation=_md(manual.config.organisation)), "",
@@ -227,6 +232,7 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date,
                        changed).format(count=format_number(changed)), "",
               _("## c) Performance and effectiveness"), "", _("### Customer satisfaction and feedback"), "",
               _without_warnings(customers_markdown(measures.customer_report(manual, span), names)),
+              life_markdown(life, names, "####"),
               _("### Quality objectives and process performance"), "",
               "| {} | {} | {} | {} | {} |".format(_("Process"), _("KPI"), _("Value"), _("Target"), _("Status")),
               "|---|---|---|---|---|"]
@@ -328,9 +334,31 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
         for cell in expiring_cells:
             if cell.person.id == person.id:
                 items.append(Todo(person, "renew", cell.competence, _("qualification expires"), str(cell.until)))
+    items += public_feedback_owed(manual, meaning, today)
     for owed in unread(manual, revisions):
         items.append(Todo(owed.person, "read", owed.document.id, _("read revision {revision} of {title} (qms ack)")
                           .format(revision=owed.revision, title=owed.document.title)))
+    return items
+
+
+def public_feedback_owed(manual: Manual, meaning: Meanings, today: date) -> list[Todo]:
+    """Negative public feedback nobody has answered: with the person the record names to answer it, else with
+    whoever holds the owner role of the form's first process (negative public feedback is where churn starts)."""
+    people = {p.id: p for p in manual.people}
+    forms = {f.id: f for f in manual.forms}
+    owners = {p.id: p.owner for p in manual.processes}
+    items = []
+    for mention in mentions(meaning):
+        if mention.sentiment != "negative" or mention.answered is not None or mention.day > today:
+            continue
+        form = forms[mention.form]
+        role = owners.get(form.processes[0], "") if form.processes else ""
+        who = [people[mention.responsible]] if mention.responsible in people else \
+            sorted((p for p in manual.people if role and role in p.roles), key=lambda p: p.name)
+        detail = (_("answer negative public feedback on {source} ({customer})") if mention.customer else
+                  _("answer negative public feedback on {source}")).format(source=mention.source,
+                                                                          customer=mention.customer)
+        items += [Todo(person, "answer", mention.record, detail, str(mention.day), True) for person in who]
     return items
 
 

@@ -47,7 +47,7 @@ def _month_end(year: int, month: int) -> date:
 
 
 def quarter_of(day: date) -> Period:
-    return period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    return period(f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}")
 
 
 def previous_quarters(last: Period, count: int) -> list[Period]:

@@ -12,6 +12,8 @@ import markdown
 import typer
 
 from qmskit.analysis import charts, measures
+from qmskit.analysis.customer_report import life_data, life_markdown, life_table
+from qmskit.analysis.customers import GRAINS, customer_life
 from qmskit.analysis.management import (
     Todo,
     customers_data,
@@ -67,6 +69,9 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, c
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 
 
+FIRST_YEAR, LAST_YEAR = 1000, 9000
+
+
 def _warn(unbound: tuple[Notice, ...]) -> None:
     """A report without a form to read says so (on standard error, so machine output stays clean)."""
     console = stderr()
@@ -83,6 +88,9 @@ def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
         span = measures.period(period or str(day.year))
     except ValueError as exc:
         raise ConfigError(str(exc), _("e.g. --period 2026-Q3")) from exc
+    if not FIRST_YEAR <= span.start.year <= LAST_YEAR:  # reports look back and ahead: keep inside the calendar
+        raise ConfigError(_("--period {period} is outside {first}-{last}").format(
+            period=span.name, first=FIRST_YEAR, last=LAST_YEAR), _("e.g. --period 2026-Q3"))
     manual = load_manual(root, use_cache=True).manual
     speak(manual, documents=True)
     return root, manual, span, day
@@ -109,19 +117,33 @@ def report_customers(
     manual_dir: ManualOption = None,
     period: PeriodOption = None,
     output_format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help="text, markdown or json.")] = "text",
+                                               help="text, markdown, json or csv (one row per customer).",
+                                               autocompletion=complete_choices(TABLE_FORMATS))] = "text",
+    cohorts: Annotated[str, typer.Option("--cohorts", help="Group customers by the year or quarter they were won.",
+                                         autocompletion=complete_choices(GRAINS))] = "year",
     output: OutputOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Customer experience: NPS and satisfaction with their trend, complaints, ideas, silent detractors, churn."""
-    check_choice(output_format, ("text", "markdown", "json"), "format")
+    """Customer experience and the customer's whole life with the company: NPS and satisfaction with their trend,
+    complaints, ideas, silent detractors; value per customer and its trend, share and margin, additional sales;
+    retention by the period won and the customers lost with what preceded it; new customers by source,
+    referrals and cost per new customer; public feedback and its trend."""
+    check_choice(output_format, TABLE_FORMATS, "format")
+    check_choice(cohorts, GRAINS, "cohorts")
     _root, manual, span, _day = _setup(path, manual_dir, period, today)
     report = measures.customer_report(manual, span)
-    _warn(report.unbound)
+    life = customer_life(manual, span, cohorts)
+    _warn((*report.unbound, *life.notices))
+    names = {p.id: p.name for p in manual.parties}
     if output_format == "json":
-        emit(json.dumps(customers_data(report), indent=2, ensure_ascii=False) + "\n", output)
+        data = customers_data(report)
+        warnings = data.pop("warnings") + [{"message": u.message, "hint": u.hint} for u in life.notices]
+        emit(json.dumps({**data, **life_data(life), "warnings": warnings}, indent=2, ensure_ascii=False) + "\n",
+             output)
+    elif output_format == "csv":
+        show(life_table(life, names), "csv", output)
     else:
-        emit(customers_markdown(report, {p.id: p.name for p in manual.parties}), output)
+        emit(customers_markdown(report, names) + "\n" + life_markdown(life, names), output)
 
 
 @report_app.command("flow")

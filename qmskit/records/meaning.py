@@ -26,7 +26,7 @@ MEANING_TYPES: dict[str, tuple[str, ...]] = {
     "input": (), "problem": (), "delay": _NUMBER, "findings": (), "nonconformities": _NUMBER, "actions": (),
     "conclusion": (), "idea": (), "decision": (), "decisions": (), "supplier": ("reference",),
     "on-time": _NUMBER, "quality": _SCORE, "document": ("reference",), "revision": ("integer",),
-    "person": ("reference",),
+    "person": ("reference",), "period": (), "sentiment": ("choice",),
 }
 # what a reference field of that meaning must point at
 MEANING_REFERENCES: dict[str, tuple[str, ...]] = {
@@ -68,12 +68,20 @@ PURPOSES: dict[str, Purpose] = {p.name: p for p in (
     Purpose("sale", "customers' orders or invoices", ("customer", "date", "value"), ()),
     Purpose("acknowledgement", "people's confirmations that they read a revision of a document (7.3)",
             ("document", "revision", "person"), ()),
+    Purpose("acquisition", "how a new customer was won: the channel, and who referred them",
+            ("customer", "date", "source"), ("referred-by",)),
+    Purpose("acquisition-cost", "marketing and sales costs per period and channel", ("cost", "source"),
+            ("period",)),
+    Purpose("reputation", "public feedback: reviews, social-media mentions, press", ("date", "sentiment"),
+            ("answered",)),
     Purpose("other", "anything else (reports read only its general meanings)", (), ()),
 )}
 
 TAKEN_DECISIONS = ("accepted", "implemented")  # an idea's decision values that count as taken into development
 CUSTOMER_SOURCE = "customer"  # an idea's source value that marks it as the customer's
 LATE_PROBLEM = "late"  # an internal complaint's problem value that means "came late"
+REFERRAL_SOURCE = "referral"  # a new customer's source value that means another customer referred them
+SENTIMENTS = ("positive", "neutral", "negative")  # the values a reputation record's sentiment may take
 
 
 def allowed(purpose: str) -> tuple[str, ...]:
@@ -103,12 +111,18 @@ def declaration_problems(form: Form) -> Iterable[tuple[tuple[str | int, ...], st
     for meaning in found.required if found else ():
         if meaning not in form.binds:
             yield ("purpose",), f"a {form.purpose} form must bind '{meaning}' to one of its fields (binds:)"
+    if form.purpose == "acquisition-cost" and not {"period", "date"} & set(form.binds):
+        yield ("purpose",), "an acquisition-cost form must bind 'period' (or 'date') to one of its fields (binds:)"
 
 
 def _type_problems(meaning: str, field: FormField) -> Iterable[str]:
     types = MEANING_TYPES.get(meaning, ())
     if types and field.type not in types:
         yield f"{meaning} needs a {' or '.join(types)} field, but '{field.id}' is {field.type}"
+    options = field.spec.get("options")
+    strange = [str(o) for o in options if o not in SENTIMENTS] if isinstance(options, list) else []
+    if meaning == "sentiment" and field.type == "choice" and strange:
+        yield f"sentiment options must be among {', '.join(SENTIMENTS)}, not {', '.join(strange)}"
     kinds = MEANING_REFERENCES.get(meaning)
     if kinds and field.type == "reference" and field.spec.get("of") not in kinds:
         yield f"{meaning} needs a reference to a {' or '.join(kinds)}, but '{field.id}' refers to a " \

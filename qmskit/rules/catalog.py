@@ -142,6 +142,12 @@ _RULES = (
          "Write the pattern in RE2 syntax (no backreferences like \\1, no lookahead or lookbehind, no possessive "
          "quantifiers; \\z for the end of the text), or check the value with a choice field instead. Until "
          "then qms does not check values against this pattern."),
+    Rule("QMS-CUST-001", E, "Referral does not name another customer",
+         "Name the customer who referred the new one in the field bound to `referred-by` (an id from "
+         "organisation/parties.yaml of kind customer), or record another source."),
+    Rule("QMS-CUST-002", E, "Acquisition cost without a period",
+         "Give the cost the period it was spent in (2026, 2026-Q3 or 2026-07) in the field bound to `period`, "
+         "or the day in the field bound to `date`: it counts against the customers won in that period."),
     Rule("QMS-COMM-001", E, "Communication plan names someone unknown",
          "Use role, person or party ids from organisation/, or `everyone` for the whole staff."),
     Rule("QMS-COMM-002", W, "Communication is overdue",

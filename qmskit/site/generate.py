@@ -34,6 +34,7 @@ from qmskit.analysis.competence import (
     unread,
 )
 from qmskit.analysis.coverage import Row, coverage
+from qmskit.analysis.customers import CustomerLife, customer_life
 from qmskit.analysis.digests import assignee
 from qmskit.analysis.management import flow_report
 from qmskit.control.asof import Release, Step, Timeline, build_timelines, document_files, register_at_release
@@ -61,6 +62,7 @@ from qmskit.wording import quantity
 AUDIENCES = ("internal", "external")
 LATEST_RELEASES = 5  # release registers linked from the documents register (all are on the "effective on" page)
 CATEGORY_ORDER = {"management": 0, "core": 1, "support": 2}
+MOST_BARS = 12  # customers on the value chart: the largest, so that labels stay readable
 RenderSvg = Callable[[str], str]  # DOT source -> SVG markup
 # DOT sources, most preferred first, and the width in points they must fit -> the one to draw
 ChooseLayout = Callable[[Sequence[str], float], str]
@@ -671,11 +673,13 @@ class SiteBuilder:
             parts.extend([f"## {md(heading)}", "", _chart(svg)])
 
         customers = measures.customer_report(self.manual, year)
+        life = customer_life(self.manual, year, "quarter")
         flow = flow_report(self.manual)
-        for notice in (*customers.unbound, *flow.unbound):  # a chart without its data says why
+        for notice in (*customers.unbound, *life.notices, *flow.unbound):  # a chart without its data says why
             parts += [f'!!! warning "{md(notice.message)}"', f"    {md(notice.hint)}", ""]
         section(self.t["nps"], year.name, charts.line_chart(f"{self.t['nps']}, {year.name}",
                                                             list(customers.nps_trend)))
+        self._customer_charts(life, year, section)
         names = {p.id: p.name for p in self.manual.processes}
         for value in measures.kpi_report(self.manual, year):
             if value.status in ("met", "missed"):
@@ -695,6 +699,28 @@ class SiteBuilder:
             section(self.t["delays"], worst.order, charts.waterfall(
                 f"{worst.order}: {quantity(worst.late_days, 'day')} late", [(p, float(d)) for p, d in worst.added]))
         return "---\ntitle: " + str(yamlstr(self.t["dashboards"])) + "\n---\n" + "\n".join(parts) + "\n"
+
+    def _customer_charts(self, life: CustomerLife, year: measures.Period,
+                         section: Callable[[str, str, str], None]) -> None:
+        """The customer's life on one screen: value per customer, retention, how customers were won, reputation."""
+        t, names = self.t, {p.id: p.name for p in self.manual.parties}
+        valued = [(names.get(a.customer, a.customer), a.value) for a in life.accounts if a.value][:MOST_BARS]
+        if valued:
+            section(t["customer_value"], year.name, charts.bar_chart(
+                f"{t['customer_value']}, {year.name}: {t['total']} {i18n.format_number(life.total_value, 0)}", valued))
+        if any(v is not None for _, v in life.curve):
+            section(t["retention"], year.name, charts.line_chart(
+                f"{t['retention']} (%)", [(f"+{n}", v) for n, (_, v) in enumerate(life.curve, start=1)]))
+        sources: dict[str, float] = {}
+        for won in life.won:
+            sources[won.source or "-"] = sources.get(won.source or "-", 0.0) + 1
+        if sources:
+            share = "" if life.referral_share is None else f": {life.referral_share:g} % {t['won_by_referral']}"
+            section(t["acquisition"], year.name, charts.bar_chart(f"{t['acquisition']}, {year.name}{share}",
+                                                                  sorted(sources.items()), counts=True))
+        if life.mentions:
+            section(t["reputation"], year.name, charts.line_chart(f"{t['reputation']}, {year.name}",
+                                                                  list(life.mention_trend)))
 
     # -- records: a register per form and year, every record on it in full ----------------------------------
 
