@@ -66,6 +66,9 @@ _RULES = (
          "Add the inputs and outputs that link it to the processes it serves and depends on."),
     Rule("QMS-PROC-005", W, "Process customer receives none of its outputs",
          "Add an output to the customer, or name as customer the party that receives the output."),
+    Rule("QMS-PROC-006", E, "KPI has both a source and hand-entered values",
+         "Keep `source:` when a form's records measure the KPI, or `entered:` when its values are typed in; "
+         "remove the other."),
     Rule("QMS-COV-001", E, "Clause not addressed",
          "List the clause under `clauses:` of the document, process or form that addresses it, or exclude it "
          "with a justification in qms.yaml."),
