@@ -78,12 +78,12 @@ def _warn(unbound: tuple[Notice, ...]) -> None:
 def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
            today: str | None) -> tuple[Path, Manual, measures.Period, date]:
     root = resolve_manual(path, manual_dir)
-    day = parse_day(today) or date.today()
+    manual = load_manual(root, use_cache=True).manual
+    day = manual.config.judged_day(parse_day(today) or date.today())
     try:
         span = measures.period(period or str(day.year))
     except ValueError as exc:
         raise ConfigError(str(exc), _("e.g. --period 2026-Q3")) from exc
-    manual = load_manual(root, use_cache=True).manual
     speak(manual, documents=True)
     return root, manual, span, day
 
@@ -254,7 +254,7 @@ def todo_command(
     manual = load_manual(root, use_cache=True).manual
     speak(manual, documents=True)
     history = gitrepo.read_history(root)
-    day = parse_day(today) or date.today()
+    day = manual.config.judged_day(parse_day(today) or date.today())
     revisions = current_revisions(manual, history)
     items = todo(manual, history, day, revisions, control_of(root, manual, history))
     _warn(tuple(Meanings(manual).unassigned("todo")))

@@ -186,6 +186,9 @@ _RULES = (
     Rule("QMS-CTRL-023", E, "Approval evidence cannot be checked",
          "Keep the allowed-signers file named by approvals.signers in the repository (path from its root), and "
          "give CI read access to the forge (GITHUB_TOKEN / GITLAB_TOKEN)."),
+    Rule("QMS-CTRL-025", N, "Dates judged as of the manual's as_of day",
+         "The manual is a snapshot (qms.yaml `as_of`): later days are judged as that day. Remove `as_of` when "
+         "the manual is kept up to date again."),
     Rule("QMS-CTRL-024", N, "Approvals are asserted, not verified",
          "Declare `approvals:` in qms.yaml (evidence, merge_identities, policy_approvers, signers) so that only "
          "evidence the author of a change cannot create counts."),
