@@ -172,7 +172,7 @@ def plan(story: Story, files: Mapping[str, str], people: Mapping[str, Identity])
     if changes and changes[0].at < story.start.at:
         raise _fail("a change is dated before the start")
     # each edited file's texts, newest first: undo the changes from the last to the first
-    before: dict[tuple[int, str], str] = {}  # (change index, file) -> the file's text before that change
+    after: dict[tuple[int, str], str] = {}  # (change index, file) -> the file's text that change made
     current = {edit.file: files.get(edit.file) for change in changes for edit in change.edits}
     for index in range(len(changes) - 1, -1, -1):
         for edit in changes[index].edits:
@@ -182,7 +182,7 @@ def plan(story: Story, files: Mapping[str, str], people: Mapping[str, Identity])
             if text.count(edit.now) != 1:
                 raise _fail(f"change {index + 1}: {edit.file} must contain {edit.now!r} exactly once "
                             f"(it does {text.count(edit.now)} times)")
-            before[(index, edit.file)] = text
+            after[(index, edit.file)] = text
             current[edit.file] = text.replace(edit.now, edit.was, 1)
     first: dict[str, str] = {}
     arrivals: list[Commit] = []
@@ -200,7 +200,7 @@ def plan(story: Story, files: Mapping[str, str], people: Mapping[str, Identity])
                                {path: text}))
     commits = [_commit(story, story.start, person(story.start.by, "start"), first, people)]
     for index, change in enumerate(changes):
-        writes = {edit.file: before[(index, edit.file)] for edit in change.edits}
+        writes = {edit.file: after[(index, edit.file)] for edit in change.edits}
         commits.append(_commit(story, change, person(change.by, f"change {index + 1}"), writes, people))
     told = commits[:1] + sorted(commits[1:] + arrivals, key=lambda c: (c.committed, c.message))
     if story.release is not None:
