@@ -192,10 +192,11 @@ def test_a_story_becomes_dated_commits_for_any_manual(tmp_path: Path) -> None:
     (lambda s: s.replace("approved_by: [leena-maki]", "approved_by: [nobody-here]"), "not in organisation"),
     (lambda s: s.replace('approved: "2026-03-04T15:00:00+02:00"', 'approved: "2026-03-01T15:00:00+02:00"'),
      "approved before it was written"),
-    (lambda s: s.replace("+02:00\"\n    approved", "\"\n    approved"), "UTC offset"),
+    (lambda s: s.replace("+02:00\"\n    approved", "\"\n    approved"), "line 4: changes/0/at: .* does not match"),
     (lambda s: s.replace('at: "2026-11-30T12:00:00+02:00"', 'at: "2026-02-01T12:00:00+02:00"'),
      "release is dated before the last commit"),
-    (lambda s: s.replace("email: merge@kestrel.example", "email: merge>@kestrel.example"), "git can record"),
+    (lambda s: s.replace("email: merge@kestrel.example", "email: merge>@kestrel.example"), "identity/email"),
+    (lambda s: s.replace("approved_by:", "approved-by:"), "approved-by"),  # a misspelt key is no silent default
     (lambda s: s.replace("file: ", "file: records/"), "cannot be edited"),
 ])
 def test_a_story_that_does_not_fit_is_refused_before_anything_is_written(tmp_path: Path,

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from qmskit.errors import ConfigError
+from qmskit.loading.schemas import check
 from qmskit.loading.yamlsource import parse_yaml
 
 STORY_FILE = ".qms/story.yaml"
@@ -127,6 +128,9 @@ def parse_story(text: str) -> Story:
     data = doc.data
     if doc.diagnostics or not isinstance(data, dict):
         raise _fail("is not a YAML mapping")
+    for problem in check("story", data):  # the first one is enough: the file ships with qmskit
+        where = doc.source.key(problem.pointer) if problem.at_key else doc.source.value(problem.pointer)
+        raise _fail(f"line {where.line}: {problem.message}")
     identity = data.get("identity")
     if not isinstance(identity, dict):
         raise _fail("needs `identity: {name, email}`, the merge identity that commits every change")
