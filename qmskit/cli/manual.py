@@ -69,7 +69,8 @@ def _tell_story(directory: Path, text: str) -> str:
         raise ConfigError(f"the starter's story commits as {story.identity.email}, which its qms.yaml does not "
                           "list under approvals.merge_identities", "Fix the starter where qmskit is installed.")
     people = {p.id: Identity(p.name, p.emails[0]) for p in manual.people if p.emails}
-    files = {path.relative_to(directory).as_posix(): path.read_text(encoding="utf-8")
+    # bytes decoded as they are: the last commit must hold exactly what was written, line ends included
+    files = {path.relative_to(directory).as_posix(): path.read_bytes().decode("utf-8")
              for path in sorted(directory.rglob("*")) if path.is_file() and ".git" not in path.parts}
     commits = plan(story, files, people)
     head = init_with_history(directory, lambda ref: fast_import(commits, story.identity, ref))
