@@ -42,6 +42,10 @@ def test_periods() -> None:
     # a span of periods: what a review looks back over, from the month after the last review
     assert period("2025-12..2026-05") == measures.Period(date(2025, 12, 1), date(2026, 5, 31), "2025-12..2026-05")
     assert period("2026-Q2..2026-Q3").start == date(2026, 4, 1)
+    assert period("2025-06-13..2026-06-12") == measures.Period(date(2025, 6, 13), date(2026, 6, 12),
+                                                               "2025-06-13..2026-06-12")
+    with pytest.raises(ValueError, match="not a period"):
+        period("2026-02-30")
     with pytest.raises(ValueError, match="ends before it starts"):
         period("2026-05..2026-01")
     with pytest.raises(ValueError, match="not a period"):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qmskit.analysis.measures import period as span_of
+from qmskit.analysis.reviews import held_reviews
 from qmskit.errors import ConfigError
 from qmskit.loading.load import load_manual
 from qmskit.loading.story import STORY_FILE, Identity, fast_import, parse_story, plan
@@ -62,21 +63,23 @@ def _number(pattern: str, text: str) -> float:
 
 
 def test_the_management_review_states_what_the_records_say(qms: Qms) -> None:
-    """Recompute every figure the review minutes state from the records, for the period the minutes name."""
+    """Recompute every figure the review minutes state from the records, for the period the minutes name, which
+    is the period the site's review page derives (from the day after the review before, or a year back)."""
     manual = load_manual(EXAMPLE).manual
     meaning = Meanings(manual)
-    reviews = meaning.records("management-review")
-    assert reviews
-    for review in reviews:
-        text = " ".join(str(review.values.get(name, "")) for name in ("performance", "previous-actions"))
+    held = held_reviews(manual, date.fromisoformat(TODAY), meaning)
+    assert held
+    for review in held:
+        text = " ".join(str(review.record.values.get(name, "")) for name in ("performance", "previous-actions"))
         text = re.sub(r"\s+", " ", text)
         span = re.search(r"--period (\S+?)\)", text)
-        assert span, f"{review.id} names no period"
+        assert span, f"{review.record.id} names no period"
         period = span[1]
+        assert (span_of(period).start, span_of(period).end) == (review.span.start, review.span.end)
         flow = qms("report", "flow", EXAMPLE, "--period", period, "-f", "json").json()
         customers = qms("report", "customers", EXAMPLE, "--period", period, "-f", "json").json()
         kpis = {r["kpi"]: r for r in qms("report", "kpi", EXAMPLE, "--period", period, "-f", "json").json()}
-        pack = qms("report", "review", EXAMPLE, "--period", period).out
+        pack = qms("report", "review", EXAMPLE, "--period", period, "--today", str(review.day)).out
         assert _number(r"On-time delivery (-?[\d.]+) %", text) == flow["on_time_percent"]
         assert _number(r"On-time delivery [\d.]+ % of (\d+) orders", text) == kpis["on-time-delivery"]["records"]
         assert re.search(r"(\S+) adding most of the delay", text)[1] == next(iter(flow["bottlenecks"]))  # type: ignore[index]
@@ -96,8 +99,8 @@ def test_the_management_review_states_what_the_records_say(qms: Qms) -> None:
         assert f"on time {steel} %" in pack.split("Teräsvarasto")[1][:40]
         done, planned = re.search(r"(\d+) of (\d+) actions", text).groups()  # type: ignore[union-attr]
         # the share of the previous review's actions done, entered by hand on the day of this review
-        actions = {r["kpi"]: r for r in qms("report", "kpi", EXAMPLE, "--period", str(meaning.event_day(review))[:7],
-                                             "-f", "json").json()}["review-actions-closed"]
+        actions = {r["kpi"]: r for r in qms("report", "kpi", EXAMPLE, "--period", str(review.day), "-f",
+                                             "json").json()}["review-actions-closed"]
         assert actions["value"] == round(100 * int(done) / int(planned), 1)
 
 

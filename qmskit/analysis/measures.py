@@ -3,6 +3,7 @@ along the order chain to the paying customer. Pure; `today` and periods are alwa
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -27,8 +28,9 @@ class Period:
 
 
 def period(text: str) -> Period:
-    """2026 (a year), 2026-Q3 (a quarter), 2026-07 (a month), or a span of them, 2026-01..2026-05 (a review
-    looks back over the months since the last one, which need not be a calendar period)."""
+    """2026 (a year), 2026-Q3 (a quarter), 2026-07 (a month), 2026-07-15 (a day), or a span of them,
+    2026-01..2026-05 or 2025-06-13..2026-06-12 (a review looks back over the time since the last one, which need
+    not be a calendar period)."""
     first, dots, last = text.partition("..")
     if dots:
         start, end = _single_period(first.strip()), _single_period(last.strip())
@@ -46,11 +48,16 @@ def _single_period(text: str) -> Period:
         year, quarter = int(match[1]), int(match[2])
         start = date(year, 3 * quarter - 2, 1)
         return Period(start, _month_end(year, 3 * quarter), text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        with contextlib.suppress(ValueError):
+            day = date.fromisoformat(text)
+            return Period(day, day, text)
     if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
         year, month = int(match[1]), int(match[2])
         if 1 <= month <= 12:
             return Period(date(year, month, 1), _month_end(year, month), text)
-    raise ValueError(f"'{text}' is not a period: write 2026, 2026-Q3, 2026-07 or 2026-01..2026-05")
+    raise ValueError(f"'{text}' is not a period: write 2026, 2026-Q3, 2026-07, 2026-07-15 or a span "
+                     "2026-01..2026-05")
 
 
 def _month_end(year: int, month: int) -> date:

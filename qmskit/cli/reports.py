@@ -61,8 +61,9 @@ report_app = QmsTyper(help="Reports for management: KPIs, customers, order flow,
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q3, 2026-07 or a span "
-                                                                  "2026-01..2026-05. Default: the year of --today.")]
+PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q3, 2026-07, 2026-07-15 or a "
+                                                                  "span 2026-01..2026-05. Default: the year of "
+                                                                  "--today.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.",
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 
