@@ -26,6 +26,7 @@ from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, Manual, Origin, RuleSettings
 from qmskit.records.forms import workflow
 from qmskit.rules import run_rules
+from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 from qmskit.vcs.gitrepo import read_blobs, start_history
 from qmskit.vcs.history import History, Revision
@@ -102,7 +103,13 @@ def _check_manual(root: Path, selection: Selection, today: date | None, history:
         trust = establish(root, loaded.manual, known, base, request)
         trusted = trust.policy.config.rules if known.usable else None
         first_ids, deleted_ids = past_ids(root, loaded.manual, known)
-        context = Context.of(loaded.manual, today=today, history=known, first_ids=first_ids,
+        day = today or date.today()
+        judged = trust.policy.config.judged_day(day)  # the trusted as_of: a change cannot stop its own clock
+        if judged != day:
+            findings.append(rule("QMS-CTRL-025").at(
+                loaded.manual.locate(loaded.manual.config.origin, "as_of"),
+                f"dates are judged as of {judged.isoformat()}, the manual's as_of day, not {day.isoformat()}"))
+        context = Context.of(loaded.manual, today=judged, history=known, first_ids=first_ids,
                              deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known),
                              closed_changes=closed_changes(root, loaded.manual, known), trust=trust,
                              baseline_commits=pinned_baseline(root, trust.policy.config, known),

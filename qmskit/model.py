@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from qmskit.diagnostics import Location, Severity
@@ -122,7 +123,13 @@ class Config:
     baseline: Baseline | None = None
     forge: Mapping[str, str] = field(default_factory=dict)  # kind (github, gitlab), url, branch
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    as_of: date | None = None  # a manual that is a snapshot (an example, a training copy) is judged as of this day
     origin: Origin = Origin("qms.yaml")
+
+    def judged_day(self, today: date) -> date:
+        """The day dates are judged on: today, but never after the day a snapshot manual's story ends (its
+        reviews and qualifications would all fall due while nobody keeps it)."""
+        return min(today, self.as_of) if self.as_of else today
 
 
 def standard_pointer(config: Config, index: int) -> Pointer:

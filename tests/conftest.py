@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,9 +128,12 @@ EXAMPLE_MERGE = ("Seed 2c654014 maintainers", "maintainers@users.noreply.r-seed-
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A private copy of the example manual, in a Git repository of its own with one commit (which the
-    manual's baseline counts as released). Tests break it in the work tree."""
+    manual's baseline counts as released). Tests break it in the work tree. Without the example's `as_of` day,
+    so that tests judge it on any day they choose (test_story.py keeps it)."""
     target = tmp_path / "manual"
     shutil.copytree(EXAMPLE, target)
+    config = target / "qms.yaml"
+    config.write_text(re.sub(r"(?m)^as_of: .*\n", "", config.read_text(encoding="utf-8")), encoding="utf-8")
     git(target, "init", "-q", "-b", "main")
     commit_all(target, "Example manual")
     return target

@@ -39,6 +39,17 @@ def test_periods() -> None:
     assert [p.name for p in measures.previous_quarters(period("2026-Q1"), 3)] == ["2025-Q3", "2025-Q4", "2026-Q1"]
     with pytest.raises(ValueError, match="not a period"):
         period("2026-Q5")
+    # a span of periods: what a review looks back over, from the month after the last review
+    assert period("2025-12..2026-05") == measures.Period(date(2025, 12, 1), date(2026, 5, 31), "2025-12..2026-05")
+    assert period("2026-Q2..2026-Q3").start == date(2026, 4, 1)
+    assert period("2025-06-13..2026-06-12") == measures.Period(date(2025, 6, 13), date(2026, 6, 12),
+                                                               "2025-06-13..2026-06-12")
+    with pytest.raises(ValueError, match="not a period"):
+        period("2026-02-30")
+    with pytest.raises(ValueError, match="ends before it starts"):
+        period("2026-05..2026-01")
+    with pytest.raises(ValueError, match="not a period"):
+        period("2026-01..")
 
 
 def _log(order: str, step: str, planned: tuple[str, str], actual: tuple[str, str], value: float = 10000) -> Record:
@@ -105,6 +116,39 @@ def test_kpi_ratio_counts_each_record_in_its_own_period() -> None:
     assert measures.kpi_value(kpi, records, period("2026-Q3")) == (None, 0)
     target = measures.parse_target(kpi.target)
     assert target is not None and not target.met(50.0) and target.met(95.0)
+
+
+@pytest.mark.parametrize(("measure", "q1", "year"), [
+    (None, 91.0, 92.0),  # average: (90 + 92) / 2 in Q1; (90 + 92 + 94) / 3 over the year
+    ("sum", 182.0, 276.0),
+    ("last", 92.0, 94.0),  # the entry of 31 March, then of 30 June
+])
+def test_kpi_entered_by_hand_combines_the_entries_dated_in_the_period(measure: str | None, q1: float,
+                                                                      year: float) -> None:
+    entered: dict[str, object] = {"entries": [{"date": "2026-06-30", "value": 94},  # out of order on purpose
+                                              {"date": "2026-01-31", "value": 90},
+                                              {"date": "2026-03-31", "value": 92.0, "note": "from the CMMS"}]}
+    if measure:
+        entered["measure"] = measure
+    kpi = Kpi("availability", "Machine availability", ">= 92 %", ORIGIN, {"entered": entered})
+    assert measures.kpi_value(kpi, [], period("2026-Q1")) == (q1, 2)
+    assert measures.kpi_value(kpi, [], period("2026")) == (year, 3)
+    assert measures.kpi_value(kpi, [], period("2026-Q3")) == (None, 0)
+
+
+def test_a_kpi_entered_by_hand_is_reported_with_its_status(itservices: Path, qms: Qms, findings: Findings) -> None:
+    """Not the example: a manual of its own gets a KPI entered by hand, shown like any other with its trend."""
+    path = itservices / "processes" / "service-desk.yaml"
+    edit(path, "kpis:\n", "kpis:\n  - id: phone-answer\n    name: Calls answered within 60 s\n    target: \">= 80 %\"\n"
+         "    entered:\n      entries:\n        - {date: \"2026-03-31\", value: 78}\n"
+         "        - {date: \"2026-06-30\", value: 84}\n")
+    rows = {r["kpi"]: r for r in qms("report", "kpi", itservices, "--period", "2026-Q2", "-f", "json").json()}
+    assert (rows["phone-answer"]["value"], rows["phone-answer"]["status"]) == (84.0, "met")
+    assert dict(rows["phone-answer"]["trend"])["2026-Q1"] == 78.0
+    assert [f for f in findings(itservices) if f[0].startswith(("QMS-SCHEMA", "QMS-PROC"))] == []
+    # a KPI with both a source and entries is refused where the second one is
+    edit(path, "    entered:\n", "    source: {form: incident-report, measure: count}\n    entered:\n")
+    assert ("QMS-PROC-006", "processes/service-desk.yaml", line_of(path, "entered:")) in findings(itservices)
 
 
 @pytest.mark.parametrize(("text", "value", "met"), [(">= 95 %", 95, True), ("<= 1.0 %", 1.5, False), ("0", 0, True),

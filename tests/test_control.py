@@ -214,6 +214,27 @@ def test_review_overdue_and_due_soon(example: Path, findings: Findings) -> None:
     assert control_findings(findings, example, "--today", "2026-06-01") == []
 
 
+def test_a_snapshot_manual_is_judged_as_of_its_day(tmp_path: Path, findings: Findings) -> None:
+    """The example keeps its `as_of` day here (the fixture drops it): later days are judged as that day, and say so;
+    earlier days are judged as they are."""
+    manual = tmp_path / "snapshot"
+    shutil.copytree(EXAMPLE, manual)
+    git(manual, "init", "-q", "-b", "main")
+    commit_all(manual, "Example manual")
+    later = control_findings(findings, manual, "--today", "2028-02-01")  # PRO-009's review fell due in 2027
+    assert later == [("QMS-CTRL-025", "qms.yaml", line_of(manual / "qms.yaml", "as_of:"))]
+    assert control_findings(findings, manual, "--today", "2026-06-01") == []
+
+
+def test_a_change_cannot_stop_its_own_clock(example: Path, findings: Findings) -> None:
+    """`as_of` is policy: added by a change nobody approved, it stops nothing, and the change is reported."""
+    edit(example / "qms.yaml", "language: en\n", 'language: en\nas_of: "2026-11-27"\n')
+    commit_all(example, "Freeze the manual")
+    found = control_findings(findings, example, "--today", "2028-02-01")
+    assert ("QMS-CTRL-004", DOC, 2) in found and "QMS-CTRL-020" in {f[0] for f in found}
+    assert "QMS-CTRL-025" not in {f[0] for f in found}
+
+
 def test_obsolete_document_referenced_by_an_active_one(example: Path, findings: Findings) -> None:
     edit(example / "documents/procedures/PRO-006-production.md", "status: active", "status: obsolete")
     found = control_findings(findings, example)

@@ -97,3 +97,9 @@ def test_form_schemas_agree_on_records_and_broken_records() -> None:
 def test_unknown_keywords_make_it_step_aside() -> None:
     assert compile_schema({"type": "object", "dependentRequired": {"a": ["b"]}}) is None
     assert compile_schema({"type": "string", "format": "ipv4"}) is None
+
+
+def test_max_items_is_checked_as_jsonschema_does() -> None:
+    """A bounded list (hand-entered KPI values, story edits) keeps the quick path."""
+    quick = compile_schema({"maxItems": 2})
+    assert quick is not None and quick([1, 2]) and not quick([1, 2, 3]) and quick("not a list")

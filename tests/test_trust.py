@@ -178,7 +178,7 @@ def test_policy_change_approved_by_someone_else_is_not_enough(example: Path, fin
 def test_validate_base_reads_the_policy_of_the_base(example: Path, findings: Findings) -> None:
     git(example, "switch", "-q", "-c", "topic")
     edit(example / "qms.yaml", "  evidence: [asserted]", "  evidence: [asserted]\n  bots: [test.person@example.com]")
-    edit(example / "qms.yaml", "  bots: [maintainers", "  # bots: [maintainers")
+    edit(example / "qms.yaml", "  bots: [merge-bot", "  # bots: [merge-bot")
     change(example)
     commit_all(example, "Let me in")
     found = control_findings(findings, example, "--base", "main")

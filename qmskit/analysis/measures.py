@@ -3,6 +3,7 @@ along the order chain to the paying customer. Pure; `today` and periods are alwa
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -27,7 +28,19 @@ class Period:
 
 
 def period(text: str) -> Period:
-    """2026 (a year), 2026-Q3 (a quarter) or 2026-07 (a month)."""
+    """2026 (a year), 2026-Q3 (a quarter), 2026-07 (a month), 2026-07-15 (a day), or a span of them,
+    2026-01..2026-05 or 2025-06-13..2026-06-12 (a review looks back over the time since the last one, which need
+    not be a calendar period)."""
+    first, dots, last = text.partition("..")
+    if dots:
+        start, end = _single_period(first.strip()), _single_period(last.strip())
+        if end.end < start.start:
+            raise ValueError(f"'{text}' ends before it starts: write the earlier period first")
+        return Period(start.start, end.end, text)
+    return _single_period(text)
+
+
+def _single_period(text: str) -> Period:
     if match := re.fullmatch(r"(\d{4})", text):
         year = int(match[1])
         return Period(date(year, 1, 1), date(year, 12, 31), text)
@@ -35,11 +48,16 @@ def period(text: str) -> Period:
         year, quarter = int(match[1]), int(match[2])
         start = date(year, 3 * quarter - 2, 1)
         return Period(start, _month_end(year, 3 * quarter), text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        with contextlib.suppress(ValueError):
+            day = date.fromisoformat(text)
+            return Period(day, day, text)
     if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
         year, month = int(match[1]), int(match[2])
         if 1 <= month <= 12:
             return Period(date(year, month, 1), _month_end(year, month), text)
-    raise ValueError(f"'{text}' is not a period: write 2026, 2026-Q3 or 2026-07")
+    raise ValueError(f"'{text}' is not a period: write 2026, 2026-Q3, 2026-07, 2026-07-15 or a span "
+                     "2026-01..2026-05")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -138,14 +156,18 @@ class KpiValue:
     kpi: Kpi
     period: Period
     value: float | None
-    count: int  # records the value is computed from
+    count: int  # records (or hand-entered values) the value is computed from
     status: str  # met | missed | no data | no source
     trend: tuple[tuple[str, float | None], ...] = ()
 
 
 def kpi_value(kpi: Kpi, records: Iterable[Record], span: Period, forms: Mapping[str, Form] | None = None
               ) -> tuple[float | None, int]:
-    """A KPI's value over a period from its `source`: count, sum, average, percentile, ratio or nps."""
+    """A KPI's value over a period from its `source`: count, sum, average, percentile, ratio or nps; or, for a
+    KPI entered by hand, from its dated `entered` values."""
+    entered = kpi.spec.get("entered")
+    if isinstance(entered, dict):
+        return entered_value(entered, span)
     source = kpi.spec.get("source")
     if not isinstance(source, dict):
         return None, 0
@@ -172,6 +194,22 @@ def kpi_value(kpi: Kpi, records: Iterable[Record], span: Period, forms: Mapping[
     return (calculate() if calculate else None), len(numbers)
 
 
+def entered_value(entered: Mapping[str, Any], span: Period) -> tuple[float | None, int]:
+    """A hand-entered KPI over a period: its entries dated in the period, averaged (default), summed, or the
+    latest one (`measure: last`, for a figure that is itself cumulative)."""
+    entries = entered.get("entries")
+    dated = sorted((day, float(value)) for entry in (entries if isinstance(entries, list) else [])
+                   if isinstance(entry, dict) and (day := day_of(str(entry.get("date", "")))) is not None
+                   and span.contains(day) and isinstance(value := entry.get("value"), int | float)
+                   and not isinstance(value, bool))
+    if not dated:
+        return None, 0
+    numbers = [value for _, value in dated]
+    measure = str(entered.get("measure", "average"))
+    combined = {"sum": sum(numbers), "last": numbers[-1]}.get(measure, sum(numbers) / len(numbers))
+    return round(combined, 2), len(numbers)
+
+
 def _condition(record: Record, condition: Mapping[str, Any]) -> bool | None:
     if "left" in condition:
         return compare(record, condition)
@@ -194,7 +232,7 @@ def kpi_report(manual: Manual, span: Period, quarters: int = 4) -> list[KpiValue
         for kpi in process.kpis:
             value, count = kpi_value(kpi, manual.records, span, forms)
             target = parse_target(kpi.target)
-            if not isinstance(kpi.spec.get("source"), dict):
+            if not isinstance(kpi.spec.get("source"), dict) and not isinstance(kpi.spec.get("entered"), dict):
                 status = "no source"
             elif value is None:
                 status = "no data"

@@ -72,7 +72,7 @@ def competence(
     root = resolve_manual(path, manual_dir)
     manual = load_manual(root, use_cache=True).manual
     speak(manual)
-    index = Competences(manual, parse_day(today) or date.today())
+    index = Competences(manual, manual.config.judged_day(parse_day(today) or date.today()))
     columns: tuple[str, ...]
     _filter(index, manual, person, role)
     if show_gaps:

@@ -11,6 +11,7 @@ from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, escape, reso
 from qmskit.errors import ConfigError
 from qmskit.loading.modelines import SCHEMAS_FOLDER
 from qmskit.loading.scaffold import scaffold, starter
+from qmskit.loading.story import STORY_FILE
 from qmskit.vcs.gitrepo import enclosing_work_tree, init_and_commit
 from qmskit.wording import quantity
 
@@ -44,10 +45,46 @@ def init(
             where = signers.resolve().relative_to(enclosing.resolve()).as_posix()
             console.print(f"Set [bold]approvals.signers: {escape(where)}[/] in qms.yaml: the allowed-signers file "
                           "is named from the repository's root.")
+    elif git and result.written and not result.kept and (starter(example) / STORY_FILE).is_file():
+        told = _tell_story(directory, (starter(example) / STORY_FILE).read_text(encoding="utf-8"))
+        console.print(f"Initialised a Git repository with the starter's history: {told}")
     elif git and result.written:
         commit = init_and_commit(directory, "Start the quality manual with qms init")
         console.print(f"Initialised a Git repository; first commit {commit[:10]}")
     console.print(f"Next: [bold]qms validate {escape(str(directory))}[/]")
+
+
+def _tell_story(directory: Path, text: str) -> str:
+    """The starter's story as real, dated Git history: its commits, then its release tag, made like `qms release`
+    makes one (the effective revision of every document)."""
+    from qmskit.check import control_of  # noqa: PLC0415 - only `qms init --example` tells a story
+    from qmskit.control import release as releasing  # noqa: PLC0415
+    from qmskit.loading.load import load_manual  # noqa: PLC0415
+    from qmskit.loading.story import Identity, fast_import, parse_story, plan  # noqa: PLC0415
+    from qmskit.vcs.gitrepo import create_tag, init_with_history, read_history  # noqa: PLC0415
+
+    story = parse_story(text)
+    manual = load_manual(directory).manual
+    if story.identity.email not in manual.config.approvals.merge_identities:
+        raise ConfigError(f"the starter's story commits as {story.identity.email}, which its qms.yaml does not "
+                          "list under approvals.merge_identities", "Fix the starter where qmskit is installed.")
+    people = {p.id: Identity(p.name, p.emails[0]) for p in manual.people if p.emails}
+    # bytes decoded as they are: the last commit must hold exactly what was written, line ends included
+    files = {path.relative_to(directory).as_posix(): path.read_bytes().decode("utf-8")
+             for path in sorted(directory.rglob("*")) if path.is_file() and ".git" not in path.parts}
+    commits = plan(story, files, people)
+    head = init_with_history(directory, lambda ref: fast_import(commits, story.identity, ref))
+    told = (f"{quantity(len(commits), 'commit')} from {commits[0].committed:%Y-%m-%d} to "
+            f"{commits[-1].committed:%Y-%m-%d}")
+    if story.release is None:
+        return told
+    rows = control_of(directory, manual, read_history(directory)).register()
+    documents = [f"{row.id} rev {row.revision} {row.commit or '-'} {row.status} {row.path}" for row in rows]
+    tagger = people[story.release.by]
+    create_tag(directory, story.release.tag, releasing.tag_message(story.release.tag, manual.config.organisation,
+                                                                   documents, []),
+               target=head, tagger=(tagger.name, tagger.email, story.release.at.isoformat()))
+    return f"{told}, released as {story.release.tag}"
 
 
 schemas_app = QmsTyper(help="The JSON Schemas editors use to check the manual's YAML files as you type.",

@@ -63,8 +63,9 @@ report_app = QmsTyper(help="Reports for management: KPIs, customers, order flow,
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q3 or 2026-07. Default: the year "
-                                                                  "of --today.")]
+PeriodOption = Annotated[str | None, typer.Option("--period", help="2026, 2026-Q3, 2026-07, 2026-07-15 or a "
+                                                                  "span 2026-01..2026-05. Default: the year of "
+                                                                  "--today.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json, csv or markdown.",
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 
@@ -83,7 +84,8 @@ def _warn(unbound: tuple[Notice, ...]) -> None:
 def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
            today: str | None) -> tuple[Path, Manual, measures.Period, date]:
     root = resolve_manual(path, manual_dir)
-    day = parse_day(today) or date.today()
+    manual = load_manual(root, use_cache=True).manual
+    day = manual.config.judged_day(parse_day(today) or date.today())
     try:
         span = measures.period(period or str(day.year))
     except ValueError as exc:
@@ -91,7 +93,6 @@ def _setup(path: Path | None, manual_dir: Path | None, period: str | None,
     if not FIRST_YEAR <= span.start.year <= LAST_YEAR:  # reports look back and ahead: keep inside the calendar
         raise ConfigError(_("--period {period} is outside {first}-{last}").format(
             period=span.name, first=FIRST_YEAR, last=LAST_YEAR), _("e.g. --period 2026-Q3"))
-    manual = load_manual(root, use_cache=True).manual
     speak(manual, documents=True)
     return root, manual, span, day
 
@@ -276,7 +277,7 @@ def todo_command(
     manual = load_manual(root, use_cache=True).manual
     speak(manual, documents=True)
     history = gitrepo.read_history(root)
-    day = parse_day(today) or date.today()
+    day = manual.config.judged_day(parse_day(today) or date.today())
     revisions = current_revisions(manual, history)
     items = todo(manual, history, day, revisions, control_of(root, manual, history))
     _warn(tuple(Meanings(manual).unassigned("todo")))

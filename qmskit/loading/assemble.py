@@ -4,6 +4,7 @@ wrongly typed value is simply left out, and the rest of the manual can still be 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, TypeVar
 
 from qmskit.diagnostics import Severity
@@ -115,8 +116,16 @@ def config(data: Data, origin: Origin) -> Config:
         expiry_warning_days=integer(mapping(data, "competence"), "warn_days") or 60,
         audit_cycle_months=integer(data, "audit_cycle_months") or 36,
         churn_quarters=integer(mapping(data, "reports"), "churn_quarters") or 2,
+        as_of=_day(text(data, "as_of")),
         origin=origin,
     )
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:  # the schema reports it
+        return None
 
 
 def _baseline(data: Data) -> Baseline | None:

@@ -172,6 +172,10 @@ def _min_items(fewest: int) -> Check:
     return lambda v: not isinstance(v, list) or len(v) >= fewest
 
 
+def _max_items(most: int) -> Check:
+    return lambda v: not isinstance(v, list) or len(v) <= most
+
+
 def _unique_items(wanted: bool) -> Check:
     return (lambda v: not isinstance(v, list) or _unique(v)) if wanted else _always
 
@@ -199,7 +203,8 @@ def _conditional(schema: dict[str, Any]) -> Check:
 _KEYWORDS: dict[str, Callable[[Any], Check]] = {
     "type": _type, "enum": _enum, "const": _const, "minimum": _minimum, "maximum": _maximum,
     "minLength": _min_length, "maxLength": _max_length, "pattern": _pattern, "format": _format,
-    "required": _required, "items": _items, "minItems": _min_items, "uniqueItems": _unique_items,
+    "required": _required, "items": _items, "minItems": _min_items, "maxItems": _max_items,
+    "uniqueItems": _unique_items,
     "allOf": _all_of, "anyOf": _any_of, "oneOf": _one_of,
 }
 # keywords handled together with others (object keywords in _object, if/then/else in _conditional)

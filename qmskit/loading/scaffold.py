@@ -7,6 +7,7 @@ from pathlib import Path
 
 from qmskit.atomic import write_text
 from qmskit.errors import ConfigError
+from qmskit.loading.story import STORY_FILE
 from qmskit.resources import example_dir, templates_dir
 
 
@@ -32,6 +33,8 @@ def scaffold(target: Path, source: Path, *, force: bool) -> ScaffoldResult:
         if path.is_dir() or "__pycache__" in path.parts:
             continue
         rel = path.relative_to(source)
+        if rel.as_posix() == STORY_FILE:  # how qms init tells the starter's history, not part of the manual
+            continue
         destination = target / rel
         try:
             write_text(destination, path.read_text(encoding="utf-8"), overwrite=False)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain a file the compiled 
 
 # The kinds of file in a manual and the schema each is checked against.
 KINDS = ("qms", "document", "process", "form", "record", "roles", "people", "competences", "training",
-         "parties", "objectives", "risks", "clauses", "import", "communication")
+         "parties", "objectives", "risks", "clauses", "import", "communication", "story")
 
 
 @dataclass(frozen=True, slots=True)

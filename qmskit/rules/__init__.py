@@ -31,6 +31,7 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     processes.check_hierarchy,
     processes.check_connected,
     processes.check_customer,
+    processes.check_kpi_sources,
     coverage.check_coverage,
     documents.check_sections,
     documents.check_prefix,

@@ -66,6 +66,9 @@ _RULES = (
          "Add the inputs and outputs that link it to the processes it serves and depends on."),
     Rule("QMS-PROC-005", W, "Process customer receives none of its outputs",
          "Add an output to the customer, or name as customer the party that receives the output."),
+    Rule("QMS-PROC-006", E, "KPI has both a source and hand-entered values",
+         "Keep `source:` when a form's records measure the KPI, or `entered:` when its values are typed in; "
+         "remove the other."),
     Rule("QMS-COV-001", E, "Clause not addressed",
          "List the clause under `clauses:` of the document, process or form that addresses it, or exclude it "
          "with a justification in qms.yaml."),
@@ -189,6 +192,9 @@ _RULES = (
     Rule("QMS-CTRL-023", E, "Approval evidence cannot be checked",
          "Keep the allowed-signers file named by approvals.signers in the repository (path from its root), and "
          "give CI read access to the forge (GITHUB_TOKEN / GITLAB_TOKEN)."),
+    Rule("QMS-CTRL-025", N, "Dates judged as of the manual's as_of day",
+         "The manual is a snapshot (qms.yaml `as_of`): later days are judged as that day. Remove `as_of` when "
+         "the manual is kept up to date again."),
     Rule("QMS-CTRL-024", N, "Approvals are asserted, not verified",
          "Declare `approvals:` in qms.yaml (evidence, merge_identities, policy_approvers, signers) so that only "
          "evidence the author of a change cannot create counts."),

@@ -9,8 +9,8 @@ from qmskit.model import Process
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
-INCOMPLETE, DISAGREE, CYCLE, ISOLATED, CUSTOMER = (
-    rule(f"QMS-PROC-00{n}") for n in range(1, 6)
+INCOMPLETE, DISAGREE, CYCLE, ISOLATED, CUSTOMER, TWO_SOURCES = (
+    rule(f"QMS-PROC-00{n}") for n in range(1, 7)
 )
 
 
@@ -114,3 +114,12 @@ def check_customer(ctx: Context) -> Iterator[Diagnostic]:
         if proc.customer and proc.outputs and not any(_related(ctx, f.party, proc.customer) for f in proc.outputs):
             yield CUSTOMER.at(ctx.at(proc.origin, "customer"),
                               f"customer '{proc.customer}' of process '{proc.id}' receives none of its outputs")
+
+
+def check_kpi_sources(ctx: Context) -> Iterator[Diagnostic]:
+    """A KPI is computed from records or entered by hand: with both, nobody could tell which figure is shown."""
+    for proc in ctx.manual.processes:
+        for kpi in proc.kpis:
+            if "source" in kpi.spec and "entered" in kpi.spec:
+                yield TWO_SOURCES.at(ctx.at(kpi.origin, "entered", key=True),
+                                     f"KPI '{kpi.id}' of process '{proc.id}' has both `source` and `entered`")

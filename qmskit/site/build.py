@@ -62,10 +62,11 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     # register at every release are look-ups in it, however many releases there are (DESIGN 0022)
     timelines = read_timelines(root, history, control)
     tags = release_tags(root, history) if audience == "internal" else []
-    site = SiteInput(manual, history, today, audience, source=root.name, render_svg=renderer,
-                     choose_layout=fitted if renderer is not None else None, print_all=print_all,
-                     control=control, approved=approved_versions(root, manual, history, control),
-                     timelines=timelines, releases=tags)
+    site = SiteInput(manual, history, manual.config.judged_day(today), audience, source=root.name,
+                     render_svg=renderer, choose_layout=fitted if renderer is not None else None,
+                     print_all=print_all, control=control,
+                     approved=approved_versions(root, manual, history, control), timelines=timelines,
+                     releases=tags)
     pages, config = build_pages(site)
     docs = folder / "docs"
     if docs.exists():

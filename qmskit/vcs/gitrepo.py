@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import fcntl
+import os
 import re
 import subprocess
 import tempfile
@@ -487,7 +488,10 @@ def _feed(stream: IO[bytes], data: bytes) -> None:
         stream.write(data)
 
 
-def create_tag(root: Path, name: str, message: str) -> str:
+def create_tag(root: Path, name: str, message: str, *, target: str = "HEAD",
+               tagger: tuple[str, str, str] | None = None) -> str:
+    """An annotated tag; `tagger` (name, e-mail, ISO 8601 time) dates it, as `qms init --example` does for the
+    release its story tells."""
     info = _require(root)
     if name in {t.name for t in info.repo.tags}:
         raise RepoError(f"tag {name} already exists", "Release records are never replaced: choose a new name.")
@@ -495,8 +499,43 @@ def create_tag(root: Path, name: str, message: str) -> str:
         _run(info, "check-ref-format", f"refs/tags/{name}")
     except RepoError as exc:
         raise RepoError(f"'{name}' is not a valid tag name", "Use letters, digits, '.', '-' and '/'.") from exc
-    _run(info, "tag", "-a", name, "-m", message)
+    if tagger is None:
+        _run(info, "tag", "-a", name, "-m", message, target)
+    else:
+        env = {"GIT_COMMITTER_NAME": tagger[0], "GIT_COMMITTER_EMAIL": tagger[1], "GIT_COMMITTER_DATE": tagger[2]}
+        _git(info.top, "-c", "tag.gpgSign=false", "tag", "-a", name, "-m", message, "--end-of-options", target,
+             env=env)
     return str(info.repo.tags[name].commit.hexsha)
+
+
+def _git(folder: Path, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> str:
+    """git itself, for what gitpython does not pass through: an input stream, or another identity and date."""
+    try:
+        done = subprocess.run([_git_binary(), "-C", str(folder), *args], input=stdin, capture_output=True, check=False,
+                              env={**os.environ, **(env or {})}, timeout=600)
+    except FileNotFoundError as exc:
+        raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
+    if done.returncode != 0:
+        command = next((a for a in args if not a.startswith("-") and "=" not in a), "")
+        raise RepoError(f"git {command} failed: {done.stderr.decode('utf-8', 'replace').strip()}",
+                        "Check the repository's state.")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def init_with_history(folder: Path, stream: Callable[[str], bytes]) -> str:
+    """`git init` a folder that already holds the last commit's files, then write its history with
+    `git fast-import` (every commit with its own author, committer and dates) onto the branch HEAD names;
+    `stream(ref)` gives the import. Returns the last commit. The work tree must come out clean: a history that
+    does not end in exactly the files written is refused."""
+    _git(folder, "init", "-q")
+    ref = _git(folder, "symbolic-ref", "HEAD").strip()
+    _git(folder, "fast-import", "--quiet", "--done", stdin=stream(ref))
+    _git(folder, "reset", "-q")
+    left = _git(folder, "status", "--porcelain", "--untracked-files=all")
+    if left.strip():
+        raise RepoError(f"the story's history does not end in the files written ({left.splitlines()[0].strip()})",
+                        "The starter's story file is out of date: fix it where qmskit is installed.")
+    return _git(folder, "rev-parse", "HEAD").strip()
 
 
 def commit_files(root: Path, paths: Iterable[str], message: str) -> str:
