@@ -127,7 +127,12 @@ def _the_manuals(hit: str, own: str) -> bool:
     return " ".join(last[-30:].split()) in own
 
 
-@pytest.mark.parametrize("path", PAGE_TYPES)
+# the page types of the browser tests, and the other registers and pages a reader meets
+FINNISH_PAGES = [*PAGE_TYPES, "/forms/", "/registers/communication/", "/registers/objectives/", "/obsolete/",
+                 "/404.html"]
+
+
+@pytest.mark.parametrize("path", FINNISH_PAGES)
 def test_no_english_word_of_qmskit_remains_on_a_finnish_page(page: Any, server: str, path: str) -> None:
     page.goto(f"{server}/fi{path}")
     page.wait_for_load_state("networkidle")
