@@ -24,6 +24,7 @@ from qmskit.diagram import views
 from qmskit.loading.load import load_manual
 from qmskit.site.build import generate
 from tests.conftest import EXAMPLE, ITSERVICES, Result, commit_all, git, site_server
+from tests.test_site import HOSTILE
 from tests.test_site import PAGE_TYPES, _shot
 
 pytestmark = pytest.mark.browser
@@ -210,8 +211,8 @@ def test_theme_and_search_follow_the_sites_language(built: Path) -> None:
         assert f'<html lang="{code}"' in home
         index = json.loads((built / code / "search/search_index.json").read_text())
         assert index["config"]["lang"] == [code]
-    assert "Laatukäsikirja" in (built / "fi/index.html").read_text() or \
-        "laatukäsikirja" in (built / "fi/index.html").read_text()
+    assert "Pohjolan Tarkkuustyö Oy — laatukäsikirja" in (built / "fi/index.html").read_text()
+    assert "quality manual" not in (built / "fi/index.html").read_text()
 
 
 def test_finnish_search_finds_the_translations_text(page: Any, server: str) -> None:
@@ -326,3 +327,16 @@ def test_translations_that_cannot_be_used_are_located_findings(tmp_path: Path, q
     }
     assert not [f for f in qms("validate", manual, "-f", "json").json()["diagnostics"]
                 if f["rule"] == "QMS-DOC-002"]  # a translation is not taken for a document without front matter
+
+
+def test_a_hostile_translation_is_text_on_every_page_it_reaches(tmp_path: Path) -> None:
+    manual = _manual(tmp_path, ITSERVICES)
+    (manual / "documents/PRO-002-operations.fi.md").write_text(
+        f"---\ntitle: '{HOSTILE}'\n---\n<script>alert(3)</script>\n\n[x](javascript:alert(4))\n", encoding="utf-8")
+    commit_all(manual, "A translation an attacker wrote, released with the rest")
+    generated = generate(manual, tmp_path / "pages", "internal", date.fromisoformat(TODAY), language="fi")
+    docs = generated.folder / "docs"
+    page = (docs / "documents/pro-002.md").read_text()
+    assert "&lt;/title&gt;&lt;script&gt;" in page  # the title, escaped, is shown
+    everything = page + (generated.folder / "mkdocs.yml").read_text() + (docs / "documents/index.md").read_text()
+    assert "<script>" not in everything and "<img" not in everything and "javascript:alert" not in everything
