@@ -24,8 +24,7 @@ from qmskit.diagram import views
 from qmskit.loading.load import load_manual
 from qmskit.site.build import generate
 from tests.conftest import EXAMPLE, ITSERVICES, Result, commit_all, git, site_server
-from tests.test_site import HOSTILE
-from tests.test_site import PAGE_TYPES, _shot
+from tests.test_site import HOSTILE, PAGE_TYPES, _shot
 
 pytestmark = pytest.mark.browser
 TODAY = "2026-11-27"
