@@ -5,6 +5,7 @@ linked to its English page, under the same document control as any revision."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import string
@@ -343,3 +344,19 @@ def test_a_hostile_translation_is_text_on_every_page_it_reaches(tmp_path: Path) 
     assert "&lt;/title&gt;&lt;script&gt;" in page  # the title, escaped, is shown
     everything = page + (generated.folder / "mkdocs.yml").read_text() + (docs / "documents/index.md").read_text()
     assert "<script>" not in everything and "<img" not in everything and "javascript:alert" not in everything
+
+
+def test_the_mkdocs_plugin_takes_the_language_too(tmp_path: Path) -> None:
+    manual = _manual(tmp_path, ITSERVICES)
+    commit_all(manual, "A manual that is not the example")
+    config = tmp_path / "mkdocs.yml"
+    (tmp_path / "docs").mkdir()  # mkdocs checks that its docs_dir exists before the plugin replaces it
+    config.write_text("site_name: Laatukäsikirja\ntheme: {name: material, language: fi}\nmarkdown_extensions: "
+                      "[admonition, attr_list, md_in_html, tables]\nplugins:\n  - search\n  - qms: {manual: manual, "
+                      "language: fi}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
+                           str(tmp_path / "site")], capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QMS_TODAY": TODAY})
+    assert done.returncode == 0, done.stderr
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "Etusivu" in home and "Tilanne" in home and "Status" not in home.split("<article", 1)[1]
