@@ -64,6 +64,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     manual = _manual(base)
     (manual / "documents/procedures/PRO-006-production.fi.md").write_text(TRANSLATION, encoding="utf-8")
     commit_all(manual, "Example, with a Finnish PRO-006")
+    # a release, as `qms release` tags it (test_site's page types include the register at a release)
+    git(manual, "tag", "-a", "manual-2026-11", "-m", "Release manual-2026-11 of the quality manual of Pohjolan "
+        "Tarkkuustyö Oy\n\nPRO-006 rev 1")
     out = base / "site"
     done = _qms("build", manual, "-o", out, "--lang", "fi,en", "--today", TODAY)
     assert done.returncode == 0, done.stderr
