@@ -1,6 +1,6 @@
 """Documents in more than one language. A translation is a file of its own beside the document
 (`PRO-006-planning.fi.md` beside `PRO-006-planning.md`): its Git history is its revisions, and each revision is
-approved like any revision of the document, by the same people, with the same evidence (decision 0025). Pure."""
+approved like any revision of the document, by the same people, with the same evidence (decision 0026). Pure."""
 
 from __future__ import annotations
 

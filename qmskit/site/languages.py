@@ -1,6 +1,6 @@
 """A site in several languages: `qms build --lang fi,en -o site` builds each language into a folder of its own
 (`site/fi/`, `site/en/`), with a page at `site/` that leads to them, mkdocs-material's language selector in the
-header, and each page linked to the same page in the other languages (decision 0025). Pure."""
+header, and each page linked to the same page in the other languages (decision 0026). Pure."""
 
 from __future__ import annotations
 
