@@ -81,8 +81,8 @@ demo() {
 
 screenshots() {
   setup
-  # the browser tests save what they see; the README shows these pictures
-  QMS_SCREENSHOTS=docs/screenshots "$PY" -m pytest tests/test_site.py tests/test_asof.py -q
+  # the browser tests save what they see; the README shows these pictures (the Finnish site's too)
+  QMS_SCREENSHOTS=docs/screenshots "$PY" -m pytest tests/test_site.py tests/test_asof.py tests/test_i18n_site.py -q
   "$VENV/bin/qms" diagram example_manual -o docs/process-map.svg
   "$VENV/bin/qms" diagram example_manual -f png -o docs/process-map.png
   "$VENV/bin/qms" diagram example_manual --view chain -f png -o docs/value-chain.png

@@ -170,6 +170,21 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """A document's text in another language: the file `<stem>.<language>.md` beside the document's `<stem>.md`,
+    with its own title and body; everything else (id, type, owner, status) is the document's."""
+
+    source: str  # the manual-relative path of the document's file it translates
+    language: str  # a two-letter language code (ISO 639-1), from the file name
+    title: str
+    origin: Origin
+    id: str = ""  # the document's id, when the front matter repeats it (checked against the document)
+    headings: tuple[Heading, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     """One input (`party` is where it comes from) or output (`party` is who receives it) of a process."""
 
@@ -489,6 +504,7 @@ class Manual:
     risks: tuple[Risk, ...] = ()
     imports: tuple[ImportMapping, ...] = ()
     communication: tuple[Communication, ...] = ()
+    translations: tuple[Translation, ...] = ()
     files: tuple[str, ...] = ()
     sources: Mapping[str, PositionLookup] = field(default_factory=dict)
     # Kinds of object (e.g. "process") of which some file could not be read: references to them cannot be judged.

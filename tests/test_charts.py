@@ -47,7 +47,7 @@ def _value_axis(root: ET.Element) -> tuple[list[float], Callable[[float], float]
             label_y, size = float(text.get("y", "nan")), float(text.get("font-size", "nan"))
             nearest = min(grid, key=lambda y: abs(y - label_y))
             assert 0 < label_y - nearest < size / 2, f"tick {text.text} is not on a gridline"
-            ticks.append((float(text.text or "nan"), nearest))
+            ticks.append((float((text.text or "nan").replace(",", "")), nearest))  # English groups: 1,000
     labels = [value for value, _ in ticks]
     assert len(labels) == len(set(labels)) >= 2, f"duplicate or missing tick labels: {labels}"
     assert len(ticks) == len(grid), "a gridline without a label"
@@ -93,7 +93,7 @@ def _bars(root: ET.Element) -> list[tuple[str, float, float, float]]:
         if tip is not None and tip.text:
             name, _, value = tip.text.rpartition(": ")
             top = float(rect.get("y", "nan"))
-            bars.append((name, float(value), top, top + float(rect.get("height", "nan"))))
+            bars.append((name, float(value.replace(",", "")), top, top + float(rect.get("height", "nan"))))
     return bars
 
 
@@ -119,7 +119,7 @@ def test_line_chart_ticks_are_nice_and_points_sit_at_their_values(values: list[f
     assert min(labels) <= min([*known, 0, 40]) and max(labels) >= max([*known, 40])
     for circle in root.iter(f"{SVG}circle"):
         tip = circle.find(f"{SVG}title")
-        value = float((tip.text or "").rpartition(": ")[2]) if tip is not None else math.nan
+        value = float((tip.text or "").rpartition(": ")[2].replace(",", "")) if tip is not None else math.nan
         assert abs(float(circle.get("cy", "nan")) - y_of(value)) <= 0.11
     _check_text_inside(root)
 

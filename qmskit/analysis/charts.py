@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from qmskit.i18n import _, format_number
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 52, 30  # TOP leaves room for a value label above the highest point
 TITLE_SIZE, LABEL_SIZE, LINE_GAP = 15, 10, 1.25
@@ -75,7 +77,7 @@ class Axis:
         text = f"{value:.{decimals}f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
-        return "0" if float(text) == 0 else text  # never "-0"
+        return "0" if float(text) == 0 else format_number(float(text))  # never "-0"; the language's decimal sign
 
 
 def _mantissa(step: float) -> float:
@@ -156,6 +158,12 @@ def _svg(title: str, body: list[str], height: float) -> str:
         *body, "</svg>", ""])
 
 
+def _number(value: float, *, sign: bool = False) -> str:
+    """A value as the chart's language writes it, to the precision `:g` gives (2.5, 2,5; +3 with `sign`)."""
+    shown = format_number(float(f"{value:g}"))
+    return f"+{shown}" if sign and value > 0 else shown
+
+
 def _label_y(plot: _Plot) -> float:
     return plot.bottom + 18
 
@@ -170,7 +178,8 @@ def line_chart(title: str, points: list[tuple[str, float | None]], target: float
         y = plot.y(target)
         body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GOOD}" '
                     'stroke-dasharray="6 4"/>')
-        body.append(_text(WIDTH - RIGHT, y - 4, [f"target {target:g}"], LABEL_SIZE, "end", fill=GOOD))
+        body.append(_text(WIDTH - RIGHT, y - 4, [_("target {value}").format(value=_number(target))], LABEL_SIZE,
+                          "end", fill=GOOD))
     coordinates, marks = [], []
     for index, ((name, value), lines) in enumerate(zip(points, labels, strict=True)):
         x = LEFT + step * (index + 0.5)
@@ -179,8 +188,8 @@ def line_chart(title: str, points: list[tuple[str, float | None]], target: float
             y = plot.y(value)
             coordinates.append(f"{x:.1f},{y:.1f}")
             marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{ACCENT}"><title>{escape(name)}: '
-                         f"{value:g}</title></circle>")
-            marks.append(_text(x, y - 9, [f"{value:g}"], LABEL_SIZE, "middle"))
+                         f"{escape(_number(value))}</title></circle>")
+            marks.append(_text(x, y - 9, [_number(value)], LABEL_SIZE, "middle"))
     if len(coordinates) > 1:  # the line goes under the points
         body.append(f'<polyline points="{" ".join(coordinates)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
     return _svg(title, body + marks, plot.height)
@@ -193,7 +202,8 @@ def bar_chart(title: str, bars: list[tuple[str, float]], *, counts: bool = False
     for index, ((name, value), lines) in enumerate(zip(bars, labels, strict=True)):
         x, top, zero = LEFT + step * index + step * 0.15, plot.y(value), plot.y(0)
         body.append(f'<rect x="{x:.1f}" y="{min(top, zero):.1f}" width="{step * 0.7:.1f}" '
-                    f'height="{abs(zero - top):.1f}" fill="{ACCENT}"><title>{escape(name)}: {value:g}</title></rect>')
+                    f'height="{abs(zero - top):.1f}" fill="{ACCENT}"><title>{escape(name)}: '
+                    f"{escape(_number(value))}</title></rect>")
         body.append(_text(x + step * 0.35, _label_y(plot), lines, LABEL_SIZE, "middle"))
     return _svg(title, body, plot.height)
 
@@ -201,18 +211,19 @@ def bar_chart(title: str, bars: list[tuple[str, float]], *, counts: bool = False
 def waterfall(title: str, steps: list[tuple[str, float]]) -> str:
     """How a total builds up step by step, e.g. the days of delay each process added to an order."""
     running, tops = 0.0, []
-    for _, delta in steps:
+    for _name, delta in steps:
         tops.append((running, running + delta))
         running += delta
     step = (WIDTH - LEFT - RIGHT) / max(len(steps) + 1, 1)
-    names = [name for name, _ in steps] + [f"total {running:+g}"]
+    names = [name for name, _delta in steps] + [_("total {value}").format(value=_number(running, sign=True))]
     plot, body, labels = _frame(title, names, step, [v for pair in tops for v in pair], label_size=9)
     for index, ((name, delta), (start, end)) in enumerate(zip(steps, tops, strict=True)):
         x = LEFT + step * index + step * 0.15
         y1, y2 = plot.y(start), plot.y(end)
         colour = BAD if delta > 0 else GOOD
         body.append(f'<rect x="{x:.1f}" y="{min(y1, y2):.1f}" width="{step * 0.7:.1f}" '
-                    f'height="{max(abs(y2 - y1), 1):.1f}" fill="{colour}"><title>{escape(name)}: {delta:+g}</title>'
+                    f'height="{max(abs(y2 - y1), 1):.1f}" fill="{colour}"><title>{escape(name)}: '
+                    f"{escape(_number(delta, sign=True))}</title>"
                     "</rect>")
         body.append(_text(x + step * 0.35, _label_y(plot), labels[index], 9, "middle"))
     x = LEFT + step * len(steps) + step * 0.15

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from qmskit.atomic import write_text
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -28,14 +29,20 @@ from qmskit.cli.app import (
     stdout,
 )
 from qmskit.diagnostics import Diagnostic
-from qmskit.outfolder import check_apart, check_output_folder, mark_output_folder
-from qmskit.site.build import generate, mkdocs_build, temporary_folder
+from qmskit.errors import ConfigError
+from qmskit.outfolder import MARKER, check_apart, check_output_folder, mark_output_folder
+from qmskit.site import languages
+from qmskit.site.build import Generated, generate, mkdocs_build, temporary_folder
 from qmskit.site.generate import AUDIENCES
 from qmskit.vcs import gitrepo
 
 AudienceOption = Annotated[str, typer.Option("--audience", autocompletion=complete_choices(AUDIENCES),
                                              help="internal: the whole manual; external: only what may be shown "
                                                   "outside the company.")]
+LanguageOption = Annotated[str | None, typer.Option(
+    "--lang", metavar="LANG", help="The site's language (en, fi). Several, separated by commas (fi,en), build "
+                                   "each into a folder of its own under --output, linked to each other. Default: "
+                                   "$QMS_LANG, else the manual's `language`.")]
 
 
 @app.command()
@@ -48,10 +55,12 @@ def build(
                                                              "mkdocs.yml in this folder.")] = None,
     strict: Annotated[bool, typer.Option("--strict/--no-strict", help="Fail on any mkdocs warning.")] = True,
     today: TodayOption = None,
+    lang: LanguageOption = None,
 ) -> None:
     """Publish the manual as a static site (mkdocs-material): documents with their revisions, processes with
     diagrams, forms, registers, clause coverage, an auditor's guide."""
     check_choice(audience, AUDIENCES, "audience")
+    chosen = languages.parse(lang) if lang else ()
     root = resolve_manual(path, manual_dir)
     # mkdocs empties its output folder and --pages replaces docs/ and mkdocs.yml: check both before anything
     repository = gitrepo.enclosing_work_tree(root)
@@ -61,6 +70,19 @@ def build(
         check_apart(output, keep, ("--output", "--pages"))
         mark_output_folder(keep, "qms build --pages")
     mark_output_folder(output, "qms build")
+    day = parse_day(today) or date.today()
+    if len(chosen) > 1:
+        generated = _build_languages(root, output, keep, audience, day, strict, chosen)
+    else:
+        generated = _build_one(root, output, keep, audience, day, strict, chosen[0] if chosen else None)
+    if not generated.diagrams:
+        stderr().print("[yellow]warning:[/] Graphviz's dot is not installed: the site has no process diagrams.")
+    report_published_problems(generated.problems)
+    stdout().print(f"Built {generated.pages} pages ({audience}) into {escape(str(output))}")
+
+
+def _build_one(root: Path, output: Path, keep: Path | None, audience: str, day: date, strict: bool,
+               language: str | None, alternates: tuple[str, ...] = ()) -> Generated:
     folder = keep or temporary_folder()
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -70,16 +92,32 @@ def build(
             def advance(page: str, done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            generated = generate(root, folder, audience, parse_day(today) or date.today(), advance)
+            generated = generate(root, folder, audience, day, advance, language=language, alternates=alternates)
             progress.update(task, description="mkdocs build", total=None)
             mkdocs_build(generated, output, strict)
     finally:
         if keep is None:
             shutil.rmtree(folder, ignore_errors=True)
-    if not generated.diagrams:
-        stderr().print("[yellow]warning:[/] Graphviz's dot is not installed: the site has no process diagrams.")
-    report_published_problems(generated.problems)
-    stdout().print(f"Built {generated.pages} pages ({audience}) into {escape(str(output))}")
+    return generated
+
+
+def _build_languages(root: Path, output: Path, keep: Path | None, audience: str, day: date, strict: bool,
+                     chosen: tuple[str, ...]) -> Generated:
+    """Each language into OUTPUT/<language>/ (and --pages into PAGES/<language>/), then a page at OUTPUT that
+    leads to them. The folders were checked as qms's own: what an earlier build left there goes first."""
+    for folder in (output, keep):
+        if folder is not None:
+            for child in folder.iterdir():
+                if child.name == MARKER:
+                    continue
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+    built = [_build_one(root, output / code, keep / code if keep else None, audience, day, strict, code, chosen)
+             for code in chosen]
+    write_text(output / "index.html", languages.index_page(chosen, root.name))
+    return Generated(output, sum(g.pages for g in built), all(g.diagrams for g in built), built[0].problems)
 
 
 def report_published_problems(problems: tuple[Diagnostic, ...], shown: int = 10) -> None:
@@ -102,13 +140,19 @@ def serve(
     audience: AudienceOption = "internal",
     address: Annotated[str, typer.Option("--address", "-a", help="Where to serve it.")] = "127.0.0.1:8000",
     today: TodayOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="LANG", help="The site's language (en, fi). "
+                                             "Default: $QMS_LANG, else the manual's `language`.")] = None,
 ) -> None:
     """Generate the site and serve it locally (mkdocs serve). Re-run after editing the manual."""
     check_choice(audience, AUDIENCES, "audience")
+    chosen = languages.parse(lang) if lang else ()
+    if len(chosen) > 1:
+        raise ConfigError("qms serve shows one language at a time", "Give one language, e.g. --lang fi.")
     root = resolve_manual(path, manual_dir)
     folder = temporary_folder()
     try:
-        generated = generate(root, folder, audience, parse_day(today) or date.today())
+        generated = generate(root, folder, audience, parse_day(today) or date.today(),
+                             language=chosen[0] if chosen else None)
         stdout().print(f"Serving {generated.pages} pages on http://{escape(address)}/ (Ctrl-C to stop)")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         _serve_until_stopped([sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / "mkdocs.yml"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from qmskit.loading import assemble
-from qmskit.loading.markdown import headings, split_front_matter
+from qmskit.loading.markdown import TRANSLATION_FILE, headings, split_front_matter
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Document, Manual, Origin
 from qmskit.records.workflow import PROVISIONAL_ID
@@ -38,7 +38,8 @@ class DeletedRecord:
 
 
 def is_document(path: str) -> bool:
-    return path.startswith("documents/") and path.endswith(".md")
+    """A document's file (a translation beside it is part of that document, not a document of its own)."""
+    return path.startswith("documents/") and path.endswith(".md") and not TRANSLATION_FILE.fullmatch(path)
 
 
 def is_record(path: str) -> bool:

@@ -8,6 +8,8 @@ import re
 
 import graphviz
 
+from qmskit.i18n import N_
+
 FONT = "Helvetica"  # fontconfig maps it to a sans-serif that is installed (e.g. Nimbus Sans, DejaVu Sans)
 
 # category -> (fill, border, text)
@@ -18,7 +20,9 @@ CATEGORY_COLOURS = {
 }
 OTHER = ("#f3f4f6", "#6b7280", "#111827")
 PARTY_COLOURS = {"customer": ("#fce7f3", "#be185d", "#831843")}
-CATEGORY_TITLES = {"management": "Management processes", "core": "Core processes", "support": "Support processes"}
+# English message ids: translated where they are drawn (the language is the command's, not the import's)
+CATEGORY_TITLES = {"management": N_("Management processes"), "core": N_("Core processes"),
+                   "support": N_("Support processes")}
 EDGE_COLOUR = "#4b5563"
 # The widest a diagram may be drawn at its natural size (points; a browser shows 4/3 px each): the content
 # column of mkdocs-material at a 1280 px wide window, less room for the scroll area's outline; 938 px on a

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import graphviz
 
-from qmskit import urls
+from qmskit import i18n, urls
 from qmskit.analysis.processmap import Edge, ProcessMap
 from qmskit.diagram.style import (
     CATEGORY_TITLES,
@@ -27,12 +27,18 @@ from qmskit.diagram.style import (
     text,
 )
 from qmskit.escape import safe_url
+from qmskit.i18n import N_, NP_, _, format_number, pgettext
 from qmskit.model import Flow, Manual, Process
 
 VIEWS = ("map", "process", "chain")
 # Parallel flows between the same two nodes share one edge; past this many names its label shows a count
 # instead of every name, so ten thousand flows make one short label rather than a page of text for dot.
 MAX_NAMES = 6
+# What a party's node says under its name: its side of the map, or its kind (message context, English id)
+PARTY_WORDS = {"in": NP_("party on the map", "requirements"), "out": NP_("party on the map", "receives"),
+               "customer": NP_("party kind", "customer"), "supplier": NP_("party kind", "supplier"),
+               "regulator": NP_("party kind", "regulator"), "partner": NP_("party kind", "partner"),
+               "other": NP_("party kind", "other")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +85,8 @@ def _party_node(graph: graphviz.Digraph, pmap: ProcessMap, party_id: str, side: 
     kind = party.kind if party else "other"
     fill, border, ink = party_colours(kind)
     key = node_name("x" + side, party_id)
-    suffix = {"in": "requirements", "out": "receives"}.get(side, kind)
+    words = PARTY_WORDS.get(side) or PARTY_WORDS.get(kind)
+    suffix = pgettext(*words) if words else kind
     graph.node(key, label=f'<{_wrap(name, 22)}<br/><font point-size="9">{text(suffix)}</font>>', shape="box",
                style="filled,dashed" if kind != "customer" else "rounded,filled,bold", fillcolor=fill,
                color=border, fontcolor=ink, tooltip=plain(name))
@@ -92,7 +99,8 @@ def _lines(names: Iterable[str], width: int) -> str:
     if len(listed) <= MAX_NAMES:
         return "<br/>".join(_wrap(n, width) for n in listed)
     shown = listed[: MAX_NAMES - 1]
-    more = f"<i>+ {len(listed) - len(shown):,} more ({len(listed):,} flows)</i>"
+    more = "<i>" + text(_("+ {more} more ({count} flows)").format(more=format_number(len(listed) - len(shown)),
+                                                                   count=format_number(len(listed)))) + "</i>"
     return "<br/>".join([*(_wrap(n, width) for n in shown), more])
 
 
@@ -125,8 +133,9 @@ def interaction_map(manual: Manual, depth: int = 1, links: Links = Links(), per_
     pmap = ProcessMap(manual)
     graph = _graph("process_map", "", rankdir="LR")
     # the name on lines that fit the narrowest grid (34 of the widest letters at 16 pt), what it is below
-    name = _wrap(manual.config.organisation or "Quality management system", 34)
-    graph.attr(ranksep="0.45", nodesep="0.25", label=f"<<b>{name}</b><br/>process map>")
+    name = _wrap(manual.config.organisation or _("Quality management system"), 34)
+    what = text(_("process map"))
+    graph.attr(ranksep="0.45", nodesep="0.25", label=f"<<b>{name}</b><br/>{what}>")
     order = _chain_order(pmap, depth)
     drawn = {p.id for p in _shown(pmap, depth)}
     edges = _without_summaries(pmap, pmap.edges(depth), depth)
@@ -144,9 +153,10 @@ def interaction_map(manual: Manual, depth: int = 1, links: Links = Links(), per_
         members = [p.id for p in tops if (p.category == category if category else p.category not in CATEGORIES)]
         if not members:
             continue
-        _, border, ink = category_colours(category)
+        _fill, border, ink = category_colours(category)
         with graph.subgraph(name=f"cluster_{category or 'other'}") as cluster:
-            cluster.attr(label=f"<<b>{text(CATEGORY_TITLES.get(category, 'Other processes'))}</b>>",
+            title = _(CATEGORY_TITLES.get(category, N_("Other processes")))
+            cluster.attr(label=f"<<b>{text(title)}</b>>",
                          style="rounded,dashed", color=border, fontcolor=ink, fontsize="12")
             if category == "core":  # the core band reads from the customer's requirements to the customer
                 _party_rows(cluster, pmap, customers_in, "in", per_row=per_row, rows=rows, framed=False)
@@ -208,7 +218,7 @@ class _Frames:
             if level >= self.depth or not kids:
                 continue
             process = self.pmap.processes[pid]
-            _, border, _ = category_colours(process.category)
+            _fill, border, _ink = category_colours(process.category)
             with graph.subgraph(name=f"cluster_{node_name('f', pid)}") as frame:
                 # the parent heads its frame as a node of its own: dot reserves room for a node, while a
                 # cluster's label in a left-to-right layout can land on the nodes below it
@@ -298,7 +308,7 @@ def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links =
     """One process: inputs with their sources, the card, outputs with their receivers; sub-processes below."""
     pmap = ProcessMap(manual)
     process = pmap.processes[process_id]
-    graph = _graph(f"process_{node_name('p', process_id)}", f"{process.name} — process card")
+    graph = _graph(f"process_{node_name('p', process_id)}", _("{process} — process card").format(process=process.name))
     card = node_name("card", process.id)
     graph.node(card, label=_card_label(manual, process), shape="plain", fillcolor="white", style="filled",
                URL=plain(links.process(process.id)),
@@ -313,7 +323,7 @@ def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links =
     kids = _descendants(pmap, process.id, depth)
     if kids:
         with graph.subgraph(name="cluster_subprocesses") as cluster:
-            cluster.attr(label="<<b>Sub-processes</b>>", style="rounded,dashed", color="#9ca3af")
+            cluster.attr(label="<<b>" + text(_("Sub-processes")) + "</b>>", style="rounded,dashed", color="#9ca3af")
             for kid in kids:
                 _process_node(cluster, pmap.processes[kid], manual, links)
         for edge in pmap.edges(pmap.level(process.id) + depth, within=kids):
@@ -331,7 +341,7 @@ def _by_party(flows: Iterable[Flow]) -> list[tuple[str, list[str]]]:
 def _descendants(pmap: ProcessMap, process_id: str, depth: int) -> list[str]:
     found: list[str] = []
     frontier = [process_id]
-    for _ in range(depth):
+    for _level in range(depth):
         frontier = [kid for parent in frontier for kid in pmap.children.get(parent, ())]
         found += frontier
     deepest = set(frontier)
@@ -361,25 +371,33 @@ def _card_label(manual: Manual, process: Process) -> str:
     forms = {f.id: f.title for f in manual.forms}
     risks = {r.id: r.title for r in manual.risks}
     rows = [
-        ("Owner", [roles.get(process.owner, process.owner)]),
-        ("Purpose", [process.purpose]),
-        ("Customer", [_party_name(manual, process.customer)]),
-        ("Lead time", [f"{process.lead_time_days:g} days"] if process.lead_time_days is not None else []),
-        ("Resources", list(process.resources)),
-        ("Documents", [f"{d} {documents.get(d, '')}".strip() for d in process.documents]),
-        ("Forms", [forms.get(f, f) for f in process.forms]),
-        ("KPIs", [f"{k.name}: {k.target}" for k in process.kpis]),
-        ("Risks", [f"{r} {risks.get(r, '')}".strip() for r in process.risks]),
+        (_("Owner"), [roles.get(process.owner, process.owner)]),
+        (_("Purpose"), [process.purpose]),
+        (_("Customer"), [_party_name(manual, process.customer)]),
+        (_("Lead time"), [i18n.days(process.lead_time_days)] if process.lead_time_days is not None else []),
+        (_("Resources"), list(process.resources)),
+        (_("Documents"), [f"{d} {documents.get(d, '')}".strip() for d in process.documents]),
+        (_("Forms"), [forms.get(f, f) for f in process.forms]),
+        (_("KPIs"), [f"{k.name}: {k.target}" for k in process.kpis]),
+        (_("Risks"), [f"{r} {risks.get(r, '')}".strip() for r in process.risks]),
     ]
     cells = "".join(
-        f'<tr><td align="left" valign="top"><font point-size="9" color="{ink}"><b>{name}</b></font></td>'
+        f'<tr><td align="left" valign="top"><font point-size="9" color="{ink}"><b>{text(name)}</b></font></td>'
         f'<td align="left" balign="left">{"<br/>".join(_wrap(v, 48) for v in values)}</td></tr>'
         for name, values in rows if values and any(values)
     )
     return (f'<<table border="1" cellborder="0" cellspacing="0" cellpadding="5" color="{border}">'
             f'<tr><td colspan="2" bgcolor="{fill}"><font point-size="13" color="{ink}"><b>{text(process.name)}'
-            f'</b></font><br/><font point-size="8">{text(process.id)} · {text(process.category)}</font></td></tr>'
+            f'</b></font><br/><font point-size="8">{text(process.id)} · {text(_category(process.category))}'
+            "</font></td></tr>"
             f"{cells}</table>>")
+
+
+def _category(category: str) -> str:
+    """A process category as the card names it (a category qmskit does not know stays as written)."""
+    known = {"management": NP_("process category", "management"), "core": NP_("process category", "core"),
+             "support": NP_("process category", "support")}
+    return pgettext(*known[category]) if category in known else category
 
 
 def _party_name(manual: Manual, party_id: str) -> str:
@@ -392,9 +410,10 @@ def value_chain(manual: Manual, links: Links = Links()) -> graphviz.Digraph:
     pmap = ProcessMap(manual)
     steps = pmap.value_chain()
     total = steps[-1].end_day if steps else 0
-    graph = _graph("value_chain", f"Value chain: order to delivery, {total:g} days planned")
+    graph = _graph("value_chain", _("Value chain: order to delivery, {days} planned").format(days=i18n.days(total)))
     fill, border, ink = party_colours("customer")
-    graph.node("order", label="<<b>Customer order</b><br/>day 0>", fillcolor=fill, color=border, fontcolor=ink,
+    order = "<b>" + text(_("Customer order")) + "</b><br/>" + text(_("day {day}").format(day=format_number(0)))
+    graph.node("order", label=f"<{order}>", fillcolor=fill, color=border, fontcolor=ink,
                style="rounded,filled,bold")
     previous = "order"
     longest = max((s.end_day - s.start_day for s in steps), default=0)
@@ -403,14 +422,19 @@ def value_chain(manual: Manual, links: Links = Links()) -> graphviz.Digraph:
         p_fill, p_border, p_ink = category_colours(process.category)
         days = step.end_day - step.start_day
         key = node_name("p", process.id)
-        graph.node(key, label=f'<<b>{_wrap(process.name, 22)}</b><br/><font point-size="9">day {step.start_day:g}'
-                              f' → {step.end_day:g} ({days:g} d)</font>>', fillcolor=p_fill, color=p_border,
+        span = _("day {start} → {end} ({days} d)").format(start=format_number(step.start_day),
+                                                         end=format_number(step.end_day), days=format_number(days))
+        graph.node(key, label=f'<<b>{_wrap(process.name, 22)}</b><br/><font point-size="9">{text(span)}</font>>',
+                   fillcolor=p_fill, color=p_border,
                    fontcolor=p_ink, penwidth="2.6" if days == longest and days > 0 else "1.2",
                    URL=plain(links.process(process.id)), target="_top",
-                   tooltip=plain(f"{process.name}: planned lead time {days:g} days"))
+                   tooltip=plain(_("{process}: planned lead time {days}").format(process=process.name,
+                                                                                  days=i18n.days(days))))
         graph.edge(previous, key)
         previous = key
-    graph.node("delivered", label=f"<<b>Delivered to the customer</b><br/>day {total:g}>", fillcolor=fill,
+    delivered = ("<b>" + text(_("Delivered to the customer")) + "</b><br/>"
+                 + text(_("day {day}").format(day=format_number(total))))
+    graph.node("delivered", label=f"<{delivered}>", fillcolor=fill,
                color=border, fontcolor=ink, style="rounded,filled,bold")
     graph.edge(previous, "delivered")
     return graph

@@ -16,7 +16,7 @@ from qmskit.diagnostics import Diagnostic, Location, Severity
 from qmskit.loading import assemble, modelines, schemas
 from qmskit.loading.cache import Hit, LoadCache
 from qmskit.loading.files import TextFile, iter_files, read_text
-from qmskit.loading.markdown import headings, split_front_matter
+from qmskit.loading.markdown import TRANSLATION_FILE, headings, split_front_matter
 from qmskit.loading.yamlsource import SourceMap, parse_yaml
 from qmskit.model import (
     DEFAULT_STANDARD,
@@ -28,6 +28,7 @@ from qmskit.model import (
     Origin,
     PositionLookup,
     Topic,
+    Translation,
     standard_pointer,
 )
 from qmskit.resources import schemas_dir
@@ -242,6 +243,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
     collector = _Collector(root, cache=LoadCache(root) if use_cache else None)
     config, config_ok = _load_config(collector)
     documents = _load_documents(collector)
+    translations = _load_translations(collector)
     processes = _load_each(collector, "processes", "process", assemble.process)
     forms = _load_each(collector, "forms", "form", assemble.form)
     records = _load_each(collector, "records", "record", assemble.record)
@@ -260,7 +262,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
         config=config, catalogues=_catalogues(collector, config), documents=documents, processes=processes, forms=forms,
         records=records, roles=lists["roles"], people=lists["people"], competences=lists["competences"],
         training=lists["training"], parties=lists["parties"], objectives=lists["objectives"],
-        risks=lists["risks"], imports=imports, communication=lists["communication"],
+        risks=lists["risks"], imports=imports, communication=lists["communication"], translations=translations,
         files=tuple(sorted(set(collector.files))), sources=collector.sources,
         incomplete=frozenset(collector.incomplete),
     )
@@ -289,9 +291,14 @@ def _load_each(collector: _Collector, folder: str, kind: str,
     return tuple(built)
 
 
+TRANSLATION_KEYS = ("title", "id")
+
+
 def _load_documents(collector: _Collector) -> tuple[Document, ...]:
     documents = []
     for path in iter_files(collector.root, "documents", (".md",)):
+        if TRANSLATION_FILE.fullmatch(path):
+            continue
         document = _load_document(collector, path)
         if document is None:
             collector.incomplete.add("document")
@@ -313,6 +320,61 @@ def _load_document(collector: _Collector, rel: str) -> Document | None:
         return None
     heads = headings(split.body, split.body_line)
     return assemble.document(data, Origin(source.rel), split.body, split.body_line, heads)
+
+
+def _load_translations(collector: _Collector) -> tuple[Translation, ...]:
+    found = []
+    for path in iter_files(collector.root, "documents", (".md",)):
+        named = TRANSLATION_FILE.fullmatch(path)
+        if named is not None:
+            translation = _load_translation(collector, path, f"{named['stem']}.md", named["language"])
+            if translation is not None:
+                found.append(translation)
+    return tuple(found)
+
+
+def _load_translation(collector: _Collector, rel: str, source_path: str, language: str) -> Translation | None:
+    """A translation's front matter holds its title (and may repeat the document's id); nothing else, because
+    everything else is the document's and one place decides it."""
+    source = collector.read(rel)
+    if source is None:
+        return None
+    split = split_front_matter(source.text)
+    if split.front_matter is None:
+        collector.diagnostics.append(Diagnostic(
+            Location(rel, 1, 1), "QMS-TRN-002", Severity.ERROR, "translation has no YAML front matter",
+            "Start the file with '---', `title:` and the translated title, then '---'."))
+        return None
+    doc = parse_yaml(split.front_matter, rel, line_offset=1)
+    collector.sources[rel] = doc.source
+    collector.diagnostics.extend(doc.diagnostics)
+    data = doc.data
+    if not isinstance(data, dict):
+        if data is not None or not doc.diagnostics:
+            collector.diagnostics.append(Diagnostic(
+                doc.source.value(), "QMS-TRN-002", Severity.ERROR, "translation front matter is not a mapping",
+                "Write `title: <the translated title>` between the '---' lines."))
+        return None
+    usable = True
+    for key in data:
+        if key not in TRANSLATION_KEYS:
+            usable = False
+            collector.diagnostics.append(Diagnostic(
+                doc.source.key((key,)), "QMS-TRN-002", Severity.ERROR,
+                f"a translation takes only {' and '.join(TRANSLATION_KEYS)}, not '{str(key)[:80]}'",
+                "Remove the key: type, owner, status and the rest are the translated document's own."))
+    for key in TRANSLATION_KEYS:
+        value = data.get(key)
+        if (key == "title" or key in data) and (not isinstance(value, str) or not value.strip()):
+            usable = False
+            collector.diagnostics.append(Diagnostic(
+                doc.source.value((key,)) if key in data else doc.source.value(), "QMS-TRN-002", Severity.ERROR,
+                f"a translation needs a non-empty text `{key}`",
+                "Give the translated title as text, e.g. `title: Tuotannon suunnittelu`."))
+    if not usable:
+        return None
+    return Translation(source_path, language, data["title"], Origin(rel), data.get("id", ""),
+                       headings(split.body, split.body_line), split.body, split.body_line)
 
 
 def _no_front_matter(rel: str, unterminated: bool) -> Diagnostic:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from qmskit.model import Heading
 
+# `<stem>.<language>.md` under documents/ is the translation of the document in `<stem>.md` (decision 0026)
+TRANSLATION_FILE = re.compile(r"(?P<stem>.+)\.(?P<language>[a-z]{2})\.md")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")

@@ -17,6 +17,7 @@ from qmskit.rules import (
     processes,
     records,
     references,
+    translations,
 )
 from qmskit.rules.context import Context
 
@@ -35,6 +36,7 @@ RULE_FUNCTIONS: tuple[RuleFunction, ...] = (
     coverage.check_coverage,
     documents.check_sections,
     documents.check_prefix,
+    translations.check_translations,
     control.check_repository,
     control.check_approvals,
     control.check_withdrawals,

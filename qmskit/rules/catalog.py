@@ -95,6 +95,18 @@ _RULES = (
     Rule("QMS-DOC-002", E, "Document has no front matter", "Start the file with a YAML front matter block."),
     Rule("QMS-DOC-003", E, "Document id does not match its type's prefix",
          "Use the prefix qms.yaml gives the document type, e.g. PRO-001 for a procedure."),
+    Rule("QMS-TRN-001", E, "Translation of a missing document",
+         "Name a translation after the file of the document it translates, with the language before .md "
+         "(PRO-006-planning.fi.md beside PRO-006-planning.md), or delete it."),
+    Rule("QMS-TRN-002", E, "Translation front matter not usable",
+         "A translation's front matter holds its translated `title` (and may repeat the document's `id`); "
+         "everything else is the document's."),
+    Rule("QMS-TRN-003", W, "Translation in the manual's own language",
+         "The document's own file is the text in the manual's language: merge the two, or rename the translation "
+         "with the language it is written in."),
+    Rule("QMS-TRN-004", N, "Translation into a language qms build cannot publish",
+         "qms build publishes the languages qmskit has a catalogue for (en, fi); the translation is kept but not "
+         "shown."),
     Rule("QMS-CTRL-001", E, "Change on the main line without valid approval",
          "Have an approver who did not write or commit the change approve it with evidence qms.yaml accepts "
          "(approvals.evidence): a review on the forge of the head that was merged, `qms approve DOC --sign`, or "

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from qmskit.control.register import DUE_SOON_DAYS, DocumentControl, moment
+from qmskit.control.translations import as_document, translated
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.model import Document, Origin
 from qmskit.rules.catalog import rule
@@ -42,7 +43,9 @@ def _active(ctx: Context) -> Iterator[Document]:
 def check_approvals(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.history.usable:
         return
-    for document in _active(ctx):
+    # a translation is approved like the document it translates, revision by revision of its own file
+    translations = (as_document(d, t) for d, t in translated(ctx.manual) if d.status == "active")
+    for document in (*_active(ctx), *translations):
         file = ctx.history.of(document.origin.path)
         latest = file.latest if file else None
         if latest is None:

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from qmskit import i18n
 from qmskit.atomic import write_text
 from qmskit.check import control_of
 from qmskit.control.asof import read_timelines, release_tags
 from qmskit.control.lifecycle import past_document
 from qmskit.control.register import DocumentControl
+from qmskit.control.translations import in_language, past_translation
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.diagram.render import fitted, render
 from qmskit.errors import QmsError, ToolMissingError
@@ -49,9 +51,10 @@ def _svg_renderer() -> Callable[[str], str] | None:
 
 
 def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None, *,
-             print_all: bool = False) -> Generated:
+             print_all: bool = False, language: str | None = None, alternates: tuple[str, ...] = ()) -> Generated:
     """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources: the
-    command line checks `folder` with `outfolder.check_output_folder` first)."""
+    command line checks `folder` with `outfolder.check_output_folder` first). `language` (else $QMS_LANG, else
+    the manual's) is the site's; `alternates` are the languages built beside it, in sibling folders."""
     pending = start_history(root)
     loaded = load_manual(root, use_cache=True)
     manual = loaded.manual
@@ -62,11 +65,13 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     # register at every release are look-ups in it, however many releases there are (DESIGN 0022)
     timelines = read_timelines(root, history, control)
     tags = release_tags(root, history) if audience == "internal" else []
+    chosen = i18n.resolve(language, manual.config.language)
     site = SiteInput(manual, history, manual.config.judged_day(today), audience, source=root.name,
                      render_svg=renderer, choose_layout=fitted if renderer is not None else None,
-                     print_all=print_all, control=control,
-                     approved=approved_versions(root, manual, history, control), timelines=timelines,
-                     releases=tags)
+                     print_all=print_all, control=control, approved=approved_versions(root, manual, history, control),
+                     timelines=timelines, releases=tags, language=chosen,
+                     alternates=tuple(code for code in alternates if code != chosen),
+                     translations=approved_translations(root, manual, history, control, chosen))
     pages, config = build_pages(site)
     docs = folder / "docs"
     if docs.exists():
@@ -98,6 +103,32 @@ def approved_versions(root: Path, manual: Manual, history: History, control: Doc
     found = {}
     for doc_id, spec in wanted.items():
         past = past_document(blobs.get(spec, ""), spec[1], body=True)
+        if past is not None:
+            found[doc_id] = past
+    return found
+
+
+def approved_translations(root: Path, manual: Manual, history: History, control: DocumentControl,
+                          language: str) -> dict[str, Document]:
+    """Documents as their translation into `language` reads, at the translation's last approved revision (read
+    from Git when a newer one waits for approval). A translation nobody approved is not published; without Git
+    (no history to judge) the work tree's text is."""
+    found, wanted = {}, {}
+    for doc_id, translated in in_language(manual, language).items():
+        if not history.usable:
+            found[doc_id] = translated
+            continue
+        file = history.of(translated.origin.path)
+        approved = control.last_approved(translated, file) if file else None
+        if file is None or approved is None:
+            continue
+        if approved is file.latest and translated.origin.path not in history.uncommitted:
+            found[doc_id] = translated
+        else:
+            wanted[doc_id] = (translated, (approved.commit.sha, approved.path))
+    blobs = read_blobs(root, [spec for _, spec in wanted.values()])
+    for doc_id, (translated, spec) in wanted.items():
+        past = past_translation(blobs.get(spec, ""), translated)
         if past is not None:
             found[doc_id] = past
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import json
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from qmskit.control.register import LEVEL_LABELS, DocumentControl, RegisterRow
 from qmskit.diagram import views
 from qmskit.diagram.style import NARROW_PAGE_WIDTH, PAGE_WIDTH
 from qmskit.escape import absolute_url, code_fence, markdown_body, printable
+from qmskit.i18n import NP_, _, ngettext
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
@@ -49,7 +51,7 @@ from qmskit.records.meaning import Meanings, Notice, event_day
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
-from qmskit.site import evidence, feedback, fillable
+from qmskit.site import evidence, feedback, fillable, languages
 from qmskit.site.bodylinks import body_links
 from qmskit.site.markup import cell, cells, code, label, link, md, yamlstr
 from qmskit.site.markup import chart as _chart
@@ -57,12 +59,24 @@ from qmskit.site.markup import inline_svg as _svg
 from qmskit.site.messages import messages
 from qmskit.site.navtree import bounded, grouped
 from qmskit.vcs.history import History, Revision
-from qmskit.wording import quantity
 
 AUDIENCES = ("internal", "external")
 LATEST_RELEASES = 5  # release registers linked from the documents register (all are on the "effective on" page)
 CATEGORY_ORDER = {"management": 0, "core": 1, "support": 2}
 MOST_BARS = 12  # customers on the value chart: the largest, so that labels stay readable
+# Words qmskit computes (not the manual's own values) that the site shows in a table cell
+WORDS = {
+    "management": NP_("process category", "management"), "core": NP_("process category", "core"),
+    "support": NP_("process category", "support"),
+    "met": NP_("KPI status", "met"), "missed": NP_("KPI status", "missed"),
+    "no data": NP_("KPI status", "no data"), "no target": NP_("KPI status", "no target"),
+    "no source": NP_("KPI status", "no source"),
+    "missing": NP_("competence problem", "missing"), "expired": NP_("competence problem", "expired"),
+    "level too low": NP_("competence problem", "level too low"),
+    "draft": NP_("document status", "draft"), "active": NP_("document status", "active"),
+    "obsolete": NP_("document status", "obsolete"), "never committed": NP_("document status", "never committed"),
+    "uncommitted changes": NP_("document status", "uncommitted changes"),
+}
 RenderSvg = Callable[[str], str]  # DOT source -> SVG markup
 # DOT sources, most preferred first, and the width in points they must fit -> the one to draw
 ChooseLayout = Callable[[Sequence[str], float], str]
@@ -94,6 +108,10 @@ class SiteInput:
     # in one batch: control.asof.read_timelines); None: judged with today's front matter
     timelines: Sequence[Timeline] | None = None
     releases: Sequence[Release] = ()  # the release tags `qms release` made, newest first
+    language: str = ""  # the language of everything qmskit writes on the site ("" = the manual's `language`)
+    alternates: tuple[str, ...] = ()  # other languages built beside this one, each in a sibling folder
+    # documents as their approved translation into `language` reads (control/translations.py), by id
+    translations: Mapping[str, Document] = dataclasses.field(default_factory=dict)
 
 
 def record_year(record: Record, form: Form | None = None) -> str:
@@ -101,6 +119,26 @@ def record_year(record: Record, form: Form | None = None) -> str:
     record entered later sits with its year; the year of entry when the form declares no date."""
     day = event_day(record, form)
     return str(day.year) if day else "undated"
+
+
+def word(value: str) -> str:
+    """A word qmskit computed (a KPI status, a process category) in the site's language; other values as given."""
+    known = WORDS.get(value)
+    return i18n.pgettext(*known) if known else value
+
+
+def words(value: str) -> str:
+    """A comma-separated list of such words ("active, uncommitted changes") in the site's language."""
+    return ", ".join(word(part) for part in value.split(", ")) if value else value
+
+
+def day(value: Any) -> str:
+    """A date (YYYY-MM-DD) as the site's language writes it (27.11.2026); anything else as it is."""
+    text = str(value or "")
+    try:
+        return i18n.format_date(date.fromisoformat(text)) if len(text) == 10 else text
+    except ValueError:
+        return text
 
 
 def record_page(form_id: str, year: str) -> str:
@@ -118,7 +156,10 @@ def page_url(page: str) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(templates_dir() / "site"), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
-    env.filters.update(md=md, cell=cell, code=code, yamlstr=yamlstr, tile_href=page_url)
+    env.filters.update(md=md, cell=cell, code=code, yamlstr=yamlstr, tile_href=page_url, day=day, word=word,
+                       words=words)
+    # {{ _("English") }} in a template: the catalogue's text, HTML-escaped; `.format()` on it escapes its values
+    env.globals.update(_=lambda message: Markup.escape(_(message)), days=i18n.days, number=i18n.format_number)
     return env
 
 
@@ -126,7 +167,8 @@ class SiteBuilder:
     def __init__(self, site: SiteInput) -> None:
         self.site, self.manual = site, site.manual
         # the theme includes a template named after the language: only languages qmskit has labels for
-        self.language = i18n.supported(site.manual.config.language) or i18n.SOURCE_LANGUAGE
+        self.language = (i18n.supported(site.language) or i18n.supported(site.manual.config.language)
+                         or i18n.SOURCE_LANGUAGE)
         self.t = messages(self.language)
         self.env = _environment()
         self.control = site.control or DocumentControl(site.manual, site.history)
@@ -155,6 +197,13 @@ class SiteBuilder:
         self._links: dict[tuple[str, str], Markup] = {}  # document links, the same on every release page
         self._cells: dict[str, Markup] = {}
         self._release_rows: dict[tuple[RegisterRow, str], str] = {}  # rows unchanged from release to release
+        self.titles = {doc_id: d.title for doc_id, d in site.translations.items()}  # in the site's language
+        own = i18n.supported(self.manual.config.language) or self.manual.config.language
+        self.foreign = own != self.language  # the manual's own texts are in another language than the site
+
+    def title(self, document: Document | RegisterRow) -> str:
+        """A document's title in the site's language where it has a translation."""
+        return self.titles.get(document.id, document.title)
 
     # -- what is shown --------------------------------------------------------------------------------------
 
@@ -195,6 +244,7 @@ class SiteBuilder:
                                                        (templates_dir() / "site" / "qms.css").read_text())]
         scripts = ("qms-tables.js",) if self.external else ("qms-tables.js", "qms-forms.js")
         pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text()) for name in scripts]
+        pages.append(Page("assets/qms-texts.js", self.script_texts()))
         pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         pages.append(Page("documents/index.md", self.document_register()))
         if self.site.print_all:
@@ -224,10 +274,16 @@ class SiteBuilder:
                                                         head=self.site.history.head[:10])))
         return pages
 
+    def script_texts(self) -> str:
+        """The words the site's scripts show, in the site's language: JSON (ASCII-escaped, so nothing in it can
+        end the script) assigned to one global the scripts read."""
+        texts = {"filter": self.t["filter"], "shown": _("shown"), "table": _("Table")}
+        return "window.qmsTexts = " + json.dumps(texts, ensure_ascii=True, sort_keys=True) + ";\n"
+
     def home(self) -> str:
         policy = next((d for d in self.visible_documents() if d.type == "policy" and d.status == "active"), None)
-        policy_link = (Markup("**") + md(self.t["policy"]) + Markup(":** ") + link(policy.title, self.doc_path(policy))
-                       if policy else "")
+        policy_link = (Markup("**") + md(self.t["policy"]) + Markup(":** ")
+                       + link(self.title(policy), self.doc_path(policy)) if policy else "")
         dashboard, diagram, chain = [], "", ""
         if not self.external:
             dashboard = self.dashboard()
@@ -292,10 +348,15 @@ class SiteBuilder:
         # draft is shown under a warning that it is not effective).
         shown = self.site.approved.get(document.id, document) if row.pending else document
         unapproved = bool(row.pending) and self.site.history.usable and document.id not in self.site.approved
-        return self.render("document.md.j2", doc=shown, row=row, owner=self.roles.get(shown.owner, shown.owner),
+        translation = self.site.translations.get(document.id)
+        text = translation or shown  # the approved translation into the site's language, where there is one
+        return self.render("document.md.j2", doc=text, row=row,
+                           owner=self.roles.get(shown.owner, shown.owner), languages=self.language_links(document),
+                           translation=self.translation_note(translation) if translation else "",
+                           untranslated=self.foreign and translation is None,
                            obsolete=document.status == "obsolete", external=self.external,
-                           body=Markup(markdown_body(_without_title(shown), body_links(  # noqa: S704 - sanitized
-                               document.origin.path, page or self.doc_path(document), self.link_targets))),
+                           body=Markup(markdown_body(_without_title(text), body_links(  # noqa: S704 - sanitized
+                               text.origin.path, page or self.doc_path(document), self.link_targets))),
                            revisions=revisions, pending_revisions=pending_rows,
                            pending=row.pending if self.site.history.usable else "",
                            unapproved=unapproved, evidence=", ".join(self.level(e) for e in row.evidence))
@@ -310,24 +371,41 @@ class SiteBuilder:
         it was in effect."""
         t = self.t
         revision = step.revision
-        return {"number": revision.number, "date": step.committed,
+        return {"number": revision.number, "date": day(step.committed),
                 "subject": "" if self.external else revision.commit.subject,
                 "authors": self.author_names(revision),
                 "approvers": [f"{v.person.name} ({self.level(v.label)})" for v in step.counted if v.person is not None],
-                "approved": step.approved, "start": step.start or (t["never_effective"] if step.superseded else ""),
+                "approved": day(step.approved),
+                "start": day(step.start) or (t["never_effective"] if step.superseded else ""),
                 "end": self._until(step, line), "commit": revision.commit.sha[:10]}
 
     def _until(self, step: Step, line: Timeline) -> str:
         """The last day a revision was in effect: a day, "in effect" (still), "withdrawn", or "" (never was)."""
         if not step.start:
             return ""
-        return step.end or (self.t["withdrawn"] if line.withdrawn else self.t["in_effect"])
+        return day(step.end) or (self.t["withdrawn"] if line.withdrawn else self.t["in_effect"])
 
     def _timelines_without_git(self) -> list[Timeline]:
         """Without past texts from Git, every revision is judged with the document as it stands today."""
         history = self.site.history
         current = {d.origin.path: d for d in self.manual.documents}
         return build_timelines(document_files(history), self.control, {}, {}, current)
+
+    def language_links(self, document: Document) -> list[tuple[str, str, str]]:
+        """(language, its name, address) of this document's page in each language built beside this one."""
+        url = page_url(self.doc_path(document))
+        return [(code, languages.NAMES.get(code, code), languages.link_to(url, code)) for code in self.site.alternates]
+
+    def translation_note(self, translation: Document) -> str:
+        """Which revision of the translation is shown, and who approved it (its own control, like any revision)."""
+        row = self.control.row(translation)
+        if not self.site.history.usable:
+            return ""
+        file = self.site.history.of(translation.origin.path)
+        shown = next((r for r in reversed(file.revisions) if r.number == row.revision), None) if file else None
+        names = ", ".join(p.name for p in self.control.approvers(translation, shown)) if shown else ""
+        return _("This translation: revision {revision}, effective {day}, approved by {approvers}.").format(
+            revision=row.revision, day=day(row.effective), approvers=names or self.t["not_approved"])
 
     def author_names(self, revision: Revision) -> list[str]:
         """Who wrote a revision, by name: the person the manual knows by that e-mail address, else the name Git
@@ -352,7 +430,7 @@ class SiteBuilder:
             body = page.split("\n---\n", 1)[1] if page.startswith("---\n") else page
             body = body.split('<div class="qms-print-footer">', 1)[0]  # one footer for the whole print, below
             parts.append(body.strip())
-        intro = str(md(self.t["print_intro"].format(day=self.site.today.isoformat(),
+        intro = str(md(self.t["print_intro"].format(day=i18n.format_date(self.site.today),
                                                     organisation=self.manual.config.organisation)))
         footer = (f'<div class="qms-print-footer">{html.escape(self.t["uncontrolled"])} · '
                   f'{html.escape(self.manual.config.organisation)}</div>')
@@ -380,7 +458,7 @@ class SiteBuilder:
             inputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.inputs],
             outputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.outputs],
             kpis=self._kpi_rows(process), naming=self._naming(process), risks=self._risks(process),
-            documents=[link(f"{d} {documents[d].title}", f"../{self.doc_path(documents[d])}")
+            documents=[link(f"{d} {self.title(documents[d])}", f"../{self.doc_path(documents[d])}")
                        for d in process.documents if d in documents],
             forms=[link(f.title, f"../forms/{urls.slug(f.id)}.md") for f in self.manual.forms
                    if f.id in process.forms],
@@ -390,9 +468,9 @@ class SiteBuilder:
         """The process's KPIs this year: value, target, met or missed, and the quarters before."""
         rows = []
         for value in self.kpis.get(process.id, []):
-            shown = "" if value.value is None else f"{value.value:.4g}"
-            trend = " → ".join("·" if v is None else f"{v:.3g}" for _, v in value.trend)
-            rows.append([cell(x) for x in (value.kpi.name, value.kpi.target, shown, value.status, trend)])
+            shown = "" if value.value is None else i18n.format_number(float(f"{value.value:.4g}"))
+            trend = " → ".join("·" if v is None else i18n.format_number(float(f"{v:.3g}")) for _, v in value.trend)
+            rows.append([cell(x) for x in (value.kpi.name, value.kpi.target, shown, word(value.status), trend)])
         return rows
 
     def _naming(self, process: Process) -> dict[str, list[list[Markup]]]:
@@ -411,11 +489,11 @@ class SiteBuilder:
             flow = flows.get(record.form)
             if flow is not None and record.status != flow.final:
                 found["open"].append([self._record_link(record.id, here), cell(form.title), cell(record.status),
-                                      cell(record.created_at[:10])])
+                                      cell(day(record.created_at[:10]))])
             if record.form not in latest or record.created_at > latest[record.form].created_at:
                 latest[record.form] = record
         found["latest"] = [[cell(self.forms[form_id].title), self._record_link(record.id, here),
-                            cell(record.created_at[:10])] for form_id, record in sorted(latest.items())]
+                            cell(day(record.created_at[:10]))] for form_id, record in sorted(latest.items())]
         return found
 
     def _below(self, process_id: str) -> set[str]:
@@ -457,9 +535,10 @@ class SiteBuilder:
 
     def _register_rows(self, rows: Iterable[RegisterRow], folder: str) -> list[list[Markup]]:
         documents = {d.id: d for d in self.manual.documents}
-        return [cells(link(r.id, f"{urls.slug(r.id)}.md") if folder else r.id, r.title, r.type,
-                      self.roles.get(r.owner, r.owner), r.revision, r.effective, ", ".join(r.approved_by),
-                      r.next_review, r.status) for r in rows if r.id in self.visible_ids
+        return [cells(link(r.id, f"{urls.slug(r.id)}.md") if folder else r.id, self.title(r), r.type,
+                      self.roles.get(r.owner, r.owner), r.revision, day(r.effective), ", ".join(r.approved_by),
+                      day(r.next_review), words(r.status))
+                for r in rows if r.id in self.visible_ids
                 and (documents[r.id].status == "obsolete") == (folder == "obsolete")]
 
     def document_register(self) -> str:
@@ -591,9 +670,9 @@ class SiteBuilder:
     def process_register(self) -> str:
         t = self.t
         ordered = sorted(self.manual.processes, key=lambda p: (p.category, p.id))
-        rows = [cells(link(p.name, f"{urls.slug(p.id)}.md"), p.category, self.roles.get(p.owner, p.owner), p.parent,
-                      p.purpose) for p in ordered]
-        page = self.table(t["processes"], [t["title"], t["category"], t["owner"], "Parent", t["purpose"]], rows)
+        rows = [cells(link(p.name, f"{urls.slug(p.id)}.md"), word(p.category), self.roles.get(p.owner, p.owner),
+                      p.parent, p.purpose) for p in ordered]
+        page = self.table(t["processes"], [t["title"], t["category"], t["owner"], _("Parent"), t["purpose"]], rows)
         if self.site.render_svg is None or not any(p.parent for p in self.manual.processes):
             return page
         # the map with sub-processes, each framed by its parent
@@ -606,7 +685,7 @@ class SiteBuilder:
         rows = [cells(link(f.title, f"{urls.slug(f.id)}.md"), code(f.id), f.record_prefix,
                       sum(1 for r in self.manual.records if r.form == f.id))
                 for f in sorted(self.manual.forms, key=lambda f: f.title)]
-        return self.table(t["forms"], [t["title"], t["id"], "Prefix", t["records"]], rows)
+        return self.table(t["forms"], [t["title"], t["id"], _("Prefix"), t["records"]], rows)
 
     def record_register(self) -> str:
         t = self.t
@@ -614,7 +693,7 @@ class SiteBuilder:
         records = sorted(self.manual.records, key=lambda r: (r.created_at, r.id), reverse=True)
         rows = [cells(self._record_link(r.id, "records/index.md"),
                       link(forms[r.form].title, f"../forms/{urls.slug(r.form)}.md") if r.form in forms else r.form,
-                      r.created_at[:10], r.status, summary(forms.get(r.form), r))
+                      day(r.created_at[:10]), r.status, summary(forms.get(r.form), r))
                 for r in records]
         return self.table(t["records"], [t["id"], t["form"], t["created"], t["status"], t["summary"]], rows,
                           sortable=True)
@@ -627,7 +706,7 @@ class SiteBuilder:
 
     def objectives(self) -> str:
         t = self.t
-        rows = [cells(o.id, o.title, o.target, self.roles.get(o.owner, o.owner), o.due,
+        rows = [cells(o.id, o.title, o.target, self.roles.get(o.owner, o.owner), day(o.due),
                       self._process_link(o.process, "../processes/") if o.process else "")
                 for o in self.manual.objectives]
         return self.table(t["objectives"], [t["id"], t["title"], t["target"], t["owner"], t["due"],
@@ -686,18 +765,20 @@ class SiteBuilder:
                 target = measures.parse_target(value.kpi.target)
                 process = names.get(value.process, value.process)
                 section(value.kpi.name, process, charts.line_chart(
-                    f"{process}: {value.kpi.name}, {year.name} ({value.status})", list(value.trend),
+                    f"{process}: {value.kpi.name}, {year.name} ({word(value.status)})", list(value.trend),
                     target.value if target else None))
         complaints = [(p, float(n)) for p, n, _ in measures.internal_complaints(self.manual)]
         if complaints:
             total = sum(n for _, n in complaints)
-            section(self.t["complaints"], "", charts.bar_chart(f"{self.t['complaints']}: {total:g}", complaints,
+            section(self.t["complaints"], "", charts.bar_chart(f"{self.t['complaints']}: {i18n.format_number(total)}",
+                                                               complaints,
                                                                counts=True))
         flows = [o for o in flow.orders if o.late_days > 0]
         if flows:
             worst = max(flows, key=lambda o: o.late_days)
             section(self.t["delays"], worst.order, charts.waterfall(
-                f"{worst.order}: {quantity(worst.late_days, 'day')} late", [(p, float(d)) for p, d in worst.added]))
+                _("{order}: {days} late").format(order=worst.order, days=i18n.days(worst.late_days)),
+                [(p, float(d)) for p, d in worst.added]))
         return "---\ntitle: " + str(yamlstr(self.t["dashboards"])) + "\n---\n" + "\n".join(parts) + "\n"
 
     def _customer_charts(self, life: CustomerLife, year: measures.Period,
@@ -801,7 +882,7 @@ class SiteBuilder:
         if file and file.revisions:
             lines += [f"**{md(t['history'])}**", "", f"| {md(t['revision'])} | {md(t['date'])} | {md(t['authors'])} |",
                       "|---|---|---|"]
-            lines += [f"| {rev.number} | {cell(rev.date[:10])} | "
+            lines += [f"| {rev.number} | {cell(day(rev.date[:10]))} | "
                       f"{cell(', '.join(sorted(self.by_email.get(a.lower(), a) for a in rev.authors)))} |"
                       for rev in file.revisions]
             lines.append("")
@@ -816,11 +897,14 @@ class SiteBuilder:
         records = sorted(records, key=lambda r: (r.created_at, r.id))
         fields = {f.id: f for f in form.fields}
         lines = [f"# {md(form.title)} {md(year)}", "",
-                 md(t["records_intro"].format(count=len(records))) + f" [{md(t['blank_form'])}]"
+                 md(ngettext("{count} record. Type in the filter to narrow the list; select a column heading to "
+                             "sort.", "{count} records. Type in the filter to narrow the list; select a column "
+                             "heading to sort.", len(records)).format(count=i18n.format_number(len(records))))
+                 + f" [{md(t['blank_form'])}]"
                  f"(../../forms/{urls.slug(form.id)}.md)", "", '<div class="qms-sortable" markdown>', "",
                  f"| {md(t['id'])} | {md(t['created'])} | {md(t['status'])} | {md(t['summary'])} |",
                  "|---|---|---|---|"]
-        lines += [f"| [{md(r.id)}](#{urls.slug(r.id)}) | {cell(r.created_at[:10])} | {cell(r.status)} | "
+        lines += [f"| [{md(r.id)}](#{urls.slug(r.id)}) | {cell(day(r.created_at[:10]))} | {cell(r.status)} | "
                   f"{cell(summary(form, r, 80))} |" for r in records]
         lines += ["", "</div>", ""]
         for record in records:
@@ -846,17 +930,21 @@ class SiteBuilder:
             form = forms.get(record.form)
             due_field = (form.binds.get("due") or str(form.workflow.get("due_field", ""))) if form else ""
             due_day = measures.day_of(record.values.get(due_field)) if due_field else None
-            due = due_day.isoformat() if due_day else ""
+            due = i18n.format_date(due_day) if due_day else ""
             overdue = due_day is not None and due_day < today
             rows.append([self._record_link(record.id, "registers/actions.md"),
                          cell(form.title if form else record.form), cell(record.status),
-                         cell(record.created_at[:10]), cell(age), cell(due) + (f" **{md(t['overdue'])}**"
+                         cell(day(record.created_at[:10])), cell(age), cell(due) + (f" **{md(t['overdue'])}**"
                                                                                if overdue else ""),
                          cell(self._name(assignee(form, record)) if form else ""),
                          cell(summary(form, record, 120))])
         return self.table(t["open_actions"], [t["id"], t["form"], t["status"], t["created"], t["age_days"], t["due"],
                                               t["responsible"], t["summary"]], rows,
-                          intro=md(t["open_actions_intro"].format(count=len(rows), day=today.isoformat())))
+                          intro=md(ngettext(
+                              "{count} workflow record (corrective actions, complaints, findings) not closed on "
+                              "{day}, oldest first.", "{count} workflow records (corrective actions, complaints, "
+                              "findings) not closed on {day}, oldest first.", len(rows)).format(
+                              count=i18n.format_number(len(rows)), day=i18n.format_date(today))))
 
     def communication_page(self) -> str:
         """The communication plan (ISO 9001 7.4) with when each item was last held and is next due."""
@@ -869,7 +957,7 @@ class SiteBuilder:
             late = f" **{md(t['overdue'])}**" if due is not None and due < today else ""
             rows.append([cell(item.what), cell(", ".join(names.get(w, w) for w in item.with_)), cell(item.how),
                          cell(names.get(item.who, item.who)), cell(t.get(f"when_{item.when}", item.when)),
-                         cell(last_held(item) or ""), cell(due or "") + late])
+                         cell(day(last_held(item) or "")), cell(day(due or "")) + late])
         return self.table(t["communication"], [t["what"], t["with_whom"], t["how"], t["who"], t["how_often"],
                                                 t["last_held"], t["next_due"]], rows, sortable=True)
 
@@ -881,7 +969,7 @@ class SiteBuilder:
         expired = [c for p in index.people for c in index.cells(p).values() if c.status == EXPIRED]
         soon = expiring(index, window)
         planned = planned_training(self.manual)
-        lines = [f"# {md(t['competence'])}", "", md(t["competence_intro"].format(day=today.isoformat())), ""]
+        lines = [f"# {md(t['competence'])}", "", md(t["competence_intro"].format(day=i18n.format_date(today))), ""]
 
         def section(anchor: str, title: str, columns: list[str], rows: list[list[str]]) -> None:
             lines.extend([f"## {md(title)} ({len(rows)}) {{#{anchor}}}", ""])
@@ -894,27 +982,27 @@ class SiteBuilder:
 
         def training(person: str, competence: str) -> str:
             plan = planned.get((person, competence))
-            return cell(f"{plan.planned} {plan.provider}".strip()) if plan else ""
+            return cell(f"{day(plan.planned)} {plan.provider}".strip()) if plan else ""
 
         section("expired", t["expired"], [t["person"], t["competence_name"], t["level"], t["valid_until"],
                                           t["required"], t["planned_training"]],
-                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(c.until),
+                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(day(c.until)),
                   cell(t["yes"] if c.required_level else t["no"]), training(c.person.id, c.competence)]
                  for c in sorted(expired, key=lambda c: (c.until or today, c.person.name))])
         section("expiring", t["expiring_within"].format(days=window),
                 [t["person"], t["competence_name"], t["level"], t["valid_until"], t["planned_training"]],
-                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(c.until),
+                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(day(c.until)),
                   training(c.person.id, c.competence)] for c in soon])
         section("gaps", t["gaps"], [t["person"], t["role"], t["competence_name"], t["required"], t["held"],
                                     t["problem"], t["planned_training"]],
                 [[cell(g.person.name), cell(self.roles.get(g.role, g.role)),
                   cell(names.get(g.competence, g.competence)), cell(g.required_level), cell(g.held_level),
-                  cell(g.problem), training(g.person.id, g.competence)] for g in gaps(index)])
+                  cell(word(g.problem)), training(g.person.id, g.competence)] for g in gaps(index)])
         people = {p.id: p.name for p in self.manual.people}
         section("training", t["training_plan"], [t["person"], t["competence_name"], t["provider"], t["planned"],
                                                  t["status"], t["completed"], t["effectiveness"]],
                 [[cell(people.get(x.person, x.person)), cell(names.get(x.competence, x.competence)),
-                  cell(x.provider), cell(x.planned), cell(x.status), cell(x.completed),
+                  cell(x.provider), cell(day(x.planned)), cell(x.status), cell(day(x.completed)),
                   cell(x.effectiveness or (t["not_evaluated"] if x.status == "done" else ""))]
                  for x in sorted(self.manual.training, key=lambda x: (x.planned, x.person))])
         owed = unread(self.manual, {row.id: row.revision for row in self.rows.values()})
@@ -951,7 +1039,7 @@ class SiteBuilder:
         if not self.external:
             forms = bounded([(label(f.title), label(f.title), f"forms/{urls.slug(f.id)}.md")
                              for f in sorted(self.manual.forms, key=lambda f: f.title)])
-            obsolete = bounded([(label(d.id), label(f"{d.id} {d.title}"), self.doc_path(d))
+            obsolete = bounded([(label(d.id), label(f"{d.id} {self.title(d)}"), self.doc_path(d))
                                 for d in self.visible_documents() if d.status == "obsolete"])
             nav += [{t["processes"]: [{t["processes"]: "processes/index.md"}, *self._process_nav()]},
                     {t["forms"]: [{t["forms"]: "forms/index.md"}, *forms]},
@@ -975,7 +1063,7 @@ class SiteBuilder:
         by_type = grouped(sorted(current, key=lambda d: (order.get(d.type, len(order)), d.type, d.id)),
                           key=lambda d: d.type)
         return [{label(kind[:1].upper() + kind[1:]):
-                 bounded([(label(d.id), label(f"{d.id} {d.title}"), self.doc_path(d)) for d in documents])}
+                 bounded([(label(d.id), label(f"{d.id} {self.title(d)}"), self.doc_path(d)) for d in documents])}
                 for kind, documents in by_type.items()]
 
     def _process_nav(self) -> list[Any]:
@@ -1017,26 +1105,32 @@ class SiteBuilder:
     def config(self) -> dict[str, Any]:
         manual = self.manual
         config: dict[str, Any] = {
-            "site_name": label(f"{manual.config.organisation} — quality manual" if manual.config.organisation
-                               else "Quality manual"),
+            "site_name": label(_("{organisation} — quality manual").format(organisation=manual.config.organisation)
+                               if manual.config.organisation else _("Quality manual")),
             "docs_dir": "docs",
             "theme": {"name": "material", "language": self.language,
                       "features": ["navigation.tabs", "navigation.sections", "navigation.prune", "navigation.top",
                                    "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
                       "palette": [
                           {"media": "(prefers-color-scheme: light)", "scheme": "default",
-                           "toggle": {"icon": "material/brightness-7", "name": "Dark mode"}},
+                           "toggle": {"icon": "material/brightness-7", "name": _("Dark mode")}},
                           {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
-                           "toggle": {"icon": "material/brightness-4", "name": "Light mode"}}]},
+                           "toggle": {"icon": "material/brightness-4", "name": _("Light mode")}}]},
             "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}},
                                     "pymdownx.details", "pymdownx.superfences"],
-            "plugins": ["search"],
+            # mkdocs-material's search stems words by the language (lunr-languages has Finnish)
+            "plugins": [{"search": {"lang": [self.language]}}],
             "extra_css": ["assets/qms.css"],
-            "extra_javascript": ["assets/qms-tables.js"] + ([] if self.external else ["assets/qms-forms.js"]),
+            "extra_javascript": ["assets/qms-texts.js", "assets/qms-tables.js"]
+            + ([] if self.external else ["assets/qms-forms.js"]),
             "nav": self.nav(),
         }
+        if self.site.alternates:  # mkdocs-material's language selector, in the order the languages were given
+            config["extra"] = {"alternate": languages.selector(tuple(sorted((self.language, *self.site.alternates))))}
         if absolute_url(manual.config.site_url) and not self.external:
             config["site_url"] = absolute_url(manual.config.site_url)
+            if self.site.alternates:  # each language's pages live in its folder: canonical links and the sitemap
+                config["site_url"] = config["site_url"].rstrip("/") + f"/{self.language}/"
         return config
 
 
@@ -1067,5 +1161,7 @@ def release_paths(releases: Sequence[Release]) -> list[tuple[Release, str]]:
 
 
 def build_pages(site: SiteInput) -> tuple[list[Page], dict[str, Any]]:
-    builder = SiteBuilder(site)
-    return builder.pages(), builder.config()
+    language = i18n.supported(site.language) or i18n.supported(site.manual.config.language) or i18n.SOURCE_LANGUAGE
+    with i18n.use(language):  # maps, charts and formats below read the language from the context
+        builder = SiteBuilder(site)
+        return builder.pages(), builder.config()

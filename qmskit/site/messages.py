@@ -144,7 +144,6 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "note": N_("Note"),
     "status_history": N_("Status history"),
     "referenced_by": N_("Referred to by"),
-    "records_intro": N_("{count} records. Type in the filter to narrow the list; select a column heading to sort."),
     "filter": N_("Filter"),
     "sort_by": N_("Sort by"),
     "this_year": N_("This year"),
@@ -167,8 +166,6 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "print_intro": N_("Controlled documents of {organisation}, printed on {day}. Uncontrolled when printed: the "
                       "current revision is the one in the published manual."),
     "latest_records": N_("Latest record of each form about this process"),
-    "open_actions_intro": N_("{count} workflow records (corrective actions, complaints, findings) not closed on "
-                             "{day}, oldest first."),
     "pending_approval": N_("Pending approval"),
     "pending_text": N_("A newer revision is waiting for approval. This page shows the approved, effective text."),
     "unapproved_text": N_("No revision of this document has been approved: the text below is not in effect."),

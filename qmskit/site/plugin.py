@@ -23,6 +23,8 @@ class QmsPluginConfig(Config):  # type: ignore[no-untyped-call]
     """The manual's folder (holding qms.yaml), relative to mkdocs.yml."""
     audience = config_options.Choice(("internal", "external"), default="internal")
     """Build the whole manual, or only what may be shown outside the company."""
+    language = config_options.Type(str, default="")
+    """The site's language (en, fi); empty: $QMS_LANG, else the manual's `language`."""
 
 
 class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
@@ -33,7 +35,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             return config
         today = os.environ.get("QMS_TODAY")  # as for `qms build --today`
         generated = generate(root, temporary_folder(), self.config.audience,
-                             date.fromisoformat(today) if today else date.today())
+                             date.fromisoformat(today) if today else date.today(),
+                             language=self.config.language or None)
         if not generated.diagrams:
             log.warning("Graphviz's dot is not installed: the site has no process diagrams")
         config.docs_dir = str(generated.folder / "docs")

@@ -6,13 +6,18 @@
 (function () {
   "use strict";
 
+  // qms-texts.js holds the words in the site's language (from qmskit's catalogue); English when it is missing
+  function words() {
+    var given = window.qmsTexts || {};
+    return {filter: given.filter || "Filter", shown: given.shown || "shown", table: given.table || "Table"};
+  }
+
   function enhance(box, index) {
     var table = box.querySelector("table");
     if (!table || !table.tBodies.length) return;
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    var texts = document.documentElement.lang && document.documentElement.lang.indexOf("fi") === 0
-      ? {filter: "Suodata", shown: "näkyvissä"} : {filter: "Filter", shown: "shown"};
+    var texts = words();
 
     var label = document.createElement("label");
     label.className = "qms-filter";
@@ -99,7 +104,7 @@
       el.setAttribute("role", "region");
       var heading = el.previousElementSibling;
       while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
-      el.setAttribute("aria-label", heading ? heading.textContent.replace("\u00b6", "").trim() : "Table");
+      el.setAttribute("aria-label", heading ? heading.textContent.replace("\u00b6", "").trim() : words().table);
     });
   }
 
