@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 
 from qmskit.loading.markdown import headings, split_front_matter
-from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Document, Manual, Translation
 
 
@@ -43,6 +42,8 @@ def languages_of(manual: Manual) -> dict[str, set[str]]:
 def past_translation(text: str, document: Document) -> Document | None:
     """The document as a past revision of its translation read (`text`, read from Git), or None when that
     revision had no usable title."""
+    from qmskit.loading.yamlsource import parse_yaml  # noqa: PLC0415 - `qms rules` and --help load no YAML parser
+
     split = split_front_matter(text)
     data = parse_yaml(split.front_matter, document.origin.path, 1).data if split.front_matter is not None else None
     title = data.get("title") if isinstance(data, dict) else None
