@@ -23,7 +23,7 @@ from qmskit.loading import editorschemas
 from qmskit.loading.load import load_manual
 from qmskit.vcs import gitrepo
 from tests.conftest import FIRST_PERSON, TEMPLATE, Result, commit_all, edit, git, site_server
-from tests.test_site import _shot, no_serious_violations
+from tests.test_site import _shot, assert_no_serious_violations
 
 Qms = Callable[..., Result]
 
@@ -314,7 +314,7 @@ def test_the_register_at_a_release_in_two_clicks(page: Any, year_site: str) -> N
 def test_the_new_pages_pass_axe(page: Any, year_site: str, path: str) -> None:
     page.goto(year_site + path)
     page.wait_for_load_state("networkidle")
-    no_serious_violations(page, path)
+    assert_no_serious_violations(page, path)
 
 
 def test_finnish_labels_for_the_documents_in_time(year: Path, tmp_path: Path) -> None:

@@ -450,10 +450,10 @@ def _axe(page: Any) -> list[dict[str, Any]]:
 def test_no_serious_accessibility_violation_in_qmskits_markup(page: Any, server: str, path: str) -> None:
     page.goto(server + path)
     page.wait_for_load_state("networkidle")
-    no_serious_violations(page, path)
+    assert_no_serious_violations(page, path)
 
 
-def no_serious_violations(page: Any, path: str) -> None:
+def assert_no_serious_violations(page: Any, path: str) -> None:
     """axe-core in Chromium on the open page: nothing serious or critical, and no duplicate ids. Violations inside
     mkdocs-material's own chrome (header, navigation, search) are the theme's, not qmskit's markup."""
     theirs = (".md-header", ".md-nav", ".md-search", ".md-tabs", ".md-footer", ".md-sidebar", ".md-copyright")

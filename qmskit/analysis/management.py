@@ -19,7 +19,7 @@ from qmskit.escape import markdown_text as _md  # every manual value in these Ma
 from qmskit.i18n import N_, _, days, format_currency, format_date, format_number, format_percent, ngettext
 from qmskit.model import Manual, Person, Record
 from qmskit.records.forms import workflow
-from qmskit.records.meaning import Meanings, Notice
+from qmskit.records.meaning import Meanings, Notice, day_of
 from qmskit.tables import TableData
 from qmskit.vcs.history import History
 
@@ -224,7 +224,7 @@ def review_markdown(manual: Manual, history: History, span: Period, today: date,
                   f"> {_md(meaning.value(last, 'decisions') or '')}", ""]
     else:
         lines += [_("No earlier review recorded."), ""]
-    changed = sum(1 for r in register if r.effective and span.contains(measures.day_of(r.effective) or date.min))
+    changed = sum(1 for r in register if r.effective and span.contains(day_of(r.effective) or date.min))
     in_period_ncs = sum(1 for r in ncs if r.id in in_period)
     lines += [_("## b) Changes in external and internal issues"), "",
               ngettext("{count} document changed in the period; risks and opportunities below.",
@@ -318,7 +318,7 @@ def todo(manual: Manual, history: History, today: date, revisions: dict[str, int
             flow = flows.get(record.form)
             # every open workflow record lands with the person it names to act (unassigned ones: digests.py)
             if flow and record.status != flow.final and assignee(forms[record.form], record) == person.id:
-                day = meaning.day(record, "due") or measures.day_of(record.values.get(due_fields[record.form]))
+                day = meaning.day(record, "due") or day_of(record.values.get(due_fields[record.form]))
                 # (`due_field` is the workflow's own older way to name the due date)
                 due = day.isoformat() if day else ""
                 items.append(Todo(person, "action", record.id, str(meaning.value(record, "action") or record.status),

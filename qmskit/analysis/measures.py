@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from qmskit.model import Form, Kpi, Manual, Record
-from qmskit.records.meaning import CUSTOMER_SOURCE, LATE_PROBLEM, TAKEN_DECISIONS, Meanings, Notice, event_day
+from qmskit.records.meaning import CUSTOMER_SOURCE, LATE_PROBLEM, TAKEN_DECISIONS, Meanings, Notice, day_of, event_day
 
 # --- periods --------------------------------------------------------------------------------------------------
 
@@ -75,15 +75,6 @@ def previous_quarters(last: Period, count: int) -> list[Period]:
         quarters.append(current)
         current = quarter_of(date.fromordinal(current.start.toordinal() - 1))
     return quarters[::-1]
-
-
-def day_of(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 # --- targets and KPIs -------------------------------------------------------------------------------------------

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from qmskit.analysis.measures import day_of
 from qmskit.control.register import add_months
 from qmskit.diagnostics import Diagnostic
-from qmskit.records.meaning import Meanings
+from qmskit.records.meaning import Meanings, day_of
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 from qmskit.wording import quantity

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qmskit.analysis.competence import EXPIRED, EXPIRING, Competences, gaps
-from qmskit.analysis.measures import day_of
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.model import Person, Qualification
+from qmskit.records.meaning import day_of
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 

@@ -6,13 +6,12 @@ from collections.abc import Iterator, Mapping
 from itertools import pairwise
 from typing import Any
 
-from qmskit.analysis.measures import day_of
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading import schemas
 from qmskit.model import Form, Record
 from qmskit.patterns import pattern_problem
 from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_on, record_values_schema, workflow
-from qmskit.records.meaning import declaration_problems
+from qmskit.records.meaning import day_of, declaration_problems
 from qmskit.records.workflow import PROVISIONAL_ID, RECORD_ID
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context

@@ -47,7 +47,7 @@ from qmskit.i18n import NP_, _, ngettext
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
 from qmskit.records.forms import workflow
-from qmskit.records.meaning import Meanings, Notice, event_day
+from qmskit.records.meaning import Meanings, Notice, day_of, event_day
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
@@ -929,7 +929,7 @@ class SiteBuilder:
             age = (today - happened).days if happened else ""
             form = forms.get(record.form)
             due_field = (form.binds.get("due") or str(form.workflow.get("due_field", ""))) if form else ""
-            due_day = measures.day_of(record.values.get(due_field)) if due_field else None
+            due_day = day_of(record.values.get(due_field)) if due_field else None
             due = i18n.format_date(due_day) if due_day else ""
             overdue = due_day is not None and due_day < today
             rows.append([self._record_link(record.id, "registers/actions.md"),
