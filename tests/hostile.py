@@ -133,8 +133,28 @@ def _evidence_records(manual: Path) -> None:
                    {"id": "problem", "label": "Problem", "type": "choice", "options": ["late", "faulty"]},
                    {"id": "delay", "label": "Days late", "type": "number"}],
         "workflow": {"states": ["received", "closed"], "transitions": {"received": ["closed"]}}})
+    # the customer's life (issue 17): sales with a product line, a customer won by referral, public feedback
+    _dump(manual / "forms/sale-entry.yaml", {
+        "id": "sale-entry", "title": "Sale", "record_prefix": "SE", "purpose": "sale",
+        "binds": {"customer": "buyer", "date": "sold", "value": "amount", "cost": "spent", "line": "line"},
+        "fields": [{"id": "buyer", "label": "Buyer", "type": "reference", "of": "customer", "required": True},
+                   {"id": "sold", "label": "Sold on", "type": "date", "required": True},
+                   {"id": "amount", "label": "Amount", "type": "number", "required": True},
+                   {"id": "spent", "label": "Cost", "type": "number"},
+                   {"id": "line", "label": "Product line", "type": "text"}]})
+    _dump(manual / "forms/won-customer.yaml", {
+        "id": "won-customer", "title": "Customer won", "record_prefix": "WC", "purpose": "acquisition",
+        "binds": {"customer": "who", "date": "won", "source": "how", "referred-by": "by"},
+        "fields": [{"id": "who", "label": "Customer", "type": "reference", "of": "customer", "required": True},
+                   {"id": "won", "label": "Won on", "type": "date", "required": True},
+                   {"id": "how", "label": "How", "type": "text", "required": True},
+                   {"id": "by", "label": "Referred by", "type": "reference", "of": "customer"}]})
     day = "2026-02-03"
     records = {
+        "sale-entry": {"buyer": "customer", "sold": day, "amount": 1200, "spent": 700, "line": "Machining"},
+        "won-customer": {"who": "customer", "won": "2026-01-10", "how": "Trade fair"},
+        "public-feedback": {"published": day, "where": "review-site", "tone": "negative", "customer": "customer",
+                            "what": "Late again"},
         "internal-audit": {"process": "operations", "date": day, "findings": "Finding NC-2026-0001"},
         "management-review": {"date": "2026-06-01", "inputs": "All of them", "decisions": "Decide things"},
         "customer-complaint": {"customer": "customer", "received": day, "description": "Broken",
@@ -145,7 +165,8 @@ def _evidence_records(manual: Path) -> None:
                                "problem": "late", "delay": 2},
     }
     prefixes = {"internal-audit": "IA", "management-review": "MR", "customer-complaint": "CC",
-                "customer-feedback": "CF", "internal-complaint": "IC"}
+                "customer-feedback": "CF", "internal-complaint": "IC", "sale-entry": "SE", "won-customer": "WC",
+                "public-feedback": "PUB"}
     for form_id, values in records.items():
         record = {"id": f"{prefixes[form_id]}-2026-0001", "form": form_id, "form_revision": 1,
                   "created_at": f"{day}T10:10:00+02:00", "created_by": "first-person", "values": values}

@@ -140,6 +140,16 @@ def test_evidence_pages_list_hostile_records_as_text(sites: dict[str, Path], fol
     assert "dataset.pwned=" in text and "&lt;" in text
 
 
+def test_the_customer_ledger_shows_hostile_values_as_text(sites: dict[str, Path]) -> None:
+    """The hostile sale, acquisition and public feedback reach the dashboards' charts and the review pack's
+    ledger (so the payloads were there), as text; the browser walk above checks that none of them ran."""
+    charts = (sites["internal"] / "dashboards" / "index.html").read_text(encoding="utf-8")
+    assert "Trade fair&lt;svg&gt;&lt;script&gt;" in charts  # the hostile source, charted as text
+    pages = (sites["internal"] / "registers" / "reviews").rglob("*.html")
+    reviews = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "<td>Machining" in reviews  # the hostile line, in a table cell of the pack's ledger
+
+
 def test_payloads_show_as_text(browser: Any, sites: dict[str, Path]) -> None:
     """The test is not vacuous: the payloads are on the pages, as text people can read."""
     text = "\n".join(p.read_text(encoding="utf-8") for p in sites["internal"].rglob("*.html"))
