@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -43,11 +44,29 @@ class Generated:
     problems: tuple[Diagnostic, ...] = ()
 
 
-def _svg_renderer() -> Callable[[str], str] | None:
-    if shutil.which("dot") is None:
-        return None
-    return lambda source: render(source, "svg").decode("utf-8")
+class SvgRenderer:
+    """DOT source -> SVG by dot. Sources asked for ahead are drawn in threads while Python builds other pages (dot
+    runs on another core; the threads only wait for it), and are ready when their page asks."""
 
+    def __init__(self, threads: int = 2) -> None:
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="qms-dot")
+        self.ahead: dict[str, Future[bytes]] = {}
+
+    def draw_ahead(self, sources: Sequence[str]) -> None:
+        for source in sources:
+            if source not in self.ahead:
+                self.ahead[source] = self.pool.submit(render, source, "svg")
+
+    def __call__(self, source: str) -> str:
+        drawn = self.ahead.pop(source, None)
+        return (drawn.result() if drawn is not None else render(source, "svg")).decode("utf-8")
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _svg_renderer() -> SvgRenderer | None:
+    return None if shutil.which("dot") is None else SvgRenderer()
 
 
 
@@ -59,8 +78,8 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     pending = start_history(root)
     loaded = load_manual(root, use_cache=True)
     manual = loaded.manual
-    renderer = _svg_renderer()
     history = pending()
+    renderer = _svg_renderer()
     control = control_of(root, manual, history)
     # one batch of past front matter for every revision: the document pages, the "effective on" table and the
     # register at every release are look-ups in it, however many releases there are (DESIGN 0022)
@@ -69,11 +88,16 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     chosen = i18n.resolve(language, manual.config.language)
     site = SiteInput(manual, history, manual.config.judged_day(today), audience, source=root.name,
                      render_svg=renderer, choose_layout=fitted if renderer is not None else None,
+                     draw_ahead=renderer.draw_ahead if renderer is not None else None,
                      print_all=print_all, control=control, approved=approved_versions(root, manual, history, control),
                      timelines=timelines, releases=tags, language=chosen,
                      alternates=tuple(code for code in alternates if code != chosen),
                      translations=approved_translations(root, manual, history, control, chosen))
-    pages, config = build_pages(site)
+    try:
+        pages, config = build_pages(site)
+    finally:
+        if renderer is not None:
+            renderer.close()
     docs = folder / "docs"
     if docs.exists():
         shutil.rmtree(docs)

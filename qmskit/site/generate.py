@@ -42,7 +42,7 @@ from qmskit.control.asof import Release, Step, Timeline, build_timelines, docume
 from qmskit.control.register import LEVEL_LABELS, DocumentControl, RegisterRow
 from qmskit.diagram import views
 from qmskit.diagram.style import NARROW_PAGE_WIDTH, PAGE_WIDTH
-from qmskit.escape import absolute_url, code_fence, markdown_body, printable
+from qmskit.escape import absolute_url, code_fence, printable
 from qmskit.i18n import NP_, _, ngettext
 from qmskit.model import Document, Form, Manual, Process, Record
 from qmskit.records.blank import blank_form
@@ -51,8 +51,7 @@ from qmskit.records.meaning import Meanings, Notice, day_of, event_day
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
-from qmskit.site import evidence, feedback, fillable, languages
-from qmskit.site.bodylinks import body_links
+from qmskit.site import bodies, evidence, feedback, fillable, languages
 from qmskit.site.markup import cell, cells, code, label, link, md, yamlstr
 from qmskit.site.markup import chart as _chart
 from qmskit.site.markup import inline_svg as _svg
@@ -97,6 +96,7 @@ class SiteInput:
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
     choose_layout: ChooseLayout | None = None  # None: the map in its default layout
+    draw_ahead: Callable[[Sequence[str]], None] | None = None  # start drawing these DOT sources now, if it can
     print_all: bool = False  # also a page with every current document, to print the manual as one PDF
     # document control judged by the trusted policy (control.trust), with verified signatures, forge reviews and the
     # pinned baseline; None: the work tree's policy and history only
@@ -196,6 +196,7 @@ class SiteBuilder:
         self.visible_ids = {d.id for d in self.visible_documents()}
         self._links: dict[tuple[str, str], Markup] = {}  # document links, the same on every release page
         self._cells: dict[str, Markup] = {}
+        self._cards: dict[str, str] = {}  # process id -> its card's DOT source
         self._release_rows: dict[tuple[RegisterRow, str], str] = {}  # rows unchanged from release to release
         self.titles = {doc_id: d.title for doc_id, d in site.translations.items()}  # in the site's language
         own = i18n.supported(self.manual.config.language) or self.manual.config.language
@@ -240,12 +241,18 @@ class SiteBuilder:
                                                       **context)
 
     def pages(self) -> list[Page]:
+        self.bodies.start()  # a worker renders document bodies meanwhile, from the home page's map on
+        if self.site.draw_ahead is not None and self.site.render_svg is not None and not self.external:
+            self.site.draw_ahead([self._card(p) for p in self.manual.processes])  # for the process pages
         pages = [Page("index.md", self.home()), Page("assets/qms.css",
                                                        (templates_dir() / "site" / "qms.css").read_text())]
         scripts = ("qms-tables.js",) if self.external else ("qms-tables.js", "qms-forms.js")
         pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text()) for name in scripts]
         pages.append(Page("assets/qms-texts.js", self.script_texts()))
-        pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
+        try:
+            pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
+        finally:
+            self.bodies.close()
         pages.append(Page("documents/index.md", self.document_register()))
         if self.site.print_all:
             pages.append(Page("print.md", self.print_page()))
@@ -349,17 +356,33 @@ class SiteBuilder:
         shown = self.site.approved.get(document.id, document) if row.pending else document
         unapproved = bool(row.pending) and self.site.history.usable and document.id not in self.site.approved
         translation = self.site.translations.get(document.id)
-        text = translation or shown  # the approved translation into the site's language, where there is one
+        text = self._text_of(document)
         return self.render("document.md.j2", doc=text, row=row,
                            owner=self.roles.get(shown.owner, shown.owner), languages=self.language_links(document),
                            translation=self.translation_note(translation) if translation else "",
                            untranslated=self.foreign and translation is None,
                            obsolete=document.status == "obsolete", external=self.external,
-                           body=Markup(markdown_body(_without_title(text), body_links(  # noqa: S704 - sanitized
-                               text.origin.path, page or self.doc_path(document), self.link_targets))),
+                           body=Markup(self.bodies.get(self._body_job(document, page))),  # noqa: S704 - sanitized
                            revisions=revisions, pending_revisions=pending_rows,
                            pending=row.pending if self.site.history.usable else "",
                            unapproved=unapproved, evidence=", ".join(self.level(e) for e in row.evidence))
+
+    def _text_of(self, document: Document) -> Document:
+        """The text a document's page shows: its approved translation into the site's language, where there is
+        one, else its approved revision (the work tree's text when that is the approved one)."""
+        translation = self.site.translations.get(document.id)
+        if translation is not None:
+            return translation
+        return self.site.approved.get(document.id, document) if self.rows[document.id].pending else document
+
+    def _body_job(self, document: Document, page: str | None = None) -> bodies.Job:
+        text = self._text_of(document)
+        return _without_title(text), text.origin.path, page or self.doc_path(document)
+
+    @functools.cached_property
+    def bodies(self) -> bodies.Bodies:
+        """Every document page's body, the later ones rendered by a second process meanwhile (site/bodies.py)."""
+        return bodies.Bodies([self._body_job(d) for d in self.visible_documents()], self.link_targets)
 
     def level(self, label: str) -> str:
         """An evidence level's label ("asserted, not verified") in the site's language."""
@@ -445,11 +468,18 @@ class SiteBuilder:
             return md(party.name if party else process_id)
         return link(process.name, f"{prefix}{urls.slug(process_id)}.md")
 
+    def _card(self, process: Process) -> str:
+        """The DOT source of a process page's card: drawn ahead, then on the page (computed once)."""
+        found = self._cards.get(process.id)
+        if found is None:
+            found = self._cards[process.id] = views.process_card(self.manual, process.id, 1,
+                                                                 views.Links("../../")).source
+        return found
+
     def process(self, process: Process) -> str:
         card = ""
         if self.site.render_svg is not None:
-            card = _svg(self.site.render_svg(views.process_card(self.manual, process.id, 1,
-                                                                views.Links("../../")).source))
+            card = _svg(self.site.render_svg(self._card(process)))
         documents = {d.id: d for d in self.visible_documents()}
         children = [p for p in self.manual.processes if p.parent == process.id]
         return self.render(
