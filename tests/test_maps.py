@@ -256,3 +256,28 @@ def test_site_maps_fit_the_column_and_read_at_11_px(browser: Any, sites: dict[st
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r".*/processes/[^/]+/$"))
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["example", "generated"])
+def test_process_cards_fit_the_column_and_read_at_11_px(browser: Any, sites: dict[str, Path], name: str) -> None:
+    """The card on every process page: at full size (never scaled below 11 px), in the layout that fits the column
+    (top to bottom when left to right is too wide); a card too wide in every layout scrolls sideways in a region
+    the keyboard reaches and screen readers name."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    processes = sorted(p.name for p in (sites[name] / "processes").iterdir() if (p / "index.html").is_file())
+    assert len(processes) >= 12
+    fitting = 0
+    with site_server(sites[name]) as url:
+        for process in processes:
+            page.goto(f"{url}/processes/{process}/")
+            found = page.evaluate(_MEASURE, ".md-content .qms-diagram")
+            assert found["smallest"] >= SMALLEST_PX, (process, found["smallest"])
+            assert found["tabindex"] == "0" and found["label"], process
+            if found["svg"] <= found["column"]:
+                fitting += 1
+            else:
+                assert found["scroll"] > 0, process  # what is wider than the column can be scrolled to
+    assert fitting >= len(processes) // 2  # most cards fit at full size
+    context.close()

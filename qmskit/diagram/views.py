@@ -104,8 +104,8 @@ def _lines(names: Iterable[str], width: int) -> str:
     return "<br/>".join([*(_wrap(n, width) for n in shown), more])
 
 
-def _edge(graph: graphviz.Digraph, tail: str, head: str, names: Iterable[str], **attrs: str) -> None:
-    graph.edge(tail, head, label=f"<{_lines(names, 24)}>", **attrs)
+def _edge(graph: graphviz.Digraph, tail: str, head: str, names: Iterable[str], wrap: int = 24, **attrs: str) -> None:
+    graph.edge(tail, head, label=f"<{_lines(names, wrap)}>", **attrs)
 
 
 # Nodes side by side in a row of the map, most first: the edge (`render.fitted`) keeps the widest grid that dot
@@ -304,22 +304,34 @@ def _endpoint(pmap: ProcessMap, node_id: str, side: str) -> str:
     return node_name("x" + (side if pmap.is_customer(node_id) else ""), node_id)
 
 
-def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links = Links()) -> graphviz.Digraph:
+def card_variants(manual: Manual, process_id: str, depth: int = 1, links: Links = Links()) -> list[str]:
+    """A process card's DOT source left to right (the turtle diagram's reading), then top to bottom (narrower when
+    the card has many inputs and outputs), for `render.fitted` to choose from."""
+    return [process_card(manual, process_id, depth, links, rankdir=rankdir, wrap=wrap).source
+            for rankdir, wrap in (("LR", 24), ("TB", 24), ("TB", 14))]
+
+
+def process_card(manual: Manual, process_id: str, depth: int = 1, links: Links = Links(), *,
+                 rankdir: str = "LR", wrap: int = 24) -> graphviz.Digraph:
     """One process: inputs with their sources, the card, outputs with their receivers; sub-processes below."""
     pmap = ProcessMap(manual)
     process = pmap.processes[process_id]
-    graph = _graph(f"process_{node_name('p', process_id)}", _("{process} — process card").format(process=process.name))
+    graph = _graph(f"process_{node_name('p', process_id)}", _("{process} — process card").format(process=process.name),
+                   rankdir)
     card = node_name("card", process.id)
-    graph.node(card, label=_card_label(manual, process), shape="plain", fillcolor="white", style="filled",
+    graph.node(card, label=_card_label(manual, process, 48 if wrap >= 24 else 28), shape="plain", fillcolor="white",
+               style="filled",
                URL=plain(links.process(process.id)),
                target="_top", tooltip=plain(process.name))
     # one node and one edge per party on each side: parallel flows from one party share an edge
+    if wrap < 24:
+        graph.attr(nodesep="0.15")
     for index, (party, names) in enumerate(_by_party(process.inputs)):
-        source = _card_party(graph, pmap, party, links=links, key=f"in{index}")
-        _edge(graph, source, card, names)
+        source = _card_party(graph, pmap, party, links=links, key=f"in{index}", wrap=wrap)
+        _edge(graph, source, card, names, wrap)
     for index, (party, names) in enumerate(_by_party(process.outputs)):
-        target = _card_party(graph, pmap, party, links=links, key=f"out{index}")
-        _edge(graph, card, target, names)
+        target = _card_party(graph, pmap, party, links=links, key=f"out{index}", wrap=wrap)
+        _edge(graph, card, target, names, wrap)
     kids = _descendants(pmap, process.id, depth)
     if kids:
         with graph.subgraph(name="cluster_subprocesses") as cluster:
@@ -348,23 +360,24 @@ def _descendants(pmap: ProcessMap, process_id: str, depth: int) -> list[str]:
     return sorted(k for k in found if k in deepest or k not in pmap.children)
 
 
-def _card_party(graph: graphviz.Digraph, pmap: ProcessMap, party: str, *, links: Links, key: str) -> str:
+def _card_party(graph: graphviz.Digraph, pmap: ProcessMap, party: str, *, links: Links, key: str,
+                wrap: int = 24) -> str:
     """A separate node per input and output, so the card reads like a turtle diagram (left in, right out)."""
     name = node_name(key, party)
     other = pmap.processes.get(party)
     if other is not None:
         fill, border, ink = category_colours(other.category)
-        graph.node(name, label=f"<{_wrap(other.name, 24)}>", fillcolor=fill, color=border, fontcolor=ink,
+        graph.node(name, label=f"<{_wrap(other.name, wrap)}>", fillcolor=fill, color=border, fontcolor=ink,
                    URL=plain(links.process(other.id)), target="_top", tooltip=plain(other.name))
         return name
     party_obj = pmap.parties.get(party)
     fill, border, ink = party_colours(party_obj.kind if party_obj else "other")
-    graph.node(name, label=f"<{_wrap(party_obj.name if party_obj else party, 24)}>", fillcolor=fill,
+    graph.node(name, label=f"<{_wrap(party_obj.name if party_obj else party, wrap)}>", fillcolor=fill,
                color=border, fontcolor=ink, style="filled,dashed", tooltip=plain(party))
     return name
 
 
-def _card_label(manual: Manual, process: Process) -> str:
+def _card_label(manual: Manual, process: Process, wrap: int = 48) -> str:
     fill, border, ink = category_colours(process.category)
     roles = {r.id: r.name for r in manual.roles}
     documents = {d.id: d.title for d in manual.documents}
@@ -383,12 +396,12 @@ def _card_label(manual: Manual, process: Process) -> str:
     ]
     cells = "".join(
         f'<tr><td align="left" valign="top"><font point-size="9" color="{ink}"><b>{text(name)}</b></font></td>'
-        f'<td align="left" balign="left">{"<br/>".join(_wrap(v, 48) for v in values)}</td></tr>'
+        f'<td align="left" balign="left">{"<br/>".join(_wrap(v, wrap) for v in values)}</td></tr>'
         for name, values in rows if values and any(values)
     )
     return (f'<<table border="1" cellborder="0" cellspacing="0" cellpadding="5" color="{border}">'
             f'<tr><td colspan="2" bgcolor="{fill}"><font point-size="13" color="{ink}"><b>{text(process.name)}'
-            f'</b></font><br/><font point-size="8">{text(process.id)} · {text(_category(process.category))}'
+            f'</b></font><br/><font point-size="9">{text(process.id)} · {text(_category(process.category))}'
             "</font></td></tr>"
             f"{cells}</table>>")
 

@@ -45,21 +45,30 @@ class Generated:
 
 
 class SvgRenderer:
-    """DOT source -> SVG by dot. Sources asked for ahead are drawn in threads while Python builds other pages (dot
-    runs on another core; the threads only wait for it), and are ready when their page asks."""
+    """DOT source -> SVG by dot. Diagrams asked for ahead are laid out and drawn in threads while Python builds
+    other pages (dot runs on another core; the threads only wait for it), and are ready when their page asks."""
 
     def __init__(self, threads: int = 2) -> None:
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="qms-dot")
-        self.ahead: dict[str, Future[bytes]] = {}
-
-    def draw_ahead(self, sources: Sequence[str]) -> None:
-        for source in sources:
-            if source not in self.ahead:
-                self.ahead[source] = self.pool.submit(render, source, "svg")
+        self.ahead: dict[tuple[tuple[str, ...], float], Future[str]] = {}
 
     def __call__(self, source: str) -> str:
-        drawn = self.ahead.pop(source, None)
-        return (drawn.result() if drawn is not None else render(source, "svg")).decode("utf-8")
+        return render(source, "svg").decode("utf-8")
+
+    def fit_ahead(self, diagrams: Sequence[Sequence[str]], width: float) -> None:
+        """Start laying out and drawing each diagram (its layouts, most preferred first: render.fitted)."""
+        for variants in diagrams:
+            key = (tuple(variants), width)
+            if key not in self.ahead:
+                self.ahead[key] = self.pool.submit(self._fitted, key[0], width)
+
+    def fitted(self, variants: Sequence[str], width: float) -> str:
+        """The SVG of the first layout that fits `width` (drawn ahead, or now)."""
+        drawn = self.ahead.pop((tuple(variants), width), None)
+        return drawn.result() if drawn is not None else self._fitted(variants, width)
+
+    def _fitted(self, variants: Sequence[str], width: float) -> str:
+        return self(fitted(variants, width))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -67,7 +76,6 @@ class SvgRenderer:
 
 def _svg_renderer() -> SvgRenderer | None:
     return None if shutil.which("dot") is None else SvgRenderer()
-
 
 
 def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None, *,
@@ -88,7 +96,8 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     chosen = i18n.resolve(language, manual.config.language)
     site = SiteInput(manual, history, manual.config.judged_day(today), audience, source=root.name,
                      render_svg=renderer, choose_layout=fitted if renderer is not None else None,
-                     draw_ahead=renderer.draw_ahead if renderer is not None else None,
+                     render_fitted=renderer.fitted if renderer is not None else None,
+                     fit_ahead=renderer.fit_ahead if renderer is not None else None,
                      print_all=print_all, control=control, approved=approved_versions(root, manual, history, control),
                      timelines=timelines, releases=tags, language=chosen,
                      alternates=tuple(code for code in alternates if code != chosen),

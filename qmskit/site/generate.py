@@ -96,7 +96,10 @@ class SiteInput:
     source: str = "the manual"  # where it was generated from, shown on the home page
     render_svg: RenderSvg | None = None  # None: no diagrams (Graphviz missing)
     choose_layout: ChooseLayout | None = None  # None: the map in its default layout
-    draw_ahead: Callable[[Sequence[str]], None] | None = None  # start drawing these DOT sources now, if it can
+    # the SVG of the first of a diagram's layouts that fits a width (render.fitted), and a way to start
+    # laying out and drawing diagrams ahead of their pages; None: render_svg and choose_layout, when asked
+    render_fitted: Callable[[Sequence[str], float], str] | None = None
+    fit_ahead: Callable[[Sequence[Sequence[str]], float], None] | None = None
     print_all: bool = False  # also a page with every current document, to print the manual as one PDF
     # document control judged by the trusted policy (control.trust), with verified signatures, forge reviews and the
     # pinned baseline; None: the work tree's policy and history only
@@ -196,7 +199,7 @@ class SiteBuilder:
         self.visible_ids = {d.id for d in self.visible_documents()}
         self._links: dict[tuple[str, str], Markup] = {}  # document links, the same on every release page
         self._cells: dict[str, Markup] = {}
-        self._cards: dict[str, str] = {}  # process id -> its card's DOT source
+        self._cards: dict[str, list[str]] = {}  # process id -> its card's DOT source in each layout
         self._release_rows: dict[tuple[RegisterRow, str], str] = {}  # rows unchanged from release to release
         self.titles = {doc_id: d.title for doc_id, d in site.translations.items()}  # in the site's language
         own = i18n.supported(self.manual.config.language) or self.manual.config.language
@@ -242,8 +245,8 @@ class SiteBuilder:
 
     def pages(self) -> list[Page]:
         self.bodies.start()  # a worker renders document bodies meanwhile, from the home page's map on
-        if self.site.draw_ahead is not None and self.site.render_svg is not None and not self.external:
-            self.site.draw_ahead([self._card(p) for p in self.manual.processes])  # for the process pages
+        if self.site.fit_ahead is not None and not self.external:  # the process pages' cards
+            self.site.fit_ahead([self._card(p) for p in self.manual.processes], NARROW_PAGE_WIDTH)
         pages = [Page("index.md", self.home()), Page("assets/qms.css",
                                                        (templates_dir() / "site" / "qms.css").read_text())]
         scripts = ("qms-tables.js",) if self.external else ("qms-tables.js", "qms-forms.js")
@@ -468,22 +471,32 @@ class SiteBuilder:
             return md(party.name if party else process_id)
         return link(process.name, f"{prefix}{urls.slug(process_id)}.md")
 
-    def _card(self, process: Process) -> str:
-        """The DOT source of a process page's card: drawn ahead, then on the page (computed once)."""
+    def _card(self, process: Process) -> list[str]:
+        """A process page's card in each layout, most preferred first (computed once: drawn ahead, then shown)."""
         found = self._cards.get(process.id)
         if found is None:
-            found = self._cards[process.id] = views.process_card(self.manual, process.id, 1,
-                                                                 views.Links("../../")).source
+            found = self._cards[process.id] = views.card_variants(self.manual, process.id, 1, views.Links("../../"))
         return found
 
+    def _card_svg(self, process: Process) -> Markup:
+        """The card in the first layout that fits the page column (beside the navigation) at full size: text is
+        never scaled below 12 px; a card too wide in every layout scrolls sideways in its focusable region."""
+        variants = self._card(process)
+        if self.site.render_fitted is not None:
+            return _svg(self.site.render_fitted(variants, NARROW_PAGE_WIDTH))
+        if self.site.render_svg is None:
+            return Markup("")
+        choose = self.site.choose_layout
+        return _svg(self.site.render_svg(choose(variants, NARROW_PAGE_WIDTH) if choose is not None else variants[0]))
+
     def process(self, process: Process) -> str:
-        card = ""
-        if self.site.render_svg is not None:
-            card = _svg(self.site.render_svg(self._card(process)))
+        card = self._card_svg(process)
         documents = {d.id: d for d in self.visible_documents()}
         children = [p for p in self.manual.processes if p.parent == process.id]
         return self.render(
-            "process.md.j2", process=process, card=card, owner=self.roles.get(process.owner, process.owner),
+            "process.md.j2", process=process, card=card,
+            card_label=_("{process} — process card").format(process=process.name),
+            owner=self.roles.get(process.owner, process.owner),
             customer=self._process_link(process.customer),
             inputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.inputs],
             outputs=[{"name": f.name, "party": self._process_link(f.party)} for f in process.outputs],
