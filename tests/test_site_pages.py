@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from qmskit.loading.load import load_manual
 from qmskit.site.bodylinks import body_links, relative_url
+from qmskit.site.generate import SiteInput, build_pages
+from qmskit.vcs.history import History
 from tests.conftest import ITSERVICES, Result, commit_all, git
 
 Qms = Callable[..., Result]
@@ -111,3 +115,19 @@ def test_a_paper_record_entered_later_is_filed_under_the_year_it_happened(tmp_pa
     assert "SR-2026-0001" in (out / "records" / "survey-response" / "2025" / "index.html").read_text()
     assert "SR-2026-0001" not in (out / "records" / "survey-response" / "2026" / "index.html").read_text()
     assert "SR-2026-0002" in (out / "records" / "survey-response" / "2026" / "index.html").read_text()
+
+
+def test_the_home_page_finds_the_quality_policy_by_its_clause_not_its_type(tmp_path: Path) -> None:
+    """A company may call its document types anything: the quality policy is the document that sets clause 5.2."""
+    manual = tmp_path / "itservices"
+    shutil.copytree(ITSERVICES, manual)
+    config = manual / "qms.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  policy: {prefix: POL", "  linjaus: {prefix: POL"),
+                      encoding="utf-8")
+    policy = manual / "documents" / "POL-001-quality-policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("type: policy", "type: linjaus"), encoding="utf-8")
+    loaded = load_manual(manual)
+    assert {d.type for d in loaded.manual.documents if d.id == "POL-001"} == {"linjaus"}
+    pages, _ = build_pages(SiteInput(loaded.manual, History(available=False), date(2026, 11, 27)))
+    home = next(page.content for page in pages if page.path == "index.md")
+    assert "Quality policy" in home and "documents/pol-001.md" in home

@@ -117,6 +117,12 @@ class SiteInput:
     translations: Mapping[str, Document] = dataclasses.field(default_factory=dict)
 
 
+def _sets_policy(document: Document) -> bool:
+    """The quality policy is the document that declares the primary standard's clause 5.2 (ISO 9001 5.2.1 and
+    5.2.2; every harmonized-structure standard has its policy there), whatever its type is called."""
+    return any(clause == "5.2" or clause.startswith("5.2.") for clause in document.clauses)
+
+
 def record_year(record: Record, form: Form | None = None) -> str:
     """The year a record's page files it under: the year of the event it records (the form's `date`), so a paper
     record entered later sits with its year; the year of entry when the form declares no date."""
@@ -291,7 +297,7 @@ class SiteBuilder:
         return "window.qmsTexts = " + json.dumps(texts, ensure_ascii=True, sort_keys=True) + ";\n"
 
     def home(self) -> str:
-        policy = next((d for d in self.visible_documents() if d.type == "policy" and d.status == "active"), None)
+        policy = next((d for d in self.visible_documents() if d.status == "active" and _sets_policy(d)), None)
         policy_link = (Markup("**") + md(self.t["policy"]) + Markup(":** ")
                        + link(self.title(policy), self.doc_path(policy)) if policy else "")
         dashboard, diagram, chain = [], "", ""
