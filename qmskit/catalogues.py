@@ -20,7 +20,8 @@ PACKAGE = Path(__file__).parent
 _VOLATILE_HEADERS = tuple(f'"{name}:'.encode() for name in (
     "POT-Creation-Date", "PO-Revision-Date", "Report-Msgid-Bugs-To", "Last-Translator", "Language-Team",
     "Generated-By"))
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2),
+            "say": (1,)}  # say("template", **values): a message with values (messages.py)
 # The package's modules, and the templates at the top of the checkout ({{ _("...") }}: Jinja's own extractor)
 SOURCES = [(PACKAGE, [("**.py", "python")]), (PACKAGE.parent / "templates", [("**.j2", "jinja2")])]
 

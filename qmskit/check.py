@@ -23,6 +23,7 @@ from qmskit.loading import assemble, editorschemas
 from qmskit.loading.load import LoadResult, load_manual
 from qmskit.loading.markdown import split_front_matter
 from qmskit.loading.yamlsource import parse_yaml
+from qmskit.messages import Day, say
 from qmskit.model import Form, Manual, Origin, RuleSettings
 from qmskit.records.forms import workflow
 from qmskit.rules import run_rules
@@ -84,7 +85,7 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
     a change goes into, whose policy judges it (else the last approved policy does); `request` the pull/merge
     request being judged, whose reviews of its head count as forge evidence. Findings are written in English
     whatever language the command speaks: they are cached and read by machines, and text output translates them
-    (findings/messages.py)."""
+    (each finding keeps its template and values: diagnostics.py, messages.py)."""
     with i18n.use(i18n.SOURCE_LANGUAGE):
         return _check_manual(root, selection, today, history, use_cache, base=base, request=request)
 
@@ -108,7 +109,8 @@ def _check_manual(root: Path, selection: Selection, today: date | None, history:
         if judged != day:
             findings.append(rule("QMS-CTRL-025").at(
                 loaded.manual.locate(loaded.manual.config.origin, "as_of"),
-                f"dates are judged as of {judged.isoformat()}, the manual's as_of day, not {day.isoformat()}"))
+                say("dates are judged as of {judged}, the manual's as_of day, not {day}",
+                    judged=Day(judged.isoformat()), day=Day(day.isoformat()))))
         context = Context.of(loaded.manual, today=judged, history=known, first_ids=first_ids,
                              deleted_ids=deleted_ids, form_versions=form_versions(root, loaded.manual, known),
                              closed_changes=closed_changes(root, loaded.manual, known), trust=trust,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from qmskit.i18n import _
+from qmskit.messages import Message
 
 
 class Severity(enum.IntEnum):
@@ -45,8 +48,22 @@ class Diagnostic:
     location: Location
     rule: str
     severity: Severity
-    message: str
+    message: str  # English: ids, fingerprints, baselines, caches and machine formats rest on it
     hint: str = ""
+    # The template and values the message and hint were made of, to show them in the reader's language; not part
+    # of what the finding is (two findings with the same English text are the same finding).
+    said: Message | None = field(default=None, compare=False)
+    hint_said: Message | None = field(default=None, compare=False)
+
+    def text(self) -> str:
+        """The message in the current language."""
+        return self.said.text() if self.said is not None else self.message
+
+    def hint_text(self) -> str:
+        """The hint in the current language: one made for this finding, or the rule's own (a catalogue message)."""
+        if self.hint_said is not None:
+            return self.hint_said.text()
+        return _(self.hint) if self.hint else ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -54,6 +71,15 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.label}: {self.message} [{self.rule}]"
+
+
+def finding(location: Location, rule: str, severity: Severity, message: Message,
+            hint: Message | str = "") -> Diagnostic:
+    """A finding whose English message and hint are made from their templates, so the two always agree. A hint
+    given as text is a rule's own hint from the catalogue (translated where it is shown)."""
+    if isinstance(hint, Message):
+        return Diagnostic(location, rule, severity, message.english(), hint.english(), message, hint)
+    return Diagnostic(location, rule, severity, message.english(), hint, message)
 
 
 def finding_id(finding: Diagnostic) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from qmskit.messages import Message, say
 from qmskit.model import Catalogue, Clause, Document, Form, Manual, Objective, Process, Risk
 
 Owner = Document | Process | Form | Objective | Risk
@@ -23,7 +24,7 @@ def covers(declared: str, number: str) -> bool:
     return number == declared or number.startswith(declared + ".")
 
 
-def resolve(reference: str, catalogues: Sequence[Catalogue]) -> tuple[tuple[Catalogue, str], ...] | str:
+def resolve(reference: str, catalogues: Sequence[Catalogue]) -> tuple[tuple[Catalogue, str], ...] | Message:
     """The (catalogue, clause number) pairs a clause reference means, or why it means none."""
     family, _, number = reference.strip().rpartition(" ")
     if not catalogues:
@@ -37,18 +38,20 @@ def resolve(reference: str, catalogues: Sequence[Catalogue]) -> tuple[tuple[Cata
         return meant
     elsewhere = [c.family for c in catalogues[1:] if c.get(number) is not None]
     if elsewhere:
-        return (f"'{reference}' is not a clause of {primary.label}; for {elsewhere[0]}'s clause write "
-                f"'{elsewhere[0]} {number}'")
-    return f"'{reference}' is not a clause of {primary.label}"
+        return say("'{reference}' is not a clause of {standard}; for {other}'s clause write '{other} {number}'",
+                   reference=reference, standard=primary.label, other=elsewhere[0], number=number)
+    return say("'{reference}' is not a clause of {standard}", reference=reference, standard=primary.label)
 
 
 def _qualified(reference: str, family: str, number: str,
-               catalogues: Sequence[Catalogue]) -> tuple[tuple[Catalogue, str], ...] | str:
+               catalogues: Sequence[Catalogue]) -> tuple[tuple[Catalogue, str], ...] | Message:
     chosen = next((c for c in catalogues if c.family == family), None)
     if chosen is None:
-        return f"'{reference}' names {family}, which is not among the standards in qms.yaml"
+        return say("'{reference}' names {family}, which is not among the standards in qms.yaml",
+                   reference=reference, family=family)
     if chosen.get(number) is None:
-        return f"'{reference}': {number} is not a clause of {chosen.label}"
+        return say("'{reference}': {number} is not a clause of {standard}", reference=reference, number=number,
+                   standard=chosen.label)
     return ((chosen, number),)
 
 

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from qmskit.control.policy import Policy, of_manual
+from qmskit.i18n import N_
+from qmskit.messages import Article, Message, Word, say
 from qmskit.model import Document, Manual, Person
 from qmskit.vcs.history import Approval, Commit, FileHistory, History, Identity, Revision
-from qmskit.wording import article
 
 APPROVING = ("approved", "released")  # meanings that make a revision effective; "reviewed" does not
 DUE_SOON_DAYS = 30
-LEVEL_LABELS = {"forge": "forge review", "signed": "signed", "asserted": "asserted, not verified",
-                "baseline": "baseline"}
+LEVEL_LABELS = {"forge": N_("forge review"), "signed": N_("signed"), "asserted": N_("asserted, not verified"),
+                "baseline": N_("baseline")}
+MEANINGS = (N_("approved"), N_("released"), N_("reviewed"))  # what an approval says it is
 FORGES = ("github", "gitlab")
 
 
@@ -34,6 +36,27 @@ class Verdict:
     # why it does not count: unknown | evidence | forged | self | authority | other-documents (the approver
     # approves other documents of the same change, so this is no finding)
     kind: str = ""
+    said: Message | None = field(default=None, compare=False)  # the problem as a template, for people
+
+    @classmethod
+    def refused(cls, approval: Approval, person: Person | None, problem: Message, kind: str) -> Verdict:
+        return cls(approval, person, problem.english(), kind, problem)
+
+    def problem_message(self) -> Message | str:
+        return self.said if self.said is not None else self.problem
+
+    def description(self) -> Message:
+        """`describe()` as a message: the meaning and the evidence's strength are qmskit's words."""
+        where = self.approval.source if self.approval.source != self.label else ""
+        label = Word(LEVEL_LABELS[self.approval.level]) if self.approval.level in LEVEL_LABELS else self.label
+        meaning = Word(self.approval.meaning) if self.approval.meaning in MEANINGS else self.approval.meaning
+        if where:
+            return say("{who} ({meaning}, {source}, {strength})", who=self._who(), meaning=meaning, source=where,
+                       strength=label)
+        return say("{who} ({meaning}, {strength})", who=self._who(), meaning=meaning, strength=label)
+
+    def _who(self) -> str:
+        return self.person.name if self.person else str(self.approval.who)
 
     @property
     def counts(self) -> bool:
@@ -162,60 +185,72 @@ class DocumentControl:
             return revision.commit.sha == self.history.first
         return revision.commit.sha in self.baseline_commits
 
-    def evidence_problem(self, approval: Approval, carrier: Commit) -> tuple[str, str]:
-        """(problem, kind) when the evidence itself does not count under the trusted policy, else ("", "")."""
+    def evidence_problem(self, approval: Approval, carrier: Commit) -> tuple[Message | None, str]:
+        """(problem, kind) when the evidence itself does not count under the trusted policy, else (None, "")."""
         rules = self.policy.approvals
         level = approval.level
         if level == "baseline":
-            return "", ""
+            return None, ""
         if level == "signed":
             verified = self.signatures.get((approval.payload, approval.signature))
             if verified is False:
-                return (f"the signature does not verify against the allowed signers of {self.policy.where}",
-                        "forged")
+                return (say("the signature does not verify against the allowed signers of {where}",
+                            where=self.policy.where), "forged")
             if verified is None and "signed" in rules.evidence:
-                return (f"the signature cannot be verified: {self.policy.where} has no allowed-signers file "
-                        "(approvals.signers)", "evidence")
+                return (say("the signature cannot be verified: {where} has no allowed-signers file "
+                            "(approvals.signers)", where=self.policy.where), "evidence")
             if verified is None:
                 level = "asserted"  # nothing to verify against, and the manual does not ask for signatures
         if level not in rules.evidence:
-            accepted = ", ".join(rules.evidence) or "none"
-            what = "asserted, not verified: a trailer or unsigned note anyone can write" if level == "asserted" \
-                else LEVEL_LABELS.get(level, level)
-            return f"it is {what}; this manual counts {accepted} evidence (approvals.evidence)", "evidence"
+            accepted = ", ".join(rules.evidence)
+            if level == "asserted":
+                what: Word | str = Word(N_("asserted, not verified: a trailer or unsigned note anyone can write"))
+            else:
+                what = Word(LEVEL_LABELS[level]) if level in LEVEL_LABELS else level
+            counted = (say("it is {what}; this manual counts {accepted} evidence (approvals.evidence)", what=what,
+                           accepted=accepted) if accepted
+                       else say("it is {what}; this manual counts none evidence (approvals.evidence)", what=what))
+            return counted, "evidence"
         if level == "asserted" and rules.declared:
             writers = ({carrier.committer.email} if approval.source == "trailer"
                        else set(self.history.note_writers.get(approval.commit, frozenset())))
             strangers = sorted(w for w in writers if w not in rules.merge_identities)
             if strangers or not writers:
-                return (f"it is asserted, and its commit was written by {', '.join(strangers) or 'nobody known'}, "
-                        "not by a merge identity (approvals.merge_identities)", "evidence")
-        return "", ""
+                written = (say("it is asserted, and its commit was written by {writers}, not by a merge identity "
+                               "(approvals.merge_identities)", writers=", ".join(strangers)) if strangers
+                           else say("it is asserted, and its commit was written by nobody known, not by a merge "
+                                    "identity (approvals.merge_identities)"))
+                return written, "evidence"
+        return None, ""
 
     def judge(self, document: Document, revision: Revision, approval: Approval) -> Verdict:
         """Whether one piece of approval evidence counts for this revision of this document (DESIGN 3, 0016)."""
         allowed = self.approver_roles(document)
-        verdict = self._judge(revision, approval, allowed,
-                              f"{article(document.type)} ({', '.join(allowed) or 'none named in qms.yaml'})")
+        what = (say("{document_type} ({roles})", document_type=Article(document.type), roles=", ".join(allowed))
+                if allowed else say("{document_type} (none named in qms.yaml)", document_type=Article(document.type)))
+        verdict = self._judge(revision, approval, allowed, what)
         if verdict.kind == "authority" and approval.document == "*" and verdict.person is not None \
                 and self._approves_another(verdict.person, document, revision):
-            return Verdict(approval, verdict.person, f"{verdict.person.name} approved other documents of this "
-                                                     "change", "other-documents")
+            return Verdict.refused(approval, verdict.person, say("{person} approved other documents of this change",
+                                                                 person=verdict.person.name), "other-documents")
         return verdict
 
-    def _judge(self, revision: Revision, approval: Approval, allowed: tuple[str, ...], what: str) -> Verdict:
+    def _judge(self, revision: Revision, approval: Approval, allowed: tuple[str, ...], what: Message) -> Verdict:
         person = self.person(approval.who, approval.source)
         problem, kind = self.evidence_problem(approval, revision.commit)
-        if problem:
-            return Verdict(approval, person, problem, kind)
+        if problem is not None:
+            return Verdict.refused(approval, person, problem, kind)
         if person is None:
-            return Verdict(approval, None, f"{approval.who} is not a known person (no matching e-mail or login "
-                                           f"in organisation/people.yaml of {self.policy.where})", "unknown")
+            return Verdict.refused(approval, None, say("{who} is not a known person (no matching e-mail or login in "
+                                                       "organisation/people.yaml of {where})", who=str(approval.who),
+                                                       where=self.policy.where), "unknown")
         # A baseline is a declaration about the past, not a review of a Git change, so authorship cannot apply.
         if approval.level != "baseline" and {e.lower() for e in person.emails} & revision.writers:
-            return Verdict(approval, person, f"{person.name} is an author or committer of the change", "self")
+            return Verdict.refused(approval, person, say("{person} is an author or committer of the change",
+                                                         person=person.name), "self")
         if not set(person.roles) & set(allowed):
-            return Verdict(approval, person, f"{person.name} holds no role that may approve {what}", "authority")
+            return Verdict.refused(approval, person, say("{person} holds no role that may approve {what}",
+                                                         person=person.name, what=what), "authority")
         return Verdict(approval, person, "")
 
     def _approves_another(self, person: Person, document: Document, revision: Revision) -> bool:
@@ -240,7 +275,8 @@ class DocumentControl:
     def policy_verdicts(self, revision: Revision) -> list[Verdict]:
         """The approvals of a commit that changes the policy files, judged against the policy approvers."""
         allowed = self.policy.policy_approvers()
-        what = f"a change of the policy files ({', '.join(allowed) or 'no approvals.policy_approvers in qms.yaml'})"
+        what = (say("a change of the policy files ({roles})", roles=", ".join(allowed)) if allowed
+                else say("a change of the policy files (no approvals.policy_approvers in qms.yaml)"))
         approvals = [*revision.commit.approvals, *self.forge.get(revision.commit.sha, ())]
         return [self._judge(revision, a, allowed, what) for a in approvals]
 

@@ -17,6 +17,7 @@ from qmskit.control.register import DocumentControl, Verdict
 from qmskit.errors import QmsError
 from qmskit.loading import assemble
 from qmskit.loading.yamlsource import parse_yaml
+from qmskit.messages import Message, say
 from qmskit.model import Config, Forge, Manual, Origin
 from qmskit.vcs import gitrepo
 from qmskit.vcs.forge import Review, effective_time
@@ -39,7 +40,7 @@ class Trust:
     policy: Policy
     control: DocumentControl
     unapproved: tuple[PolicyChange, ...] = ()
-    problems: tuple[str, ...] = ()  # evidence that could not be checked at all (forge unreadable, ...)
+    problems: tuple[Message, ...] = ()  # evidence that could not be checked at all (forge unreadable, ...)
     # the latest policy change, when someone who is no person (and no bot) wrote or committed it
     strangers: tuple[PolicyChange, tuple[str, ...]] | None = None
 
@@ -136,7 +137,7 @@ class _Evidence:
 
     def __init__(self, root: Path, manual: Manual, history: History, request: int | None = None) -> None:
         self.root, self.manual, self.history, self.request = root, manual, history, request
-        self.problems: list[str] = []
+        self.problems: list[Message] = []
         self._forge: dict[Forge, Mapping[str, tuple[Approval, ...]]] = {}
         self._signatures: dict[str, Mapping[tuple[str, str], bool | None]] = {}
         self._baselines: dict[str, frozenset[str]] = {}
@@ -182,11 +183,14 @@ class _Evidence:
                 if gitrepo.is_head_or_its_merge(self.root, self.history.head, head):
                     found.setdefault(self.history.head, []).extend(_approval(r) for r in reviews)
                 else:
-                    self.problems.append(f"request {self.request}'s head {head[:10]} is not what is checked out "
-                                         f"({self.history.head[:10]}), so its reviews were not counted")
+                    self.problems.append(say("request {request}'s head {head} is not what is checked out "
+                                             "({checked_out}), so its reviews were not counted",
+                                             request=self.request, head=head[:10],
+                                             checked_out=self.history.head[:10]))
         except QmsError as error:
-            self.problems.append(f"the {forge.kind} reviews of {forge.repository} could not be read: "
-                                 f"{error.message} ({error.hint})")
+            self.problems.append(say("the {forge} reviews of {repository} could not be read: {error} ({hint})",
+                                     forge=forge.kind, repository=forge.repository, error=error.message,
+                                     hint=error.hint))
             return {}
         return {sha: tuple(approvals) for sha, approvals in found.items()}
 

@@ -11,7 +11,6 @@ from rich.markup import escape as escape_markup
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.escape import terminal
 from qmskit.findings import ReportInput
-from qmskit.findings.messages import translate
 from qmskit.i18n import N_, _, format_number, ngettext
 
 
@@ -54,15 +53,13 @@ def render_text(report: ReportInput, console: Console) -> None:
 def _finding(console: Console, d: Diagnostic, sources: _Sources) -> None:
     position = f"{d.location.line}:{d.location.column}" if d.location.line else "-"
     console.print(f"  [dim]{position:>7}[/]  [{_STYLE[d.severity]}]{_(_LABEL[d.severity]):<7}[/] "
-                  f"{escape(translate(d.message))} [dim]\\[{d.rule}][/]")
+                  f"{escape(d.text())} [dim]\\[{d.rule}][/]")
     source = sources.line(d.location.path, d.location.line) if d.location.line else None
     if source is not None and len(source) <= 200:
         console.print(f"  [dim]{d.location.line:>7} |[/] {escape(source)}", highlight=False)
         console.print(f"  [dim]{'':>7} |[/] {' ' * max(d.location.column - 1, 0)}[{_STYLE[d.severity]}]^[/]")
     if d.hint:
-        # a rule's own hint is a catalogue message; a hint built for one finding is translated like a message
-        label, hint = _("hint:"), _(d.hint)
-        console.print(f"  {'':>7}  [green]{escape(label)}[/] {escape(translate(hint))}")
+        console.print(f"  {'':>7}  [green]{escape(_('hint:'))}[/] {escape(d.hint_text())}")
 
 
 _COUNTS = {

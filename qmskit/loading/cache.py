@@ -23,6 +23,7 @@ from typing import Any
 from qmskit import __version__
 from qmskit.atomic import write_text
 from qmskit.diagnostics import Diagnostic, Location, Severity
+from qmskit.messages import Message, message_from_data, message_to_data
 from qmskit.resources import schemas_dir
 
 RACY_SECONDS = 2
@@ -108,8 +109,9 @@ class LoadCache:
 
     def _hit(self, rel: str, entry: dict[str, Any]) -> Hit | None:
         try:
-            diagnostics = [Diagnostic(Location(rel, line, column), rule, Severity(severity), message, hint)
-                           for rule, severity, line, column, message, hint in entry["diagnostics"]]
+            diagnostics = [Diagnostic(Location(rel, line, column), rule, Severity(severity), message, hint,
+                                      _said(said), _said(hint_said))
+                           for rule, severity, line, column, message, hint, said, hint_said in entry["diagnostics"]]
         except (KeyError, TypeError, ValueError):
             return None  # not what we wrote
         self.seen.add(rel)
@@ -122,7 +124,9 @@ class LoadCache:
             return
         self.seen.add(rel)
         self.entries[rel] = {"stamp": stamp, "sha": content_hash(text), "data": data, "diagnostics": [
-            [d.rule, int(d.severity), d.location.line, d.location.column, d.message, d.hint] for d in diagnostics]}
+            [d.rule, int(d.severity), d.location.line, d.location.column, d.message, d.hint,
+             d.said and message_to_data(d.said), d.hint_said and message_to_data(d.hint_said)]
+            for d in diagnostics]}
         self.changed = True
 
     def save(self) -> None:
@@ -134,3 +138,8 @@ class LoadCache:
         payload = {"written_at": time.time(), "entries": self.entries}
         with contextlib.suppress(OSError):  # a cache that cannot be written only makes the next run slower
             write_text(self.path, json.dumps(payload, separators=(",", ":")))
+
+
+def _said(data: Any) -> Message | None:
+    """A finding's stored template and values (None when it had none)."""
+    return None if data is None else message_from_data(data)

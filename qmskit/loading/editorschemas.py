@@ -16,6 +16,7 @@ from qmskit.atomic import write_bytes
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading.load import CONFIG_FILE
 from qmskit.loading.modelines import SCHEMAS_FOLDER
+from qmskit.messages import say
 from qmskit.resources import schemas_dir
 from qmskit.rules.catalog import rule
 
@@ -72,6 +73,8 @@ def findings(root: Path) -> list[Diagnostic]:
     """QMS-SCHEMA-002 when the manual's schema copy is missing (once, at qms.yaml) or stale (per file)."""
     names = stale(root)
     if not (root / SCHEMAS_FOLDER).is_dir():
-        return [STALE.at(Location(CONFIG_FILE), f"editors find no schemas: {SCHEMAS_FOLDER}/ is missing")]
+        return [STALE.at(Location(CONFIG_FILE), say("editors find no schemas: {folder}/ is missing",
+                                                    folder=SCHEMAS_FOLDER))]
     return [STALE.at(Location(f"{SCHEMAS_FOLDER}/{name}"),
-                     f"{name} is missing or differs from the schema of this qmskit version") for name in names]
+                     say("{file} is missing or differs from the schema of this qmskit version", file=name))
+            for name in names]

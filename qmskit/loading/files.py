@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qmskit.diagnostics import Diagnostic, Location, Severity
+from qmskit.diagnostics import Diagnostic, Location, Severity, finding
+from qmskit.messages import say
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -40,29 +41,34 @@ def read_text(root: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> TextFile
     if os.path.islink(path):
         target = Path(path).resolve()
         if not target.is_relative_to(root.resolve()):
-            return Diagnostic(where, "QMS-FILE-003", Severity.ERROR,
-                              "symbolic link points outside the manual; not followed",
-                              "Copy the file into the manual, or remove the link.")
+            return finding(where, "QMS-FILE-003", Severity.ERROR,
+                           say("symbolic link points outside the manual; not followed"),
+                           say("Copy the file into the manual, or remove the link."))
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
-            return Diagnostic(where, "QMS-FILE-002", Severity.ERROR,
-                              f"file is {size:,} bytes, over the limit of {max_bytes:,}; not read",
-                              "Split the file; manual files are small. Large data belongs outside the manual.")
+            size_text, limit_text = f"{size:,}", f"{max_bytes:,}"
+            return finding(where, "QMS-FILE-002", Severity.ERROR,
+                           say("file is {size} bytes, over the limit of {limit}; not read", size=size_text,
+                               limit=limit_text),
+                           say("Split the file; manual files are small. Large data belongs outside the manual."))
         with open(path, "rb") as stream:
             data = stream.read()
     except OSError as exc:
-        return Diagnostic(where, "QMS-FILE-001", Severity.ERROR, f"cannot read file: {exc.strerror}",
-                          "Check that the file exists and is readable.")
+        # the operating system's own words (strerror) stay as it wrote them
+        return finding(where, "QMS-FILE-001", Severity.ERROR,
+                       say("cannot read file: {reason}", reason=str(exc.strerror)),
+                       say("Check that the file exists and is readable."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Diagnostic(Location(rel, line, column), "QMS-FILE-004", Severity.ERROR,
-                          f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                          "Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).")
+        byte = f"{data[exc.start]:02x}"
+        return finding(Location(rel, line, column), "QMS-FILE-004", Severity.ERROR,
+                       say("file is not valid UTF-8 (byte 0x{byte})", byte=byte),
+                       say("Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)."))
     if not text.strip():
-        return Diagnostic(where, "QMS-FILE-005", Severity.ERROR, "file is empty",
-                          "Fill in the file from its template, or delete it.")
+        return finding(where, "QMS-FILE-005", Severity.ERROR, say("file is empty"),
+                       say("Fill in the file from its template, or delete it."))
     return TextFile(rel, text.replace("\r\n", "\n"))

@@ -12,12 +12,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from qmskit.diagnostics import Diagnostic, Location, Severity
+from qmskit.diagnostics import Diagnostic, Location, Severity, finding
+from qmskit.i18n import N_
 from qmskit.loading import assemble, modelines, schemas
 from qmskit.loading.cache import Hit, LoadCache
 from qmskit.loading.files import TextFile, iter_files, read_text
 from qmskit.loading.markdown import TRANSLATION_FILE, headings, split_front_matter
 from qmskit.loading.yamlsource import SourceMap, parse_yaml
+from qmskit.messages import Join, Message, Word, say
 from qmskit.model import (
     DEFAULT_STANDARD,
     Catalogue,
@@ -81,14 +83,15 @@ class _Collector:
         if doc.data is None and doc.diagnostics:
             return None  # unparseable; duplicate keys and odd tags still leave usable data
         if not isinstance(doc.data, dict):
-            self.diagnostics.append(Diagnostic(doc.source.value(), "QMS-SCHEMA-001", Severity.ERROR,
-                                               f"expected a mapping of keys to values, found {_kind_of(doc.data)}",
-                                               f"Start from the template for {kind} files."))
+            self.diagnostics.append(finding(doc.source.value(), "QMS-SCHEMA-001", Severity.ERROR,
+                                            say("expected a mapping of keys to values, found {found}",
+                                                found=Word(_kind_of(doc.data))),
+                                            say("Start from the template for {kind} files.", kind=kind)))
             return None
         for problem in schemas.check(kind, doc.data):
             location = doc.source.key(problem.pointer) if problem.at_key else doc.source.value(problem.pointer)
-            self.diagnostics.append(Diagnostic(location, "QMS-SCHEMA-001", Severity.ERROR, problem.message,
-                                               _schema_hint(kind, problem.message)))
+            self.diagnostics.append(finding(location, "QMS-SCHEMA-001", Severity.ERROR, problem.said,
+                                            _schema_hint(kind, problem.message)))
         return doc.data
 
     def parse_file(self, kind: str, rel: str) -> tuple[str, Any]:
@@ -145,22 +148,22 @@ class LazySource:
 
 def _kind_of(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return N_("nothing")
     if isinstance(value, list):
-        return "a list"
-    return "a plain value"
+        return N_("a list")
+    return N_("a plain value")
 
 
-def _schema_hint(kind: str, message: str) -> str:
+def _schema_hint(kind: str, message: str) -> Message:
     if kind == "qms" and message.startswith("baseline/until:"):
-        return ("A baseline is pinned to a commit, never a date (anyone can set a commit's date): write "
-                "`until: <full commit hash>` of the last commit released before the move to Git "
-                "(`git log --format=%H -1 --before=DATE`), or `until: first-commit`.")
+        return say("A baseline is pinned to a commit, never a date (anyone can set a commit's date): write "
+                   "`until: <full commit hash>` of the last commit released before the move to Git "
+                   "(`git log --format=%H -1 --before=DATE`), or `until: first-commit`.")
     if message.startswith("unknown property '") and " " in message.removeprefix("unknown property '"):
-        return "Inside { } a comma separates entries: put text that contains commas in quotes."
+        return say("Inside {{ }} a comma separates entries: put text that contains commas in quotes.")
     if "is not of type 'string'" in message and any(c.isdigit() for c in message.rsplit(":", maxsplit=1)[-1][:6]):
-        return 'Put the value in quotes: unquoted 8.5 is read as a number, and 8.10 would become 8.1.'
-    return f"See .qms/schemas/{kind}.schema.json for the fields this file may have."
+        return say("Put the value in quotes: unquoted 8.5 is read as a number, and 8.10 would become 8.1.")
+    return say("See .qms/schemas/{kind}.schema.json for the fields this file may have.", kind=kind)
 
 
 @cache
@@ -215,15 +218,15 @@ def _catalogues(collector: _Collector, config: Config) -> tuple[Catalogue, ...]:
     for index, standard in enumerate(config.standards):
         known = catalogue(standard)
         if known is None:
-            collector.diagnostics.append(Diagnostic(
+            collector.diagnostics.append(finding(
                 _where(collector, config, index), "QMS-STD-001", Severity.ERROR,
-                f"no clause catalogue for '{standard}'",
-                f"Use one of: {', '.join(sorted(catalogue_files()))}."))
+                say("no clause catalogue for '{standard}'", standard=standard),
+                say("Use one of: {choices}.", choices=", ".join(sorted(catalogue_files())))))
         elif any(c.family == known.family for c in found):
-            collector.diagnostics.append(Diagnostic(
+            collector.diagnostics.append(finding(
                 _where(collector, config, index), "QMS-STD-001", Severity.ERROR,
-                f"'{standard}' is a second edition of {known.family}",
-                "Declare one edition of each standard; `qms coverage --transition EDITION` compares two."))
+                say("'{standard}' is a second edition of {family}", standard=standard, family=known.family),
+                say("Declare one edition of each standard; `qms coverage --transition EDITION` compares two.")))
         else:
             found.append(known)
     return tuple(found)
@@ -341,9 +344,9 @@ def _load_translation(collector: _Collector, rel: str, source_path: str, languag
         return None
     split = split_front_matter(source.text)
     if split.front_matter is None:
-        collector.diagnostics.append(Diagnostic(
-            Location(rel, 1, 1), "QMS-TRN-002", Severity.ERROR, "translation has no YAML front matter",
-            "Start the file with '---', `title:` and the translated title, then '---'."))
+        collector.diagnostics.append(finding(
+            Location(rel, 1, 1), "QMS-TRN-002", Severity.ERROR, say("translation has no YAML front matter"),
+            say("Start the file with '---', `title:` and the translated title, then '---'.")))
         return None
     doc = parse_yaml(split.front_matter, rel, line_offset=1)
     collector.sources[rel] = doc.source
@@ -351,26 +354,27 @@ def _load_translation(collector: _Collector, rel: str, source_path: str, languag
     data = doc.data
     if not isinstance(data, dict):
         if data is not None or not doc.diagnostics:
-            collector.diagnostics.append(Diagnostic(
-                doc.source.value(), "QMS-TRN-002", Severity.ERROR, "translation front matter is not a mapping",
-                "Write `title: <the translated title>` between the '---' lines."))
+            collector.diagnostics.append(finding(
+                doc.source.value(), "QMS-TRN-002", Severity.ERROR, say("translation front matter is not a mapping"),
+                say("Write `title: <the translated title>` between the '---' lines.")))
         return None
     usable = True
     for key in data:
         if key not in TRANSLATION_KEYS:
             usable = False
-            collector.diagnostics.append(Diagnostic(
+            collector.diagnostics.append(finding(
                 doc.source.key((key,)), "QMS-TRN-002", Severity.ERROR,
-                f"a translation takes only {' and '.join(TRANSLATION_KEYS)}, not '{str(key)[:80]}'",
-                "Remove the key: type, owner, status and the rest are the translated document's own."))
+                say("a translation takes only {keys}, not '{key}'", keys=Join(TRANSLATION_KEYS, "and"),
+                    key=str(key)[:80]),
+                say("Remove the key: type, owner, status and the rest are the translated document's own.")))
     for key in TRANSLATION_KEYS:
         value = data.get(key)
         if (key == "title" or key in data) and (not isinstance(value, str) or not value.strip()):
             usable = False
-            collector.diagnostics.append(Diagnostic(
+            collector.diagnostics.append(finding(
                 doc.source.value((key,)) if key in data else doc.source.value(), "QMS-TRN-002", Severity.ERROR,
-                f"a translation needs a non-empty text `{key}`",
-                "Give the translated title as text, e.g. `title: Tuotannon suunnittelu`."))
+                say("a translation needs a non-empty text `{key}`", key=key),
+                say("Give the translated title as text, e.g. `title: Tuotannon suunnittelu`.")))
     if not usable:
         return None
     return Translation(source_path, language, data["title"], Origin(rel), data.get("id", ""),
@@ -379,12 +383,12 @@ def _load_translation(collector: _Collector, rel: str, source_path: str, languag
 
 def _no_front_matter(rel: str, unterminated: bool) -> Diagnostic:
     if unterminated:
-        return Diagnostic(Location(rel, 1, 1), "QMS-DOC-002", Severity.ERROR,
-                          "front matter starts with '---' but is never closed",
-                          "Close the front matter with a line that holds only '---'.")
-    return Diagnostic(Location(rel, 1, 1), "QMS-DOC-002", Severity.ERROR,
-                      "document has no YAML front matter, so it is not under document control",
-                      "Start the file with '---', the id, title, type, owner and status, then '---'.")
+        return finding(Location(rel, 1, 1), "QMS-DOC-002", Severity.ERROR,
+                       say("front matter starts with '---' but is never closed"),
+                       say("Close the front matter with a line that holds only '---'."))
+    return finding(Location(rel, 1, 1), "QMS-DOC-002", Severity.ERROR,
+                   say("document has no YAML front matter, so it is not under document control"),
+                   say("Start the file with '---', the id, title, type, owner and status, then '---'."))
 
 
 SOURCE_FOLDERS = ("documents", "processes", "forms", "records", "imports")

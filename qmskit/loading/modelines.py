@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from qmskit.diagnostics import Diagnostic, Location
+from qmskit.messages import say
 from qmskit.rules.catalog import rule
 
 SCHEMAS_FOLDER = ".qms/schemas"
@@ -54,5 +55,6 @@ def check(kind: str, rel: str, text: str) -> Iterator[Diagnostic]:
         line = text.count("\n", 0, match.start()) + 1
         column = match.start(1) - match.start() + 1
         yield ELSEWHERE.at(Location(rel, line, column),
-                           f"the editor schema '{target[:200]}' is not this file's schema in {SCHEMAS_FOLDER}/",
-                           f"Make the line `{MODELINE}{wanted}` (and run `qms schemas sync`).")
+                           say("the editor schema '{target}' is not this file's schema in {folder}/",
+                               target=target[:200], folder=SCHEMAS_FOLDER),
+                           say("Make the line `{line}` (and run `qms schemas sync`).", line=MODELINE + wanted))

@@ -9,8 +9,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from qmskit.i18n import N_
 from qmskit.loading import rfc3339
 from qmskit.loading.fastcheck import compile_schema
+from qmskit.messages import Message, say
 from qmskit.patterns import matches
 from qmskit.resources import schemas_dir
 
@@ -27,8 +29,12 @@ KINDS = ("qms", "document", "process", "form", "record", "roles", "people", "com
 @dataclass(frozen=True, slots=True)
 class SchemaProblem:
     pointer: tuple[str | int, ...]
-    message: str
+    said: Message  # its English text is the message machine formats and finding ids use
     at_key: bool  # the problem is about a key (unknown property), not a value
+
+    @property
+    def message(self) -> str:
+        return self.said.english()
 
 
 def schema_id(kind: str) -> str:
@@ -176,12 +182,62 @@ def _problem(error: ValidationError) -> SchemaProblem:
     if best.validator == "additionalProperties":
         extra = _extra_properties(best)
         if extra:
-            return SchemaProblem((*pointer, extra[0]), f"unknown property '{extra[0]}'", True)
+            return SchemaProblem((*pointer, extra[0]), say("unknown property '{name}'", name=str(extra[0])), True)
     if best.validator == "required":
-        return SchemaProblem(pointer, f"missing required property: {best.message.split(' is a')[0]}", False)
+        return SchemaProblem(pointer, say("missing required property: {name}",
+                                          name=best.message.split(" is a")[0]), False)
     where = "/".join(str(p) for p in pointer)
-    message = f"{where}: {best.message}" if where else best.message
-    return SchemaProblem(pointer, message, False)
+    explained = explain(str(best.validator), best.message)
+    return SchemaProblem(pointer, say("{where}: {problem}", where=where, problem=explained) if where else explained,
+                         False)
+
+
+# jsonschema's English messages for the validators people meet, as catalogue templates. Each message is cut at
+# its fixed words, so the English of a template and its values is exactly jsonschema's own (finding ids stay); the
+# values are the manual's data (repr, as jsonschema writes it) and the schema's. Ordered: longest words first.
+_EXPLAINED: dict[str, tuple[tuple[str, str], ...]] = {
+    "type": ((" is not of type ", N_("{value} is not of type {expected}")),),
+    "enum": ((" is not one of ", N_("{value} is not one of {expected}")),),
+    "pattern": ((" does not match ", N_("{value} does not match {expected}")),),
+    "minimum": ((" is less than the minimum of ", N_("{value} is less than the minimum of {expected}")),),
+    "maximum": ((" is greater than the maximum of ", N_("{value} is greater than the maximum of {expected}")),),
+    "exclusiveMinimum": ((" is less than or equal to the minimum of ",
+                          N_("{value} is less than or equal to the minimum of {expected}")),),
+    "exclusiveMaximum": ((" is greater than or equal to the maximum of ",
+                          N_("{value} is greater than or equal to the maximum of {expected}")),),
+    "format": ((" is not a ", N_("{value} is not a {expected}")),),
+    "const": ((" was expected", N_("{expected} was expected")),),
+    "minLength": ((" should be non-empty", N_("{value} should be non-empty")),
+                  (" is too short", N_("{value} is too short"))),
+    "maxLength": ((" is expected to be empty", N_("{value} is expected to be empty")),
+                  (" is too long", N_("{value} is too long"))),
+    "oneOf": ((" is not valid under any of the given schemas", N_("{value} is not valid under any of the given "
+                                                                  "schemas")),
+              (" is valid under each of ", N_("{value} is valid under each of {expected}"))),
+    "anyOf": ((" is not valid under any of the given schemas", N_("{value} is not valid under any of the given "
+                                                                  "schemas")),),
+}
+_EXPLAINED["minItems"] = _EXPLAINED["minLength"]
+_EXPLAINED["maxItems"] = _EXPLAINED["maxLength"]
+_EXPLAINED["minProperties"] = _EXPLAINED["minLength"]
+
+
+def explain(validator: str, message: str) -> Message:
+    """jsonschema's message for a failed `validator` as a template and values; a message no template fits is kept
+    as it is (English rather than wrong)."""
+    for words, template in _EXPLAINED.get(validator, ()):
+        if words.endswith(" "):  # the words stand between the value and what the schema expects
+            head, found, tail = message.rpartition(words)
+        else:  # the words end the message
+            head, found, tail = message.removesuffix(words), words if message.endswith(words) else "", ""
+        if not found:
+            continue
+        values = {"expected": head} if template.startswith("{expected}") else {"value": head, "expected": tail}
+        used = {name: value for name, value in values.items() if "{" + name + "}" in template}
+        candidate = Message(template, tuple(used.items()))
+        if candidate.english() == message:
+            return candidate
+    return say("{message}", message=message)
 
 
 def _extra_properties(error: ValidationError) -> list[str]:

@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 
 import yaml
 
-from qmskit.diagnostics import Diagnostic, Location, Severity
+from qmskit.diagnostics import Diagnostic, Location, Severity, finding
+from qmskit.messages import Message, say
 
 try:  # the C parser is ~5x faster; fall back to pure Python where libyaml is missing
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -86,8 +87,8 @@ def _position(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-_HINT_TABS = "YAML does not allow tab characters for indentation: indent with spaces."
-_HINT_SYNTAX = "Fix the YAML syntax at this place; a YAML-aware editor shows the problem as you type."
+_HINT_TABS = say("YAML does not allow tab characters for indentation: indent with spaces.")
+_HINT_SYNTAX = say("Fix the YAML syntax at this place; a YAML-aware editor shows the problem as you type.")
 
 
 def _syntax_diagnostic(exc: yaml.YAMLError, source: SourceMap, text: str) -> Diagnostic:
@@ -95,10 +96,12 @@ def _syntax_diagnostic(exc: yaml.YAMLError, source: SourceMap, text: str) -> Dia
     line, column = _position(mark) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
-    message = f"invalid YAML: {context}, {problem}" if context else f"invalid YAML: {problem}"
+    # PyYAML's own words (problem, context) stay as it wrote them
+    message = (say("invalid YAML: {context}, {problem}", context=str(context), problem=str(problem)) if context
+               else say("invalid YAML: {problem}", problem=str(problem)))
     lines = text.splitlines()
     has_tab = "\t" in problem or (0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)])
-    return Diagnostic(
+    return finding(
         Location(source.path, line + source.line_offset, column),
         "QMS-YAML-001",
         Severity.ERROR,
@@ -116,10 +119,10 @@ class _Builder:
         self.expanded = 0
         self.active: set[int] = set()
 
-    def error(self, node: yaml.Node, rule: str, message: str, hint: str) -> None:
+    def error(self, node: yaml.Node, rule: str, message: Message, hint: Message) -> None:
         line, column = _position(node.start_mark)
         location = Location(self.source.path, line + self.source.line_offset, column)
-        self.diagnostics.append(Diagnostic(location, rule, Severity.ERROR, message, hint))
+        self.diagnostics.append(finding(location, rule, Severity.ERROR, message, hint))
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.expanded += 1
@@ -147,16 +150,17 @@ class _Builder:
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(key_node, "QMS-YAML-003", "a mapping key must be a plain value, not a list or mapping",
-                           "Use a simple name as the key.")
+                self.error(key_node, "QMS-YAML-003", say("a mapping key must be a plain value, not a list or mapping"),
+                           say("Use a simple name as the key."))
                 continue
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1 + self.source.line_offset
             if key in first_seen:
                 self.error(key_node, "QMS-YAML-002",
-                           f"duplicate key '{key}' (first defined on line {first_seen[key]})",
-                           "Remove one of the two entries; YAML keeps only one of them and would silently "
-                           "drop the other.")
+                           say("duplicate key '{key}' (first defined on line {line})", key=key,
+                               line=first_seen[key]),
+                           say("Remove one of the two entries; YAML keeps only one of them and would silently drop "
+                               "the other."))
                 continue
             first_seen[key] = key_line
             self.source.keys[(*path, key)] = _position(key_node.start_mark)
@@ -179,8 +183,8 @@ class _Builder:
         return text
 
     def unsupported_tag(self, node: yaml.Node) -> None:
-        self.error(node, "QMS-YAML-004", f"unsupported YAML tag '{node.tag}'",
-                   "Remove the tag; qmskit reads plain strings, numbers, booleans, lists and mappings.")
+        self.error(node, "QMS-YAML-004", say("unsupported YAML tag '{tag}'", tag=str(node.tag)),
+                   say("Remove the tag; qmskit reads plain strings, numbers, booleans, lists and mappings."))
 
 
 def _parse_int(text: str) -> int:
@@ -218,13 +222,14 @@ class _Recursive(_Abort):
     pass
 
 
-_ABORT_MESSAGES: dict[type[_Abort], tuple[str, str]] = {
-    _TooLarge: (f"the document expands to more than {MAX_EXPANDED_NODES:,} values through aliases",
-                "Remove the anchors (&) and aliases (*) that repeat large parts of the file."),
-    _TooDeep: (f"the document nests deeper than {MAX_DEPTH} levels",
-               "Flatten the structure; manual files need only a few levels."),
-    _Recursive: ("an alias refers to a value that contains it (a recursive structure)",
-                 "Remove the alias (*) that points back at its own parent."),
+_EXPANDED_LIMIT = f"{MAX_EXPANDED_NODES:,}"
+_ABORT_MESSAGES: dict[type[_Abort], tuple[Message, Message]] = {
+    _TooLarge: (say("the document expands to more than {limit} values through aliases", limit=_EXPANDED_LIMIT),
+                say("Remove the anchors (&) and aliases (*) that repeat large parts of the file.")),
+    _TooDeep: (say("the document nests deeper than {limit} levels", limit=MAX_DEPTH),
+               say("Flatten the structure; manual files need only a few levels.")),
+    _Recursive: (say("an alias refers to a value that contains it (a recursive structure)"),
+                 say("Remove the alias (*) that points back at its own parent.")),
 }
 
 
@@ -236,7 +241,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
     except yaml.YAMLError as exc:
         return YamlDoc(None, source, [_syntax_diagnostic(exc, source, text)])
     except RecursionError:
-        diag = Diagnostic(Location(path, 1 + line_offset, 1), "QMS-YAML-005", Severity.ERROR,
+        diag = finding(Location(path, 1 + line_offset, 1), "QMS-YAML-005", Severity.ERROR,
                           _ABORT_MESSAGES[_TooDeep][0], _ABORT_MESSAGES[_TooDeep][1])
         return YamlDoc(None, source, [diag])
     if node is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from qmskit.messages import Message, say
 from qmskit.model import Form, FormField
 
 ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -82,7 +83,7 @@ def shown(field: FormField, values: dict[str, Any]) -> bool:
 @dataclass(frozen=True, slots=True)
 class FormProblem:
     pointer: tuple[str | int, ...]
-    message: str
+    message: Message
 
 
 def form_problems(form: Form) -> Iterator[FormProblem]:
@@ -91,27 +92,30 @@ def form_problems(form: Form) -> Iterator[FormProblem]:
     for index, field in enumerate(form.fields):
         where = ("fields", index)
         if field.id in seen:
-            yield FormProblem((*where, "id"), f"field id '{field.id}' appears twice")
+            yield FormProblem((*where, "id"), say("field id '{field}' appears twice", field=field.id))
         seen.add(field.id)
         spec = field.spec
         if field.type in ("choice", "multichoice") and not spec.get("options"):
-            yield FormProblem(where, f"{field.type} field '{field.id}' has no options")
+            yield FormProblem(where, say("{type} field '{field}' has no options", type=field.type, field=field.id))
         if field.type == "scale" and not ("min" in spec and "max" in spec):
-            yield FormProblem(where, f"scale field '{field.id}' needs min and max")
+            yield FormProblem(where, say("scale field '{field}' needs min and max", field=field.id))
         low, high = spec.get("min"), spec.get("max")
         if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-            yield FormProblem((*where, "min"), f"field '{field.id}' has min {low} greater than max {high}")
+            yield FormProblem((*where, "min"), say("field '{field}' has min {low} greater than max {high}",
+                                                   field=field.id, low=str(low), high=str(high)))
         if field.type == "reference" and str(spec.get("of")) not in REFERENCE_KINDS:  # `of` may be any YAML
-            yield FormProblem(where, f"reference field '{field.id}' needs `of:` ({', '.join(REFERENCE_KINDS)})")
+            yield FormProblem(where, say("reference field '{field}' needs `of:` ({kinds})", field=field.id,
+                                         kinds=", ".join(REFERENCE_KINDS)))
         when = spec.get("when")
         if isinstance(when, dict) and when.get("field") not in seen - {field.id}:
-            yield FormProblem((*where, "when", "field"), f"field '{field.id}' depends on '{when.get('field')}', "
-                                                         "which is not an earlier field of the form")
+            yield FormProblem((*where, "when", "field"), say("field '{field}' depends on '{other}', which is not an "
+                                                             "earlier field of the form", field=field.id,
+                                                             other=str(when.get("field"))))
     for state, needed in workflow_requirements(form).items():
         for name in needed:
             if name not in seen:
-                yield FormProblem(("workflow", "requires", state), f"state '{state}' requires unknown field "
-                                                                   f"'{name}'")
+                yield FormProblem(("workflow", "requires", state), say("state '{state}' requires unknown field "
+                                                                       "'{field}'", state=state, field=name))
 
 
 @dataclass(frozen=True, slots=True)

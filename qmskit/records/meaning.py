@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from qmskit.messages import Join, Message, say
 from qmskit.model import Form, FormField, Manual, Record
 
 # meaning -> field types that can carry it ("" = any type)
@@ -90,43 +91,52 @@ def allowed(purpose: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*GENERAL, *extra)))
 
 
-def declaration_problems(form: Form) -> Iterable[tuple[tuple[str | int, ...], str]]:
+def declaration_problems(form: Form) -> Iterable[tuple[tuple[str | int, ...], Message]]:
     """Mistakes in a form's purpose and binds: (pointer in the form file, message)."""
     if form.purpose and form.purpose not in PURPOSES:
-        yield ("purpose",), f"unknown purpose '{form.purpose}' (known: {', '.join(PURPOSES)})"
+        yield ("purpose",), say("unknown purpose '{purpose}' (known: {known})", purpose=form.purpose,
+                                known=", ".join(PURPOSES))
         return
     fields = {f.id: f for f in form.fields}
     permitted = allowed(form.purpose)
     for meaning, field_id in form.binds.items():
         if meaning not in permitted:
-            yield ("binds", meaning), (f"'{meaning}' is not a meaning of a {form.purpose or 'form without purpose'}"
-                                       f" (possible: {', '.join(permitted)})")
+            yield ("binds", meaning), (
+                say("'{meaning}' is not a meaning of a {purpose} (possible: {possible})", meaning=meaning,
+                    purpose=form.purpose, possible=", ".join(permitted)) if form.purpose else
+                say("'{meaning}' is not a meaning of a form without purpose (possible: {possible})", meaning=meaning,
+                    possible=", ".join(permitted)))
             continue
         field = fields.get(field_id)
         if field is None:
-            yield ("binds", meaning), f"binds {meaning} to '{field_id}', which is not a field of the form"
+            yield ("binds", meaning), say("binds {meaning} to '{field}', which is not a field of the form",
+                                         meaning=meaning, field=field_id)
             continue
         yield from (((("binds", meaning), message)) for message in _type_problems(meaning, field))
     found = PURPOSES.get(form.purpose)
     for meaning in found.required if found else ():
         if meaning not in form.binds:
-            yield ("purpose",), f"a {form.purpose} form must bind '{meaning}' to one of its fields (binds:)"
+            yield ("purpose",), say("a {purpose} form must bind '{meaning}' to one of its fields (binds:)",
+                                    purpose=form.purpose, meaning=meaning)
     if form.purpose == "acquisition-cost" and not {"period", "date"} & set(form.binds):
-        yield ("purpose",), "an acquisition-cost form must bind 'period' (or 'date') to one of its fields (binds:)"
+        yield ("purpose",), say("an acquisition-cost form must bind 'period' (or 'date') to one of its fields "
+                                "(binds:)")
 
 
-def _type_problems(meaning: str, field: FormField) -> Iterable[str]:
+def _type_problems(meaning: str, field: FormField) -> Iterable[Message]:
     types = MEANING_TYPES.get(meaning, ())
     if types and field.type not in types:
-        yield f"{meaning} needs a {' or '.join(types)} field, but '{field.id}' is {field.type}"
+        yield say("{meaning} needs a {types} field, but '{field}' is {type}", meaning=meaning,
+                  types=Join(tuple(types), "or"), field=field.id, type=field.type)
     options = field.spec.get("options")
     strange = [str(o) for o in options if o not in SENTIMENTS] if isinstance(options, list) else []
     if meaning == "sentiment" and field.type == "choice" and strange:
-        yield f"sentiment options must be among {', '.join(SENTIMENTS)}, not {', '.join(strange)}"
+        yield say("sentiment options must be among {allowed}, not {given}", allowed=", ".join(SENTIMENTS),
+                  given=", ".join(strange))
     kinds = MEANING_REFERENCES.get(meaning)
     if kinds and field.type == "reference" and field.spec.get("of") not in kinds:
-        yield f"{meaning} needs a reference to a {' or '.join(kinds)}, but '{field.id}' refers to a " \
-              f"{field.spec.get('of')}"
+        yield say("{meaning} needs a reference to a {kinds}, but '{field}' refers to a {of}", meaning=meaning,
+                  kinds=Join(tuple(kinds), "or"), field=field.id, of=str(field.spec.get("of")))
 
 
 def day_of(value: Any) -> date | None:

@@ -7,10 +7,10 @@ from datetime import date
 
 from qmskit.control.register import add_months
 from qmskit.diagnostics import Diagnostic
+from qmskit.messages import Count, Day, say
 from qmskit.records.meaning import Meanings, day_of
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
-from qmskit.wording import quantity
 
 NOT_AUDITED, NO_ACTION = rule("QMS-AUD-001"), rule("QMS-AUD-002")
 
@@ -32,20 +32,21 @@ def check_programme(ctx: Context) -> Iterator[Diagnostic]:
         if process.id in last:
             if last[process.id] < since.isoformat():
                 yield NOT_AUDITED.at(ctx.at(process.origin, "id"),
-                                     f"process '{process.id}' was last audited on {last[process.id]}, more than "
-                                     f"{quantity(ctx.manual.config.audit_cycle_months, 'month')} ago")
+                                     say("process '{process}' was last audited on {day}, more than {months} ago",
+                                         process=process.id, day=Day(str(last[process.id])),
+                                         months=Count(ctx.manual.config.audit_cycle_months, "month")))
         elif (introduced := _introduced(ctx, process.origin.path)) is not None and introduced < since:
             yield NOT_AUDITED.at(ctx.at(process.origin, "id"),
-                                 f"process '{process.id}' has never been audited since it was introduced on "
-                                 f"{introduced}")
+                                 say("process '{process}' has never been audited since it was introduced on {day}",
+                                     process=process.id, day=Day(str(introduced))))
     for audit in audits:
         count, counted = meaning.number(audit, "nonconformities"), meaning.field(audit, "nonconformities")
         if counted and count and count > 0 and meaning.field(audit, "actions") \
                 and not meaning.value(audit, "actions"):
             found = int(count)
             yield NO_ACTION.at(ctx.at(audit.origin, "values", counted),
-                               f"{audit.id} found {found} nonconformit{'y' if found == 1 else 'ies'} but names no "
-                               "corrective action")
+                               say("{audit} found {found} but names no corrective action", audit=audit.id,
+                                   found=Count(found, "nonconformity")))
 
 
 def _introduced(ctx: Context, path: str) -> date | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qmskit.diagnostics import Diagnostic, Location, Severity
+from qmskit.diagnostics import Diagnostic, Location, Severity, finding
+from qmskit.messages import Message
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -29,8 +30,10 @@ class Rule:
         """The rule's anchor on docs/rules.md: GitHub's heading slug of its id."""
         return self.id.lower()
 
-    def at(self, location: Location, message: str, hint: str = "") -> Diagnostic:
-        return Diagnostic(location, self.id, self.severity, message, hint or self.hint)
+    def at(self, location: Location, message: Message, hint: Message | None = None) -> Diagnostic:
+        """A finding of this rule; `message` and a hint made for this finding are templates with values
+        (`say(...)`), so that people read them in their language. Without one, the rule's own hint."""
+        return finding(location, self.id, self.severity, message, hint or self.hint)
 
 
 _RULES = (

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from qmskit.analysis.coverage import StandardCoverage, counting_owners, coverage, covers, declared
 from qmskit.diagnostics import Diagnostic, Location
+from qmskit.messages import say
 from qmskit.model import Catalogue, Clause, Topic, standard_pointer
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
@@ -24,7 +25,8 @@ def check_coverage(ctx: Context) -> Iterator[Diagnostic]:
     for exclusion in m.config.exclusions:
         if not exclusion.clause.rpartition(" ")[2].startswith("8."):
             yield EXCLUSION.at(ctx.at(exclusion.origin, "clause"),
-                               f"clause {exclusion.clause} is excluded, but it is outside clause 8")
+                               say("clause {clause} is excluded, but it is outside clause 8",
+                                   clause=exclusion.clause))
 
 
 def _where(ctx: Context, catalogue: Catalogue) -> Location:
@@ -43,26 +45,32 @@ def _standard(ctx: Context, standard: StandardCoverage) -> Iterator[Diagnostic]:
         clause = row.clause
         if row.excluded:
             continue
-        label = f"{catalogue.label} clause {clause.number} {clause.title}"
+        label = say("{standard} clause {number} {title}", standard=catalogue.label, number=clause.number,
+                    title=clause.title)
         if clause.number in leaves and not row.addressed_by:
-            yield UNCOVERED.at(_where(ctx, catalogue), f"{label} is not addressed by any document, process or form")
+            yield UNCOVERED.at(_where(ctx, catalogue), say("{clause} is not addressed by any document, process or "
+                                                           "form", clause=label))
         if clause.maintain and not any(covers(n, clause.number) for n in by_documents):
-            yield NO_DOCUMENT.at(_where(ctx, catalogue), f"{label} asks to maintain documented information "
-                                                         f"({clause.maintain}), but no active document addresses it")
+            yield NO_DOCUMENT.at(_where(ctx, catalogue), say("{clause} asks to maintain documented information "
+                                                             "({what}), but no active document addresses it",
+                                                             clause=label, what=clause.maintain))
         if clause.retain and not any(covers(n, clause.number) for n in by_forms):
-            yield NO_RECORDS.at(_where(ctx, catalogue), f"{label} asks to retain documented information "
-                                                        f"({clause.retain}), but no form keeps such records")
+            yield NO_RECORDS.at(_where(ctx, catalogue), say("{clause} asks to retain documented information "
+                                                            "({what}), but no form keeps such records",
+                                                            clause=label, what=clause.retain))
         for topic in clause.topics:
             if not _considered(ctx, catalogue, clause, topic):
                 finding = TOPIC if topic.required else PARTY_TOPIC
                 yield finding.at(_where(ctx, catalogue),
-                                 f"{label} asks {topic.asks}, but nothing that addresses {clause.number} names "
-                                 f"'{topic.id}' under `topics:`")
+                                 say("{clause} asks {asks}, but nothing that addresses {number} names '{topic}' "
+                                     "under `topics:`", clause=label, asks=topic.asks, number=clause.number,
+                                     topic=topic.id))
     if catalogue.amended_by and catalogue.amended_by not in m.config.standards:
-        yield AMENDED.at(_where(ctx, catalogue), f"{catalogue.label} has been amended: {catalogue.amended_by} "
-                                                 "applies to certification audits",
-                         f"Write {catalogue.amended_by} under `standards:` in qms.yaml and run `qms coverage "
-                         f"--transition {catalogue.amended_by}` to see what changes.")
+        yield AMENDED.at(_where(ctx, catalogue), say("{standard} has been amended: {amended} applies to "
+                                                     "certification audits", standard=catalogue.label,
+                                                     amended=catalogue.amended_by),
+                         say("Write {amended} under `standards:` in qms.yaml and run `qms coverage --transition "
+                             "{amended}` to see what changes.", amended=catalogue.amended_by))
 
 
 def _considered(ctx: Context, catalogue: Catalogue, clause: Clause, topic: Topic) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from qmskit.analysis.customers import cost_period
 from qmskit.diagnostics import Diagnostic
+from qmskit.messages import say
 from qmskit.records.meaning import REFERRAL_SOURCE, Meanings
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
@@ -23,15 +24,18 @@ def check_referrals(ctx: Context) -> Iterator[Diagnostic]:
         by, customer = meaning.value(record, "referred-by"), meaning.value(record, "customer")
         if meaning.value(record, "source") == REFERRAL_SOURCE and not by:
             yield REFERRAL.at(ctx.at(record.origin, "values", str(source_field)),
-                              f"{record.id}: won by referral, but names no customer who referred it")
+                              say("{record}: won by referral, but names no customer who referred it",
+                                  record=record.id))
         elif isinstance(by, str) and by and by_field:
             # positions cost a parse of the file (cached files have none): only ask when reporting
             if by == customer:
                 yield REFERRAL.at(ctx.at(record.origin, "values", by_field),
-                                  f"{record.id}: {by} cannot have referred itself")
+                                  say("{record}: {customer} cannot have referred itself", record=record.id,
+                                      customer=by))
             elif ctx.has("party", by) and by not in customers and not ctx.manual.incomplete & {"party"}:
                 yield REFERRAL.at(ctx.at(record.origin, "values", by_field),
-                                  f"{record.id}: referred by '{by}', which is not a customer")
+                                  say("{record}: referred by '{party}', which is not a customer", record=record.id,
+                                      party=by))
 
 
 def check_cost_periods(ctx: Context) -> Iterator[Diagnostic]:
@@ -44,8 +48,10 @@ def check_cost_periods(ctx: Context) -> Iterator[Diagnostic]:
         given = meaning.value(record, "period")
         if named and given not in (None, ""):
             yield COST_PERIOD.at(ctx.at(record.origin, "values", named),
-                                 f"{record.id}: '{given}' is not a period (write 2026, 2026-Q3 or 2026-07)")
+                                 say("{record}: '{given}' is not a period (write 2026, 2026-Q3 or 2026-07)",
+                                     record=record.id, given=str(given)))
         else:  # point at the cost that cannot be placed in time
             yield COST_PERIOD.at(ctx.at(record.origin, "values", str(meaning.field(record, "cost"))),
-                                 f"{record.id}: acquisition cost without a period"
-                                 + (f" ({named} is empty)" if named else ""))
+                                 say("{record}: acquisition cost without a period ({field} is empty)",
+                                     record=record.id, field=named) if named else
+                                 say("{record}: acquisition cost without a period", record=record.id))

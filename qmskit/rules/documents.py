@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading.markdown import section_name
+from qmskit.messages import say
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
@@ -22,9 +23,11 @@ def check_sections(ctx: Context) -> Iterator[Diagnostic]:
         for section in doc_type.required_sections:
             if section_name(section) not in present:
                 yield MISSING_SECTION.at(Location(doc.origin.path, doc.body_line, 1),
-                                         f"{doc.type} '{doc.id}' has no '{section}' section",
-                                         f"Add a heading '## {section}'; every {doc.type} needs: "
-                                         f"{', '.join(doc_type.required_sections)}.")
+                                         say("{type} '{document}' has no '{section}' section", type=doc.type,
+                                             document=doc.id, section=section),
+                                         say("Add a heading '## {section}'; every {type} needs: {sections}.",
+                                             section=section, type=doc.type,
+                                             sections=', '.join(doc_type.required_sections)))
 
 
 def check_prefix(ctx: Context) -> Iterator[Diagnostic]:
@@ -33,5 +36,5 @@ def check_prefix(ctx: Context) -> Iterator[Diagnostic]:
         doc_type = types.get(doc.type)
         if doc_type is not None and doc_type.prefix and not doc.id.startswith(doc_type.prefix + "-"):
             yield PREFIX.at(ctx.at(doc.origin, "id"),
-                            f"document id '{doc.id}' does not start with '{doc_type.prefix}-', the prefix of "
-                            f"type '{doc.type}'")
+                            say("document id '{document}' does not start with '{prefix}-', the prefix of type "
+                                "'{type}'", document=doc.id, prefix=doc_type.prefix, type=doc.type))

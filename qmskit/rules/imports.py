@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qmskit.diagnostics import Diagnostic
+from qmskit.messages import say
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
@@ -20,19 +21,23 @@ def check_imports(ctx: Context) -> Iterator[Diagnostic]:
         form = forms.get(mapping.form)
         if form is None:
             if "form" not in ctx.manual.incomplete:
-                yield MISFIT.at(locate(mapping.origin, "form"), f"no form '{mapping.form}' to import into")
+                yield MISFIT.at(locate(mapping.origin, "form"),
+                                say("no form '{form}' to import into", form=mapping.form))
             continue
         fields = {f.id for f in form.fields}
         for field_map in mapping.fields:
             where = ("fields", field_map.target)
             if field_map.target not in fields:
                 yield MISFIT.at(locate(mapping.origin, *where, key=True),
-                                f"form {form.id} has no field '{field_map.target}'")
+                                say("form {form} has no field '{field}'", form=form.id, field=field_map.target))
             if bool(field_map.column) == (field_map.constant is not None):
                 yield MISFIT.at(locate(mapping.origin, *where, key=True),
-                                f"field '{field_map.target}' needs either `column:` or `value:`, not both or neither")
+                                say("field '{field}' needs either `column:` or `value:`, not both or neither",
+                                    field=field_map.target))
             if field_map.scale is not None and field_map.scale[0] >= field_map.scale[1]:
                 yield MISFIT.at(locate(mapping.origin, *where, "scale"),
-                                f"field '{field_map.target}': the scale's `from` needs a low and a higher high value")
+                                say("field '{field}': the scale's `from` needs a low and a higher high value",
+                                    field=field_map.target))
         if mapping.created_by and mapping.created_by not in people and "person" not in ctx.manual.incomplete:
-            yield MISFIT.at(locate(mapping.origin, "created_by"), f"created_by '{mapping.created_by}' is not a person")
+            yield MISFIT.at(locate(mapping.origin, "created_by"), say("created_by '{person}' is not a person",
+                                                                 person=mapping.created_by))

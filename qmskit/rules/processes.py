@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qmskit.diagnostics import Diagnostic
+from qmskit.i18n import N_
+from qmskit.messages import Join, Word, say
 from qmskit.model import Process
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
@@ -16,15 +18,13 @@ INCOMPLETE, DISAGREE, CYCLE, ISOLATED, CUSTOMER, TWO_SOURCES = (
 
 def check_complete(ctx: Context) -> Iterator[Diagnostic]:
     for proc in ctx.manual.processes:
-        missing = [name for name, present in (("an owner", proc.owner), ("an input", proc.inputs),
-                                              ("an output", proc.outputs), ("a customer", proc.customer))
+        missing = [Word(name) for name, present in ((N_("an owner"), proc.owner), (N_("an input"), proc.inputs),
+                                                    (N_("an output"), proc.outputs),
+                                                    (N_("a customer"), proc.customer))
                    if not present]
         if missing:
-            yield INCOMPLETE.at(ctx.at(proc.origin, "id"), f"process '{proc.id}' lacks {_join(missing)}")
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+            yield INCOMPLETE.at(ctx.at(proc.origin, "id"), say("process '{process}' lacks {missing}", process=proc.id,
+                                                               missing=Join(tuple(missing), "and", serial=True)))
 
 
 def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
@@ -45,8 +45,9 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
                 receives[pair] = _receives(ctx, receiver, proc.id)
             if not receives[pair]:
                 yield DISAGREE.at(ctx.at(flow.origin, "to"),
-                                  f"'{proc.id}' delivers '{flow.name}' to '{receiver.id}', but '{receiver.id}' "
-                                  f"lists no input from '{proc.id}'")
+                                  say("'{process}' delivers '{flow}' to '{receiver}', but '{receiver}' lists no "
+                                      "input from '{process}'", process=proc.id, flow=flow.name,
+                                      receiver=receiver.id))
         for flow in proc.inputs:
             supplier = ctx.process(flow.party)
             if supplier is None:
@@ -56,8 +57,9 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
                 delivers[pair] = _delivers(ctx, supplier, proc.id)
             if not delivers[pair]:
                 yield DISAGREE.at(ctx.at(flow.origin, "from"),
-                                  f"'{proc.id}' receives '{flow.name}' from '{supplier.id}', but '{supplier.id}' "
-                                  f"lists no output to '{proc.id}'")
+                                  say("'{process}' receives '{flow}' from '{supplier}', but '{supplier}' lists no "
+                                      "output to '{process}'", process=proc.id, flow=flow.name,
+                                      supplier=supplier.id))
 
 
 def _related(ctx: Context, a: str, b: str) -> bool:
@@ -86,7 +88,8 @@ def check_hierarchy(ctx: Context) -> Iterator[Diagnostic]:
             if current.id in chain:
                 cycle = [*list(chain)[chain[current.id]:], current.id]
                 closing = ctx.process(cycle[-2]) or proc  # its parent points back into the loop
-                yield CYCLE.at(ctx.at(closing.origin, "parent"), f"process hierarchy loops: {' -> '.join(cycle)}")
+                yield CYCLE.at(ctx.at(closing.origin, "parent"),
+                               say("process hierarchy loops: {cycle}", cycle=" -> ".join(cycle)))
                 break
             chain[current.id] = len(chain)
             current = ctx.process(current.parent) if current.parent else None
@@ -106,14 +109,15 @@ def check_connected(ctx: Context) -> Iterator[Diagnostic]:
         family = {*ctx.lineage.get(proc.id, ()), *ctx.subtree.get(proc.id, ())}
         if not family & linked:
             yield ISOLATED.at(ctx.at(proc.origin, "id"),
-                              f"process '{proc.id}' exchanges nothing with any other process")
+                              say("process '{process}' exchanges nothing with any other process", process=proc.id))
 
 
 def check_customer(ctx: Context) -> Iterator[Diagnostic]:
     for proc in ctx.manual.processes:
         if proc.customer and proc.outputs and not any(_related(ctx, f.party, proc.customer) for f in proc.outputs):
             yield CUSTOMER.at(ctx.at(proc.origin, "customer"),
-                              f"customer '{proc.customer}' of process '{proc.id}' receives none of its outputs")
+                              say("customer '{customer}' of process '{process}' receives none of its outputs",
+                                  customer=proc.customer, process=proc.id))
 
 
 def check_kpi_sources(ctx: Context) -> Iterator[Diagnostic]:
@@ -122,4 +126,5 @@ def check_kpi_sources(ctx: Context) -> Iterator[Diagnostic]:
         for kpi in proc.kpis:
             if "source" in kpi.spec and "entered" in kpi.spec:
                 yield TWO_SOURCES.at(ctx.at(kpi.origin, "entered", key=True),
-                                     f"KPI '{kpi.id}' of process '{proc.id}' has both `source` and `entered`")
+                                     say("KPI '{kpi}' of process '{process}' has both `source` and `entered`",
+                                         kpi=kpi.id, process=proc.id))

@@ -8,6 +8,7 @@ from typing import Any
 
 from qmskit.diagnostics import Diagnostic, Location
 from qmskit.loading import schemas
+from qmskit.messages import Count, Day, Message, Word, say
 from qmskit.model import Form, Record
 from qmskit.patterns import pattern_problem
 from qmskit.records.forms import REFERENCE_KINDS, Workflow, form_problems, needed_on, record_values_schema, workflow
@@ -15,7 +16,6 @@ from qmskit.records.meaning import day_of, declaration_problems
 from qmskit.records.workflow import PROVISIONAL_ID, RECORD_ID
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
-from qmskit.wording import quantity
 
 MISMATCH, PLACE, DANGLING, STATE, OVERDUE, EDITED, PROVISIONAL, NO_FLOW = (rule(f"QMS-REC-00{n}")
                                                                            for n in range(1, 9))
@@ -53,10 +53,12 @@ def check_records(ctx: Context) -> Iterator[Diagnostic]:
         version, revision = _version(ctx, form, record)
         for problem in schemas.problems(validators.get(version, revision), dict(record.values)):
             where = ctx.at(record.origin, "values", *problem.pointer, key=problem.at_key)
-            yield MISMATCH.at(where, f"{record.id}: {problem.message} (form {form.id} revision {revision})")
+            yield MISMATCH.at(where, say("{record}: {problem} (form {form} revision {revision})", record=record.id,
+                                         problem=problem.said, form=form.id, revision=revision))
         yield from _references(ctx, record, version)
-        for name, message in flow_problems(ctx, version, record.values):
-            yield NO_FLOW.at(ctx.at(record.origin, "values", name), f"{record.id}: {message}")
+        for name, message in flow_messages(ctx, version, record.values):
+            yield NO_FLOW.at(ctx.at(record.origin, "values", name), say("{record}: {problem}", record=record.id,
+                                                                        problem=message))
         flow = workflow(version)
         if flow is not None:
             # the action's due date: the field bound to `due`, or the workflow's older `due_field`
@@ -66,29 +68,46 @@ def check_records(ctx: Context) -> Iterator[Diagnostic]:
 
 def _place(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
     if PROVISIONAL_ID.match(record.id):
-        yield PROVISIONAL.at(ctx.at(record.origin, "id"), f"record {record.id} has the provisional id a site form "
-                                                         "gave it", f"Number it: qms records add {record.origin.path}")
+        yield PROVISIONAL.at(ctx.at(record.origin, "id"), say("record {record} has the provisional id a site form "
+                                                             "gave it", record=record.id),
+                             say("Number it: qms records add {path}", path=record.origin.path))
         return
     match = RECORD_ID.match(record.id)
     if match is None or match["prefix"] != form.record_prefix:
         yield PLACE.at(ctx.at(record.origin, "id"),
-                       f"record id '{record.id}' should look like {form.record_prefix}-YYYY-NNNN")
+                       say("record id '{record}' should look like {prefix}-YYYY-NNNN", record=record.id,
+                           prefix=form.record_prefix))
     elif record.created_at[:4].isdigit() and match["year"] != record.created_at[:4]:
-        yield PLACE.at(ctx.at(record.origin, "id"), f"record id '{record.id}' has year {match['year']}, but it "
-                                                    f"was created in {record.created_at[:4]}")
+        yield PLACE.at(ctx.at(record.origin, "id"), say("record id '{record}' has year {year}, but it was created "
+                                                        "in {created}", record=record.id, year=match["year"],
+                                                        created=record.created_at[:4]))
     expected = f"records/{form.id}/{record.id}"
     if record.origin.path not in (f"{expected}.yaml", f"{expected}.yml"):
         yield PLACE.at(ctx.at(record.origin, "id"),
-                       f"record {record.id} of form {form.id} belongs in records/{form.id}/{record.id}.yaml")
+                       say("record {record} of form {form} belongs in records/{form}/{record}.yaml",
+                           record=record.id, form=form.id))
 
 
 def _references(ctx: Context, record: Record, form: Form) -> Iterator[Diagnostic]:
-    for name, message in reference_problems(ctx, form, record.values):
-        yield DANGLING.at(ctx.at(record.origin, "values", name), f"{record.id}: {message}")
+    for name, message in reference_messages(ctx, form, record.values):
+        yield DANGLING.at(ctx.at(record.origin, "values", name), say("{record}: {problem}", record=record.id,
+                                                                     problem=message))
 
 
 def reference_problems(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(field id, message) for each reference value that points at nothing; `qms record new` asks the same."""
+    """(field id, message in the current language) for each reference value that points at nothing; `qms record
+    new` asks the same."""
+    return ((name, message.text()) for name, message in reference_messages(ctx, form, values))
+
+
+def flow_problems(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(field id, message in the current language) when an internal complaint names no flow between its two
+    processes."""
+    return ((name, message.text()) for name, message in flow_messages(ctx, form, values))
+
+
+def reference_messages(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterator[tuple[str, Message]]:
+    """(field id, message) for each reference value that points at nothing."""
     for field in form.fields:
         if field.type != "reference":
             continue
@@ -97,10 +116,11 @@ def reference_problems(ctx: Context, form: Form, values: Mapping[str, Any]) -> I
         if not isinstance(value, str) or kind is None or ctx.manual.incomplete & {kind}:
             continue
         if not ctx.has(kind, value) and not (kind == "party" and ctx.has("process", value)):
-            yield field.id, f"{field.id} '{value}' is not a known {field.spec.get('of')}"
+            yield field.id, say("{field} '{value}' is not a known {kind}", field=field.id, value=value,
+                                kind=Word(str(field.spec.get("of"))))
 
 
-def flow_problems(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+def flow_messages(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterator[tuple[str, Message]]:
     """An internal complaint must be about a flow between its two processes: (field id, message)."""
     if form.purpose != "internal-complaint":
         return
@@ -112,14 +132,14 @@ def flow_problems(ctx: Context, form: Form, values: Mapping[str, Any]) -> Iterat
     if flows is None:
         return  # an unknown process: QMS-REC-003 says so
     if not flows:
-        yield fields["supplying-process"], (f"{receiver} receives no input from {supplier} (no flow between the "
-                                            "two processes)")
+        yield fields["supplying-process"], say("{receiver} receives no input from {supplier} (no flow between the "
+                                               "two processes)", receiver=receiver, supplier=supplier)
         return
     named = fields.get("input")
     given = values.get(named) if named else None
     if isinstance(given, str) and given.casefold() not in {f.casefold() for f in flows}:
-        yield str(named), (f"'{given}' is not an input {receiver} receives from {supplier} (flows: "
-                           f"{', '.join(sorted(flows))})")
+        yield str(named), say("'{given}' is not an input {receiver} receives from {supplier} (flows: {flows})",
+                              given=given, receiver=receiver, supplier=supplier, flows=", ".join(sorted(flows)))
 
 
 def between(ctx: Context, supplier: str, receiver: str) -> set[str] | None:
@@ -144,21 +164,23 @@ def _workflow(ctx: Context, record: Record, flow: Workflow, due_field: str) -> I
         return ctx.at(record.origin, "status")
 
     if record.status not in flow.states:
-        yield STATE.at(where(), f"{record.id}: status '{record.status}' is not a state of the form "
-                              f"({', '.join(flow.states)})")
+        yield STATE.at(where(), say("{record}: status '{status}' is not a state of the form ({states})",
+                                    record=record.id, status=record.status, states=", ".join(flow.states)))
         return
     steps = [change.state for change in record.history]
     if not steps or steps[-1] != record.status:
-        yield STATE.at(where(), f"{record.id}: status '{record.status}' is not the last step of its history")
+        yield STATE.at(where(), say("{record}: status '{status}' is not the last step of its history",
+                                    record=record.id, status=record.status))
     for before, after in pairwise(steps):
         if after not in flow.transitions.get(before, ()):
-            yield STATE.at(where(), f"{record.id}: history moves from '{before}' to '{after}', which the form "
-                                  "does not allow")
+            yield STATE.at(where(), say("{record}: history moves from '{before}' to '{after}', which the form does "
+                                        "not allow", record=record.id, before=before, after=after))
     # only the states this record passed through need their fields (a form may let records skip states)
     path = steps if steps and steps[-1] == record.status else [record.status]
     missing = [name for name in needed_on(flow, path) if record.values.get(name) in (None, "", [])]
     if missing:
-        yield STATE.at(where(), f"{record.id} is '{record.status}' but has no {', '.join(missing)}")
+        yield STATE.at(where(), say("{record} is '{status}' but has no {fields}", record=record.id,
+                                    status=record.status, fields=", ".join(missing)))
     if record.status in flow.open_states:
         yield from _overdue(ctx, record, due_field)
     if record.status == flow.final:
@@ -169,35 +191,40 @@ def _overdue(ctx: Context, record: Record, due_field: str) -> Iterator[Diagnosti
     due = day_of(record.values.get(due_field)) if due_field else None
     if due is not None and due < ctx.today:
         yield OVERDUE.at(ctx.at(record.origin, "values", due_field),
-                         f"{record.id} is '{record.status}' and its action was due on {due} "
-                         f"({quantity((ctx.today - due).days, 'day')} ago)")
+                         say("{record} is '{status}' and its action was due on {day} ({late} ago)",
+                             record=record.id, status=record.status, day=Day(str(due)),
+                             late=Count((ctx.today - due).days, "day")))
 
 
 def _edited_after_closing(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     later = ctx.closed_changes.get(record.origin.path)
     if later is not None:
         yield EDITED.at(ctx.at(record.origin, "id"),
-                        f"{record.id} was already closed when it was changed in {later.commit.sha[:10]} "
-                        f"({later.date[:10]}, \"{later.commit.subject}\")")
+                        say("{record} was already closed when it was changed in {commit} ({day}, \"{subject}\")",
+                            record=record.id, commit=later.commit.sha[:10], day=Day(later.date[:10]),
+                            subject=later.commit.subject))
 
 
 def check_forms(ctx: Context) -> Iterator[Diagnostic]:
     prefixes: dict[str, str] = {}
     for form in ctx.manual.forms:
         for problem in form_problems(form):
-            yield FORM_BROKEN.at(ctx.at(form.origin, *problem.pointer), f"form {form.id}: {problem.message}")
+            yield FORM_BROKEN.at(ctx.at(form.origin, *problem.pointer), say("form {form}: {problem}", form=form.id,
+                                                                            problem=problem.message))
         for pointer, message in declaration_problems(form):
-            yield MEANING.at(ctx.at(form.origin, *pointer), f"form {form.id}: {message}")
+            yield MEANING.at(ctx.at(form.origin, *pointer), say("form {form}: {problem}", form=form.id,
+                                                                problem=message))
         for index, field in enumerate(form.fields):
             pattern = field.spec.get("pattern")
             why = pattern_problem(pattern) if isinstance(pattern, str) else None
             if why is not None:
                 yield PATTERN.at(ctx.at(form.origin, "fields", index, "pattern"),
-                                 f"form {form.id}: the pattern of field '{field.id}' cannot run: {why}")
+                                 say("form {form}: the pattern of field '{field}' cannot run: {why}", form=form.id,
+                                     field=field.id, why=why))
         if form.record_prefix in prefixes:
             yield PREFIX.at(ctx.at(form.origin, "record_prefix"),
-                            f"forms {prefixes[form.record_prefix]} and {form.id} both number records "
-                            f"{form.record_prefix}-…")
+                            say("forms {first} and {second} both number records {prefix}-…",
+                                first=prefixes[form.record_prefix], second=form.id, prefix=form.record_prefix))
         prefixes.setdefault(form.record_prefix, form.id)
     yield from _form_changes(ctx)
 
@@ -213,12 +240,13 @@ def _form_changes(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             first = next(schemas.problems(validators.get(form, current), dict(record.values)), None)
             if first is not None:
-                refused.append((record.id, first.message))
+                refused.append((record.id, first.said))
         if refused:
-            example = f"{refused[0][0]}: {refused[0][1]}"
             yield FORM_BREAKS.at(ctx.at(form.origin, "id"),
-                                 f"form {form.id} revision {current} would not accept "
-                                 f"{quantity(len(refused), 'record')} made with earlier revisions (e.g. {example})")
+                                 say("form {form} revision {revision} would not accept {records} made with earlier "
+                                     "revisions (e.g. {record}: {problem})", form=form.id, revision=current,
+                                     records=Count(len(refused), "record"), record=refused[0][0],
+                                     problem=refused[0][1]))
 
 
 DELETED = rule("QMS-REC-009")
@@ -230,9 +258,10 @@ def check_deleted(ctx: Context) -> Iterator[Diagnostic]:
         where = Location(gone.path)  # the file is gone: point at its path as a whole
         if gone.revision is not None:
             commit = gone.revision.commit
-            how = f"was deleted in {commit.sha[:10]} ({commit.date[:10]}, \"{commit.subject}\")"
+            how = say("was deleted in {commit} ({day}, \"{subject}\")", commit=commit.sha[:10],
+                      day=Day(commit.date[:10]), subject=commit.subject)
         elif gone.renamed_to:
-            how = f"was renamed to {gone.renamed_to}, which is another id"
+            how = say("was renamed to {record}, which is another id", record=gone.renamed_to)
         else:
-            how = "is deleted in the working tree"
-        yield DELETED.at(where, f"record {gone.id} ({gone.path}) {how}")
+            how = say("is deleted in the working tree")
+        yield DELETED.at(where, say("record {record} ({path}) {how}", record=gone.id, path=gone.path, how=how))

@@ -6,12 +6,20 @@ from collections.abc import Iterator
 
 from qmskit.analysis.coverage import resolve
 from qmskit.diagnostics import Diagnostic
+from qmskit.i18n import N_
+from qmskit.messages import Join, Message, Word, say
 from qmskit.model import Origin
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
 UNRESOLVED, DUPLICATE, CLAUSE = rule("QMS-REF-001"), rule("QMS-REF-002"), rule("QMS-REF-003")
 TOPIC = rule("QMS-REF-004")
+
+# The kinds of thing an id names, as findings say them (`Word`s: written in the reader's language). A form's
+# reference field may also say `customer`.
+KINDS = (N_("document"), N_("process"), N_("form"), N_("record"), N_("role"), N_("person"), N_("competence"),
+         N_("training"), N_("party"), N_("objective"), N_("risk"), N_("communication"), N_("document type"),
+         N_("customer"))
 
 # A reference: where it stands, the id it names, and which kinds of object may answer it.
 Ref = tuple[Origin, tuple[str | int, ...], str, tuple[str, ...]]
@@ -82,7 +90,9 @@ def check_references(ctx: Context) -> Iterator[Diagnostic]:
             continue  # a file of that kind could not be read: its ids are unknown, and it is reported already
         found = any(value in types if kind == "document type" else ctx.has(kind, value) for kind in kinds)
         if not found:
-            yield UNRESOLVED.at(ctx.at(origin, *parts), f"{parts[0]} '{value}' is not a known {' or '.join(kinds)}",
+            yield UNRESOLVED.at(ctx.at(origin, *parts),
+                                say("{field} '{value}' is not a known {kind}", field=str(parts[0]), value=value,
+                                    kind=Join(tuple(Word(kind) for kind in kinds), "or")),
                                 _suggest(ctx, value, kinds))
     yield from _kpi_references(ctx)
 
@@ -92,18 +102,20 @@ def _kpi_references(ctx: Context) -> Iterator[Diagnostic]:
         process = ctx.process(objective.process)
         if objective.kpi and process is not None and objective.kpi not in {k.id for k in process.kpis}:
             yield UNRESOLVED.at(ctx.at(objective.origin, "kpi"),
-                                f"kpi '{objective.kpi}' is not a KPI of process '{process.id}'",
-                                f"Use one of: {', '.join(k.id for k in process.kpis) or '(the process has none)'}.")
+                                say("kpi '{kpi}' is not a KPI of process '{process}'", kpi=objective.kpi,
+                                    process=process.id),
+                                say("Use one of: {choices}.", choices=', '.join(k.id for k in process.kpis))
+                                if process.kpis else say("Use one of: (the process has none)."))
 
 
-def _suggest(ctx: Context, value: str, kinds: tuple[str, ...]) -> str:
+def _suggest(ctx: Context, value: str, kinds: tuple[str, ...]) -> Message:
     known: list[str] = []
     for kind in kinds:
         known += list(ctx.manual.config.document_types) if kind == "document type" else list(ctx.ids.get(kind, {}))
     close = [k for k in known if k.casefold() == value.casefold() or value.casefold() in k.casefold()]
     if close:
-        return f"Did you mean '{sorted(close)[0]}'?"
-    return f"Add the {kinds[0]} or use an existing id ({len(known)} known)."
+        return say("Did you mean '{id}'?", id=sorted(close)[0])
+    return say("Add the {kind} or use an existing id ({count} known).", kind=Word(kinds[0]), count=len(known))
 
 
 def check_unique(ctx: Context) -> Iterator[Diagnostic]:
@@ -113,15 +125,16 @@ def check_unique(ctx: Context) -> Iterator[Diagnostic]:
             if item.id in first:
                 where = first[item.id]
                 yield DUPLICATE.at(ctx.at(item.origin, "id"),
-                                   f"{kind} id '{item.id}' is already used in {where.path}:"
-                                   f"{ctx.at(where, 'id').line}")
+                                   say("{kind} id '{id}' is already used in {path}:{line}", kind=Word(kind),
+                                       id=item.id, path=where.path, line=ctx.at(where, 'id').line))
             else:
                 first[item.id] = item.origin
     for party in ctx.manual.parties:
         if ctx.has("process", party.id):
             yield DUPLICATE.at(ctx.at(party.origin, "id"),
-                               f"party id '{party.id}' is also a process id, so flows naming it are ambiguous",
-                               "Rename the party or the process.")
+                               say("party id '{id}' is also a process id, so flows naming it are ambiguous",
+                                   id=party.id),
+                               say("Rename the party or the process."))
 
 
 def check_clauses(ctx: Context) -> Iterator[Diagnostic]:
@@ -130,12 +143,12 @@ def check_clauses(ctx: Context) -> Iterator[Diagnostic]:
     for owner in m.clause_owners():
         for index, reference in enumerate(owner.clauses):
             meant = resolve(reference, m.catalogues)
-            if isinstance(meant, str):
+            if isinstance(meant, Message):
                 yield CLAUSE.at(ctx.at(owner.origin, "clauses", index), meant)
     for exclusion in m.config.exclusions:
         meant = resolve(exclusion.clause, m.catalogues)
-        if isinstance(meant, str):
-            yield CLAUSE.at(ctx.at(exclusion.origin, "clause"), f"excluded clause {meant}")
+        if isinstance(meant, Message):
+            yield CLAUSE.at(ctx.at(exclusion.origin, "clause"), say("excluded clause {problem}", problem=meant))
     topics = {t.id for c in m.catalogues for clause in c.clauses for t in clause.topics}
     named: list[tuple[Origin, tuple[str, ...]]] = [(o.origin, getattr(o, "topics", ())) for o in m.clause_owners()]
     named += [(p.origin, p.topics) for p in m.parties]
@@ -144,5 +157,5 @@ def check_clauses(ctx: Context) -> Iterator[Diagnostic]:
         for index, topic in enumerate(names):
             if topic not in topics:
                 yield TOPIC.at(ctx.at(origin, "topics", index),
-                               f"'{topic}' is not a topic any clause of the declared standards asks about "
-                               f"(they ask about: {', '.join(sorted(topics))})")
+                               say("'{topic}' is not a topic any clause of the declared standards asks about "
+                                   "(they ask about: {topics})", topic=topic, topics=', '.join(sorted(topics))))

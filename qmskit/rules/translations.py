@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from qmskit import i18n
 from qmskit.diagnostics import Diagnostic, Location
+from qmskit.messages import say
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
@@ -20,17 +21,20 @@ def check_translations(ctx: Context) -> Iterator[Diagnostic]:
         document = documents.get(translation.source)
         if document is None:
             if "document" not in ctx.manual.incomplete:  # the document may be a file that could not be read
-                yield ORPHAN.at(where, f"{translation.origin.path} translates {translation.source}, which is no "
-                                       "document of the manual")
+                yield ORPHAN.at(where, say("{path} translates {source}, which is no document of the manual",
+                                           path=translation.origin.path, source=translation.source))
             continue
         if translation.id and translation.id != document.id:
             yield FRONT_MATTER.at(ctx.at(translation.origin, "id"),
-                                  f"the translation says id '{translation.id}', but it translates '{document.id}'",
-                                  f"Write `id: {document.id}`, or leave the id out: the file name says which "
-                                  "document it translates.")
+                                  say("the translation says id '{id}', but it translates '{document}'",
+                                      id=translation.id, document=document.id),
+                                  say("Write `id: {document}`, or leave the id out: the file name says which "
+                                      "document it translates.", document=document.id))
         if translation.language == own:
-            yield SAME_LANGUAGE.at(where, f"{translation.origin.path} is in {translation.language}, the manual's own "
-                                          f"language: the text of {document.id} is {translation.source}")
+            yield SAME_LANGUAGE.at(where, say("{path} is in {language}, the manual's own language: the text of "
+                                              "{document} is {source}", path=translation.origin.path,
+                                              language=translation.language, document=document.id,
+                                              source=translation.source))
         elif translation.language not in i18n.LANGUAGES:
-            yield UNPUBLISHABLE.at(where, f"qms build cannot publish a site in '{translation.language}' yet; "
-                                          f"{translation.origin.path} is not shown")
+            yield UNPUBLISHABLE.at(where, say("qms build cannot publish a site in '{language}' yet; {path} is not "
+                                              "shown", language=translation.language, path=translation.origin.path))
