@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qmskit.messages import Message, say
 from qmskit.model import ApprovalPolicy, Config, Manual, Person, Role
 
 CONFIG, PEOPLE, ROLES = "qms.yaml", "organisation/people.yaml", "organisation/roles.yaml"
 POLICY_FILES = (CONFIG, PEOPLE, ROLES)
+
+
+WORK_TREE = say("the work tree")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +21,7 @@ class Policy:
     people: tuple[Person, ...]
     roles: tuple[Role, ...]
     commit: str = ""  # the commit it was read from ("" = the work tree, when there is no history)
-    where: str = "the work tree"  # how that commit was chosen, for messages
+    where: Message = WORK_TREE  # how that commit was chosen, for messages
     signers: str | None = None  # the allowed-signers file's text at `commit`; None = not named or not there
 
     @property

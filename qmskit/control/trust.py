@@ -55,12 +55,12 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
     evidence = _Evidence(root, manual, history, request)
     if base is not None:
         start = gitrepo.merge_base(root, base)
-        policy = _policy_at(root, start, f"the merge base with {base} ({start[:10]})")
+        policy = _policy_at(root, start, say("the merge base with {base} ({commit})", base=base, commit=start[:10]))
         on_base = gitrepo.reachable(root, start)
         later = [c for c in history.commits if c.sha not in on_base]
     else:
         start = history.first
-        policy = _policy_at(root, start, f"the manual's first commit ({start[:10]})")
+        policy = _policy_at(root, start, say("the manual's first commit ({commit})", commit=start[:10]))
         later = [c for c in history.commits if c.sha != start]
     unapproved: list[PolicyChange] = []
     strangers: tuple[PolicyChange, tuple[str, ...]] | None = None
@@ -78,7 +78,8 @@ def establish(root: Path, manual: Manual, history: History, base: str | None = N
             unapproved.append(PolicyChange(revision, paths, verdicts))
         elif base is None:
             # an approved change makes its state the policy; earlier unapproved states are history now
-            policy = _policy_at(root, commit.sha, f"the last approved policy change ({commit.sha[:10]})")
+            policy = _policy_at(root, commit.sha, say("the last approved policy change ({commit})",
+                                                      commit=commit.sha[:10]))
             watched = _watched(root, policy)
             unapproved.clear()
     return Trust(policy, evidence.control(policy), tuple(unapproved), tuple(evidence.problems), strangers)
@@ -93,7 +94,7 @@ def pinned_baseline(root: Path, config: Config, history: History) -> frozenset[s
     return gitrepo.ancestry(root, baseline.until)
 
 
-def from_texts(texts: Mapping[str, str], commit: str, where: str) -> Policy:
+def from_texts(texts: Mapping[str, str], commit: str, where: Message) -> Policy:
     """The policy files' texts at a commit (missing files are empty) -> a Policy (signers still unread)."""
     def data(path: str) -> dict[str, object]:
         parsed = parse_yaml(texts.get(path, ""), path).data
@@ -105,7 +106,7 @@ def from_texts(texts: Mapping[str, str], commit: str, where: str) -> Policy:
     return Policy(config, people, roles, commit, where)
 
 
-def _policy_at(root: Path, commit: str, where: str) -> Policy:
+def _policy_at(root: Path, commit: str, where: Message) -> Policy:
     blobs = gitrepo.read_blobs(root, [(commit, path) for path in POLICY_FILES])
     policy = from_texts({path: text for (_, path), text in blobs.items()}, commit, where)
     signers_path = policy.approvals.signers

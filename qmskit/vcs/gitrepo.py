@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING
 
 from qmskit.errors import RepoError, ToolMissingError
+from qmskit.messages import say
 from qmskit.vcs.history import History, Identity, LogParser, build_files, merged_identities, parse_note_writers
 
 if TYPE_CHECKING:
@@ -96,12 +97,13 @@ def start_history(root: Path) -> Callable[[], History]:
     try:
         info = open_repo(root)
         if info is None:
-            return _ready(History(available=False, reason=f"{root} is not in a Git repository"))
+            return _ready(History(available=False, reason=say("{folder} is not in a Git repository",
+                                                                   folder=str(root))))
         shallow = _run(info, "rev-parse", "--is-shallow-repository").strip() == "true"
         try:
             head = info.repo.head.commit.hexsha
         except ValueError:
-            return _ready(History(available=True, shallow=shallow, reason="the repository has no commits yet",
+            return _ready(History(available=True, shallow=shallow, reason=say("the repository has no commits yet"),
                                   uncommitted=_uncommitted(info)))
         return _BackgroundLog(info, head, shallow).result
     except ToolMissingError as missing:

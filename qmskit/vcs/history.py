@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from qmskit.messages import Message
+
 # The fields of one commit in `git log --format=...`, in order (see gitrepo.LOG_FORMAT).
 FIELDS = ("sha", "parents", "author_name", "author_email", "author_date", "committer_name", "committer_email",
           "committer_date", "subject", "body", "approved_by", "reviewed_by", "co_authors", "notes")
@@ -132,7 +134,7 @@ class History:
     files: Mapping[str, FileHistory] = field(default_factory=dict)
     deleted: tuple[FileHistory, ...] = ()
     uncommitted: frozenset[str] = frozenset()
-    reason: str = ""
+    reason: Message | str = ""  # why there is no usable history: qmskit's words, or a tool's error text
     commits: tuple[Commit, ...] = ()  # main-line commits that touched the manual, oldest first
     # commit -> e-mails of everyone who committed to its note in refs/notes/qms (who wrote the note)
     note_writers: Mapping[str, frozenset[str]] = field(default_factory=dict)
