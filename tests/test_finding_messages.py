@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from qmskit import catalogues, i18n
+from qmskit.check import check_manual
 from qmskit.diagnostics import Diagnostic, Location, Severity, finding
 from qmskit.loading.load import TRANSLATION_KEYS
 from qmskit.loading.schemas import explain
@@ -29,6 +30,7 @@ from qmskit.messages import (
     message_from_data,
     message_to_data,
     say,
+    templates,
     to_data,
 )
 from tests.conftest import Result, commit_all, edit
@@ -182,6 +184,18 @@ def test_machine_formats_and_ids_are_the_same_in_every_language(broken: Path, qm
         assert "ei ole" not in english
 
 
+def test_forge_annotations_speak_the_runs_language_with_the_same_fingerprints(broken: Path, qms: Qms) -> None:
+    github = qms("validate", broken, "--format", "github", "--lang", "fi").out
+    hostile = HOSTILE.replace("%", "%25")  # as workflow commands escape it
+    assert f"::error file=processes/governance.yaml,line=5,col=8,title=QMS-REF-001::owner '{hostile}' ei ole " \
+           "tunnettu rooli. Lisää rooli tai käytä olemassa olevaa tunnusta (4 tunnettua)." in github
+    english, finnish = (json.loads(qms("validate", broken, "--format", "gitlab", *lang).out)
+                        for lang in ((), ("--lang", "fi")))
+    assert [i["fingerprint"] for i in finnish] == [i["fingerprint"] for i in english]
+    assert f"owner '{HOSTILE}' ei ole tunnettu rooli [QMS-REF-001]" in {i["description"] for i in finnish}
+    assert f"owner '{HOSTILE}' is not a known role [QMS-REF-001]" in {i["description"] for i in english}
+
+
 def test_finding_ids_are_those_the_english_f_strings_made(example: Path, broken: Path, qms: Qms) -> None:
     """The ids (rule, file, English message) of the example's and the broken manual's findings, as the code
     before templates made them (tests/data/finding_ids.json, written by that code): ids that releases accepted,
@@ -279,9 +293,6 @@ def test_jsonschema_messages_map_to_templates(validator: str, message: str, finn
 
 def test_every_template_a_finding_uses_is_in_the_catalogue(broken: Path) -> None:
     """The extractor sees `say("...")`: each template of a finding made here is a message of the catalogue."""
-    from qmskit.check import check_manual  # noqa: PLC0415
-    from qmskit.messages import templates  # noqa: PLC0415
-
     known = {m.id for m in catalogues.read("fi") if m.id}
     result = check_manual(broken)
     used = {t for d in result.diagnostics for said in (d.said, d.hint_said) if said for t in templates(said)}

@@ -1,4 +1,8 @@
-"""Machine-readable findings: JSON, SARIF 2.1.0, JUnit XML, GitHub workflow commands, GitLab Code Quality."""
+"""Machine-readable findings: JSON, SARIF 2.1.0, JUnit XML, GitHub workflow commands, GitLab Code Quality.
+
+JSON, SARIF and JUnit are English whatever language the run speaks (tools read them, and their ids and
+fingerprints rest on the English message); the texts the forges show people beside the code (GitHub annotations,
+GitLab Code Quality descriptions) are in the run's language, with the same fingerprints (decision 0028)."""
 
 from __future__ import annotations
 
@@ -131,7 +135,8 @@ def render_github(report: ReportInput) -> str:
         if d.location.line:
             props += [f"line={d.location.line}", f"col={max(d.location.column, 1)}"]
         props.append(f"title={_escape_property(d.rule)}")
-        text = f"{d.message}. {d.hint}" if d.hint else d.message
+        # annotations are read by people on the pull request: in the run's language (ids stay in `title`)
+        text = f"{d.text()}. {d.hint_text()}" if d.hint else d.text()
         lines.append(f"::{_GITHUB_LEVEL[d.severity]} {','.join(props)}::{_escape_data(text)}")
     return "".join(line + "\n" for line in lines)
 
@@ -142,7 +147,7 @@ _GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity
 def render_gitlab(report: ReportInput) -> str:
     """A GitLab Code Quality report (a JSON array of issues in the Code Climate subset GitLab reads)."""
     issues = [
-        {"description": f"{d.message} [{d.rule}]", "check_name": d.rule, "fingerprint": fingerprint(d),
+        {"description": f"{d.text()} [{d.rule}]", "check_name": d.rule, "fingerprint": fingerprint(d),
          "severity": _GITLAB_SEVERITY[d.severity],
          "location": {"path": report.repo_path(d.location.path), "lines": {"begin": max(d.location.line, 1)}}}
         for d in report.diagnostics
