@@ -34,6 +34,7 @@ from qmskit.messages import (
     to_data,
 )
 from tests.conftest import Result, commit_all, edit
+from tests.test_control import APPROVED_BY_MIKKO, MIKKO, change, merged
 from tests.test_i18n_reports import english_left
 
 Qms = Callable[..., Result]
@@ -157,6 +158,21 @@ def test_the_example_in_finnish_has_no_english_template_left(example: Path, qms:
 def test_each_family_speaks_finnish_with_the_manuals_values(broken: Path, qms: Qms, family: str,
                                                             expected: str) -> None:
     assert expected in _text(qms("validate", broken, "--lang", "fi")), family
+
+
+def test_approvals_that_do_not_count_in_finnish(example: Path, qms: Qms) -> None:
+    """Document control on the example: an approval by the change's own author, and one by an unknown person."""
+    change(example)
+    merged(example, "My own change", APPROVED_BY_MIKKO, "Approved-by: Nobody {x} <nobody@example.com>", author=MIKKO)
+    result = qms("validate", example, "--lang", "fi")
+    out = _text(result)
+    assert re.search(r"asiakirjan PRO-009 version 2 \([0-9a-f]{10}, 15\.1\.2026\) hyväksyntä, antajana Mikko "
+                     r"Heinonen \(hyväksytty, trailer-rivi, ilmoitettu, ei varmennettu\), ei kelpaa: Mikko Heinonen "
+                     r"on muutoksen kirjoittaja tai commitoija \[QMS-CTRL-002\]", out), out
+    assert "antajana Nobody {x} (hyväksytty, trailer-rivi, ilmoitettu, ei varmennettu), ei kelpaa: Nobody {x} ei ole " \
+           "tunnettu henkilö" in out
+    assert "ei ole pätevää hyväksyntää; viimeisin hyväksytty versio on 1 [QMS-CTRL-001]" in out
+    assert _english_left(result, example) == {}
 
 
 def test_hints_made_for_one_finding_speak_finnish(broken: Path, qms: Qms) -> None:

@@ -21,6 +21,7 @@ DUE_SOON_DAYS = 30
 LEVEL_LABELS = {"forge": N_("forge review"), "signed": N_("signed"), "asserted": N_("asserted, not verified"),
                 "baseline": N_("baseline")}
 MEANINGS = (N_("approved"), N_("released"), N_("reviewed"))  # what an approval says it is
+SOURCES = (N_("trailer"), N_("note"))  # where approval evidence was recorded, in Git's words
 FORGES = ("github", "gitlab")
 
 
@@ -47,7 +48,8 @@ class Verdict:
 
     def description(self) -> Message:
         """`describe()` as a message: the meaning and the evidence's strength are qmskit's words."""
-        where = self.approval.source if self.approval.source != self.label else ""
+        source = self.approval.source
+        where: Word | str = (Word(source) if source in SOURCES else source) if source != self.label else ""
         label = Word(LEVEL_LABELS[self.approval.level]) if self.approval.level in LEVEL_LABELS else self.label
         meaning = Word(self.approval.meaning) if self.approval.meaning in MEANINGS else self.approval.meaning
         if where:
