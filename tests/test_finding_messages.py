@@ -74,6 +74,7 @@ def _break(root: Path) -> None:
     # files: empty, not UTF-8
     (root / "forms/empty.yaml").write_text("", encoding="utf-8")
     (processes / "latin.yaml").write_bytes(b"id: latin\nname: Caf\xe9\n")
+    (processes / "syntax.yaml").write_text("id: syntax\nname: [a, b\n", encoding="utf-8")
 
 
 @pytest.fixture
@@ -151,6 +152,8 @@ def test_the_example_in_finnish_has_no_english_template_left(example: Path, qms:
                      "documents/PRO-001-documented-information.sv.md ei näytetä"),
     ("files", "tiedosto ei ole kelvollista UTF-8-tekstiä (tavu 0xe9)"),
     ("files", "tiedosto on tyhjä"),
+    ("yaml", "virheellinen YAML: hakasulkeissa olevaa luetteloa jäsennettäessä, odotettua merkkiä ',' tai ']' ei "
+             "löytynyt"),
     ("control", "tämä asiakirja luotiin tunnuksella PRO-002, ja nyt sen tunnus on PRO-092"),
     ("control", "asiakirjan PRO-092 versiolla 2 ("),
     ("control", "käsikirjan ensimmäinen commit ("),
@@ -295,6 +298,7 @@ def test_a_finding_made_from_a_message_keeps_both() -> None:
     ("maxItems", "[1, 2, 3] is too long", "[1, 2, 3] on liian pitkä"),
     ("format", "'2026-13-01' is not a 'date'", "'2026-13-01' ei ole muotoa 'date'"),
     ("const", "'x' was expected", "odotettiin arvoa 'x'"),
+    ("uniqueItems", "['a', 'a'] has non-unique elements", "['a', 'a'] sisältää saman arvon useaan kertaan"),
     ("oneOf", "{'a': 1} is not valid under any of the given schemas",
      "{'a': 1} ei sovi mihinkään sallituista muodoista"),
     ("dependentRequired", "'b' is a dependency of 'a'", "'b' is a dependency of 'a'"),  # unmapped: English

@@ -214,6 +214,7 @@ _EXPLAINED: dict[str, tuple[tuple[str, str], ...]] = {
     "oneOf": ((" is not valid under any of the given schemas", N_("{value} is not valid under any of the given "
                                                                   "schemas")),
               (" is valid under each of ", N_("{value} is valid under each of {expected}"))),
+    "uniqueItems": ((" has non-unique elements", N_("{value} has non-unique elements")),),
     "anyOf": ((" is not valid under any of the given schemas", N_("{value} is not valid under any of the given "
                                                                   "schemas")),),
 }

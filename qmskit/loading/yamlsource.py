@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 import yaml
 
 from qmskit.diagnostics import Diagnostic, Location, Severity, finding
-from qmskit.messages import Message, say
+from qmskit.i18n import N_
+from qmskit.messages import Message, Word, say
 
 try:  # the C parser is ~5x faster; fall back to pure Python where libyaml is missing
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -91,14 +92,33 @@ _HINT_TABS = say("YAML does not allow tab characters for indentation: indent wit
 _HINT_SYNTAX = say("Fix the YAML syntax at this place; a YAML-aware editor shows the problem as you type.")
 
 
+# What the YAML parser says most often (its C and Python forms), in the reader's language; anything else it says
+# stays in its own words.
+_PARSER_WORDS = frozenset((
+    N_("while scanning for the next token"), N_("while scanning a simple key"), N_("while scanning a quoted scalar"),
+    N_("while scanning a plain scalar"), N_("while scanning a block scalar"), N_("while parsing a flow sequence"),
+    N_("while parsing a flow mapping"), N_("while parsing a block collection"), N_("while parsing a block mapping"),
+    N_("while parsing a block node"), N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"), N_("found character that cannot start any token"),
+    N_("did not find expected ',' or ']'"), N_("found unexpected end of stream"),
+    N_("did not find expected '-' indicator"), N_("found undefined alias"), N_("did not find expected key"),
+    N_("could not find expected ':'"), N_("did not find expected node content"),
+    N_("block sequence entries are not allowed in this context"), N_("found unknown escape character"),
+))
+
+
+def _parser_words(text: str) -> Word | str:
+    return Word(text) if text in _PARSER_WORDS else text
+
+
 def _syntax_diagnostic(exc: yaml.YAMLError, source: SourceMap, text: str) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = _position(mark) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
-    # PyYAML's own words (problem, context) stay as it wrote them
-    message = (say("invalid YAML: {context}, {problem}", context=str(context), problem=str(problem)) if context
-               else say("invalid YAML: {problem}", problem=str(problem)))
+    message = (say("invalid YAML: {context}, {problem}", context=_parser_words(str(context)),
+                   problem=_parser_words(str(problem))) if context
+               else say("invalid YAML: {problem}", problem=_parser_words(str(problem))))
     lines = text.splitlines()
     has_tab = "\t" in problem or (0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)])
     return finding(
