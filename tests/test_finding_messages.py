@@ -225,10 +225,12 @@ def test_finding_ids_are_those_the_english_f_strings_made(example: Path, broken:
         assert _ids(found) == golden[name], name
 
 
-def test_the_cache_keeps_templates_and_values(broken: Path, qms: Qms) -> None:
+def test_the_cache_keeps_templates_and_values(broken: Path, qms: Qms, tmp_path: Path) -> None:
     first = qms("validate", broken, "--lang", "fi", "--cache").out
+    stored = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "qms-cache").rglob("*.json"))
+    assert "{where}: {problem}" in stored and "{value} is not of type {expected}" in stored
     assert qms("validate", broken, "--lang", "fi", "--cache").out == first  # from the cache
-    assert "ei ole tunnettu rooli" in first and "on pienempi kuin vähimmäisarvo" in first
+    assert "ei ole tyyppiä" in first and "ei ole mikään sallituista arvoista" in first
 
 
 # -- the message type ------------------------------------------------------------------------------------------
