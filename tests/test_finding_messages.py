@@ -34,7 +34,7 @@ from qmskit.messages import (
     to_data,
 )
 from tests.conftest import Result, commit_all, edit
-from tests.test_control import APPROVED_BY_MIKKO, MIKKO, change, merged
+from tests.test_control import APPROVED_BY_MIKKO, DOC, MIKKO, change, merged
 from tests.test_i18n_reports import english_left
 
 Qms = Callable[..., Result]
@@ -175,6 +175,18 @@ def test_approvals_that_do_not_count_in_finnish(example: Path, qms: Qms) -> None
     assert "antajana Nobody {x} (hyväksytty, trailer-rivi, ilmoitettu, ei varmennettu), ei kelpaa: Nobody {x} ei ole " \
            "tunnettu henkilö" in out
     assert "ei ole pätevää hyväksyntää; viimeisin hyväksytty versio on 1 [QMS-CTRL-001]" in out
+    assert _english_left(result, example) == {}
+
+
+def test_an_unapproved_withdrawal_in_finnish(example: Path, qms: Qms) -> None:
+    edit(example / DOC, "status: active", "status: obsolete")
+    merged(example, "Withdraw the audit procedure")
+    result = qms("validate", example, "--lang", "fi")
+    out = _text(result)
+    assert re.search(r"asiakirjan PRO-009 siirto tilaan obsolete versiossa 2 \([0-9a-f]{10}, 15\.1\.2026\), "
+                     r'"Withdraw the audit procedure": ei pätevää hyväksyntää; asiakirjan poistaminen käytöstä '
+                     r"tarvitsee hyväksynnän kuten mikä tahansa muutos \[QMS-CTRL-001\]", out), out
+    assert "prosessi 'internal-audit' käyttää asiakirjaa PRO-009 'Internal audit', joka on vanhentunut" in out
     assert _english_left(result, example) == {}
 
 
