@@ -325,6 +325,15 @@ def test_jsonschema_messages_map_to_templates(validator: str, message: str, finn
         assert explained.text() == finnish
 
 
+def test_findings_are_made_from_templates_only() -> None:
+    """`Rule.at` and `finding` take only messages (mypy checks the callers); nothing else builds a Diagnostic from
+    a text, except the cache that gives back what a template made."""
+    package = Path(__file__).parent.parent / "qmskit"
+    makers = {str(path.relative_to(package)) for path in package.rglob("*.py")
+              if re.search(r"\bDiagnostic\(", path.read_text(encoding="utf-8"))}
+    assert makers == {"diagnostics.py", "loading/cache.py"}
+
+
 def test_every_template_a_finding_uses_is_in_the_catalogue(broken: Path) -> None:
     """The extractor sees `say("...")`: each template of a finding made here is a message of the catalogue."""
     known = {m.id for m in catalogues.read("fi") if m.id}
