@@ -30,6 +30,7 @@ _COUNTED: dict[str, Callable[[float], str]] = {
     "competence gap": lambda n: ngettext("{n} competence gap", "{n} competence gaps", n),
     "qualification": lambda n: ngettext("{n} qualification", "{n} qualifications", n),
     "month": lambda n: ngettext("{n} month", "{n} months", n),
+    "commit": lambda n: ngettext("{n} commit", "{n} commits", n),
 }
 
 

@@ -107,8 +107,10 @@ def _report_bug(error: Exception) -> None:
 
     from qmskit.cli.app import escape  # noqa: PLC0415
 
-    _stderr().print(f"[bold red]qms: internal error:[/] {escape(repr(error))}")
-    _stderr().print("Please report this with the output of `qms --version`.\n" + escape(
+    from qmskit.i18n import _  # noqa: PLC0415
+
+    _stderr().print(f"[bold red]{escape(_('qms: internal error:'))}[/] {escape(repr(error))}")
+    _stderr().print(escape(_("Please report this with the output of `qms --version`.")) + "\n" + escape(
         "".join(traceback.format_exception(error, limit=-3))))
 
 

@@ -158,8 +158,9 @@ def approve(
     check_choice(meaning, MEANINGS, "meaning")
     folders = [d for d in documents if Path(d).is_dir()]
     if folders:  # the manual was once a second positional argument: say where it goes now
-        raise ConfigError(f"'{folders[0]}' is a folder, not a document id",
-                          f"Pass the manual's folder with --manual {folders[0]}, or run the command inside it.")
+        raise ConfigError(_("'{folder}' is a folder, not a document id").format(folder=folders[0]),
+                          _("Pass the manual's folder with --manual {folder}, or run the command inside it.").format(
+                              folder=folders[0]))
     root, manual, log = _load(None, manual_dir)
     me = gitrepo.current_identity(root)
     control = _control(root, manual, log)
@@ -288,8 +289,9 @@ def release(
     selectors = accept or []
     accepted, remaining, unused = releasing.split(blocking, selectors)
     if unused:
-        raise ConfigError(f"--accept {', '.join(unused)} names no finding that blocks this release",
-                          "Accept only what blocks it: a rule id, RULE@FILE or an id from the list.")
+        raise ConfigError(_("--accept {selectors} names no finding that blocks this release").format(
+            selectors=", ".join(unused)),
+                          _("Accept only what blocks it: a rule id, RULE@FILE or an id from the list."))
     acceptances = _acceptances(root, manual, accepted, reason, by, day.isoformat())
     if remaining:
         console = stderr()
@@ -319,14 +321,15 @@ def _acceptances(root: Path, manual: Manual, accepted: list[tuple[Diagnostic, st
     if not accepted:
         return []
     if not reason.strip():
-        raise ConfigError("--accept needs --reason", "Say why the findings may wait, e.g. --reason \"licence "
-                                                     "renewal booked for 2026-12-10\".")
+        raise ConfigError(_("--accept needs --reason"), _("Say why the findings may wait, e.g. --reason \"licence "
+                                                          "renewal booked for 2026-12-10\"."))
     person_id = acting_person(root, manual, by)
     person = next(p for p in manual.people if p.id == person_id)
     refusals = sorted({problem for finding, _ in accepted if (problem := releasing.may_accept(manual, person,
                                                                                                finding))})
     if refusals:
-        raise ConfigError(f"{person.name} may not accept these findings: {'; '.join(refusals)}",
-                          "An approver of the documents concerned accepts them (--by PERSON).")
+        raise ConfigError(_("{person} may not accept these findings: {problems}").format(
+            person=person.name, problems="; ".join(refusals)),
+                          _("An approver of the documents concerned accepts them (--by PERSON)."))
     return [releasing.Acceptance(finding, selector, person, reason, day)
             for finding, selector in accepted]
