@@ -59,9 +59,10 @@ def _refuse_flag_values(params: list[click.Parameter], args: list[str], ctx: cli
         if word == "--":
             return
         if word in flags and following is not None and following.lower() in _BOOLEAN_WORDS:
-            names = " or ".join([*flags[word].opts, *flags[word].secondary_opts])
-            raise UsageError(f"{word} is a flag and takes no value: write {names} alone, without "
-                             f"'{following}' (a folder of that name: ./{following})", ctx)
+            names = " / ".join([*flags[word].opts, *flags[word].secondary_opts])
+            raise UsageError(_("{flag} is a flag and takes no value: write {names} alone, without '{value}' (a "
+                               "folder of that name: ./{value})").format(flag=word, names=names, value=following),
+                             ctx)
         if until_first_word and not word.startswith("-"):
             return  # a group's own options end at the command's name
 
@@ -230,7 +231,8 @@ class _Commands(QmsGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = self.commands.get(cmd_name)
         if found is None and cmd_name in COMMANDS:  # listed in help only; main() imports a command before it runs
-            return QmsCommand(cmd_name, help=_(helptext.english(COMMANDS[cmd_name][1]) or ""), callback=_not_loaded)
+            summary = helptext.english(COMMANDS[cmd_name][1]) or cmd_name
+            return QmsCommand(cmd_name, help=_(summary), callback=_not_loaded)
         return found
 
 

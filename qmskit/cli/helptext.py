@@ -10,11 +10,13 @@ extractor reads the same texts from the command tree (`texts`), so no help strin
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import typer
 from typer import _click as click
+from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
 from typer.core import TyperGroup
 
 from qmskit.i18n import N_, _
@@ -83,3 +85,56 @@ def texts(command: click.Command, ctx: click.Context | None = None) -> Iterator[
             sub = command.get_command(ctx, name)
             if sub is not None:
                 yield from texts(sub, click.Context(sub, info_name=name, parent=ctx))
+
+
+# click's usage errors, in the reader's language. click writes them as English f-strings; these are the ones a
+# user meets (a mistyped option, a missing argument), recognised by their exception and English form. Anything
+# else is shown as click wrote it.
+_EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((?P<arguments>.*)\)", re.S)
+_NEEDS_VALUE = re.compile(r"Option '(?P<option>[^']*)' requires an argument\.")
+_TAKES_NO_VALUE = re.compile(r"Option '(?P<option>[^']*)' does not take a value\.")
+
+
+def usage_message(error: UsageError) -> str:
+    """What went wrong with the command line, in the current language."""
+    if isinstance(error, MissingParameter) and not error.message:
+        name = _parameter(error) or ""
+        kind = error.param_type or (error.param.param_type_name if error.param is not None else "")
+        return (_("Missing argument {name}.") if kind == "argument" else _("Missing option {name}.")).format(
+            name=name)
+    if isinstance(error, NoSuchOption) and error.message.startswith("No such option: "):
+        said = _("No such option: {option}").format(option=error.message.removeprefix("No such option: "))
+        if error.possibilities:
+            said += " " + _("(Possible options: {options})").format(options=", ".join(sorted(error.possibilities)))
+        return said
+    if isinstance(error, BadParameter) and not isinstance(error, MissingParameter):
+        hint = _parameter(error)
+        if hint is not None:
+            return _("Invalid value for {name}: {problem}").format(name=hint, problem=error.message)
+    for pattern, message in ((_EXTRA, N_("Got unexpected extra arguments ({arguments})")),
+                             (_NEEDS_VALUE, N_("Option '{option}' requires a value.")),
+                             (_TAKES_NO_VALUE, N_("Option '{option}' does not take a value."))):
+        match = pattern.fullmatch(error.message)
+        if match:
+            return _(message).format(**match.groupdict())
+    return error.format_message()
+
+
+def _parameter(error: BadParameter) -> str | None:
+    """How click names the parameter of an error: '--depth', 'FORM'."""
+    hint = error.param_hint if error.param_hint is not None else (
+        error.param.get_error_hint() if error.param is not None else None)
+    if hint is None:
+        return None
+    return hint if isinstance(hint, str) else " / ".join(repr(h) for h in hint)
+
+
+def usage_hint(error: UsageError) -> str | None:
+    """The usage line and where to find help, as click shows them before the error."""
+    ctx = error.ctx
+    if ctx is None:
+        return None
+    lines = [ctx.get_usage()]
+    if ctx.command.get_help_option(ctx) is not None:
+        lines.append(_("Try '{command}' for help.").format(command=f"{ctx.command_path} {ctx.help_option_names[0]}"))
+    return "\n".join(lines)
