@@ -146,9 +146,9 @@ def approve(
     documents: Annotated[list[str], typer.Argument(metavar="DOC...", help="Document ids to approve (their latest "
                                                                           "revision, or their deletion).")],
     manual_dir: ManualOption = None,  # no positional manual: it would swallow the last document id
-    meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
+    meaning: Annotated[str, typer.Option("--meaning", help="`approved`, `reviewed` or `released`.")] = "approved",
     sign: Annotated[bool, typer.Option("--sign", help="Sign the approval with your SSH signing key (git's "
-                                                      "gpg.format ssh and user.signingkey).")] = False,
+                                                      "`gpg.format ssh` and `user.signingkey`).")] = False,
 ) -> None:
     """Record your approval of documents' latest revisions in Git notes (refs/notes/qms).
 

@@ -19,7 +19,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError
-from qmskit.i18n import N_, NP_, _, pgettext
+from qmskit.i18n import N_, NP_, _, ngettext, pgettext
 from qmskit.model import Catalogue, Document, Manual, Process
 from qmskit.tables import TABLE_FORMATS, TableData
 
@@ -70,11 +70,30 @@ def coverage_command(
     summary = "; ".join(f"{s.catalogue.label} {s.addressed}/{len(s.leaves)}" for s in chosen)
     show(TableData.of(_("Clause coverage — {organisation} ({summary} addressed or excluded)").format(
                           organisation=manual.config.organisation, summary=summary),
-                      COLUMNS, records, KEYS, words={"status": _coverage_status}), output_format, output)
+                      COLUMNS, records, KEYS, words={"status": _coverage_status, "addressed_by": _addressed_by}),
+         output_format, output)
 
 
 _STATUS_WORDS = {"excluded": NP_("clause status", "excluded"), "addressed": NP_("clause status", "addressed"),
                  "not addressed": NP_("clause status", "not addressed")}
+
+
+_KIND_WORDS = {"form": N_("form"), "objective": N_("objective"), "risk": N_("risk")}
+_CHANGE_WORDS = {"added": NP_("clause change", "added"), "removed": NP_("clause change", "removed"),
+                 "retitled": NP_("clause change", "retitled"), "topics": NP_("clause change", "topics")}
+
+
+def _addressed_by(names: list[str]) -> str:
+    """What addresses a clause as people read it: "lomake customer-feedback" for "form customer-feedback"."""
+    said = []
+    for name in names:
+        kind, _space, rest = name.partition(" ")
+        said.append(f"{_(_KIND_WORDS[kind])} {rest}" if rest and kind in _KIND_WORDS else name)
+    return ", ".join(said)
+
+
+def _change(kind: str) -> str:
+    return pgettext(*_CHANGE_WORDS[kind]) if kind in _CHANGE_WORDS else kind
 
 
 def _coverage_status(status: str) -> str:
@@ -117,5 +136,7 @@ def _transition_table(manual: Manual, target_edition: str) -> TableData:
     changes = transition(manual, current, target)
     records = [{"clause": c.number, "change": c.kind, "was": c.old_title, "becomes": c.new_title, "asks": c.detail,
                 "addressed_by": [_name(o) for o in c.addressed_by]} for c in changes]
-    title = f"From {current.label} to {target.label}: {len(changes)} clause change{'s' * (len(changes) != 1)}"
-    return TableData.of(title, CHANGE_COLUMNS, records, CHANGE_KEYS)
+    title = ngettext("From {old} to {new}: {count} clause change", "From {old} to {new}: {count} clause changes",
+                     len(changes)).format(old=current.label, new=target.label, count=len(changes))
+    return TableData.of(title, CHANGE_COLUMNS, records, CHANGE_KEYS,
+                        words={"change": _change, "addressed_by": _addressed_by})

@@ -41,9 +41,9 @@ def diagram(
     path: ManualPath = None,
     manual_dir: ManualOption = None,
     view_name: Annotated[str, typer.Option("--view", autocompletion=complete_choices(views.VIEWS),
-                                           help="map (how processes interact), process (one "
-                                                            "process's card) or chain (order to delivery).")] = "map",
-    process: Annotated[str, typer.Option("--process", help="The process id, for --view process.")] = "",
+                                           help="`map` (how processes interact), `process` (one "
+                                                            "process's card) or `chain` (order to delivery).")] = "map",
+    process: Annotated[str, typer.Option("--process", help="The process id, for `--view process`.")] = "",
     depth: Annotated[int, typer.Option("--depth", min=1, max=9, help="Levels of sub-processes to show.")] = 1,
     output_format: Annotated[str, typer.Option("--format", "-f", help="svg, png, pdf or dot.",
                                                autocompletion=complete_choices(DIAGRAM_FORMATS))] = "svg",

@@ -409,8 +409,8 @@ EXPORTS = ("github-issue-form", "gitlab-issue-template")
 def form_export(
     form_id: Annotated[str, typer.Argument(metavar="FORM")],
     to: Annotated[str, typer.Option("--to", autocompletion=complete_choices(EXPORTS),
-                                    help="github-issue-form (.github/ISSUE_TEMPLATE/FORM.yml) or "
-                                         "gitlab-issue-template (.gitlab/issue_templates/FORM.md).")],
+                                    help="`github-issue-form` (.github/ISSUE_TEMPLATE/FORM.yml) or "
+                                         "`gitlab-issue-template` (.gitlab/issue_templates/FORM.md).")],
     path: ManualPath = None,
     manual_dir: ManualOption = None,
     output: OutputOption = None,

@@ -76,7 +76,7 @@ def new_document(
 def new_process(
     process_id: Annotated[str, typer.Option("--id", help="The process id, e.g. maintenance.")],
     name: Annotated[str, typer.Option("--name", help="The process's name.")],
-    category: Annotated[str, typer.Option("--category", help="management, core or support.")],
+    category: Annotated[str, typer.Option("--category", help="`management`, `core` or `support`.")],
     owner: Annotated[str, typer.Option("--owner", help="The owning role.")],
     parent: Annotated[str | None, typer.Option("--parent", help="The parent process, for a sub-process.")] = None,
     path: ManualPath = None,

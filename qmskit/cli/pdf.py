@@ -38,7 +38,7 @@ def pdf(
                                                                           "Default: every current document.")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write.")] = Path("manual.pdf"),
     external: Annotated[bool, typer.Option("--external", help="Only what may be shown outside the company "
-                                                              "(documents marked audience: external).")] = False,
+                                                              "(documents marked `audience: external`).")] = False,
     today: TodayOption = None,
 ) -> None:
     """Print the manual (or one document) to PDF through the published site and headless Chromium: each

@@ -41,8 +41,8 @@ from qmskit.site.generate import AUDIENCES
 from qmskit.vcs import gitrepo
 
 AudienceOption = Annotated[str, typer.Option("--audience", autocompletion=complete_choices(AUDIENCES),
-                                             help="internal: the whole manual; external: only what may be shown "
-                                                  "outside the company.")]
+                                             help="`internal`: the whole manual; `external`: only what may be "
+                                                  "shown outside the company.")]
 _AUDIENCE_WORDS = (N_("internal"), N_("external"))  # as `qms build` reports what it built
 LanguageOption = Annotated[str | None, typer.Option(
     "--lang", metavar="LANG", help="The site's language (en, fi), which is also the language of this command's "
