@@ -296,6 +296,25 @@ def test_qms_lang_and_build_lang_mean_the_same(itservices: Path, qms: Qms, tmp_p
     assert result.code == 2 and "tuntematon kieli 'fi,en' valitsimelle --lang" in result.err
 
 
+def test_build_and_new_refusals_in_finnish(finnish_itservices: Path, qms: Qms, tmp_path: Path) -> None:
+    manual = finnish_itservices
+    result = qms("build", manual, "-o", manual / "site")
+    assert result.code == 2
+    assert f"qms: virhe: --output {manual / 'site'} on tai menee päällekkäin: käsikirjan sisällä oleva kansio" in (
+        result.err)
+    assert "vihje: Anna käsikirjan ulkopuolinen kansio, esim. -o ../site tai /tmp/site." in result.err
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine/notes.txt").write_text("mine", encoding="utf-8")
+    result = qms("build", manual, "-o", tmp_path / "mine")
+    assert result.code == 2 and "ei ole tyhjä eikä qms ole tehnyt sitä" in result.err
+    result = qms("new", "process", "--id", "../up", "--name", "Up", "--category", "core", "--owner",
+                 "quality-manager", "-C", manual)
+    assert result.code == 2
+    assert "qms: virhe: prosessin tunnus '../up' ei ole turvallinen tunnus" in result.err
+    assert "vihje: Käytä 1\N{EN DASH}80 kirjainta, numeroa tai merkkejä" in result.err
+    assert english_left(result.err, manual) == {}
+
+
 def test_lang_en_under_a_finnish_manual(finnish_itservices: Path, qms: Qms, tmp_path: Path) -> None:
     result = qms("build", finnish_itservices, "-o", tmp_path / "site", "--lang", "en")
     assert result.code == 0, result.err

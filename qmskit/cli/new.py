@@ -62,7 +62,7 @@ def new_document(
         raise ConfigError(_("no role '{role}'").format(role=owner), _("Use an id from organisation/roles.yaml."))
     kind = manual.config.document_types[doc_type]
     doc_id = check_id(next_document_id(manual, kind.prefix, _ever(root).documents),
-                      f"the next id of type '{doc_type}'")
+                      _("the next id of type '{type}'").format(type=doc_type))
     front = dump_yaml({"id": doc_id, "title": title, "type": doc_type, "owner": owner, "status": "draft",
                        "audience": "internal", "processes": [], "clauses": []})
     # the placeholders are the manual's text: in its language (or --lang)
