@@ -312,6 +312,9 @@ def test_build_and_new_refusals_in_finnish(finnish_itservices: Path, qms: Qms, t
     assert result.code == 2
     assert "qms: virhe: prosessin tunnus '../up' ei ole turvallinen tunnus" in result.err
     assert "vihje: Käytä 1\N{EN DASH}80 kirjainta, numeroa tai merkkejä" in result.err
+    result = qms("changes", "--base", "no-such-branch", manual)
+    assert result.code == 2 and "qms: virhe: 'no-such-branch' ei ole tämän repositorion commit" in result.err
+    assert "vihje: Hae se ensin (esim. `git fetch origin main`) tai nimeä haara, tagi tai commit." in result.err
     assert english_left(result.err, manual) == {}
 
 

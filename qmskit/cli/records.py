@@ -33,6 +33,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError, QmsError
+from qmskit.findings.messages import translate
 from qmskit.i18n import N_, _
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import parse_yaml
@@ -192,7 +193,7 @@ def _ask(form: Form, values: dict[str, Any], console: Console, manual: Manual) -
                 continue
             wrong = next((m for _, m in reference_problems(ctx, form, {field.id: value})), None)
             if wrong is not None:
-                console.print(f"[red]{escape(wrong)}[/]")
+                console.print(f"[red]{escape(translate(wrong))}[/]")
                 continue
             values[field.id] = value
             break
@@ -218,10 +219,10 @@ def _check_before_writing(manual: Manual, form: Form, values: dict[str, Any], to
     for name, message in reference_problems(ctx, form, values):
         known = [i for i, _ in _choices(manual, _field(form, name))]
         listed = ", ".join(known[:MAX_LISTED]) + (" …" if len(known) > MAX_LISTED else "")
-        raise ConfigError(message, _("Known: {ids}.").format(ids=listed) if known
+        raise ConfigError(translate(message), _("Known: {ids}.").format(ids=listed) if known
                           else _("Add it to the manual first."))
     for name, message in flow_problems(ctx, form, values):
-        raise ConfigError(f"{name}: {message}",
+        raise ConfigError(f"{name}: {translate(message)}",
                           _("Name an input the receiving process gets from the supplying one."))
     event = event_day(Record("", form.id, form.origin, values=values), form) if form.binds.get("date") else None
     if event is not None and event > today:
