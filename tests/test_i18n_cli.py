@@ -19,8 +19,9 @@ from qmskit.cli import load_commands
 from qmskit.cli.commands import COMMANDS
 from qmskit.cli.helptext import english, texts
 from qmskit.i18n import _, use
-from tests.conftest import Result, edit
+from tests.conftest import Result, commit_all, edit
 from tests.test_i18n_reports import english_left as english_in_document
+from tests.test_import import MAPPING, ROWS, SURVEY_FORM, export
 
 Qms = Callable[..., Result]
 
@@ -197,6 +198,36 @@ def test_records_forms_and_workflow_in_finnish_on_the_second_manual(finnish_itse
     assert result.code == 2 and "lomaketta 'no-such-form' ei ole" in result.err
     for output in (listing, result.err):
         assert english_left(output, manual) == {}
+
+
+def test_a_survey_import_reports_its_rows_in_finnish(tmp_path: Path, qms: Qms) -> None:
+    """A third manual, made with `qms init` and written in Finnish, importing a survey export."""
+    root = tmp_path / "elintarvike"
+    assert qms("init", root).code == 0
+    edit(root / "qms.yaml", "language: en", "language: fi")
+    (root / "forms/asiakaskysely.yaml").write_text(SURVEY_FORM, encoding="utf-8")
+    parties = root / "organisation/parties.yaml"
+    parties.write_text(parties.read_text(encoding="utf-8") + "  - {id: leipomo-laine, name: Leipomo Laine Oy, kind: "
+                       "customer}\n  - {id: kahvila-kulma, name: Kahvila Kulma, kind: customer}\n", encoding="utf-8")
+    (root / "imports").mkdir()
+    (root / "imports/kysely.yaml").write_text(MAPPING, encoding="utf-8")
+    commit_all(root, "Survey form and mapping")
+    rows = [*ROWS, "R-104;Tuntematon Oy;8;4;2.11.2026;;", "R-106;Kahvila Kulma;7;4;2026/11/02;;"]
+    result = qms("records", "import", "kysely", export(tmp_path, rows), root, "--by", "first-person")
+    assert result.code == 1
+    assert "rivi 5, sarake 'Yritys': 'Tuntematon Oy' ei ole tunnettu tunnus (customer); kuvaa viennin sana " \
+           "tunnukseksi kohdassa `map:`" in result.out
+    assert "rivi 6, sarake 'Vastattu': '2026/11/02' ei ole päivämäärä muodossa %d.%m.%Y" in result.out
+    assert "Mitään ei tuotu: 2/5 on virheellisiä (lueteltu yllä)." in result.err
+    result = qms("records", "import", "kysely", export(tmp_path, ROWS), root, "--by", "first-person", "--dry-run")
+    assert result.code == 0, result.err
+    assert result.out == "Tarkistettu: 3 uutta, 0 tuotu aiemmin, 0 virheellistä; mitään ei kirjoitettu\n"
+    result = qms("records", "import", "kysely", export(tmp_path, ROWS), root, "--by", "first-person")
+    assert result.code == 0, result.err
+    assert re.fullmatch(r"Tuotiin 3 tallennetta \(AK-\d{4}-\d{4}\N{EN DASH}AK-\d{4}-\d{4}\) kansioon "
+                        r"records/asiakaskysely/: 3 uutta, 0 tuotu aiemmin, 0 virheellistä\n", result.out), result.out
+    for output in (result.out, result.err):
+        assert english_left(output, root) == {}
 
 
 # -- new items, a new manual, schemas ---------------------------------------------------------------------------
