@@ -298,7 +298,11 @@ def test_diagram_messages_in_finnish(example: Path, finnish_itservices: Path, qm
     assert english_left(result.err, example) == {}
 
 
-def test_pdf_and_serve_errors_in_finnish(example: Path, qms: Qms, tmp_path: Path) -> None:
+def test_pdf_and_serve_in_finnish(example: Path, finnish_itservices: Path, qms: Qms, tmp_path: Path) -> None:
+    result = qms("pdf", finnish_itservices, "--document", "POL-001", "-o", tmp_path / "policy.pdf")
+    assert result.code == 0, result.err
+    assert result.out == f"POL-001 tulostettiin tiedostoon {tmp_path / 'policy.pdf'}\n"
+    assert (tmp_path / "policy.pdf").read_bytes().startswith(b"%PDF")
     result = qms("pdf", example, "--document", "NO-SUCH-1", "-o", tmp_path / "x.pdf", "--lang", "fi")
     assert result.code == 2
     assert "qms: virhe: asiakirjaa 'NO-SUCH-1' ei ole" in result.err
