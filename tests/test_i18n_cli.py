@@ -365,6 +365,13 @@ def test_lang_en_under_a_finnish_manual(finnish_itservices: Path, qms: Qms, tmp_
     assert "Fill in a form (a new record)" in qms("record", "--help", "--lang", "en").out
 
 
+def test_the_rule_list_says_severities_in_finnish(qms: Qms) -> None:
+    out = qms("rules", "--lang", "fi").out
+    assert re.search(r"\n QMS-FILE-002 +virhe ", out), out[:500]
+    assert " varoitus " in out and " warning " not in out
+    assert re.search(r"\n QMS-FILE-002 +error ", qms("rules").out)
+
+
 # -- tables --------------------------------------------------------------------------------------------------------
 
 def test_competence_gaps_say_their_problems_and_training_in_finnish(example: Path, qms: Qms) -> None:
