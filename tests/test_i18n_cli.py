@@ -19,7 +19,7 @@ from qmskit.cli import load_commands
 from qmskit.cli.commands import COMMANDS
 from qmskit.cli.helptext import english, texts
 from qmskit.i18n import _, use
-from tests.conftest import Result, commit_all, edit
+from tests.conftest import EXAMPLE_MERGE, Result, commit_all, edit
 from tests.test_i18n_reports import english_left as english_in_document
 from tests.test_import import MAPPING, ROWS, SURVEY_FORM, export
 
@@ -389,6 +389,18 @@ def test_competence_gaps_say_their_problems_and_training_in_finnish(example: Pat
                                                         "csv").out
     grid = qms("competence", example, "--lang", "fi").out
     assert grid.startswith("Pätevyysmatriisi 27.11.2026: taso; ! vanhenemassa, ✗ vanhentunut, - puuttuu\n")
+
+
+def test_history_says_how_each_approval_was_recorded_in_finnish(example: Path, qms: Qms) -> None:
+    edit(example / "documents/procedures/PRO-009-internal-audit.md", "## Purpose", "## Purpose\n\nAudits follow "
+         "ISO 19011.\n")
+    commit_all(example, "Audits follow ISO 19011",
+               "Approved-by: Mikko Heinonen <mikko.heinonen@tarkkuustyo.example>", who=EXAMPLE_MERGE)
+    table = qms("history", "PRO-009", "-C", example, "--lang", "fi", "-f", "markdown").out.replace("\\", "")
+    assert "(hyväksytty, commit-viestissä, ilmoitettu, ei varmennettu)" in table, table
+    assert "asserted" not in table and "trailer" not in table
+    rows = qms("history", "PRO-009", "-C", example, "--lang", "fi", "-f", "json").json()
+    assert any("(approved, trailer, asserted, not verified)" in a for row in rows for a in row["approved_by"])
 
 
 def test_coverage_statuses_in_finnish(finnish_itservices: Path, qms: Qms) -> None:

@@ -32,7 +32,7 @@ from qmskit.cli.tables import show
 from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
-from qmskit.control.register import FORGES, DocumentControl
+from qmskit.control.register import FORGES, DocumentControl, Verdict
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
 from qmskit.i18n import N_, _, format_date
@@ -50,6 +50,8 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', 
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 MEANINGS = ("approved", "reviewed", "released")
 _MEANING_WORDS = (N_("approved"), N_("reviewed"), N_("released"))  # as `qms approve` reports them
+# where an approval was recorded, as `qms history` shows it (forges and `qms approve` are names)
+_SOURCE_WORDS = {"trailer": N_("trailer"), "note": N_("note"), "baseline": N_("baseline")}
 
 approvals_app = QmsTyper(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
                             no_args_is_help=True)
@@ -123,8 +125,10 @@ def history(
     file = log.of(doc.origin.path)
     control = _control(root, manual, log)
     records = []
+    said: dict[str, str] = {}  # an approver as `describe()` writes it (English, for JSON) -> in the language
     for revision in reversed(file.revisions if file else ()):
         verdicts = control.verdicts(doc, revision)
+        said.update({v.describe(): _approver(v) for v in verdicts})
         records.append({
             "revision": revision.number, "date": revision.date[:10], "commit": revision.commit.sha[:10],
             "authors": sorted(revision.authors), "committers": sorted(revision.committers),
@@ -137,8 +141,19 @@ def history(
                N_("Approved by"), N_("Not counted"))
     keys = ("revision", "date", "commit", "authors", "committers", "change", "approved_at", "approved_by",
             "not_counted")
-    show(TableData.of(_("{id} {title} — history").format(id=doc.id, title=doc.title), columns, records, keys),
+    show(TableData.of(_("{id} {title} — history").format(id=doc.id, title=doc.title), columns, records, keys,
+                      words={"approved_by": lambda approvers: ", ".join(said.get(a, a) for a in approvers)}),
          output_format, output)
+
+
+def _approver(verdict: Verdict) -> str:
+    """Who approved, in what meaning, where it was recorded and how strong the evidence is, in the language:
+    "Mikko Heinonen (hyväksytty, trailer, ilmoitettu, ei varmennettu)"."""
+    approval = verdict.approval
+    who = verdict.person.name if verdict.person else str(approval.who)
+    label = verdict.label
+    where = "" if approval.source == label else _(_SOURCE_WORDS.get(approval.source, approval.source)) + ", "
+    return f"{who} ({_(approval.meaning)}, {where}{_(label)})"
 
 
 @app.command()
