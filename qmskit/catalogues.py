@@ -37,7 +37,25 @@ def extract() -> Catalog:
             where = f"{root.name}/{filename}"
             template.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
     _add_rules(template)
+    _add_command_help(template)
     return template
+
+
+def _add_command_help(template: Catalog) -> None:
+    """Every command's and option's help, read from the command tree (typer takes them from docstrings and
+    `help=` arguments, which no extractor sees), and the one-line summaries `qms --help` lists before a
+    command's module is loaded. Translated just before click shows them (`cli/helptext.py`)."""
+    import typer.main  # noqa: PLC0415
+
+    from qmskit.cli import load_commands  # noqa: PLC0415
+    from qmskit.cli.commands import COMMANDS  # noqa: PLC0415
+    from qmskit.cli.helptext import english, texts  # noqa: PLC0415
+
+    for where, text in texts(typer.main.get_command(load_commands())):
+        template.add(text, locations=[("qmskit/cli", 0)], auto_comments=[f"Translators: help of {where}"])
+    for name, (_, summary) in COMMANDS.items():
+        template.add(english(summary) or summary, locations=[("qmskit/cli/commands.py", 0)],
+                     auto_comments=[f"Translators: summary of qms {name} in qms --help"])
 
 
 def _add_rules(template: Catalog) -> None:

@@ -72,6 +72,10 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.label}: {self.message} [{self.rule}]"
 
+    def line(self) -> str:
+        """One line for people, in the current language (str() is the English one machine formats keep)."""
+        return f"{self.location}: {_(self.severity.label)}: {self.text()} [{self.rule}]"
+
 
 def finding(location: Location, rule: str, severity: Severity, message: Message,
             hint: Message | str = "") -> Diagnostic:

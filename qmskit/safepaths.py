@@ -12,10 +12,13 @@ import re
 from pathlib import Path
 
 from qmskit.errors import QmsError
+from qmskit.i18n import N_, _
 
 # The id pattern of common.schema.json: it cannot start with '.', hold '/' or '\\', or be empty.
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-SAFE_ID_HINT = "Use 1-80 letters, digits, '.', '_' and '-', starting with a letter or digit."
+SAFE_ID_HINT = N_("Use 1-80 letters, digits, '.', '_' and '-', starting with a letter or digit.")
+# what check_id may name, for the catalogue
+_WHAT = (N_("form id"), N_("process id"), N_("person id"), N_("document id"))
 
 
 class UnsafePathError(QmsError):
@@ -29,7 +32,8 @@ def is_safe_id(value: object) -> bool:
 def check_id(value: str, what: str) -> str:
     """`value` if it is safe as a file name part, else an error naming `what` (e.g. "form id")."""
     if not is_safe_id(value):
-        raise UnsafePathError(f"{what} {value!r} is not a safe id", SAFE_ID_HINT)
+        raise UnsafePathError(_("{what} {value} is not a safe id").format(what=_(what), value=repr(value)),
+                              _(SAFE_ID_HINT))
     return value
 
 
@@ -42,11 +46,13 @@ def inside(folder: Path, *parts: str) -> Path:
     base = folder.resolve()
     for part in parts:
         if not part or "\0" in part or Path(part).is_absolute():
-            raise UnsafePathError(f"unsafe path part {part!r} under {folder}", SAFE_ID_HINT)
+            raise UnsafePathError(_("unsafe path part {part} under {folder}").format(part=repr(part), folder=folder),
+                                  _(SAFE_ID_HINT))
     target = base.joinpath(*parts).resolve()
     if target == base or not target.is_relative_to(base):
         shown = "/".join(parts)
-        raise UnsafePathError(f"{shown!r} would be written outside {folder}", SAFE_ID_HINT)
+        raise UnsafePathError(_("{path} would be written outside {folder}").format(path=repr(shown), folder=folder),
+                              _(SAFE_ID_HINT))
     return target
 
 

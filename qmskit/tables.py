@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +22,26 @@ class TableData:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     records: tuple[dict[str, Any], ...]  # the same rows with typed values, for JSON
+    # the rows as people read them, where words in them are translated (a gap's "expired"); CSV keeps `rows`
+    said: tuple[tuple[str, ...], ...] | None = None
 
     @classmethod
     def of(cls, title: str, columns: Sequence[str], records: Sequence[dict[str, Any]],
-           keys: Sequence[str] | None = None) -> TableData:
+           keys: Sequence[str] | None = None, words: Mapping[str, Callable[[Any], str]] | None = None) -> TableData:
+        """`words` says, per key, how a value reads to people in the current language (text and Markdown);
+        JSON and CSV keep the values as they are, for the tools that read them."""
         keys = list(keys or columns)
         rows = tuple(tuple(_cell(record.get(key)) for key in keys) for record in records)
-        return cls(title, tuple(columns), rows, tuple(records))
+        said = None
+        if words:
+            said = tuple(tuple(words[key](value) if key in words and value not in (None, "") else _cell(value)
+                               for key in keys for value in [record.get(key)]) for record in records)
+        return cls(title, tuple(columns), rows, tuple(records), said)
+
+    @property
+    def readable(self) -> tuple[tuple[str, ...], ...]:
+        """The rows for people: translated words where the table has them."""
+        return self.said if self.said is not None else self.rows
 
 
 def _cell(value: Any) -> str:
@@ -56,7 +69,7 @@ def to_markdown(table: TableData) -> str:
     heading = " | ".join(markdown_text(_(column)) for column in table.columns)
     lines = [f"## {markdown_text(table.title)}", "", f"| {heading} |",
              "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in table.readable]
     return "\n".join(lines) + "\n"
 
 

@@ -31,6 +31,7 @@ _COUNTED: dict[str, Callable[[float], str]] = {
     "qualification": lambda n: ngettext("{n} qualification", "{n} qualifications", n),
     "month": lambda n: ngettext("{n} month", "{n} months", n),
     "nonconformity": lambda n: ngettext("{n} nonconformity", "{n} nonconformities", n),
+    "commit": lambda n: ngettext("{n} commit", "{n} commits", n),
 }
 
 

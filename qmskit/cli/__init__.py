@@ -106,9 +106,10 @@ def _report_bug(error: Exception) -> None:
     import traceback  # noqa: PLC0415
 
     from qmskit.cli.app import escape  # noqa: PLC0415
+    from qmskit.i18n import _  # noqa: PLC0415
 
-    _stderr().print(f"[bold red]qms: internal error:[/] {escape(repr(error))}")
-    _stderr().print("Please report this with the output of `qms --version`.\n" + escape(
+    _stderr().print(f"[bold red]{escape(_('qms: internal error:'))}[/] {escape(repr(error))}")
+    _stderr().print(escape(_("Please report this with the output of `qms --version`.")) + "\n" + escape(
         "".join(traceback.format_exception(error, limit=-3))))
 
 
@@ -124,10 +125,22 @@ def _report_error(error: QmsError) -> None:
 
 
 def _usage_error(error: Exception) -> None:
-    show = getattr(error, "show", None)
-    if callable(show):
-        show(file=sys.stderr)
-    else:
-        from qmskit.cli.app import escape  # noqa: PLC0415
+    """A mistake on the command line: click's usage line, where to find help and what was wrong, in the run's
+    language (help itself, when no command was given, as click shows it)."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError  # noqa: PLC0415
 
-        _stderr().print(f"[bold red]qms: error:[/] {escape(str(error))}")
+    from qmskit.cli.app import escape  # noqa: PLC0415
+    from qmskit.cli.helptext import usage_hint, usage_message  # noqa: PLC0415
+    from qmskit.i18n import _  # noqa: PLC0415
+
+    show = getattr(error, "show", None)
+    if not isinstance(error, UsageError) or isinstance(error, NoArgsIsHelpError):
+        if callable(show):
+            show(file=sys.stderr)
+        else:
+            _stderr().print(f"[bold red]{escape(_('qms: error:'))}[/] {escape(str(error))}")
+        return
+    hint = usage_hint(error)
+    if hint:
+        sys.stderr.write(hint + "\n\n")
+    _stderr().print(f"[bold red]{escape(_('qms: error:'))}[/] {escape(usage_message(error))}")

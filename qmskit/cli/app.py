@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -16,6 +17,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from qmskit import __version__
+from qmskit.cli import helptext
 from qmskit.cli.commands import COMMANDS
 from qmskit.errors import ConfigError
 from qmskit.i18n import N_, _
@@ -57,9 +59,10 @@ def _refuse_flag_values(params: list[click.Parameter], args: list[str], ctx: cli
         if word == "--":
             return
         if word in flags and following is not None and following.lower() in _BOOLEAN_WORDS:
-            names = " or ".join([*flags[word].opts, *flags[word].secondary_opts])
-            raise UsageError(f"{word} is a flag and takes no value: write {names} alone, without "
-                             f"'{following}' (a folder of that name: ./{following})", ctx)
+            names = " / ".join([*flags[word].opts, *flags[word].secondary_opts])
+            raise UsageError(_("{flag} is a flag and takes no value: write {names} alone, without '{value}' (a "
+                               "folder of that name: ./{value})").format(flag=word, names=names, value=following),
+                             ctx)
         if until_first_word and not word.startswith("-"):
             return  # a group's own options end at the command's name
 
@@ -119,6 +122,38 @@ def speak(manual: Manual | None = None, *, documents: bool = False) -> str:
                                       for_terminal=not documents))
 
 
+def _language_given(args: list[str], until_first_word: bool) -> str | None:
+    """The value of `--lang` in a command line, read before click parses it: `--help` is handled as soon as click
+    meets it, and help after `--help --lang fi` must already be Finnish. A list (`build --lang fi,en`) names the
+    terminal's language first."""
+    for word, following in zip(args, [*args[1:], None], strict=False):
+        if word == "--":
+            break
+        value = following if word == LANGUAGE_OPTION else word.partition("=")[2] if word.startswith(
+            LANGUAGE_OPTION + "=") else None
+        if value is not None:
+            return value.split(",")[0].strip()
+        if until_first_word and not word.startswith("-"):
+            break  # a group's own options end at the command's name
+    return None
+
+
+def _speak_early(args: list[str], until_first_word: bool) -> None:
+    """Speak the language a command line names before click parses it; a wrong one is reported by the option."""
+    from qmskit import i18n  # noqa: PLC0415
+
+    value = _language_given(args, until_first_word)
+    if value is not None and i18n.supported(value) is not None:
+        _chosen["lang"] = value
+        with contextlib.suppress(ConfigError):  # a wrong QMS_LANG: reported when the command reads the manual
+            speak()
+
+
+def chosen_language() -> str | None:
+    """The language `--lang` named (before or after the command's name), if any."""
+    return _chosen.get("lang")
+
+
 def _with_language(params: list[click.Parameter]) -> list[click.Parameter]:
     """The command's parameters and --lang, unless the command has an option of that name itself."""
     if any(LANGUAGE_OPTION in getattr(p, "opts", ()) for p in params):
@@ -127,11 +162,20 @@ def _with_language(params: list[click.Parameter]) -> list[click.Parameter]:
 
 
 class QmsCommand(TyperCommand):
-    """A command whose flags read as flags in help and refuse a value, and that takes --lang."""
+    """A command whose flags read as flags in help and refuse a value, that takes --lang, and whose help is in
+    the language of the run."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _speak_early(args, until_first_word=False)
         _refuse_flag_values(self.get_params(ctx), args, ctx, until_first_word=False)
         return super().parse_args(ctx, args)
+
+    def get_help(self, ctx: click.Context) -> str:
+        helptext.localise(self, ctx)
+        return super().get_help(ctx)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_usage(self, ctx, formatter)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         params = _with_language(super().get_params(ctx))
@@ -141,13 +185,30 @@ class QmsCommand(TyperCommand):
 
 class QmsGroup(TyperGroup):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _speak_early(args, until_first_word=True)
         _refuse_flag_values(self.get_params(ctx), args, ctx, until_first_word=True)
         return super().parse_args(ctx, args)
+
+    def get_help(self, ctx: click.Context) -> str:
+        helptext.localise(self, ctx)
+        return super().get_help(ctx)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_usage(self, ctx, formatter)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         params = _with_language(super().get_params(ctx))
         _flags(params)
         return params
+
+
+def _format_usage(command: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """click's usage line with its "Usage:" in the run's language (the syntax after it stays as typed)."""
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)),
+                          prefix=_(helptext.USAGE) + " ")
+
+
+helptext.install()
 
 
 class QmsTyper(typer.Typer):
@@ -170,7 +231,8 @@ class _Commands(QmsGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = self.commands.get(cmd_name)
         if found is None and cmd_name in COMMANDS:  # listed in help only; main() imports a command before it runs
-            return QmsCommand(cmd_name, help=COMMANDS[cmd_name][1], callback=_not_loaded)
+            summary = helptext.english(COMMANDS[cmd_name][1]) or cmd_name
+            return QmsCommand(cmd_name, help=_(summary), callback=_not_loaded)
         return found
 
 

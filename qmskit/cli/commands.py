@@ -51,7 +51,8 @@ MODULES: tuple[str, ...] = tuple(dict.fromkeys(module for module, _ in COMMANDS.
 def modules_for(argv: list[str]) -> tuple[str, ...]:
     """The command modules a command line needs: the named command's, or all of them when it names none we know
     (help, completion and click's "no such command" with suggestions need the whole list)."""
-    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    values = {i + 1 for i, arg in enumerate(argv) if arg == "--lang"}  # `qms --lang fi validate`: fi is no command
+    name = next((arg for i, arg in enumerate(argv) if not arg.startswith("-") and i not in values), None)
     if name is None or name not in COMMANDS:
         return () if name is None else MODULES
     return (COMMANDS[name][0],)

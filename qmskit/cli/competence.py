@@ -31,7 +31,7 @@ from qmskit.cli.app import (
 from qmskit.cli.tables import show
 from qmskit.control.register import current_revisions
 from qmskit.errors import ConfigError
-from qmskit.i18n import N_, _, format_date
+from qmskit.i18n import N_, NP_, _, format_date, pgettext
 from qmskit.loading.load import load_manual
 from qmskit.model import Form, Manual
 from qmskit.records.meaning import Meanings
@@ -47,7 +47,8 @@ _MARK = {"valid": "", EXPIRING: "!", EXPIRED: "✗", MISSING: "-"}
 def _days(text: str) -> int:
     match = re.fullmatch(r"\s*(\d+)\s*d?\s*", text)
     if match is None:
-        raise ConfigError(f"--within {text!r} is not a number of days", "Write it like 60d or 60.")
+        raise ConfigError(_("--within {value} is not a number of days").format(value=repr(text)),
+                          _("Write it like 60d or 60."))
     return int(match[1])
 
 
@@ -76,15 +77,17 @@ def competence(
     columns: tuple[str, ...]
     _filter(index, manual, person, role)
     if show_gaps:
+        found = list(gaps(index))
         records = [{"person": g.person.id, "name": g.person.name, "role": g.role, "competence": g.competence,
                     "required": g.required_level, "held": g.held_level, "problem": g.problem,
-                    "training": f"{g.training.id} on {g.training.planned}" if g.training else ""}
-                   for g in gaps(index)]
+                    "training": f"{g.training.id} on {g.training.planned}" if g.training else ""} for g in found]
+        planned = {f"{g.training.id} on {g.training.planned}": _("{training} on {day}").format(
+            training=g.training.id, day=_day(g.training.planned)) for g in found if g.training}
         columns = (N_("Person"), N_("Name"), N_("Role"), N_("Competence"), N_("Required"), N_("Held"), N_("Problem"),
                    N_("Training planned"))
         show(TableData.of(_("Competence gaps on {day}").format(day=format_date(index.today)), columns, records,
-                          ("person", "name", "role", "competence", "required", "held", "problem", "training")),
-             output_format, output)
+                          ("person", "name", "role", "competence", "required", "held", "problem", "training"),
+                          words={"problem": _problem, "training": planned.__getitem__}), output_format, output)
     elif show_expiring:
         days = _days(within)
         records = [{"person": c.person.id, "name": c.person.name, "competence": c.competence,
@@ -108,6 +111,23 @@ def competence(
                           ("person", "name", "document", "title", "revision")), output_format, output)
     else:
         _matrix(index, output_format, output)
+
+
+_PROBLEM_WORDS = {"missing": NP_("competence problem", "missing"), "expired": NP_("competence problem", "expired"),
+                  "level too low": NP_("competence problem", "level too low")}
+
+
+def _problem(problem: str) -> str:
+    """A gap's problem as people read it (the site says the same words); JSON and CSV keep the English."""
+    return pgettext(*_PROBLEM_WORDS[problem]) if problem in _PROBLEM_WORDS else problem
+
+
+def _day(text: str) -> str:
+    """A planned day (YYYY-MM-DD in the manual) as the language writes it; anything else as it is."""
+    try:
+        return format_date(date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def _filter(index: Competences, manual: Manual, person: str | None, role: str | None) -> None:
@@ -152,7 +172,8 @@ def _matrix(index: Competences, output_format: str, output: Path | None) -> None
 def _grid(index: Competences, rows: list[tuple[Any, dict[str, Any]]], used: list[str], styled: bool) -> list[Text]:
     name_width = max((len(p.name) for p, _ in rows), default=6) + 2
     width = max(4, min(12, max((len(c) for c in used), default=4) + 1))
-    lines = [Text(f"Competence matrix on {index.today}: level; ! expiring, ✗ expired, - missing", style="bold")]
+    lines = [Text(_("Competence matrix on {day}: level; ! expiring, ✗ expired, - missing").format(
+        day=format_date(index.today)), style="bold")]
     header = Text(" " * name_width)
     shown = abbreviate(used, width - 1)  # never two columns under one heading
     for heading in shown:
@@ -166,7 +187,7 @@ def _grid(index: Competences, rows: list[tuple[Any, dict[str, Any]]], used: list
         lines.append(line)
     key = [f"{heading} = {column}" for heading, column in zip(shown, used, strict=True) if heading != column]
     if key:
-        lines.append(Text("Columns: " + "; ".join(key), style="dim"))
+        lines.append(Text(_("Columns: {key}").format(key="; ".join(key)), style="dim"))
     return lines
 
 
@@ -223,12 +244,13 @@ def _acknowledgement_form(manual: Manual, form_id: str | None) -> Form:
     if len(forms) == 1 and all(m in forms[0].binds for m in ("document", "revision", "person")):
         return forms[0]
     if not forms:
-        raise ConfigError("no form declares `purpose: acknowledgement`" + (f" with id '{form_id}'" if form_id else ""),
-                          "Add `purpose: acknowledgement` and `binds: {document: ..., revision: ..., person: ...}` "
-                          "to the read-and-understood form (templates/manual/forms/acknowledgement.yaml; "
-                          "docs/forms.md).")
+        raise ConfigError(_("no form with id '{form}' declares `purpose: acknowledgement`").format(form=form_id)
+                          if form_id else _("no form declares `purpose: acknowledgement`"),
+                          _("Add `purpose: acknowledgement` and `binds: {{document: ..., revision: ..., person: ...}}` "
+                            "to the read-and-understood form (templates/manual/forms/acknowledgement.yaml; "
+                            "docs/forms.md)."))
     if len(forms) > 1:
-        raise ConfigError(f"{len(forms)} forms declare `purpose: acknowledgement`: "
-                          f"{', '.join(f.id for f in forms)}", "Choose one with --form.")
-    raise ConfigError(f"form {forms[0].id} does not bind document, revision and person",
-                      "Run `qms validate`: QMS-FORM-004 names what is missing.")
+        raise ConfigError(_("{count} forms declare `purpose: acknowledgement`: {forms}").format(
+            count=len(forms), forms=", ".join(f.id for f in forms)), _("Choose one with --form."))
+    raise ConfigError(_("form {form} does not bind document, revision and person").format(form=forms[0].id),
+                      _("Run `qms validate`: QMS-FORM-004 names what is missing."))

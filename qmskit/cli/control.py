@@ -32,7 +32,7 @@ from qmskit.cli.tables import show
 from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
-from qmskit.control.register import FORGES, DocumentControl
+from qmskit.control.register import FORGES, DocumentControl, Verdict
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
 from qmskit.i18n import N_, _, format_date
@@ -50,6 +50,8 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', 
                                            autocompletion=complete_choices(TABLE_FORMATS))]
 MEANINGS = ("approved", "reviewed", "released")
 _MEANING_WORDS = (N_("approved"), N_("reviewed"), N_("released"))  # as `qms approve` reports them
+# where an approval was recorded, as `qms history` shows it (forges and `qms approve` are names)
+_SOURCE_WORDS = {"trailer": N_("trailer"), "note": N_("note"), "baseline": N_("baseline")}
 
 approvals_app = QmsTyper(help="Bring approvals recorded elsewhere (pull request reviews) into Git notes.",
                             no_args_is_help=True)
@@ -123,8 +125,10 @@ def history(
     file = log.of(doc.origin.path)
     control = _control(root, manual, log)
     records = []
+    said: dict[str, str] = {}  # an approver as `describe()` writes it (English, for JSON) -> in the language
     for revision in reversed(file.revisions if file else ()):
         verdicts = control.verdicts(doc, revision)
+        said.update({v.describe(): _approver(v) for v in verdicts})
         records.append({
             "revision": revision.number, "date": revision.date[:10], "commit": revision.commit.sha[:10],
             "authors": sorted(revision.authors), "committers": sorted(revision.committers),
@@ -137,8 +141,19 @@ def history(
                N_("Approved by"), N_("Not counted"))
     keys = ("revision", "date", "commit", "authors", "committers", "change", "approved_at", "approved_by",
             "not_counted")
-    show(TableData.of(_("{id} {title} — history").format(id=doc.id, title=doc.title), columns, records, keys),
+    show(TableData.of(_("{id} {title} — history").format(id=doc.id, title=doc.title), columns, records, keys,
+                      words={"approved_by": lambda approvers: ", ".join(said.get(a, a) for a in approvers)}),
          output_format, output)
+
+
+def _approver(verdict: Verdict) -> str:
+    """Who approved, in what meaning, where it was recorded and how strong the evidence is, in the language:
+    "Mikko Heinonen (hyväksytty, trailer, ilmoitettu, ei varmennettu)"."""
+    approval = verdict.approval
+    who = verdict.person.name if verdict.person else str(approval.who)
+    label = verdict.label
+    where = "" if approval.source == label else _(_SOURCE_WORDS.get(approval.source, approval.source)) + ", "
+    return f"{who} ({_(approval.meaning)}, {where}{_(label)})"
 
 
 @app.command()
@@ -146,9 +161,9 @@ def approve(
     documents: Annotated[list[str], typer.Argument(metavar="DOC...", help="Document ids to approve (their latest "
                                                                           "revision, or their deletion).")],
     manual_dir: ManualOption = None,  # no positional manual: it would swallow the last document id
-    meaning: Annotated[str, typer.Option("--meaning", help="approved, reviewed or released.")] = "approved",
+    meaning: Annotated[str, typer.Option("--meaning", help="`approved`, `reviewed` or `released`.")] = "approved",
     sign: Annotated[bool, typer.Option("--sign", help="Sign the approval with your SSH signing key (git's "
-                                                      "gpg.format ssh and user.signingkey).")] = False,
+                                                      "`gpg.format ssh` and `user.signingkey`).")] = False,
 ) -> None:
     """Record your approval of documents' latest revisions in Git notes (refs/notes/qms).
 
@@ -158,8 +173,9 @@ def approve(
     check_choice(meaning, MEANINGS, "meaning")
     folders = [d for d in documents if Path(d).is_dir()]
     if folders:  # the manual was once a second positional argument: say where it goes now
-        raise ConfigError(f"'{folders[0]}' is a folder, not a document id",
-                          f"Pass the manual's folder with --manual {folders[0]}, or run the command inside it.")
+        raise ConfigError(_("'{folder}' is a folder, not a document id").format(folder=folders[0]),
+                          _("Pass the manual's folder with --manual {folder}, or run the command inside it.").format(
+                              folder=folders[0]))
     root, manual, log = _load(None, manual_dir)
     me = gitrepo.current_identity(root)
     control = _control(root, manual, log)
@@ -288,8 +304,9 @@ def release(
     selectors = accept or []
     accepted, remaining, unused = releasing.split(blocking, selectors)
     if unused:
-        raise ConfigError(f"--accept {', '.join(unused)} names no finding that blocks this release",
-                          "Accept only what blocks it: a rule id, RULE@FILE or an id from the list.")
+        raise ConfigError(_("--accept {selectors} names no finding that blocks this release").format(
+            selectors=", ".join(unused)),
+                          _("Accept only what blocks it: a rule id, RULE@FILE or an id from the list."))
     acceptances = _acceptances(root, manual, accepted, reason, by, day.isoformat())
     if remaining:
         console = stderr()
@@ -297,7 +314,7 @@ def release(
             findings=quantity(len(remaining), "finding"))
         console.print(f"[bold red]{escape(refused)}[/] {escape(block)}")
         for finding in remaining:
-            console.print(f"  {escape(releasing.located(finding))}", soft_wrap=True)
+            console.print(f"  {escape(releasing.located(finding, for_people=True))}", soft_wrap=True)
         hint = _("hint:")
         console.print(f"[green]{escape(hint)}[/] " + escape(_("Fix them, or let an approver accept them: --accept "
                                                               "RULE|RULE@FILE|ID --reason TEXT [--by PERSON].")))
@@ -319,14 +336,15 @@ def _acceptances(root: Path, manual: Manual, accepted: list[tuple[Diagnostic, st
     if not accepted:
         return []
     if not reason.strip():
-        raise ConfigError("--accept needs --reason", "Say why the findings may wait, e.g. --reason \"licence "
-                                                     "renewal booked for 2026-12-10\".")
+        raise ConfigError(_("--accept needs --reason"), _("Say why the findings may wait, e.g. --reason \"licence "
+                                                          "renewal booked for 2026-12-10\"."))
     person_id = acting_person(root, manual, by)
     person = next(p for p in manual.people if p.id == person_id)
     refusals = sorted({problem for finding, _ in accepted if (problem := releasing.may_accept(manual, person,
                                                                                                finding))})
     if refusals:
-        raise ConfigError(f"{person.name} may not accept these findings: {'; '.join(refusals)}",
-                          "An approver of the documents concerned accepts them (--by PERSON).")
+        raise ConfigError(_("{person} may not accept these findings: {problems}").format(
+            person=person.name, problems="; ".join(refusals)),
+                          _("An approver of the documents concerned accepts them (--by PERSON)."))
     return [releasing.Acceptance(finding, selector, person, reason, day)
             for finding, selector in accepted]

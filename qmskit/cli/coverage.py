@@ -19,7 +19,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError
-from qmskit.i18n import N_, _
+from qmskit.i18n import N_, NP_, _, ngettext, pgettext
 from qmskit.model import Catalogue, Document, Manual, Process
 from qmskit.tables import TABLE_FORMATS, TableData
 
@@ -54,21 +54,51 @@ def coverage_command(
     manual = load_manual(resolve_manual(path, manual_dir), use_cache=True).manual
     speak(manual)
     if not manual.catalogues:
-        raise ConfigError("qms.yaml declares no standard qmskit has a catalogue for",
-                          f"Use one of: {', '.join(sorted(catalogue_files()))}. `qms validate` says which is wrong.")
+        raise ConfigError(_("qms.yaml declares no standard qmskit has a catalogue for"),
+                          _("Use one of: {choices}. `qms validate` says which is wrong.").format(
+                              choices=", ".join(sorted(catalogue_files()))))
     if to is not None:
         show(_transition_table(manual, to), output_format, output)
         return
     chosen = [s for s in coverage(manual) if standard is None or standard in (s.catalogue.standard,
                                                                                s.catalogue.family)]
     if not chosen:
-        raise ConfigError(f"the manual does not declare '{standard}'",
-                          f"Declared: {', '.join(c.standard for c in manual.catalogues)}.")
+        raise ConfigError(_("the manual does not declare '{standard}'").format(standard=standard),
+                          _("Declared: {standards}.").format(
+                              standards=", ".join(c.standard for c in manual.catalogues)))
     records = [r for s in chosen for r in _records(s) if not gaps or r["status"] == "not addressed"]
     summary = "; ".join(f"{s.catalogue.label} {s.addressed}/{len(s.leaves)}" for s in chosen)
     show(TableData.of(_("Clause coverage — {organisation} ({summary} addressed or excluded)").format(
                           organisation=manual.config.organisation, summary=summary),
-                      COLUMNS, records, KEYS), output_format, output)
+                      COLUMNS, records, KEYS, words={"status": _coverage_status, "addressed_by": _addressed_by}),
+         output_format, output)
+
+
+_STATUS_WORDS = {"excluded": NP_("clause status", "excluded"), "addressed": NP_("clause status", "addressed"),
+                 "not addressed": NP_("clause status", "not addressed")}
+
+
+_KIND_WORDS = {"form": N_("form"), "objective": N_("objective"), "risk": N_("risk")}
+_CHANGE_WORDS = {"added": NP_("clause change", "added"), "removed": NP_("clause change", "removed"),
+                 "retitled": NP_("clause change", "retitled"), "topics": NP_("clause change", "topics")}
+
+
+def _addressed_by(names: list[str]) -> str:
+    """What addresses a clause as people read it: "lomake customer-feedback" for "form customer-feedback"."""
+    said = []
+    for name in names:
+        kind, _space, rest = name.partition(" ")
+        said.append(f"{_(_KIND_WORDS[kind])} {rest}" if rest and kind in _KIND_WORDS else name)
+    return ", ".join(said)
+
+
+def _change(kind: str) -> str:
+    return pgettext(*_CHANGE_WORDS[kind]) if kind in _CHANGE_WORDS else kind
+
+
+def _coverage_status(status: str) -> str:
+    """A clause's status as people read it; JSON and CSV keep the English word tools match on."""
+    return pgettext(*_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
 
 
 def _records(standard: StandardCoverage) -> list[dict[str, Any]]:
@@ -94,15 +124,19 @@ def _transition_table(manual: Manual, target_edition: str) -> TableData:
 
     target = catalogue(target_edition)
     if target is None:
-        raise ConfigError(f"no clause catalogue for '{target_edition}'",
-                          f"Bundled: {', '.join(sorted(catalogue_files()))}. An edition is added when its clause "
-                          "numbers and titles can be checked against public sources (docs/standards.md).")
+        raise ConfigError(_("no clause catalogue for '{edition}'").format(edition=target_edition),
+                          _("Bundled: {editions}. An edition is added when its clause numbers and titles can be "
+                            "checked against public sources (docs/standards.md).").format(
+                              editions=", ".join(sorted(catalogue_files()))))
     current: Catalogue | None = next((c for c in manual.catalogues if c.family == target.family), None)
     if current is None:
-        raise ConfigError(f"the manual does not declare {target.family}",
-                          f"Add an edition of {target.family} under `standards:` in qms.yaml first.")
+        raise ConfigError(_("the manual does not declare {standard}").format(standard=target.family),
+                          _("Add an edition of {standard} under `standards:` in qms.yaml first.").format(
+                              standard=target.family))
     changes = transition(manual, current, target)
     records = [{"clause": c.number, "change": c.kind, "was": c.old_title, "becomes": c.new_title, "asks": c.detail,
                 "addressed_by": [_name(o) for o in c.addressed_by]} for c in changes]
-    title = f"From {current.label} to {target.label}: {len(changes)} clause change{'s' * (len(changes) != 1)}"
-    return TableData.of(title, CHANGE_COLUMNS, records, CHANGE_KEYS)
+    title = ngettext("From {old} to {new}: {count} clause change", "From {old} to {new}: {count} clause changes",
+                     len(changes)).format(old=current.label, new=target.label, count=len(changes))
+    return TableData.of(title, CHANGE_COLUMNS, records, CHANGE_KEYS,
+                        words={"change": _change, "addressed_by": _addressed_by})

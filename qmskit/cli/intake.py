@@ -32,6 +32,7 @@ from qmskit.cli.app import (
 from qmskit.cli.records import form_app, records_list
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, QmsError
+from qmskit.i18n import _
 from qmskit.loading import schemas
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import dump_yaml, parse_yaml
@@ -110,8 +111,9 @@ def records_import(
     sheet = read_sheet(source, encoding=mapping.encoding, delimiter=mapping.delimiter, sheet=mapping.sheet)
     unusable = mapping_problems(mapping, sheet.columns)
     if unusable:
-        raise ConfigError(f"{IMPORTS_FOLDER}/{name}.yaml does not fit {source.name}: {unusable[0]}",
-                          "\n".join(unusable[1:]) or "Fix the mapping or the export's column headings.")
+        raise ConfigError(_("{mapping} does not fit {file}: {problem}").format(
+            mapping=f"{IMPORTS_FOLDER}/{name}.yaml", file=source.name, problem=unusable[0]),
+                          "\n".join(unusable[1:]) or _("Fix the mapping or the export's column headings."))
     plan = plan_import(mapping, form, sheet.rows, _imported(manual, form, "import", name), _references(manual))
     incoming = [Incoming(p.values, {"kind": "import", "name": name, "id": p.response}) for p in plan.records]
     _land(root, manual, form, incoming, plan.already, list(plan.problems), len(sheet.rows),
@@ -212,13 +214,16 @@ def _land(root: Path, manual: Manual, form: Form, incoming: list[Incoming], alre
     for problem in problems[:MAX_LISTED]:
         out.print(f"{escape(options.source_name)} {escape(str(problem))}", highlight=False)
     if len(problems) > MAX_LISTED:
-        out.print(f"... and {len(problems) - MAX_LISTED} more problems")
+        out.print(escape(_("... and {count} more problems").format(count=len(problems) - MAX_LISTED)))
     bad = len({p.where for p in problems})
     if problems and not options.skip_invalid:
         raise typer.Exit(_refuse(bad, total))
-    summary = f"{len(incoming)} new, {already} imported before, {bad} invalid"
+    summary = _("{new} new, {before} imported before, {invalid} invalid").format(new=len(incoming), before=already,
+                                                                               invalid=bad)
     if options.dry_run or not incoming:
-        out.print(f"{'Checked' if options.dry_run else 'Nothing to import'}: {summary}; nothing written")
+        said = _("Checked: {summary}; nothing written") if options.dry_run else _(
+            "Nothing to import: {summary}; nothing written")
+        out.print(escape(said.format(summary=summary)))
         raise typer.Exit(ExitCode.FINDINGS if problems else ExitCode.OK)
     history = gitrepo.read_history(root)
     file = history.of(form.origin.path) if history.usable else None
@@ -234,10 +239,11 @@ def _land(root: Path, manual: Manual, form: Form, incoming: list[Incoming], alre
             written = create_many(root, news, history)
             sha = _commit_or_take_back(root, [w.rel for w in written], [],
                                        f"Import {len(written)} {form.title} records {options.origin}")
-    out.print(f"Imported {quantity(len(written), 'record')} ({written[0].id} to {written[-1].id}) into "
-              f"records/{escape(form.id)}/: {summary}")
+    out.print(escape(_("Imported {records} ({first} to {last}) into {folder}: {summary}").format(
+        records=quantity(len(written), "record"), first=written[0].id, last=written[-1].id,
+        folder=f"records/{form.id}/", summary=summary)))
     if options.commit:
-        out.print(f"Committed {sha[:10]}")
+        out.print(_("Committed {commit}").format(commit=sha[:10]))
     if problems:
         raise typer.Exit(ExitCode.FINDINGS)
 
@@ -245,7 +251,8 @@ def _land(root: Path, manual: Manual, form: Form, incoming: list[Incoming], alre
 def _form(manual: Manual, form_id: str) -> Form:
     form = next((f for f in manual.forms if f.id == form_id), None)
     if form is None:
-        raise ConfigError(f"no form '{form_id}'", f"Forms: {', '.join(sorted(f.id for f in manual.forms))}.")
+        raise ConfigError(_("no form '{form}'").format(form=form_id),
+                          _("Forms: {forms}.").format(forms=", ".join(sorted(f.id for f in manual.forms))))
     return form
 
 
@@ -256,15 +263,17 @@ def _imported(manual: Manual, form: Form, kind: str, name: str) -> set[str]:
 
 
 def _refuse(bad: int, total: int) -> int:
-    stderr().print(f"[red]Nothing imported:[/] {bad} of {total} are invalid (listed above). Fix them where they "
-                   "come from (the export, the mapping or the issue), or import the good ones with --skip-invalid.")
+    label = _("Nothing imported:")
+    stderr().print(f"[red]{escape(label)}[/] " + escape(_(
+        "{bad} of {total} are invalid (listed above). Fix them where they come from (the export, the mapping or "
+        "the issue), or import the good ones with --skip-invalid.").format(bad=bad, total=total)))
     return int(ExitCode.FINDINGS)
 
 
 def _mapping(root: Path, name: str, manual: Manual, diagnostics: list[Diagnostic]) -> ImportMapping:
     if not name or "/" in name or "\\" in name or name.startswith(".") or len(name) > 100:
-        raise ConfigError(f"'{name}' is not a mapping name", f"Give the name of a file in {IMPORTS_FOLDER}/, "
-                                                             "without .yaml.")
+        raise ConfigError(_("'{name}' is not a mapping name").format(name=name),
+                          _("Give the name of a file in {folder}/, without .yaml.").format(folder=IMPORTS_FOLDER))
     rel = f"{IMPORTS_FOLDER}/{name}.yaml"
     misfits = list(check_imports(Context.of(manual)))
     mine = [d for d in [*diagnostics, *misfits] if d.location.path == rel and d.severity is Severity.ERROR]
@@ -273,8 +282,9 @@ def _mapping(root: Path, name: str, manual: Manual, diagnostics: list[Diagnostic
     mapping = next((m for m in manual.imports if m.origin.path == rel), None)
     if mapping is None:
         known = sorted(m.name for m in manual.imports)
-        raise ConfigError(f"no import mapping {rel}", f"Mappings: {', '.join(known)}." if known else
-                          f"Write {rel} (see the README, Importing survey exports).")
+        raise ConfigError(_("no import mapping {file}").format(file=rel),
+                          _("Mappings: {names}.").format(names=", ".join(known)) if known else
+                          _("Write {file} (see the README, Importing survey exports).").format(file=rel))
     return mapping
 
 
@@ -314,8 +324,9 @@ def records_add(
     if problems:
         for problem in problems[:MAX_LISTED]:
             out.print(escape(problem), highlight=False)
-        raise QmsError(f"nothing added: {len(problems)} problems in {len(files)} files (listed above)",
-                       "Fix the files (or the manual's ids they name) and add them again.")
+        raise QmsError(_("nothing added: {problems} problems in {files} files (listed above)").format(
+            problems=len(problems), files=len(files)),
+                       _("Fix the files (or the manual's ids they name) and add them again."))
     history = gitrepo.read_history(root)
     with gitrepo.writer_lock(root) if commit else contextlib.nullcontext():
         written_paths: list[str] = []
@@ -337,7 +348,7 @@ def records_add(
                 for rel, data in replaced.items():
                     write_bytes(root / rel, data, overwrite=False)
                 raise
-            out.print(f"Committed {sha[:10]}")
+            out.print(_("Committed {commit}").format(commit=sha[:10]))
 
 
 def _commit_or_take_back(root: Path, written: list[str], removed: list[str], message: str) -> str:
@@ -350,7 +361,8 @@ def _commit_or_take_back(root: Path, written: list[str], removed: list[str], mes
             (root / rel).unlink(missing_ok=True)
         with contextlib.suppress(QmsError):
             gitrepo.unstage(root, written)
-        raise QmsError(f"{failed.message}; nothing was recorded", failed.hint) from failed
+        raise QmsError(_("{problem}; nothing was recorded").format(problem=failed.message),
+                       failed.hint) from failed
 
 
 def _inside(root: Path, file: Path) -> str | None:
@@ -379,14 +391,14 @@ def _provisional(file: Path, forms: dict[str, Form], people: set[str],
 def _record_file(file: Path) -> tuple[dict[str, Any] | None, list[str]]:
     try:
         if file.stat().st_size > MAX_RECORD_BYTES:
-            return None, ["larger than a record can be"]
+            return None, [_("larger than a record can be")]
         text = file.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"cannot be read as UTF-8 text: {exc}"]
+        return None, [_("cannot be read as UTF-8 text: {problem}").format(problem=exc)]
     parsed = parse_yaml(text, file.name)
     if parsed.diagnostics:
-        return None, [str(d) for d in parsed.diagnostics]
-    found = [p.message for p in schemas.check("record", parsed.data)]
+        return None, [d.line() for d in parsed.diagnostics]
+    found = [p.said.text() for p in schemas.check("record", parsed.data)]
     return (None, found) if found else (parsed.data, [])
 
 
@@ -397,8 +409,8 @@ EXPORTS = ("github-issue-form", "gitlab-issue-template")
 def form_export(
     form_id: Annotated[str, typer.Argument(metavar="FORM")],
     to: Annotated[str, typer.Option("--to", autocompletion=complete_choices(EXPORTS),
-                                    help="github-issue-form (.github/ISSUE_TEMPLATE/FORM.yml) or "
-                                         "gitlab-issue-template (.gitlab/issue_templates/FORM.md).")],
+                                    help="`github-issue-form` (.github/ISSUE_TEMPLATE/FORM.yml) or "
+                                         "`gitlab-issue-template` (.gitlab/issue_templates/FORM.md).")],
     path: ManualPath = None,
     manual_dir: ManualOption = None,
     output: OutputOption = None,

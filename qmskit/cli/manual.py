@@ -9,6 +9,7 @@ import typer
 
 from qmskit.cli.app import ManualOption, ManualPath, QmsTyper, app, escape, resolve_manual, stdout
 from qmskit.errors import ConfigError
+from qmskit.i18n import _, format_date
 from qmskit.loading.modelines import SCHEMAS_FOLDER
 from qmskit.loading.scaffold import scaffold, starter
 from qmskit.loading.story import STORY_FILE
@@ -29,29 +30,32 @@ def init(
     result = scaffold(directory, starter(example), force=force)
     synced = _sync(directory)
     console = stdout()
-    console.print(f"Wrote {quantity(len(result.written), 'file')} to {escape(str(directory))}")
+    console.print(escape(_("Wrote {files} to {folder}").format(files=quantity(len(result.written), "file"),
+                                                               folder=directory)))
     if synced:
-        console.print(f"  and {quantity(synced, 'schema')} to {SCHEMAS_FOLDER}/ for editors")
+        console.print("  " + escape(_("and {schemas} to {folder} for editors").format(
+            schemas=quantity(synced, "schema"), folder=f"{SCHEMAS_FOLDER}/")))
     for kept in result.kept:
-        console.print(f"  kept existing {escape(kept)}")
+        console.print("  " + escape(_("kept existing {file}").format(file=kept)))
     enclosing = enclosing_work_tree(directory)
     if git and result.written and enclosing is not None:
-        console.print(f"{escape(str(directory))} is inside the Git work tree {escape(str(enclosing))}: commit the "
-                      "new files there (no nested repository was made).")
+        console.print(escape(_("{folder} is inside the Git work tree {work_tree}: commit the new files there (no "
+                               "nested repository was made).").format(folder=directory, work_tree=enclosing)))
         signers = directory / "organisation" / "allowed_signers"
         if "organisation/allowed_signers" in result.written and signers.resolve() != enclosing.resolve() / (
                 "organisation/allowed_signers"):
             # approvals.signers is a path from the repository's root, which is not the manual's folder here
             where = signers.resolve().relative_to(enclosing.resolve()).as_posix()
-            console.print(f"Set [bold]approvals.signers: {escape(where)}[/] in qms.yaml: the allowed-signers file "
-                          "is named from the repository's root.")
+            console.print(escape(_("Set {setting} in qms.yaml: the allowed-signers file is named from the "
+                                   "repository's root.").format(setting=f"approvals.signers: {where}")))
     elif git and result.written and not result.kept and (starter(example) / STORY_FILE).is_file():
         told = _tell_story(directory, (starter(example) / STORY_FILE).read_text(encoding="utf-8"))
-        console.print(f"Initialised a Git repository with the starter's history: {told}")
+        console.print(escape(_("Initialised a Git repository with the starter's history: {history}").format(
+            history=told)))
     elif git and result.written:
         commit = init_and_commit(directory, "Start the quality manual with qms init")
-        console.print(f"Initialised a Git repository; first commit {commit[:10]}")
-    console.print(f"Next: [bold]qms validate {escape(str(directory))}[/]")
+        console.print(_("Initialised a Git repository; first commit {commit}").format(commit=commit[:10]))
+    console.print(escape(_("Next: {command}").format(command=f"qms validate {directory}")))
 
 
 def _tell_story(directory: Path, text: str) -> str:
@@ -66,16 +70,18 @@ def _tell_story(directory: Path, text: str) -> str:
     story = parse_story(text)
     manual = load_manual(directory).manual
     if story.identity.email not in manual.config.approvals.merge_identities:
-        raise ConfigError(f"the starter's story commits as {story.identity.email}, which its qms.yaml does not "
-                          "list under approvals.merge_identities", "Fix the starter where qmskit is installed.")
+        raise ConfigError(_("the starter's story commits as {email}, which its qms.yaml does not list under "
+                            "approvals.merge_identities").format(email=story.identity.email),
+                          _("Fix the starter where qmskit is installed."))
     people = {p.id: Identity(p.name, p.emails[0]) for p in manual.people if p.emails}
     # bytes decoded as they are: the last commit must hold exactly what was written, line ends included
     files = {path.relative_to(directory).as_posix(): path.read_bytes().decode("utf-8")
              for path in sorted(directory.rglob("*")) if path.is_file() and ".git" not in path.parts}
     commits = plan(story, files, people)
     head = init_with_history(directory, lambda ref: fast_import(commits, story.identity, ref))
-    told = (f"{quantity(len(commits), 'commit')} from {commits[0].committed:%Y-%m-%d} to "
-            f"{commits[-1].committed:%Y-%m-%d}")
+    told = _("{commits} from {first} to {last}").format(commits=quantity(len(commits), "commit"),
+                                                         first=format_date(commits[0].committed.date()),
+                                                         last=format_date(commits[-1].committed.date()))
     if story.release is None:
         return told
     rows = control_of(directory, manual, read_history(directory)).register()
@@ -84,7 +90,7 @@ def _tell_story(directory: Path, text: str) -> str:
     create_tag(directory, story.release.tag, releasing.tag_message(story.release.tag, manual.config.organisation,
                                                                    documents, []),
                target=head, tagger=(tagger.name, tagger.email, story.release.at.isoformat()))
-    return f"{told}, released as {story.release.tag}"
+    return _("{history}, released as {tag}").format(history=told, tag=story.release.tag)
 
 
 schemas_app = QmsTyper(help="The JSON Schemas editors use to check the manual's YAML files as you type.",
@@ -97,12 +103,12 @@ def schemas_sync(path: ManualPath = None, manual_dir: ManualOption = None) -> No
     """Copy this qmskit's schemas into the manual's .qms/schemas/, where the files' modelines point."""
     root = resolve_manual(path, manual_dir)
     written = _sync(root)
-    folder = escape(str(root / SCHEMAS_FOLDER))
+    folder = root / SCHEMAS_FOLDER
     if written:
-        stdout().print(f"Updated {quantity(written, 'schema')} in {folder}; commit them so everyone's editor uses "
-                       "them.")
+        stdout().print(escape(_("Updated {schemas} in {folder}; commit them so everyone's editor uses them.").format(
+            schemas=quantity(written, "schema"), folder=folder)))
     else:
-        stdout().print(f"The schemas in {folder} are current.")
+        stdout().print(escape(_("The schemas in {folder} are current.").format(folder=folder)))
 
 
 def _sync(root: Path) -> int:
@@ -111,5 +117,6 @@ def _sync(root: Path) -> int:
     try:
         return len(editorschemas.sync(root).written)
     except OSError as exc:
-        raise ConfigError(f"could not write {SCHEMAS_FOLDER}/ in {root}: {exc.strerror or exc}",
-                          "Check the folder's permissions; it must be a plain folder, not a link.") from exc
+        raise ConfigError(_("could not write {folder} in {root}: {problem}").format(
+            folder=f"{SCHEMAS_FOLDER}/", root=root, problem=exc.strerror or exc),
+                          _("Check the folder's permissions; it must be a plain folder, not a link.")) from exc

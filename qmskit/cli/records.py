@@ -33,6 +33,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError, QmsError
+from qmskit.i18n import N_, _
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, FormField, Manual, Record
@@ -75,15 +76,16 @@ def _manual(path: Path | None, manual_dir: Path | None) -> tuple[Path, Manual]:
 def _form(manual: Manual, form_id: str) -> Form:
     form = next((f for f in manual.forms if f.id == form_id), None)
     if form is None:
-        raise ConfigError(f"no form '{form_id}'", f"Forms: {', '.join(sorted(f.id for f in manual.forms))}.")
+        raise ConfigError(_("no form '{form}'").format(form=form_id),
+                          _("Forms: {forms}.").format(forms=", ".join(sorted(f.id for f in manual.forms))))
     return form
 
 
 def _field(form: Form, field_id: str) -> FormField:
     field = next((f for f in form.fields if f.id == field_id), None)
     if field is None:
-        raise ConfigError(f"form {form.id} has no field '{field_id}'",
-                          f"Fields: {', '.join(f.id for f in form.fields)}.")
+        raise ConfigError(_("form {form} has no field '{field}'").format(form=form.id, field=field_id),
+                          _("Fields: {fields}.").format(fields=", ".join(f.id for f in form.fields)))
     return field
 
 
@@ -92,7 +94,8 @@ def _assignments(form: Form, settings: list[str]) -> dict[str, Any]:
     for setting in settings:
         name, sep, text = setting.partition("=")
         if not sep:
-            raise ConfigError(f"--set {setting!r} is not FIELD=VALUE", "e.g. --set severity=major")
+            raise ConfigError(_("--set {setting} is not FIELD=VALUE").format(setting=repr(setting)),
+                              _("e.g. --set severity=major"))
         field = _field(form, name.strip())
         try:
             values[field.id] = parse_value(field, text)
@@ -105,29 +108,32 @@ def _from_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}", "Give a UTF-8 YAML or JSON file of field: value.") from exc
+        raise ConfigError(_("cannot read {path}: {problem}").format(path=path, problem=exc),
+                          _("Give a UTF-8 YAML or JSON file of field: value.")) from exc
     data: Any
     if path.suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path} is not valid JSON: {exc}", "Give a mapping of field ids to values.") from exc
+            raise ConfigError(_("{path} is not valid JSON: {problem}").format(path=path, problem=exc),
+                              _("Give a mapping of field ids to values.")) from exc
     else:
         parsed = parse_yaml(text, str(path))
         if parsed.diagnostics:
             raise ConfigError(f"{parsed.diagnostics[0]}", parsed.diagnostics[0].hint)
         data = parsed.data
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} is not a mapping of field ids to values", "e.g. severity: major")
+        raise ConfigError(_("{path} is not a mapping of field ids to values").format(path=path),
+                          _("e.g. severity: major"))
     return data
 
 
 def _describe(field: FormField) -> str:
     parts = [f"{field.type}"]
     if field.spec.get("options"):
-        parts.append("one of: " + ", ".join(map(str, field.spec["options"])))
+        parts.append(_("one of: {options}").format(options=", ".join(map(str, field.spec["options"]))))
     if "min" in field.spec or "max" in field.spec:
-        parts.append(f"from {field.spec.get('min', '…')} to {field.spec.get('max', '…')}")
+        parts.append(_("from {low} to {high}").format(low=field.spec.get("min", "…"), high=field.spec.get("max", "…")))
     if field.type == "date":
         parts.append("YYYY-MM-DD")
     if isinstance(field.spec.get("pattern"), str):
@@ -170,13 +176,13 @@ def _ask(form: Form, values: dict[str, Any], console: Console, manual: Manual) -
         for item_id, name in known[:MAX_LISTED]:
             console.print(f"  {escape(item_id)}" + (f"  [dim]{escape(name)}[/]" if name and name != item_id else ""))
         if len(known) > MAX_LISTED:
-            console.print(f"  … and {len(known) - MAX_LISTED} more")
-        label = f"{field.label}{'' if field.required else ' (optional)'} [{_describe(field)}]"
+            console.print("  " + escape(_("… and {count} more").format(count=len(known) - MAX_LISTED)))
+        label = f"{field.label}{'' if field.required else ' ' + _('(optional)')} [{_describe(field)}]"
         while True:
             answer = Prompt.ask(escape(label), console=console, default="", show_default=False) or ""
             if not answer.strip():
                 if field.required:
-                    console.print("[red]This field is required.[/]")
+                    console.print(f"[red]{escape(_('This field is required.'))}[/]")
                     continue
                 break
             try:
@@ -207,18 +213,20 @@ def _check_before_writing(manual: Manual, form: Form, values: dict[str, Any], to
                 raise ConfigError(f"{field.id}: {bad}", _describe(field)) from bad
     problems = values_problems(form, values)
     if problems:
-        raise ConfigError(f"{problems[0].message}", "Check the value against the form (`qms form render`).")
+        raise ConfigError(problems[0].said.text(), _("Check the value against the form (`qms form render`)."))
     ctx = Context.of(manual, today=today)
     for name, message in reference_problems(ctx, form, values):
         known = [i for i, _ in _choices(manual, _field(form, name))]
-        raise ConfigError(message, f"Known: {', '.join(known[:MAX_LISTED])}{' …' if len(known) > MAX_LISTED else ''}."
-                          if known else "Add it to the manual first.")
+        listed = ", ".join(known[:MAX_LISTED]) + (" …" if len(known) > MAX_LISTED else "")
+        raise ConfigError(message, _("Known: {ids}.").format(ids=listed) if known
+                          else _("Add it to the manual first."))
     for name, message in flow_problems(ctx, form, values):
-        raise ConfigError(f"{name}: {message}", "Name an input the receiving process gets from the supplying one.")
+        raise ConfigError(f"{name}: {message}",
+                          _("Name an input the receiving process gets from the supplying one."))
     event = event_day(Record("", form.id, form.origin, values=values), form) if form.binds.get("date") else None
     if event is not None and event > today:
-        raise ConfigError(f"{form.binds['date']} {event} is in the future",
-                          "Records are of events that happened; give the day it happened.")
+        raise ConfigError(_("{field} {day} is in the future").format(field=form.binds["date"], day=event),
+                          _("Records are of events that happened; give the day it happened."))
 
 
 @record_app.command("new")
@@ -248,21 +256,21 @@ def record_new(
     values.update(_assignments(form, settings or []))
     unknown = sorted(set(values) - {f.id for f in form.fields})
     if unknown:
-        raise ConfigError(f"form {form.id} has no field {', '.join(unknown)}",
-                          f"Fields: {', '.join(f.id for f in form.fields)}.")
+        raise ConfigError(_("form {form} has no field '{field}'").format(form=form.id, field=", ".join(unknown)),
+                          _("Fields: {fields}.").format(fields=", ".join(f.id for f in form.fields)))
     day = parse_day(on, "--on")
     event_field = form.binds.get("date")
     if day is not None:
         if not event_field:
-            raise ConfigError(f"form {form.id} declares no event date", "Bind its date field: `binds: {date: "
-                                                                          "FIELD}` (see docs/forms.md).")
+            raise ConfigError(_("form {form} declares no event date").format(form=form.id),
+                              _("Bind its date field: `binds: {{date: FIELD}}` (see docs/forms.md)."))
         values.setdefault(event_field, day.isoformat())
     if sys.stdin.isatty() if interactive is None else interactive:
         values = _ask(form, values, stdout(), manual)
     missing = missing_required(form, values)
     if missing:
-        raise ConfigError(f"required fields missing: {', '.join(f.id for f in missing)}",
-                          "Give them with --set FIELD=VALUE or --from FILE, or run in a terminal to be asked.")
+        raise ConfigError(_("required fields missing: {fields}").format(fields=", ".join(f.id for f in missing)),
+                          _("Give them with --set FIELD=VALUE or --from FILE, or run in a terminal to be asked."))
     _check_before_writing(manual, form, values, parse_day(today) or date.today())
     history = gitrepo.read_history(root)
     file = history.of(form.origin.path) if history.usable else None
@@ -272,7 +280,7 @@ def record_new(
     new = NewRecord(form, revision, now, acting_person(root, manual, by), values, happened_at=happened)
     if not commit:
         written = create(root, new, history)
-        stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
+        stdout().print(escape(_("Recorded {record} in {file}").format(record=written.id, file=written.rel)))
         return
     # The record and its commit go together: wait for other writers first, and take the record back if the
     # commit fails, so a reported failure never leaves a record behind (a retry would make a duplicate).
@@ -282,9 +290,11 @@ def record_new(
             sha = gitrepo.commit_files(root, [written.rel], f"Record {written.id} ({form.title})")
         except QmsError as failed:
             _take_back(root, written.rel, None)
-            raise QmsError(f"{failed.message}; {written.id} was not recorded", failed.hint) from failed
-    stdout().print(f"Recorded {escape(written.id)} in {escape(written.rel)}")
-    stdout().print(f"Committed {sha[:10]}")
+            raise QmsError(_("{problem}; {record} was not recorded").format(problem=failed.message,
+                                                                              record=written.id),
+                           failed.hint) from failed
+    stdout().print(escape(_("Recorded {record} in {file}").format(record=written.id, file=written.rel)))
+    stdout().print(_("Committed {commit}").format(commit=sha[:10]))
 
 
 def _take_back(root: Path, rel: str, old_text: str | None) -> None:
@@ -316,11 +326,12 @@ def record_update(
     root, manual = _manual(path, manual_dir)
     record = next((r for r in manual.records if r.id == record_id), None)
     if record is None:
-        raise ConfigError(f"no record '{record_id}'", "List records with `qms records`.")
+        raise ConfigError(_("no record '{record}'").format(record=record_id), _("List records with `qms records`."))
     form = _form(manual, record.form)
     flow = workflow(form)
     if flow is None:
-        raise ConfigError(f"form {form.id} has no workflow", "Only workflow records move between states.")
+        raise ConfigError(_("form {form} has no workflow").format(form=form.id),
+                          _("Only workflow records move between states."))
     values = {**record.values, **_assignments(form, settings or [])}
     problem = step_problem(flow, record.status, to, values, [c.state for c in record.history])
     if problem is not None:
@@ -329,7 +340,7 @@ def record_update(
     before = file.read_text(encoding="utf-8")
     parsed = parse_yaml(before, record.origin.path).data
     if not isinstance(parsed, dict):
-        raise QmsError(f"{record.origin.path} cannot be read", "Run `qms validate`.")
+        raise QmsError(_("{file} cannot be read").format(file=record.origin.path), _("Run `qms validate`."))
     now = _now()
     step = {"state": to, "at": now.isoformat(timespec="seconds"), "by": acting_person(root, manual, by)}
     day = parse_day(on, "--on")
@@ -348,24 +359,28 @@ def record_update(
         return
     with gitrepo.writer_lock(root):
         if file.read_text(encoding="utf-8") != before:
-            raise QmsError(f"{record.id} was changed by someone else meanwhile", "Nothing was written; try again.")
+            raise QmsError(_("{record} was changed by someone else meanwhile").format(record=record.id),
+                           _("Nothing was written; try again."))
         update(file, parsed)
         try:
             sha = gitrepo.commit_files(root, [record.origin.path], f"{record.id}: {record.status} -> {to}")
         except QmsError as failed:
             _take_back(root, record.origin.path, before)
-            raise QmsError(f"{failed.message}; {record.id} was left as it was", failed.hint) from failed
+            raise QmsError(_("{problem}; {record} was left as it was").format(problem=failed.message,
+                                                                                record=record.id),
+                           failed.hint) from failed
     stdout().print(f"{escape(record.id)}: {escape(record.status)} → {escape(to)}")
-    stdout().print(f"Committed {sha[:10]}")
+    stdout().print(_("Committed {commit}").format(commit=sha[:10]))
 
 
 def _check_step_day(record: Record, day: date, today: date) -> None:
     if day > today:
-        raise ConfigError(f"--on {day} is in the future", "Give the day the step happened.")
+        raise ConfigError(_("--on {day} is in the future").format(day=day), _("Give the day the step happened."))
     earlier = [d for c in record.history if (d := day_of(c.at)) is not None]
     if earlier and day < max(earlier):
-        raise ConfigError(f"--on {day} is before the record's last step ({max(earlier)})",
-                          "Steps are entered in the order they happened.")
+        raise ConfigError(_("--on {day} is before the record's last step ({last})").format(day=day,
+                                                                                           last=max(earlier)),
+                          _("Steps are entered in the order they happened."))
 
 
 def records_list(
@@ -398,7 +413,7 @@ def records_list(
         return
     records = [{"id": r.id, "form": r.form, "date": _event(forms, r), "created": r.created_at[:10],
                 "by": r.created_by, "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
-    columns = ("ID", "Form", "Date", "Created", "By", "Status", "Summary")
+    columns = (N_("ID"), N_("Form"), N_("Date"), N_("Created"), N_("By"), N_("Status"), N_("Summary"))
     table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "date", "created", "by",
                                                                             "status", "summary"))
     show(table, output_format, output)

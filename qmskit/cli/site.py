@@ -21,15 +21,19 @@ from qmskit.cli.app import (
     TodayOption,
     app,
     check_choice,
+    chosen_language,
     complete_choices,
     escape,
     parse_day,
     resolve_manual,
+    speak,
     stderr,
     stdout,
 )
 from qmskit.diagnostics import Diagnostic
 from qmskit.errors import ConfigError
+from qmskit.i18n import N_, _, ngettext
+from qmskit.loading.load import load_manual
 from qmskit.outfolder import MARKER, check_apart, check_output_folder, mark_output_folder
 from qmskit.site import languages
 from qmskit.site.build import Generated, generate, mkdocs_build, temporary_folder
@@ -37,12 +41,14 @@ from qmskit.site.generate import AUDIENCES
 from qmskit.vcs import gitrepo
 
 AudienceOption = Annotated[str, typer.Option("--audience", autocompletion=complete_choices(AUDIENCES),
-                                             help="internal: the whole manual; external: only what may be shown "
-                                                  "outside the company.")]
+                                             help="`internal`: the whole manual; `external`: only what may be "
+                                                  "shown outside the company.")]
+_AUDIENCE_WORDS = (N_("internal"), N_("external"))  # as `qms build` reports what it built
 LanguageOption = Annotated[str | None, typer.Option(
-    "--lang", metavar="LANG", help="The site's language (en, fi). Several, separated by commas (fi,en), build "
-                                   "each into a folder of its own under --output, linked to each other. Default: "
-                                   "$QMS_LANG, else the manual's `language`.")]
+    "--lang", metavar="LANG", help="The site's language (en, fi), which is also the language of this command's "
+                                   "messages. Several, separated by commas (fi,en), build each into a folder of "
+                                   "its own under --output, linked to each other; messages follow the first. The "
+                                   "same as `qms --lang`. Default: $QMS_LANG, else the manual's `language`.")]
 
 
 @app.command()
@@ -60,8 +66,9 @@ def build(
     """Publish the manual as a static site (mkdocs-material): documents with their revisions, processes with
     diagrams, forms, registers, clause coverage, an auditor's guide."""
     check_choice(audience, AUDIENCES, "audience")
-    chosen = languages.parse(lang) if lang else ()
+    chosen = _site_languages(lang)
     root = resolve_manual(path, manual_dir)
+    speak(load_manual(root, use_cache=True).manual)  # the first site's language (decision 0029)
     # mkdocs empties its output folder and --pages replaces docs/ and mkdocs.yml: check both before anything
     repository = gitrepo.enclosing_work_tree(root)
     check_output_folder(output, root, repository, "--output")
@@ -76,9 +83,19 @@ def build(
     else:
         generated = _build_one(root, output, keep, audience, day, strict, chosen[0] if chosen else None)
     if not generated.diagrams:
-        stderr().print("[yellow]warning:[/] Graphviz's dot is not installed: the site has no process diagrams.")
+        stderr().print(f"[yellow]{escape(_('warning:'))}[/] " + escape(
+            _("Graphviz's dot is not installed: the site has no process diagrams.")))
     report_published_problems(generated.problems)
-    stdout().print(f"Built {generated.pages} pages ({audience}) into {escape(str(output))}")
+    stdout().print(escape(ngettext("Built {count} page ({audience}) into {folder}",
+                                   "Built {count} pages ({audience}) into {folder}", generated.pages).format(
+        count=generated.pages, audience=_(audience), folder=output)))
+
+
+def _site_languages(option: str | None) -> tuple[str, ...]:
+    """The languages of the sites to build: the command's own `--lang` (a list), else the one `qms --lang` gave
+    before the command's name; none means $QMS_LANG, else the manual's."""
+    given = option or chosen_language()
+    return languages.parse(given) if given else ()
 
 
 def _build_one(root: Path, output: Path, keep: Path | None, audience: str, day: date, strict: bool,
@@ -87,7 +104,7 @@ def _build_one(root: Path, output: Path, keep: Path | None, audience: str, day: 
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=stderr(), transient=True) as progress:
-            task = progress.add_task("Generating pages", total=None)
+            task = progress.add_task(escape(_("Generating pages")), total=None)
 
             def advance(page: str, done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
@@ -125,12 +142,15 @@ def report_published_problems(problems: tuple[Diagnostic, ...], shown: int = 10)
     if not problems:
         return
     console = stderr()
-    console.print(f"[yellow]warning:[/] the manual has {len(problems)} error(s) that `qms validate` reports; "
-                  "the site shows those values escaped, as text:")
+    console.print(f"[yellow]{escape(_('warning:'))}[/] " + escape(ngettext(
+        "the manual has {count} error that `qms validate` reports; the site shows its values escaped, as text:",
+        "the manual has {count} errors that `qms validate` reports; the site shows those values escaped, as text:",
+        len(problems)).format(count=len(problems))))
     for problem in problems[:shown]:
-        console.print(f"  {escape(str(problem))}", highlight=False)
+        console.print(f"  {escape(problem.line())}", highlight=False)
     if len(problems) > shown:
-        console.print(f"  ... and {len(problems) - shown} more: run `qms validate`")
+        console.print("  " + escape(_("... and {count} more: run `qms validate`").format(
+            count=len(problems) - shown)))
 
 
 @app.command()
@@ -140,20 +160,24 @@ def serve(
     audience: AudienceOption = "internal",
     address: Annotated[str, typer.Option("--address", "-a", help="Where to serve it.")] = "127.0.0.1:8000",
     today: TodayOption = None,
-    lang: Annotated[str | None, typer.Option("--lang", metavar="LANG", help="The site's language (en, fi). "
-                                             "Default: $QMS_LANG, else the manual's `language`.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="LANG", help="The site's language (en, fi), "
+                                             "which is also the language of this command's messages. The same as "
+                                             "`qms --lang`. Default: $QMS_LANG, else the manual's `language`.")]
+    = None,
 ) -> None:
     """Generate the site and serve it locally (mkdocs serve). Re-run after editing the manual."""
     check_choice(audience, AUDIENCES, "audience")
-    chosen = languages.parse(lang) if lang else ()
+    chosen = _site_languages(lang)
     if len(chosen) > 1:
-        raise ConfigError("qms serve shows one language at a time", "Give one language, e.g. --lang fi.")
+        raise ConfigError(_("qms serve shows one language at a time"), _("Give one language, e.g. --lang fi."))
     root = resolve_manual(path, manual_dir)
+    speak(load_manual(root, use_cache=True).manual)
     folder = temporary_folder()
     try:
         generated = generate(root, folder, audience, parse_day(today) or date.today(),
                              language=chosen[0] if chosen else None)
-        stdout().print(f"Serving {generated.pages} pages on http://{escape(address)}/ (Ctrl-C to stop)")
+        stdout().print(escape(_("Serving {count} pages on {address} (Ctrl-C to stop)").format(
+            count=generated.pages, address=f"http://{address}/")))
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         _serve_until_stopped([sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / "mkdocs.yml"),
                               "-a", address], env)

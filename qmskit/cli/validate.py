@@ -113,6 +113,6 @@ def rules() -> None:
     speak()
     table = Table(_("rule"), _("severity"), _("title"), _("what to do"), box=None)
     for rule in sorted(RULES.values(), key=lambda r: r.id):
-        table.add_row(rule.id, rule.severity.label, escape(_(rule.title)), escape(_(rule.hint)))
+        table.add_row(rule.id, _(rule.severity.label), escape(_(rule.title)), escape(_(rule.hint)))
     stdout_console().print(table)
 

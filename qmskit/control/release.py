@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qmskit.diagnostics import Diagnostic, finding_id
+from qmskit.i18n import _
 from qmskit.model import Manual, Person
 
 # RULE, a family (QMS-COMP), RULE@FILE, or a finding's id as `qms release` lists it
@@ -74,8 +75,11 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def located(finding: Diagnostic) -> str:
-    """One line per finding: where, how bad, what, which rule, and the id `--accept` takes."""
+def located(finding: Diagnostic, for_people: bool = False) -> str:
+    """One line per finding: where, how bad, what, which rule, and the id `--accept` takes. English for the tag
+    (a record in Git reads the same everywhere); in the reader's language `for_people` on a terminal."""
+    if for_people:
+        return one_line(f"{finding.line()} {_('id')} {finding_id(finding)[:12]}")
     return one_line(f"{finding.location} {finding.severity.label}: {finding.message} [{finding.rule}] "
                     f"id {finding_id(finding)[:12]}")
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from qmskit.i18n import _
 from qmskit.loading import schemas
 from qmskit.model import FieldMap, Form, FormField, ImportMapping
 from qmskit.records.forms import REFERENCE_KINDS, field_schema, record_values_schema
@@ -49,7 +50,9 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}" + (f", column '{self.column}'" if self.column else "") + f": {self.message}"
+        where = _("{where}, column '{column}'").format(where=self.where, column=self.column) if self.column \
+            else self.where
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,8 @@ def mapping_problems(mapping: ImportMapping, columns: tuple[str, ...]) -> list[s
     """Columns the mapping names that this export lacks (the mapping's fit with its form is a validate rule,
     QMS-IMP-001)."""
     wanted = [mapping.response_id, *(fm.column for fm in mapping.fields if fm.column)]
-    return [f"column '{column}' is not in the export (columns: {', '.join(columns)})"
+    return [_("column '{column}' is not in the export (columns: {columns})").format(column=column,
+                                                                                     columns=", ".join(columns))
             for column in dict.fromkeys(wanted) if column not in columns]
 
 
@@ -86,11 +90,12 @@ def plan_import(mapping: ImportMapping, form: Form, rows: tuple[Any, ...], impor
     for row in rows:
         response = _text(row.cells.get(mapping.response_id))
         if not response:
-            problems.append(RowProblem(row.where, mapping.response_id, "no response id"))
+            problems.append(RowProblem(row.where, mapping.response_id, _("no response id")))
             continue
         if response in seen:
             problems.append(RowProblem(row.where, mapping.response_id,
-                                       f"response id '{response}' also on {seen[response]}"))
+                                       _("response id '{response}' also on {where}").format(
+                                           response=response, where=seen[response])))
             continue
         seen[response] = row.where
         if response in imported:
@@ -127,7 +132,8 @@ def _row_values(mapping: ImportMapping, form: Form, row: Any, references: Mappin
         return values, problems
     missing = missing_required(form, values)
     if missing:
-        return values, [RowProblem(row.where, "", "required fields missing: " + ", ".join(f.id for f in missing))]
+        return values, [RowProblem(row.where, "", _("required fields missing: {fields}").format(
+            fields=", ".join(f.id for f in missing)))]
     return values, [RowProblem(row.where, "", p.message) for p in schemas.problems(checks.values, values)]
 
 
@@ -138,7 +144,8 @@ def reference_problems(form: Form, values: Mapping[str, Any], references: Mappin
         value = values.get(form_field.id)
         kind = REFERENCE_KINDS.get(str(form_field.spec.get("of", "")), "")
         if form_field.type == "reference" and isinstance(value, str) and kind and value not in references.get(kind, ()):
-            problems.append(f"{form_field.id}: '{value}' is not a known {form_field.spec.get('of')} id")
+            problems.append(f"{form_field.id}: " + _("'{value}' is not a known {kind} id").format(
+                value=value, kind=form_field.spec.get("of")))
     return problems
 
 
@@ -147,15 +154,18 @@ def provisional_problems(data: Mapping[str, Any], forms: Mapping[str, Form], peo
     """A schema-valid record made by a site form: its form, and why it may not be numbered and added."""
     record_id = str(data["id"])
     if not PROVISIONAL_ID.match(record_id):
-        return None, [f"'{record_id}' is not a provisional id (CF-2026-NEW-1a2b3c4d): it is numbered already"]
+        return None, [_("'{id}' is not a provisional id (CF-2026-NEW-1a2b3c4d): it is numbered already").format(
+            id=record_id)]
     form = forms.get(str(data["form"]))
     if form is None:
-        return None, [f"no form '{data['form']}' in this manual"]
+        return None, [_("no form '{form}' in this manual").format(form=data["form"])]
     problems = []
     if not record_id.startswith(form.record_prefix + "-"):
-        problems.append(f"id '{record_id}' does not carry form {form.id}'s prefix {form.record_prefix}")
+        problems.append(_("id '{id}' does not carry form {form}'s prefix {prefix}").format(
+            id=record_id, form=form.id, prefix=form.record_prefix))
     if str(data.get("created_by", "")) not in people:
-        problems.append(f"created_by '{data.get('created_by', '')}' is not a person of this manual")
+        problems.append(_("created_by '{person}' is not a person of this manual").format(
+            person=data.get("created_by", "")))
     values = dict(data.get("values") or {})
     problems += [p.message for p in values_problems(form, values)] + reference_problems(form, values, references)
     return form, problems
@@ -185,8 +195,8 @@ def convert(form_field: FormField, fm: FieldMap, raw: Any, date_format: str,
         value = _text(value)
         of = REFERENCE_KINDS.get(str(form_field.spec.get("of", "")), "")
         if of and value not in references.get(of, set()):
-            raise BadValue(f"'{value}' is not a known {form_field.spec.get('of')} id; map the export's word to "
-                           f"an id under `map:`")
+            raise BadValue(_("'{value}' is not a known {kind} id; map the export's word to an id under `map:`").format(
+                value=value, kind=form_field.spec.get("of")))
     elif kind in ("text", "longtext") or (kind == "choice" and not isinstance(value, str)):
         value = _text(value)
     return value
@@ -216,7 +226,8 @@ def _date(raw: Any, date_format: str) -> date:
             return datetime.strptime(text, date_format).date()
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise BadValue(f"'{text}' is not a date in the format {date_format or 'YYYY-MM-DD'}") from None
+        raise BadValue(_("'{text}' is not a date in the format {format}").format(
+            text=text, format=date_format or "YYYY-MM-DD")) from None
 
 
 def _datetime(raw: Any, date_format: str) -> str:
@@ -229,15 +240,16 @@ def _datetime(raw: Any, date_format: str) -> str:
         try:
             moment = datetime.strptime(text, date_format) if date_format else datetime.fromisoformat(text)
         except ValueError:
-            raise BadValue(f"'{text}' is not a date and time"
-                           + (f" in the format {date_format}" if date_format else "")) from None
+            raise BadValue(_("'{text}' is not a date and time in the format {format}").format(
+                text=text, format=date_format) if date_format else _("'{text}' is not a date and time").format(
+                    text=text)) from None
     # survey tools write local time without a zone: the importing machine's zone is the best guess there is
     return (moment if moment.tzinfo else moment.astimezone()).isoformat(timespec="seconds")
 
 
 def _number(raw: Any, kind: str, scale: tuple[float, float, float, float] | None) -> int | float:
     if isinstance(raw, bool):
-        raise BadValue("a yes/no answer where a number is needed")
+        raise BadValue(_("a yes/no answer where a number is needed"))
     if isinstance(raw, int | float):
         number = float(raw)
     else:
@@ -245,17 +257,18 @@ def _number(raw: Any, kind: str, scale: tuple[float, float, float, float] | None
         try:
             number = float(text)
         except ValueError:
-            raise BadValue(f"'{_text(raw)}' is not a number") from None
+            raise BadValue(_("'{text}' is not a number").format(text=_text(raw))) from None
     if scale is not None:
         low, high, to_low, to_high = scale
         if not low <= number <= high:
-            raise BadValue(f"{number:g} is outside the export's scale {low:g}-{high:g}")
+            raise BadValue(_("{number} is outside the export's scale {low}-{high}").format(
+                number=f"{number:g}", low=f"{low:g}", high=f"{high:g}"))
         number = to_low + (number - low) * (to_high - to_low) / (high - low)
     if kind in ("integer", "scale"):
         if scale is not None:
             return round(number)
         if not number.is_integer():
-            raise BadValue(f"{number:g} is not a whole number")
+            raise BadValue(_("{number} is not a whole number").format(number=f"{number:g}"))
         return int(number)
     return int(number) if number.is_integer() else number
 
@@ -270,4 +283,4 @@ def _boolean(raw: Any) -> bool:
     text = _text(raw).lower()
     if text in _TRUE | _FALSE:
         return text in _TRUE
-    raise BadValue(f"'{_text(raw)}' is not yes or no; map it under `map:`")
+    raise BadValue(_("'{text}' is not yes or no; map it under `map:`").format(text=_text(raw)))

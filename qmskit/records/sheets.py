@@ -14,6 +14,7 @@ from typing import Any
 from zipfile import BadZipFile
 
 from qmskit.errors import ConfigError
+from qmskit.i18n import _
 
 MAX_BYTES = 50 * 1024 * 1024  # a survey export larger than this is a mistake, not a month of answers
 MAX_ROWS = 200_000
@@ -38,14 +39,16 @@ def read_sheet(path: Path, *, encoding: str = "utf-8", delimiter: str = "", shee
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}", "Check the file name.") from exc
+        raise ConfigError(_("cannot read {path}: {problem}").format(path=path, problem=exc.strerror or exc),
+                          _("Check the file name.")) from exc
     if size > MAX_BYTES:
-        raise ConfigError(f"{path} is {size // 1_000_000} MB", f"Split exports larger than "
-                                                                f"{MAX_BYTES // 1_000_000} MB.")
+        raise ConfigError(_("{path} is {size} MB").format(path=path, size=size // 1_000_000),
+                          _("Split exports larger than {size} MB.").format(size=MAX_BYTES // 1_000_000))
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path, sheet)
     if path.suffix.lower() in (".xls", ".ods", ".numbers"):
-        raise ConfigError(f"{path.name}: {path.suffix} files are not read", "Save the export as .xlsx or CSV.")
+        raise ConfigError(_("{file}: {suffix} files are not read").format(file=path.name, suffix=path.suffix),
+                          _("Save the export as .xlsx or CSV."))
     return _read_csv(path, encoding, delimiter)
 
 
@@ -54,12 +57,15 @@ def _read_csv(path: Path, encoding: str, delimiter: str) -> Sheet:
     try:
         text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path.name} is not {encoding} (byte {exc.start})",
-                          "Export as UTF-8 CSV, or set `encoding:` in the import mapping (e.g. cp1252).") from exc
+        raise ConfigError(_("{file} is not {encoding} (byte {byte})").format(file=path.name, encoding=encoding,
+                                                                             byte=exc.start),
+                          _("Export as UTF-8 CSV, or set `encoding:` in the import mapping (e.g. cp1252).")) from exc
     except LookupError as exc:
-        raise ConfigError(f"unknown encoding '{encoding}'", "Use e.g. utf-8, cp1252 or latin-1.") from exc
+        raise ConfigError(_("unknown encoding '{encoding}'").format(encoding=encoding),
+                          _("Use e.g. utf-8, cp1252 or latin-1.")) from exc
     if not text.strip():
-        raise ConfigError(f"{path.name} is empty", "Export the survey's responses with a header row.")
+        raise ConfigError(_("{file} is empty").format(file=path.name),
+                          _("Export the survey's responses with a header row."))
     delimiter = delimiter or _detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -69,15 +75,19 @@ def _read_csv(path: Path, encoding: str, delimiter: str) -> Sheet:
         start = reader.line_num + 1
         for cells in reader:
             if len(rows) >= MAX_ROWS:
-                raise ConfigError(f"{path.name} has more than {MAX_ROWS:,} rows", "Import it in parts.")
+                raise ConfigError(_("{file} has more than {count} rows").format(file=path.name, count=MAX_ROWS),
+                                  _("Import it in parts."))
             if any(len(cell) > MAX_CELL for cell in cells):
-                raise ConfigError(f"{path.name} line {start}: a cell is longer than {MAX_CELL:,} characters",
-                                  "Check the export.")
+                raise ConfigError(_("{file} line {number}: a cell is longer than {count} characters").format(
+                    file=path.name, number=start, count=MAX_CELL), _("Check the export."))
             if any(cell.strip() for cell in cells):
-                rows.append(Row(f"line {start}", dict(zip(columns, (c.strip() for c in cells), strict=False))))
+                values = dict(zip(columns, (c.strip() for c in cells), strict=False))
+                rows.append(Row(_("line {number}").format(number=start), values))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ConfigError(f"{path.name} line {reader.line_num}: {exc}", "Check the quoting in the export.") from exc
+        raise ConfigError(_("{file} line {number}: {problem}").format(file=path.name, number=reader.line_num,
+                                                                        problem=exc),
+                          _("Check the quoting in the export.")) from exc
     return Sheet(columns, tuple(rows))
 
 
@@ -95,8 +105,8 @@ def _columns(header: list[Any], name: str) -> tuple[str, ...]:
     seen: set[str] = set()
     for column in columns:
         if column and column in seen:
-            raise ConfigError(f"{name}: the column '{column}' appears twice in the header",
-                              "Rename one of them in the export, so each column can be mapped.")
+            raise ConfigError(_("{file}: the column '{column}' appears twice in the header").format(
+                file=name, column=column), _("Rename one of them in the export, so each column can be mapped."))
         seen.add(column)
     return columns
 
@@ -108,23 +118,27 @@ def _read_xlsx(path: Path, sheet: str) -> Sheet:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError) as exc:
-        raise ConfigError(f"{path.name} is not a readable .xlsx file: {exc}", "Save it again from Excel.") from exc
+        raise ConfigError(_("{file} is not a readable .xlsx file: {problem}").format(file=path.name, problem=exc),
+                          _("Save it again from Excel.")) from exc
     try:
         if sheet and sheet not in book.sheetnames:
-            raise ConfigError(f"{path.name} has no sheet '{sheet}'", f"Sheets: {', '.join(book.sheetnames)}.")
+            raise ConfigError(_("{file} has no sheet '{sheet}'").format(file=path.name, sheet=sheet),
+                              _("Sheets: {sheets}.").format(sheets=", ".join(book.sheetnames)))
         worksheet = book[sheet] if sheet else book.worksheets[0]
         lines = worksheet.iter_rows(values_only=True)
         header = next(lines, None)
         if header is None:
-            raise ConfigError(f"{path.name} is empty", "Export the survey's responses with a header row.")
+            raise ConfigError(_("{file} is empty").format(file=path.name),
+                          _("Export the survey's responses with a header row."))
         columns = _columns(list(header), path.name)
         rows: list[Row] = []
         for number, values in enumerate(lines, start=2):
             if len(rows) >= MAX_ROWS:
-                raise ConfigError(f"{path.name} has more than {MAX_ROWS:,} rows", "Import it in parts.")
+                raise ConfigError(_("{file} has more than {count} rows").format(file=path.name, count=MAX_ROWS),
+                                  _("Import it in parts."))
             cells = {c: _cell(v) for c, v in zip(columns, values, strict=False) if c}
             if any(v not in (None, "") for v in cells.values()):
-                rows.append(Row(f"row {number}", cells))
+                rows.append(Row(_("row {number}").format(number=number), cells))
         return Sheet(columns, tuple(rows))
     finally:
         book.close()

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from qmskit.i18n import _
 from qmskit.loading import schemas
 from qmskit.model import Form, FormField, Record
 from qmskit.patterns import matches
@@ -48,16 +49,16 @@ def parse_value(field: FormField, text: str) -> Any:
         try:
             value = int(raw)
         except ValueError:
-            raise BadValue("enter a whole number") from None
+            raise BadValue(_("enter a whole number")) from None
     elif field.type == "number":
         try:
             value = float(raw.replace(",", "."))
         except ValueError:
-            raise BadValue("enter a number") from None
+            raise BadValue(_("enter a number")) from None
         value = int(value) if value.is_integer() else value
     elif field.type == "boolean":
         if raw.lower() not in _TRUE | _FALSE:
-            raise BadValue("answer yes or no")
+            raise BadValue(_("answer yes or no"))
         value = raw.lower() in _TRUE
     elif field.type == "multichoice":
         value = [part.strip() for part in raw.split(",") if part.strip()]
@@ -73,7 +74,8 @@ def check_value(field: FormField, value: Any) -> None:
     pattern = field.spec.get("pattern")
     if isinstance(pattern, str) and isinstance(value, str) and not _fits(pattern, value):
         # people cannot read regular expressions: show what a value looks like instead
-        raise BadValue(f"'{value}' does not have the expected form ({example_of(field)})")
+        raise BadValue(_("'{value}' does not have the expected form ({example})").format(value=value,
+                                                                                          example=example_of(field)))
     problem = next(schemas.problems(schemas.compiled(field_schema(field)), value), None)
     if problem is not None:
         raise BadValue(problem.message)
@@ -88,10 +90,10 @@ def _fits(pattern: str, value: str) -> bool:
 def example_of(field: FormField) -> str:
     """How to describe a field's expected form without its regular expression."""
     if isinstance(field.spec.get("example"), str):
-        return f"e.g. {field.spec['example']}"
+        return _("e.g. {example}").format(example=field.spec["example"])
     if isinstance(field.spec.get("help"), str):
         return str(field.spec["help"])
-    return f"see the form's field '{field.id}'"
+    return _("see the form's field '{field}'").format(field=field.id)
 
 
 def missing_required(form: Form, values: Mapping[str, Any]) -> list[FormField]:
@@ -113,18 +115,22 @@ def step_problem(flow: Workflow, current: str, target: str, values: Mapping[str,
     """Why a workflow record may not move from `current` to `target` with these values (None: it may).
     `passed` are the states the record has been in (its status history): only they and `target` need fields."""
     if target not in flow.states:
-        return StepProblem(f"'{target}' is not a state of this form", f"States: {', '.join(flow.states)}.")
+        return StepProblem(_("'{state}' is not a state of this form").format(state=target),
+                           _("States: {states}.").format(states=", ".join(flow.states)))
     if current == flow.final:
-        return StepProblem(f"the record is {current}: closed records are not changed",
-                           "Open a new record that refers to this one.")
+        return StepProblem(_("the record is {state}: closed records are not changed").format(state=current),
+                           _("Open a new record that refers to this one."))
     allowed = flow.transitions.get(current, ())
     if target not in allowed:
-        return StepProblem(f"a record cannot move from '{current}' to '{target}'",
-                           f"From '{current}' it may move to: {', '.join(allowed) or 'nothing'}.")
+        return StepProblem(_("a record cannot move from '{state}' to '{target}'").format(state=current, target=target),
+                           _("From '{state}' it may move to: {states}.").format(state=current, states=", ".join(
+                               allowed)) if allowed else _("From '{state}' it may move nowhere.").format(
+                                   state=current))
     missing = [name for name in needed_on(flow, [*passed, current, target]) if values.get(name) in (None, "", [])]
     if missing:
-        return StepProblem(f"state '{target}' needs values for: {', '.join(missing)}",
-                           "Add them with --set FIELD=VALUE.")
+        return StepProblem(_("state '{state}' needs values for: {fields}").format(state=target,
+                                                                                 fields=", ".join(missing)),
+                           _("Add them with --set FIELD=VALUE."))
     return None
 
 

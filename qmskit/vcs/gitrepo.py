@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING
 
 from qmskit.errors import RepoError, ToolMissingError
+from qmskit.i18n import _
 from qmskit.messages import say
 from qmskit.vcs.history import History, Identity, LogParser, build_files, merged_identities, parse_note_writers
 
@@ -61,7 +62,7 @@ def open_repo(root: Path) -> RepoInfo | None:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     except git.GitCommandNotFound as exc:
-        raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
+        raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     if repo.bare or repo.working_tree_dir is None:
         return None
     top = Path(repo.working_tree_dir).resolve()
@@ -74,7 +75,7 @@ def _run(info: RepoInfo, *args: str) -> str:
     try:
         return str(info.repo.git.execute(["git", *args], strip_newline_in_stdout=False))
     except git.GitCommandNotFound as exc:
-        raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
+        raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     except git.GitCommandError as exc:
         raise RepoError(f"git {args[0]} failed: {str(exc.stderr).strip()}", "Check the repository's state.") from exc
 
@@ -278,12 +279,13 @@ def current_identity(root: Path) -> Identity:
     """The user as git knows them (user.name, user.email)."""
     info = open_repo(root)
     if info is None:
-        raise RepoError(f"{root} is not in a Git repository", "Run the command inside the manual's repository.")
+        raise RepoError(_("{folder} is not in a Git repository").format(folder=root),
+                        _("Run the command inside the manual's repository."))
     reader = info.repo.config_reader()
     name = str(reader.get_value("user", "name", "")) if reader.has_option("user", "name") else ""
     email = str(reader.get_value("user", "email", "")) if reader.has_option("user", "email") else ""
     if not email:
-        raise RepoError("git does not know who you are", "Set `git config user.email` (and user.name).")
+        raise RepoError(_("git does not know who you are"), _("Set `git config user.email` (and user.name)."))
     return Identity(name, email.lower())
 
 
@@ -291,7 +293,8 @@ def add_note(root: Path, commit: str, line: str) -> None:
     """Append one line to the commit's note in refs/notes/qms (creating the note if needed)."""
     info = open_repo(root)
     if info is None:
-        raise RepoError(f"{root} is not in a Git repository", "Approvals are stored in Git notes.")
+        raise RepoError(_("{folder} is not in a Git repository").format(folder=root),
+                        _("Approvals are stored in Git notes."))
     _run(info, "notes", f"--ref={NOTES_REF}", "append", "-m", line, commit)
 
 
@@ -325,17 +328,18 @@ def init_and_commit(folder: Path, message: str) -> str:
         repo.git.commit("-q", "-m", message)  # git itself: it honours the user's identity, hooks and signing
         return str(repo.head.commit.hexsha)
     except git.GitCommandNotFound as exc:
-        raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
+        raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     except git.GitCommandError as exc:
         raise RepoError(f"git failed: {str(exc.stderr).strip() or exc}",
-                        "If git asks who you are, set `git config --global user.name` and `user.email`; "
-                        "the files are written, so you can commit by hand.") from exc
+                        _("If git asks who you are, set `git config --global user.name` and `user.email`; "
+                          "the files are written, so you can commit by hand.")) from exc
 
 
 def _require(root: Path) -> RepoInfo:
     info = open_repo(root)
     if info is None:
-        raise RepoError(f"{root} is not in a Git repository", "This command reads and writes Git history.")
+        raise RepoError(_("{folder} is not in a Git repository").format(folder=root),
+                        _("This command reads and writes Git history."))
     return info
 
 
@@ -345,8 +349,8 @@ def resolve_ref(root: Path, ref: str) -> str:
     try:
         return str(info.repo.git.rev_parse("--verify", "--end-of-options", f"{ref}^{{commit}}")).strip()
     except git.GitCommandError as exc:
-        raise RepoError(f"'{ref}' is not a commit in this repository",
-                        "Fetch it first (e.g. `git fetch origin main`) or name a branch, tag or commit.") from exc
+        raise RepoError(_("'{ref}' is not a commit in this repository").format(ref=ref),
+                        _("Fetch it first (e.g. `git fetch origin main`) or name a branch, tag or commit.")) from exc
 
 
 def merge_base(root: Path, ref: str) -> str:
@@ -496,11 +500,13 @@ def create_tag(root: Path, name: str, message: str, *, target: str = "HEAD",
     release its story tells."""
     info = _require(root)
     if name in {t.name for t in info.repo.tags}:
-        raise RepoError(f"tag {name} already exists", "Release records are never replaced: choose a new name.")
+        raise RepoError(_("tag {tag} already exists").format(tag=name),
+                        _("Release records are never replaced: choose a new name."))
     try:
         _run(info, "check-ref-format", f"refs/tags/{name}")
     except RepoError as exc:
-        raise RepoError(f"'{name}' is not a valid tag name", "Use letters, digits, '.', '-' and '/'.") from exc
+        raise RepoError(_("'{tag}' is not a valid tag name").format(tag=name),
+                        _("Use letters, digits, '.', '-' and '/'.")) from exc
     if tagger is None:
         _run(info, "tag", "-a", name, "-m", message, target)
     else:
@@ -516,7 +522,7 @@ def _git(folder: Path, *args: str, stdin: bytes = b"", env: dict[str, str] | Non
         done = subprocess.run([_git_binary(), "-C", str(folder), *args], input=stdin, capture_output=True, check=False,
                               env={**os.environ, **(env or {})}, timeout=600)
     except FileNotFoundError as exc:
-        raise ToolMissingError("git is not installed", "Install git, e.g. `apt-get install git`.") from exc
+        raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     if done.returncode != 0:
         command = next((a for a in args if not a.startswith("-") and "=" not in a), "")
         raise RepoError(f"git {command} failed: {done.stderr.decode('utf-8', 'replace').strip()}",
@@ -592,15 +598,16 @@ def writer_lock(root: Path, wait: float | None = None) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise RepoError(f"another qms writer has held the repository for over {limit:.0f} s",
-                                    "Nothing was written. Try again when it has finished.") from None
+                    raise RepoError(_("another qms writer has held the repository for over {seconds} s").format(
+                        seconds=f"{limit:.0f}"), _("Nothing was written. Try again when it has finished.")) from None
                 time.sleep(_POLL_SECONDS)
         try:
             while (git_dir / "index.lock").exists():
                 if time.monotonic() > deadline:
-                    raise RepoError(f"git's index is locked ({git_dir / 'index.lock'}) for over {limit:.0f} s",
-                                    "Nothing was written. If no git command is running, remove the stale lock "
-                                    "file, then try again.")
+                    raise RepoError(_("git's index is locked ({file}) for over {seconds} s").format(
+                        file=git_dir / "index.lock", seconds=f"{limit:.0f}"),
+                                    _("Nothing was written. If no git command is running, remove the stale lock "
+                                      "file, then try again."))
                 time.sleep(_POLL_SECONDS)
             yield
         finally:
@@ -622,14 +629,15 @@ def sign(root: Path, payload: str) -> str:
     """An SSH signature of `payload` with the key git signs commits with (gpg.format ssh, user.signingkey)."""
     info = _require(root)
     if _config(info, "gpg.format") != "ssh" or not _config(info, "user.signingkey"):
-        raise RepoError("signing needs an SSH signing key configured in git",
+        raise RepoError(_("signing needs an SSH signing key configured in git"),
                         "git config gpg.format ssh && git config user.signingkey ~/.ssh/id_ed25519.pub")
     key = str(Path(_config(info, "user.signingkey")).expanduser())
     done = subprocess.run(["ssh-keygen", "-Y", "sign", "-f", key, "-n", SIGNING_NAMESPACE], input=payload.encode(),
                           capture_output=True, check=False)
     if done.returncode != 0:
         raise RepoError(f"ssh-keygen could not sign: {done.stderr.decode(errors='replace').strip()}",
-                        "Check user.signingkey (a key file, or a public key whose private key is in ssh-agent).")
+                        _("Check user.signingkey (a key file, or a public key whose private key is in "
+                          "ssh-agent)."))
     return done.stdout.decode()
 
 
@@ -648,8 +656,8 @@ def verify(allowed_signers: str, signed: Iterable[tuple[str, str, str]]) -> dict
                                        SIGNING_NAMESPACE, "-s", str(signature_file)], input=payload.encode(),
                                       capture_output=True, check=False, timeout=30)
             except FileNotFoundError as exc:
-                raise ToolMissingError("ssh-keygen is not installed (needed to verify signed approvals)",
-                                       "Install OpenSSH's client, e.g. `apt-get install openssh-client`.") from exc
+                raise ToolMissingError(_("ssh-keygen is not installed (needed to verify signed approvals)"),
+                                       _("Install OpenSSH's client, e.g. `apt-get install openssh-client`.")) from exc
             except subprocess.TimeoutExpired:
                 results[(payload, signature)] = False
                 continue
