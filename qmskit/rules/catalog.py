@@ -85,6 +85,9 @@ _RULES = (
     Rule("QMS-COV-006", W, "Interested parties' requirements on a topic not considered",
          "List the topic under `topics:` of the interested parties that have such requirements (organisation/"
          "parties.yaml), or of the document that addresses 4.2 and says none have."),
+    Rule("QMS-CFG-001", E, "Unknown currency",
+         "Write the ISO 4217 code of the currency the manual's money is in under `currency:` in qms.yaml, e.g. EUR, "
+         "SEK or USD."),
     Rule("QMS-STD-001", E, "Standard not usable",
          "Write `standards:` in qms.yaml with bundled editions, one edition per standard, e.g. "
          "[iso9001:2015+amd1:2024, iso14001:2015+amd1:2024]."),

@@ -847,7 +847,8 @@ class SiteBuilder:
         valued = [(names.get(a.customer, a.customer), a.value) for a in life.accounts if a.value][:MOST_BARS]
         if valued:
             section(t["customer_value"], year.name, charts.bar_chart(
-                f"{t['customer_value']}, {year.name}: {t['total']} {i18n.format_number(life.total_value, 0)}", valued))
+                f"{t['customer_value']}, {year.name}: {t['total']} "
+                f"{i18n.format_currency(life.total_value, life.currency)}", valued))
         if any(v is not None for _, v in life.curve):
             section(t["retention"], year.name, charts.line_chart(
                 f"{t['retention']} (%)", [(f"+{n}", v) for n, (_, v) in enumerate(life.curve, start=1)]))
