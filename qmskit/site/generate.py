@@ -51,7 +51,7 @@ from qmskit.records.meaning import Meanings, Notice, day_of, event_day
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
-from qmskit.site import bodies, evidence, feedback, fillable, languages
+from qmskit.site import bodies, evidence, feedback, fillable, languages, search
 from qmskit.site.markup import cell, cells, code, dated, label, link, md, yamlstr
 from qmskit.site.markup import chart as _chart
 from qmskit.site.markup import inline_svg as _svg
@@ -179,6 +179,7 @@ class SiteBuilder:
         self.language = (i18n.supported(site.language) or i18n.supported(site.manual.config.language)
                          or i18n.SOURCE_LANGUAGE)
         self.t = messages(self.language)
+        self.search_worker = search.material_worker()
         self.env = _environment()
         self.control = site.control or DocumentControl(site.manual, site.history)
         self.rows = {row.id: row for row in self.control.register()}
@@ -259,6 +260,8 @@ class SiteBuilder:
         scripts = ("qms-tables.js",) if self.external else ("qms-tables.js", "qms-forms.js")
         pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text()) for name in scripts]
         pages.append(Page("assets/qms-texts.js", self.script_texts()))
+        if self.search_worker is not None:
+            pages.append(Page(*search.worker_page(self.search_worker)))
         try:
             pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         finally:
@@ -1177,15 +1180,20 @@ class SiteBuilder:
                            "toggle": {"icon": "material/brightness-4", "name": _("Light mode")}}]},
             "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}},
                                     "pymdownx.details", "pymdownx.superfences"],
-            # mkdocs-material's search stems words by the language (lunr-languages has Finnish)
-            "plugins": [{"search": {"lang": [self.language]}}],
+            # lunr stems words by the language (lunr-languages has Finnish), queries too (site/search.py)
+            "plugins": [search.plugin(self.language, self.search_worker)],
             "extra_css": ["assets/qms.css"],
             "extra_javascript": ["assets/qms-texts.js", "assets/qms-tables.js"]
             + ([] if self.external else ["assets/qms-forms.js"]),
             "nav": self.nav(),
         }
+        extra: dict[str, Any] = {}
         if self.site.alternates:  # mkdocs-material's language selector, in the order the languages were given
-            config["extra"] = {"alternate": languages.selector(tuple(sorted((self.language, *self.site.alternates))))}
+            extra["alternate"] = languages.selector(tuple(sorted((self.language, *self.site.alternates))))
+        if self.language != i18n.SOURCE_LANGUAGE:  # the theme's footer credit is English whatever the language
+            extra["generator"] = False
+        if extra:
+            config["extra"] = extra
         if absolute_url(manual.config.site_url) and not self.external:
             config["site_url"] = absolute_url(manual.config.site_url)
             if self.site.alternates:  # each language's pages live in its folder: canonical links and the sitemap
