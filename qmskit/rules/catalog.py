@@ -110,6 +110,9 @@ _RULES = (
     Rule("QMS-TRN-004", N, "Translation into a language qms build cannot publish",
          "qms build publishes the languages qmskit has a catalogue for (en, fi); the translation is kept but not "
          "shown."),
+    Rule("QMS-TRN-005", W, "Translation behind its document",
+         "Bring the translation up to date with the document's revision in effect and have it approved; until "
+         "then the translated page says that it translates an earlier revision."),
     Rule("QMS-CTRL-001", E, "Change on the main line without valid approval",
          "Have an approver who did not write or commit the change approve it with evidence qms.yaml accepts "
          "(approvals.evidence): a review on the forge of the head that was merged, `qms approve DOC --sign`, or "

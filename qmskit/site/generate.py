@@ -40,6 +40,7 @@ from qmskit.analysis.digests import assignee
 from qmskit.analysis.management import flow_report
 from qmskit.control.asof import Release, Step, Timeline, build_timelines, document_files, register_at_release
 from qmskit.control.register import LEVEL_LABELS, DocumentControl, RegisterRow
+from qmskit.control.translations import BEHIND, TranslationState, translation_states
 from qmskit.diagram import views
 from qmskit.diagram.style import NARROW_PAGE_WIDTH, PAGE_WIDTH
 from qmskit.escape import absolute_url, code_fence, printable
@@ -374,6 +375,7 @@ class SiteBuilder:
                            owner=self.roles.get(shown.owner, shown.owner), languages=self.language_links(document),
                            translation=self.translation_note(translation) if translation else "",
                            untranslated=self.foreign and translation is None,
+                           behind=self.behind_note(document) if translation else "",
                            obsolete=document.status == "obsolete", external=self.external,
                            body=Markup(self.bodies.get(self._body_job(document, page))),  # noqa: S704 - sanitized
                            revisions=revisions, pending_revisions=pending_rows,
@@ -442,6 +444,24 @@ class SiteBuilder:
         names = ", ".join(p.name for p in self.control.approvers(translation, shown)) if shown else ""
         return _("This translation: revision {revision}, effective {day}, approved by {approvers}.").format(
             revision=row.revision, day=day(row.effective), approvers=names or self.t["not_approved"])
+
+    @functools.cached_property
+    def _translation_states(self) -> dict[str, TranslationState]:
+        """The state of each translation into the site's language, by document id (judged from Git)."""
+        if not self.manual.translations or not self.site.history.usable:
+            return {}
+        return {found.document.id: found for found in translation_states(self.manual, self.site.history, self.control)
+                if found.translation.language == self.language}
+
+    def behind_note(self, document: Document) -> str:
+        """A warning on a translated page whose document has been revised since the translation was approved."""
+        found = self._translation_states.get(document.id)
+        if found is None or found.state != BEHIND:
+            return ""
+        return _("This translation (revision {revision}) translates revision {translates} of the document; revision "
+                 "{current} is in effect since {day}. Where the two differ, the document in effect applies.").format(
+            revision=found.revision, translates=found.translates, current=found.source_revision,
+            day=day(found.source_effective))
 
     def author_names(self, revision: Revision) -> list[str]:
         """Who wrote a revision, by name: the person the manual knows by that e-mail address, else the name Git
