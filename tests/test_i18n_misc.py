@@ -336,3 +336,26 @@ def test_a_finnish_site_has_no_english_credit_line(built: Path) -> None:
     for page in ("index.html", "documents/pro-002/index.html", "records/index.html"):
         assert "Made with" not in (built / "fi" / page).read_text()
     assert "Made with" in (built / "en/index.html").read_text()  # the theme is credited where it speaks English
+
+
+def test_the_mkdocs_plugin_stems_the_index_as_the_queries_are_stemmed(tmp_path: Path) -> None:
+    """With `plugins: [search, qms]` in a mkdocs.yml of the company's own, the stemmed queries must meet a stemmed
+    index: mkdocs-material's default pipeline would leave the stemmer out and find nothing."""
+    import json
+    import os
+
+    manual = _manual(tmp_path)
+    commit_all(manual, "The second manual, with a Finnish PRO-002", date=BASELINE_DAY)
+    config = tmp_path / "mkdocs.yml"
+    (tmp_path / "docs").mkdir()  # mkdocs checks that its docs_dir exists before the plugin replaces it
+    config.write_text("site_name: Laatukäsikirja\ntheme: {name: material, language: fi}\nmarkdown_extensions: "
+                      "[admonition, attr_list, md_in_html, tables]\nplugins:\n  - search\n  - qms: {manual: manual, "
+                      "language: fi}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
+                           str(tmp_path / "site")], capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QMS_TODAY": TODAY})
+    assert done.returncode == 0, done.stderr
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text())
+    assert index["config"]["lang"] == ["fi"] and "stemmer" in index["config"]["pipeline"]
+    worker = next((tmp_path / "site/assets/javascripts/workers").glob("search.*.min.js"))
+    assert worker.read_text().startswith("// qmskit: search that finds a word")
