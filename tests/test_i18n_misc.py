@@ -359,3 +359,12 @@ def test_the_mkdocs_plugin_stems_the_index_as_the_queries_are_stemmed(tmp_path: 
     assert index["config"]["lang"] == ["fi"] and "stemmer" in index["config"]["pipeline"]
     worker = next((tmp_path / "site/assets/javascripts/workers").glob("search.*.min.js"))
     assert worker.read_text().startswith("// qmskit: search that finds a word")
+
+
+def test_a_records_date_fields_are_finnish_days_on_the_finnish_site(built: Path) -> None:
+    field = r'<td>Billed on</td>\s*<td><time datetime="\d{4}-\d{2}-\d{2}">(&#\d+;)?[\d.]+</time></td>'
+    billing = next((built / "fi/records").glob("billing-entry/*/index.html")).read_text()
+    assert re.search(field, billing) and re.search(r'>(&#\d+;)?\d*\.\d{1,2}\.\d{4}</time></td>', billing)
+    english = next((built / "en/records").glob("billing-entry/*/index.html")).read_text()
+    assert re.search(r'<td>Billed on</td>\s*<td><time datetime="(\d{4}-\d{2}-\d{2})">(&#\d+;)?\d*-\d{2}-\d{2}</time>',
+                     english)

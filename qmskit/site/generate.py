@@ -929,6 +929,8 @@ class SiteBuilder:
             return md(self.t["yes"] if value else self.t["no"])
         if field is not None and field.type == "reference" and isinstance(value, str):
             return self._reference(str(field.spec.get("of", "")), value, here)
+        if field is not None and field.type == "date":  # a day for people: the language's form (ISO beside it)
+            return dated(value)
         return cell(value)
 
     def _reference(self, of: str, value: str, here: str) -> str:
