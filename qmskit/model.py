@@ -112,6 +112,7 @@ class Config:
     standards: tuple[str, ...] = (DEFAULT_STANDARD,)  # the first is the primary one (see decision 0011)
     standards_key: str = ""  # where qms.yaml declares them: "standards", the older "standard", or "" (default)
     language: str = "en"
+    currency: str = "EUR"  # ISO 4217: the money in the records (order values, penalties, costs) is in it
     document_types: Mapping[str, DocumentType] = field(default_factory=dict)
     review_every: int = 12
     exclusions: tuple[Exclusion, ...] = ()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from qmskit.escape import csv_cell, markdown_text, terminal
-from qmskit.i18n import _
+from qmskit.i18n import _, format_date
 from qmskit.wording import yes_no
 
 TABLE_FORMATS = ("text", "json", "csv", "markdown")
@@ -43,6 +45,25 @@ class TableData:
         """The rows for people: translated words where the table has them."""
         return self.said if self.said is not None else self.rows
 
+    @property
+    def shown_rows(self) -> tuple[tuple[str, ...], ...]:
+        """The rows as people read them (text and Markdown): days in the language's form (27.11.2026). CSV and
+        JSON keep the ISO day that other tools read."""
+        return tuple(tuple(shown(cell) for cell in row) for row in self.readable)
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def shown(cell: str) -> str:
+    """A cell for people: a cell that is exactly an ISO day in the current language's form, others as they are."""
+    if not ISO_DAY.fullmatch(cell):
+        return cell
+    try:
+        return format_date(date.fromisoformat(cell))
+    except ValueError:  # 2026-02-30: shown as written
+        return cell
+
 
 def _cell(value: Any) -> str:
     if value is None:
@@ -69,7 +90,7 @@ def to_markdown(table: TableData) -> str:
     heading = " | ".join(markdown_text(_(column)) for column in table.columns)
     lines = [f"## {markdown_text(table.title)}", "", f"| {heading} |",
              "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in table.readable]
+    lines += ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in table.shown_rows]
     return "\n".join(lines) + "\n"
 
 

@@ -343,7 +343,7 @@ def test_the_customer_dashboard_tells_the_story_in_charts(page: Any, server: str
     titles = page.locator(".qms-diagram svg > title").all_text_contents()
     # invoices of 2026 add up to 738,500 (tests/test_customers.py computes it); two of three new customers came
     # by referral
-    assert "Value per customer, 2026: total 738,500" in titles
+    assert "Value per customer, 2026: total €738,500.00" in titles  # in the manual's currency (EUR by default)
     assert "New customers by source, 2026: 66.7 % won through referrals" in titles
     assert "Customers still ordering, quarters after being won (%)" in titles
     value = page.locator(".qms-diagram svg", has=page.locator("title", has_text="Value per customer"))

@@ -8,7 +8,7 @@ from typing import Any
 
 from qmskit.analysis.customers import CustomerLife, Lost, Mention
 from qmskit.escape import markdown_text as _md
-from qmskit.i18n import N_, _, format_date, format_number, format_percent, ngettext
+from qmskit.i18n import N_, _, format_currency, format_date, format_number, format_percent, ngettext
 from qmskit.tables import TableData
 
 
@@ -19,6 +19,11 @@ def _fmt(value: float | None, percent: bool = False) -> str:
     if percent:
         return format_percent(value / 100, 0 if value == int(value) else 1)
     return format_number(value, 0 if value == int(value) else 1)
+
+
+def _money(value: float | None, currency: str) -> str:
+    """An amount in the manual's currency (qms.yaml `currency`) in the language's form: 1 368,00 €, SEK 1,368.00."""
+    return "-" if value is None else format_currency(value, currency)
 
 
 def _signed(value: float | None) -> str:
@@ -62,15 +67,16 @@ def life_markdown(life: CustomerLife, names: dict[str, str], heading: str = "###
     buyers = sum(1 for a in life.accounts if a.orders)
     lines = [heading + " " + _("Customer value, {period}").format(period=life.period.name), "",
              _("Total **{total}** from {orders} of {customers} ({trend} against {previous} the period before).").format(
-                 total=_fmt(life.total_value),
+                 total=_money(life.total_value, life.currency),
                  orders=ngettext("{n} order", "{n} orders", orders).format(n=format_number(orders)),
                  customers=ngettext("{n} customer", "{n} customers", buyers).format(n=format_number(buyers)),
-                 trend=_signed(life.trend), previous=_fmt(life.previous_total)), ""]
+                 trend=_signed(life.trend), previous=_money(life.previous_total, life.currency)), ""]
     if life.accounts:
         headings = (_("Customer"), _("Orders"), _("Value"), _("Trend"), _("Share"), _("Margin"), _("Won"),
                     _("Last order"), _("Tenure (years)"), _("Lines"))
         lines += ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
-        lines += [f"| {_name(names, a.customer)} | {format_number(a.orders)} | {_fmt(a.value)} | {_signed(a.trend)} | "
+        lines += [f"| {_name(names, a.customer)} | {format_number(a.orders)} | {_money(a.value, life.currency)} | "
+                  f"{_signed(a.trend)} | "
                   f"{_fmt(a.share, True)} | {_fmt(a.margin, True)} | {_day(a.won)} | {_day(a.last_order)} | "
                   f"{_fmt(a.tenure_years)} | {_md(', '.join(a.lines)) or '-'} |" for a in life.accounts]
         lines.append("")
@@ -105,8 +111,10 @@ def life_markdown(life: CustomerLife, names: dict[str, str], heading: str = "###
                           for q, counts in life.won_by_quarter if counts)
     channels = ", ".join(
         _("{channel} {per_customer} ({cost} / {won})").format(
-            channel=_md(c.source), per_customer=_fmt(c.per_customer), cost=_fmt(c.cost), won=format_number(c.won))
-        if c.won else _("{channel} {cost} spent, no customer won").format(channel=_md(c.source), cost=_fmt(c.cost))
+            channel=_md(c.source), per_customer=_money(c.per_customer, life.currency),
+            cost=_money(c.cost, life.currency), won=format_number(c.won))
+        if c.won else _("{channel} {cost} spent, no customer won").format(channel=_md(c.source),
+                                                                         cost=_money(c.cost, life.currency))
         for c in life.channels)
     lines += ["", heading + " " + _("New customers and how they were won"), "",
               _("- New customers: **{count}**").format(count=format_number(len(life.won)))
@@ -140,7 +148,8 @@ def life_counts(life: CustomerLife) -> str:
 
 def life_data(life: CustomerLife) -> dict[str, Any]:
     return {
-        "grain": life.grain, "total_value": life.total_value, "previous_total": life.previous_total,
+        "grain": life.grain, "currency": life.currency, "total_value": life.total_value,
+        "previous_total": life.previous_total,
         "value_trend_percent": life.trend,
         "accounts": [{"customer": a.customer, "orders": a.orders, "value": a.value, "previous_value": a.previous_value,
                       "trend_percent": a.trend, "share_percent": a.share, "margin_percent": a.margin,

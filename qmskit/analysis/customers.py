@@ -146,6 +146,7 @@ class CustomerLife:
     mention_trend: tuple[tuple[str, float | None], ...]  # net sentiment by quarter
     unanswered: tuple[Mention, ...]  # negative public feedback nobody has answered, up to the period's end
     notices: tuple[Notice, ...] = ()
+    currency: str = "EUR"  # of the values and costs: the manual's (qms.yaml `currency`, ISO 4217)
 
     @property
     def trend(self) -> float | None:
@@ -266,7 +267,8 @@ def customer_life(manual: Manual, span: Period, grain: str = "year", churn_quart
          *meaning.lacking("customers", "sale", "cost", "margin cannot be shown"),
          *meaning.lacking("customers", "sale", "line", "additional sales cannot be shown"),
          *meaning.lacking("customers", "reputation", "answered", "every negative public feedback counts as "
-                                                                 "unanswered")))
+                                                                 "unanswered")),
+        manual.config.currency)
 
 
 def _accounts(every_sale: list[Sale], won: dict[str, Won], span: Period) -> list[Account]:

@@ -28,12 +28,9 @@ def _fmt(value: float | None) -> str:
     return _("no data") if value is None else format_number(value)
 
 
-# Penalties are in the currency of the customers' agreements; qms.yaml does not name one yet, so euros.
-CURRENCY = "EUR"
-
-
-def _money(amount: float) -> str:
-    return format_currency(amount, CURRENCY)
+def _money(amount: float, currency: str) -> str:
+    """An amount in the manual's currency (qms.yaml `currency`, ISO 4217), in the language's form."""
+    return format_currency(amount, currency)
 
 
 def _pct(value: float | None) -> str:
@@ -127,6 +124,7 @@ class FlowReport:
     bottlenecks: list[tuple[str, int]]
     complaints: list[tuple[str, int, float]]
     unbound: tuple[Notice, ...] = ()
+    currency: str = "EUR"  # of the penalties: the manual's (qms.yaml `currency`)
 
     @property
     def on_time_percent(self) -> float | None:
@@ -141,7 +139,7 @@ def flow_report(manual: Manual, span: Period | None = None) -> FlowReport:
     orders = [o for o in measures.order_flows(manual, chain, meaning) if span is None or span.contains(_delivery(o))]
     return FlowReport([(s.process.id, s.start_day, s.end_day) for s in steps], orders,
                       measures.delay_by_process(orders), measures.internal_complaints(manual, meaning),
-                      tuple(meaning.unbound("flow", "order-flow", "internal-complaint")))
+                      tuple(meaning.unbound("flow", "order-flow", "internal-complaint")), manual.config.currency)
 
 
 def _delivery(order: measures.OrderFlow) -> date:
@@ -160,13 +158,14 @@ def flow_markdown(report: FlowReport) -> str:
                       "On-time delivery: **{share}** of {count} orders; penalties {penalties}.",
                       len(report.orders)).format(share=_pct(report.on_time_percent),
                                                  count=format_number(len(report.orders)),
-                                                 penalties=_money(sum(o.penalty for o in report.orders))),
+                                                 penalties=_money(sum(o.penalty for o in report.orders),
+                                                                  report.currency)),
              "", "| {} | {} | {} | {} | {} |".format(_("Order"), _("Customer"), _("Late at delivery (days)"),
                                                      _("Penalty"), _("Delay added by")), "|---|---|---|---|---|"]
     for order in report.orders:
         causes = ", ".join(f"{_md(p)} +{format_number(d)}" for p, d in order.added if d > 0) or "-"
         lines.append(f"| {_md(order.order)} | {_md(order.customer)} | {format_number(order.late_days)} | "
-                     f"{_money(order.penalty)} | {causes} |")
+                     f"{_money(order.penalty, report.currency)} | {causes} |")
     lines += ["", _("Delay added per process (the bottleneck first): {processes}").format(processes=", ".join(
                   f"{_md(p)} {day_short.format(n=format_number(d))}" for p, d in report.bottlenecks if d > 0)), "",
               _("Internal complaints per supplying process: {processes}").format(processes=", ".join(

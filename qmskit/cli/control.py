@@ -33,6 +33,7 @@ from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
 from qmskit.control.register import FORGES, DocumentControl, Verdict
+from qmskit.control.translations import translation_states, with_translations
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
 from qmskit.i18n import N_, _, format_date
@@ -104,7 +105,10 @@ def register(
     rows = register_at(root, manual, history, when, control) if when else control.register()
     title = (_("Document register on {day} — {organisation}") if when else _("Document register — {organisation}")
              ).format(day=format_date(when) if when else "", organisation=manual.config.organisation)
-    show(TableData.of(title, REGISTER_COLUMNS, [r.as_dict() for r in rows], REGISTER_KEYS), output_format, output)
+    records = [r.as_dict() for r in rows]
+    if not when:  # translations after their documents, with their state (decision 0030)
+        records = with_translations(records, translation_states(manual, history, control), control)
+    show(TableData.of(title, REGISTER_COLUMNS, records, REGISTER_KEYS), output_format, output)
 
 
 @app.command()

@@ -167,7 +167,8 @@ def report_flow(
     if output_format == "json":
         data = {"warnings": [{"message": u.message, "hint": u.hint} for u in report.unbound],
                 "critical_path": [{"process": p, "start": s, "end": e} for p, s, e in report.chain],
-                "on_time_percent": report.on_time_percent, "bottlenecks": dict(report.bottlenecks),
+                "on_time_percent": report.on_time_percent, "currency": report.currency,
+                "bottlenecks": dict(report.bottlenecks),
                 "internal_complaints": [{"process": p, "count": n, "delay_days": d} for p, n, d in report.complaints],
                 "orders": [{"order": o.order, "customer": o.customer, "late_days": o.late_days, "penalty": o.penalty,
                             "added": dict(o.added)} for o in report.orders]}

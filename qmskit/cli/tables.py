@@ -30,6 +30,6 @@ def show(table: TableData, output_format: str, output: Path | None) -> None:
 def _rich(table: TableData, console: Console) -> None:
     grid = Table(*(escape(_(column)) for column in table.columns), title=escape(table.title), title_justify="left",
                  header_style="bold")
-    for row in table.readable:
+    for row in table.shown_rows:
         grid.add_row(*(escape(cell) for cell in row))
     console.print(grid)

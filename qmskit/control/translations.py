@@ -5,9 +5,15 @@ approved like any revision of the document, by the same people, with the same ev
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from qmskit.loading.markdown import headings, split_front_matter
 from qmskit.model import Document, Manual, Translation
+
+if TYPE_CHECKING:
+    from qmskit.control.register import DocumentControl
+    from qmskit.vcs.history import History
 
 
 def as_document(document: Document, translation: Translation) -> Document:
@@ -51,3 +57,84 @@ def past_translation(text: str, document: Document) -> Document | None:
         return None
     return dataclasses.replace(document, title=title, headings=headings(split.body, split.body_line),
                                body=split.body, body_line=split.body_line)
+
+
+# -- is a translation behind its document? ------------------------------------------------------------------------
+
+CURRENT, BEHIND, UNAPPROVED, UNJUDGED = "current", "behind", "not approved", "not judged"
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationState:
+    """Where a translation stands against its document (decision 0030): judged from Git, never from what the
+    translation says about itself. `translates` is the document's revision that was in effect when the
+    translation's last approved revision was approved: the revision it translates."""
+
+    document: Document
+    translation: Translation
+    state: str  # CURRENT, BEHIND, UNAPPROVED, or UNJUDGED (no usable Git history)
+    revision: int = 0  # the translation's last approved revision (0: none)
+    translates: int = 0  # the document's revision it translates (0: none was in effect)
+    source_revision: int = 0  # the document's last approved revision
+    source_effective: str = ""  # when that revision took effect
+
+
+def translation_states(manual: Manual, history: History, control: DocumentControl) -> list[TranslationState]:
+    """Every translation of a document with its state. A translation is behind when its document has an approved
+    revision later on the main line than the translation's last approved revision; a translation approved in the
+    same commit as its document's revision translates that revision."""
+    position = {commit.sha: index for index, commit in enumerate(history.commits)}
+    found = []
+    for document, translation in translated(manual):
+        source_file = history.of(document.origin.path) if history.usable else None
+        own_file = history.of(translation.origin.path) if history.usable else None
+        if source_file is None or own_file is None:
+            found.append(TranslationState(document, translation, UNJUDGED))
+            continue
+        approved_source = [r for r in source_file.revisions if control.approvers(document, r)]
+        as_read = as_document(document, translation)
+        own = control.last_approved(as_read, own_file)
+        newest = approved_source[-1] if approved_source else None
+        source_revision = newest.number if newest else 0
+        effective = control.approved_at(document, newest)[:10] if newest else ""
+        if own is None:
+            found.append(TranslationState(document, translation, UNAPPROVED, 0, 0, source_revision, effective))
+            continue
+        at = position.get(own.commit.sha, -1)
+        before = [r.number for r in approved_source if position.get(r.commit.sha, len(position)) <= at]
+        translates = max(before, default=0)
+        state = CURRENT if translates >= source_revision else BEHIND
+        found.append(TranslationState(document, translation, state, own.number, translates, source_revision,
+                                      effective))
+    return found
+
+
+def with_translations(rows: list[dict[str, Any]], states: list[TranslationState],
+                      control: DocumentControl) -> list[dict[str, Any]]:
+    """The register's rows (RegisterRow.as_dict) with a row for each translation after its document's: a
+    translation is a controlled file with revisions and approvals of its own. Its id is the document's with the
+    language (`PRO-006 (fi)`); `status` says its state for people, `translation_state` for tools."""
+    by_document: dict[str, list[dict[str, Any]]] = {}
+    for found in states:
+        row = control.row(as_document(found.document, found.translation)).as_dict()
+        language = found.translation.language
+        row.update(id=f"{found.document.id} ({language})", type=f"translation ({language})",
+                   status=state_text(found), translation_of=found.document.id, language=language,
+                   translation_state=found.state, translates=found.translates,
+                   source_revision=found.source_revision)
+        by_document.setdefault(found.document.id, []).append(row)
+    merged = []
+    for row in rows:
+        merged.append(row)
+        merged += by_document.get(str(row["id"]), [])
+    return merged
+
+
+def state_text(found: TranslationState) -> str:
+    """A translation's state in the register's status column: English like the documents' statuses beside it
+    (`active`), so that JSON and CSV read the same in every language."""
+    if found.state == BEHIND:
+        return f"behind: translates revision {found.translates} of {found.source_revision}"
+    if found.state == CURRENT:
+        return f"current: translates revision {found.source_revision}"
+    return found.state

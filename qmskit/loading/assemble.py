@@ -103,6 +103,7 @@ def config(data: Data, origin: Origin) -> Config:
                                                 else (DEFAULT_STANDARD,)),
         standards_key="standards" if texts(data, "standards") else "standard" if text(data, "standard") else "",
         language=text(data, "language", "en"),
+        currency=text(data, "currency", "EUR"),
         document_types=types,
         review_every=integer(data, "review_every") or 12,
         exclusions=items(data, "exclusions", origin, _exclusion),

@@ -6,6 +6,7 @@ The I/O edge of the core: everything after this works on the immutable model.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -37,6 +38,7 @@ from qmskit.resources import schemas_dir
 
 CONFIG_FILE = "qms.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")  # qms.schema.json's pattern for `currency`
 
 # Single-file lists: path in the manual -> (schema kind, list key, builder)
 LIST_FILES: dict[str, tuple[str, str, Callable[[dict[str, Any], Origin], Any]]] = {
@@ -232,6 +234,22 @@ def _catalogues(collector: _Collector, config: Config) -> tuple[Catalogue, ...]:
     return tuple(found)
 
 
+def _check_currency(collector: _Collector, config: Config) -> None:
+    """A currency code of the right form (the schema checks that) that no currency has is a finding: money would be
+    shown with a code nobody reads."""
+    if not CURRENCY_CODE.fullmatch(config.currency):
+        return
+    from babel.numbers import list_currencies  # noqa: PLC0415 - Babel is loaded only for a manual that names one
+
+    if config.currency not in list_currencies():
+        source = collector.sources.get(CONFIG_FILE)
+        collector.diagnostics.append(finding(
+            source.value(("currency",)) if source else Location(CONFIG_FILE, 1, 1), "QMS-CFG-001", Severity.ERROR,
+            say("'{code}' is no ISO 4217 currency code", code=config.currency),
+            "Write the ISO 4217 code of the currency the manual's money is in under `currency:` in qms.yaml, e.g. "
+            "EUR, SEK or USD."))
+
+
 def _where(collector: _Collector, config: Config, index: int) -> Location:
     """The `index`-th standard's place in qms.yaml (asked only for a finding: a cached file is parsed again)."""
     source = collector.sources.get(CONFIG_FILE)
@@ -245,6 +263,7 @@ def load_manual(root: Path, use_cache: bool = False) -> LoadResult:
     """
     collector = _Collector(root, cache=LoadCache(root) if use_cache else None)
     config, config_ok = _load_config(collector)
+    _check_currency(collector, config)
     documents = _load_documents(collector)
     translations = _load_translations(collector)
     processes = _load_each(collector, "processes", "process", assemble.process)

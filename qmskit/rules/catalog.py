@@ -88,6 +88,9 @@ _RULES = (
     Rule("QMS-COV-006", W, "Interested parties' requirements on a topic not considered",
          "List the topic under `topics:` of the interested parties that have such requirements (organisation/"
          "parties.yaml), or of the document that addresses 4.2 and says none have."),
+    Rule("QMS-CFG-001", E, "Unknown currency",
+         "Write the ISO 4217 code of the currency the manual's money is in under `currency:` in qms.yaml, e.g. EUR, "
+         "SEK or USD."),
     Rule("QMS-STD-001", E, "Standard not usable",
          "Write `standards:` in qms.yaml with bundled editions, one edition per standard, e.g. "
          "[iso9001:2015+amd1:2024, iso14001:2015+amd1:2024]."),
@@ -110,6 +113,9 @@ _RULES = (
     Rule("QMS-TRN-004", N, "Translation into a language qms build cannot publish",
          "qms build publishes the languages qmskit has a catalogue for (en, fi); the translation is kept but not "
          "shown."),
+    Rule("QMS-TRN-005", W, "Translation behind its document",
+         "Bring the translation up to date with the document's revision in effect and have it approved; until "
+         "then the translated page says that it translates an earlier revision."),
     Rule("QMS-CTRL-001", E, "Change on the main line without valid approval",
          "Have an approver who did not write or commit the change approve it with evidence qms.yaml accepts "
          "(approvals.evidence): a review on the forge of the head that was merged, `qms approve DOC --sign`, or "

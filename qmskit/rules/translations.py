@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qmskit import i18n
+from qmskit.control.translations import BEHIND, translation_states
 from qmskit.diagnostics import Diagnostic, Location
-from qmskit.messages import say
+from qmskit.messages import Day, say
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
-ORPHAN, FRONT_MATTER, SAME_LANGUAGE, UNPUBLISHABLE = (rule(f"QMS-TRN-00{n}") for n in range(1, 5))
+ORPHAN, FRONT_MATTER, SAME_LANGUAGE, UNPUBLISHABLE, OUTDATED = (rule(f"QMS-TRN-00{n}") for n in range(1, 6))
 
 
 def check_translations(ctx: Context) -> Iterator[Diagnostic]:
@@ -38,3 +39,20 @@ def check_translations(ctx: Context) -> Iterator[Diagnostic]:
         elif translation.language not in i18n.LANGUAGES:
             yield UNPUBLISHABLE.at(where, say("qms build cannot publish a site in '{language}' yet; {path} is not "
                                               "shown", language=translation.language, path=translation.origin.path))
+    yield from _behind(ctx, own)
+
+
+def _behind(ctx: Context, own: str) -> Iterator[Diagnostic]:
+    """A published translation whose document has been revised since: readers of that language read an older
+    text than the one in effect (judged from Git, control/translations.py)."""
+    if ctx.control is None or not ctx.history.usable:
+        return
+    for found in translation_states(ctx.manual, ctx.history, ctx.control):
+        language = found.translation.language
+        if found.state != BEHIND or language == own or language not in i18n.LANGUAGES:
+            continue
+        yield OUTDATED.at(Location(found.translation.origin.path, 1, 1),
+                          say("{path} (revision {revision}) translates revision {translates} of {document}; revision "
+                              "{current} is in effect since {day}", path=found.translation.origin.path,
+                              revision=found.revision, translates=found.translates, document=found.document.id,
+                              current=found.source_revision, day=Day(str(found.source_effective))))

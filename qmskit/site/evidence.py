@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from qmskit import urls
+from qmskit import i18n, urls
 from qmskit.analysis import measures
 from qmskit.analysis.handovers import InternalComplaint, internal_complaints, pairs
 from qmskit.analysis.management import review_markdown
 from qmskit.analysis.programme import Audit, Programme, programme
 from qmskit.analysis.reviews import HeldReview, held_reviews
 from qmskit.control.register import add_months
-from qmskit.site.markup import cell, link, md, yamlstr
+from qmskit.site.markup import cell, dated, link, md, yamlstr
 
 if TYPE_CHECKING:
     from qmskit.site.generate import SiteBuilder
@@ -83,8 +83,9 @@ def review_pages(site: SiteBuilder) -> list[tuple[str, str]]:
 
 def _review_index(site: SiteBuilder, held: list[HeldReview], paths: dict[str, str]) -> str:
     t = site.t
-    rows = [[link(h.day.isoformat(), paths[h.record.id].rsplit("/", 1)[1]), site._record_link(h.record.id, REVIEWS),
-             cell(h.span.name), cell(site.meaning.value(h.record, "decisions") or "")] for h in held]
+    rows = [[link(i18n.format_date(h.day), paths[h.record.id].rsplit("/", 1)[1]),
+             site._record_link(h.record.id, REVIEWS), cell(h.span.name),
+             cell(site.meaning.value(h.record, "decisions") or "")] for h in held]
     lines = [f"# {md(t['reviews'])}", "", md(t["reviews_intro"].format(count=len(held))), "",
              *site.notices(site.meaning.unbound("reviews", "management-review")),
              *_table([t["review_held"], t["record"], t["period_covered"], t["decisions"]], rows, t["none"])]
@@ -100,9 +101,9 @@ def _review_page(site: SiteBuilder, held: HeldReview, paths: dict[str, str], wit
     fields = {f.id: f for f in form.fields} if form else {}
     previous = (link(held.previous.id, paths[held.previous.id].rsplit("/", 1)[1])
                 if held.previous and held.previous.id in paths else md(t["none_before"]))
-    title = t["review_title"].format(day=held.day.isoformat())
+    title = t["review_title"].format(day=i18n.format_date(held.day))
     lines = [f"# {md(title)}", "",
-             f"**{md(t['review_held'])}:** {md(held.day.isoformat())} · **{md(t['period_covered'])}:** "
+             f"**{md(t['review_held'])}:** {md(i18n.format_date(held.day))} · **{md(t['period_covered'])}:** "
              f"{md(held.span.name)} · **{md(t['record'])}:** {site._record_link(record.id, here)} · "
              f"**{md(t['previous_review'])}:** {previous}", "",
              f"## {md(t['review_outputs'])} {{#outputs}}", "",
@@ -142,20 +143,20 @@ def audits_page(site: SiteBuilder) -> str:
     def audit_link(audit: Audit | None) -> str:
         if audit is None:
             return ""
-        return f"{site._record_link(audit.record.id, AUDITS)} ({md(audit.day.isoformat() if audit.day else '')})"
+        return f"{site._record_link(audit.record.id, AUDITS)} ({md(i18n.format_date(audit.day) if audit.day else '')})"
 
     def raised(audit: Audit) -> str:
         return ", ".join(f"{site._record_link(r.id, AUDITS)} ({md(r.status or t['no_status'])})"
                          for r in audit.raised)
 
     lines = [f"# {md(t['audits'])}", "",
-             md(t["audits_intro"].format(months=plan.cycle_months, day=today.isoformat(), year=year)), "",
+             md(t["audits_intro"].format(months=plan.cycle_months, day=i18n.format_date(today), year=year)), "",
              *site.notices(site.meaning.unbound("audits", "audit")),
              f"## {md(t['audits_by_process'].format(year=year))} {{#programme}}", ""]
     lines += _table([t["process"], t["last_audit"], t["audited_in"].format(year=year), t["next_due"], t["status"]],
                     [[site._process_link(row.process.id, "../processes/"), audit_link(row.last),
                       ", ".join(site._record_link(a.record.id, AUDITS) for a in row.done),
-                      cell(row.due.isoformat() if row.due else ""),
+                      dated(row.due),
                       _status(status[row.status], row.status in ("overdue", "never"))]
                      for row in plan.plan], t["none"])
     lines += [f"## {md(t['audits_by_clause'].format(year=year))} {{#clauses}}", ""]
@@ -166,7 +167,7 @@ def audits_page(site: SiteBuilder) -> str:
     lines += [f"## {md(t['audit_findings'])} ({len(plan.audits)}) {{#audits}}", "", md(t["audit_findings_intro"]), ""]
     lines += _table([t["date"], t["audit"], t["process"], t["conclusion"], t["findings"], t["nonconformities"],
                      t["actions_raised"]],
-                    [[cell(a.day.isoformat() if a.day else ""), site._record_link(a.record.id, AUDITS),
+                    [[dated(a.day), site._record_link(a.record.id, AUDITS),
                       site._process_link(a.process, "../processes/"), cell(a.conclusion), cell(a.findings),
                       cell("" if a.nonconformities is None else f"{a.nonconformities:g}"), raised(a)]
                      for a in plan.audits], t["none"])
@@ -194,9 +195,9 @@ def complaints_page(site: SiteBuilder) -> str:
     def row(c: InternalComplaint) -> list[str]:
         problem = c.problem + (f" ({c.delay:g} {t['days']})" if c.delay else "")
         state = c.record.status or (t["open"] if c.open else "")
-        return [site._record_link(c.record.id, COMPLAINTS), cell(c.day.isoformat() if c.day else ""),
+        return [site._record_link(c.record.id, COMPLAINTS), dated(c.day),
                 process(c.receiver, prefix), process(c.supplier, prefix), cell(c.input), cell(problem), cell(state),
-                cell(c.closed.isoformat() if c.closed else "")]
+                dated(c.closed)]
 
     columns = [t["id"], t["date"], t["complained_by"], t["complained_about"], t["input"], t["problem"], t["status"],
                t["closed"]]

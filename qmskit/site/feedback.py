@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qmskit.analysis import charts, measures
 from qmskit.model import Record
-from qmskit.site.markup import cell, chart, link, md, yamlstr
+from qmskit.site.markup import cell, chart, dated, link, md, yamlstr
 
 if TYPE_CHECKING:
     from qmskit.site.generate import SiteBuilder
@@ -67,10 +67,9 @@ def feedback_page(site: SiteBuilder) -> str:
         day, answered = meaning.event_day(record), meaning.day(record, "answered")
         closed = meaning.closed_day(record)
         rows.append([site._record_link(record.id, PAGE), cell(names.get(c, c) if (c := _text(meaning.value(
-            record, "customer"))) else ""), cell(day.isoformat() if day else ""),
-            cell(answered.isoformat() if answered else ""),
+            record, "customer"))) else ""), dated(day), dated(answered),
             cell((answered - day).days if answered and day else ""), cell(record.status),
-            cell(closed.isoformat() if closed else "")])
+            dated(closed)])
     lines += _table([t["id"], t["customer"], t["received"], t["answered"], t["days_to_answer"], t["status"],
                      t["closed"]], rows, t["none"])
     ideas = [r for r in meaning.records("idea") if (day := meaning.event_day(r)) and year.contains(day)

@@ -40,6 +40,7 @@ from qmskit.analysis.digests import assignee
 from qmskit.analysis.management import flow_report
 from qmskit.control.asof import Release, Step, Timeline, build_timelines, document_files, register_at_release
 from qmskit.control.register import LEVEL_LABELS, DocumentControl, RegisterRow
+from qmskit.control.translations import BEHIND, TranslationState, translation_states
 from qmskit.diagram import views
 from qmskit.diagram.style import NARROW_PAGE_WIDTH, PAGE_WIDTH
 from qmskit.escape import absolute_url, code_fence, printable
@@ -51,8 +52,8 @@ from qmskit.records.meaning import Meanings, Notice, day_of, event_day
 from qmskit.records.store import modeline
 from qmskit.records.workflow import summary
 from qmskit.resources import templates_dir
-from qmskit.site import bodies, evidence, feedback, fillable, languages
-from qmskit.site.markup import cell, cells, code, label, link, md, yamlstr
+from qmskit.site import bodies, evidence, feedback, fillable, languages, search
+from qmskit.site.markup import cell, cells, code, dated, label, link, md, yamlstr
 from qmskit.site.markup import chart as _chart
 from qmskit.site.markup import inline_svg as _svg
 from qmskit.site.messages import messages
@@ -179,6 +180,7 @@ class SiteBuilder:
         self.language = (i18n.supported(site.language) or i18n.supported(site.manual.config.language)
                          or i18n.SOURCE_LANGUAGE)
         self.t = messages(self.language)
+        self.search_worker = search.material_worker()
         self.env = _environment()
         self.control = site.control or DocumentControl(site.manual, site.history)
         self.rows = {row.id: row for row in self.control.register()}
@@ -206,6 +208,7 @@ class SiteBuilder:
         self._links: dict[tuple[str, str], Markup] = {}  # document links, the same on every release page
         self._cells: dict[str, Markup] = {}
         self._cards: dict[str, list[str]] = {}  # process id -> its card's DOT source in each layout
+        self._days: dict[str, Markup] = {}
         self._release_rows: dict[tuple[RegisterRow, str], str] = {}  # rows unchanged from release to release
         self.titles = {doc_id: d.title for doc_id, d in site.translations.items()}  # in the site's language
         own = i18n.supported(self.manual.config.language) or self.manual.config.language
@@ -258,6 +261,8 @@ class SiteBuilder:
         scripts = ("qms-tables.js",) if self.external else ("qms-tables.js", "qms-forms.js")
         pages += [Page(f"assets/{name}", (templates_dir() / "site" / name).read_text()) for name in scripts]
         pages.append(Page("assets/qms-texts.js", self.script_texts()))
+        if self.search_worker is not None:
+            pages.append(Page(*search.worker_page(self.search_worker)))
         try:
             pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         finally:
@@ -370,6 +375,7 @@ class SiteBuilder:
                            owner=self.roles.get(shown.owner, shown.owner), languages=self.language_links(document),
                            translation=self.translation_note(translation) if translation else "",
                            untranslated=self.foreign and translation is None,
+                           behind=self.behind_note(document) if translation else "",
                            obsolete=document.status == "obsolete", external=self.external,
                            body=Markup(self.bodies.get(self._body_job(document, page))),  # noqa: S704 - sanitized
                            revisions=revisions, pending_revisions=pending_rows,
@@ -438,6 +444,24 @@ class SiteBuilder:
         names = ", ".join(p.name for p in self.control.approvers(translation, shown)) if shown else ""
         return _("This translation: revision {revision}, effective {day}, approved by {approvers}.").format(
             revision=row.revision, day=day(row.effective), approvers=names or self.t["not_approved"])
+
+    @functools.cached_property
+    def _translation_states(self) -> dict[str, TranslationState]:
+        """The state of each translation into the site's language, by document id (judged from Git)."""
+        if not self.manual.translations or not self.site.history.usable:
+            return {}
+        return {found.document.id: found for found in translation_states(self.manual, self.site.history, self.control)
+                if found.translation.language == self.language}
+
+    def behind_note(self, document: Document) -> str:
+        """A warning on a translated page whose document has been revised since the translation was approved."""
+        found = self._translation_states.get(document.id)
+        if found is None or found.state != BEHIND:
+            return ""
+        return _("This translation (revision {revision}) translates revision {translates} of the document; revision "
+                 "{current} is in effect since {day}. Where the two differ, the document in effect applies.").format(
+            revision=found.revision, translates=found.translates, current=found.source_revision,
+            day=day(found.source_effective))
 
     def author_names(self, revision: Revision) -> list[str]:
         """Who wrote a revision, by name: the person the manual knows by that e-mail address, else the name Git
@@ -585,8 +609,8 @@ class SiteBuilder:
     def _register_rows(self, rows: Iterable[RegisterRow], folder: str) -> list[list[Markup]]:
         documents = {d.id: d for d in self.manual.documents}
         return [cells(link(r.id, f"{urls.slug(r.id)}.md") if folder else r.id, self.title(r), r.type,
-                      self.roles.get(r.owner, r.owner), r.revision, day(r.effective), ", ".join(r.approved_by),
-                      day(r.next_review), words(r.status))
+                      self.roles.get(r.owner, r.owner), r.revision, dated(r.effective), ", ".join(r.approved_by),
+                      dated(r.next_review), words(r.status))
                 for r in rows if r.id in self.visible_ids
                 and (documents[r.id].status == "obsolete") == (folder == "obsolete")]
 
@@ -600,7 +624,7 @@ class SiteBuilder:
         section = [f"## {md(t['overdue_reviews'])} ({len(overdue)}) {{#overdue}}", ""]
         section += ([f"| {md(t['id'])} | {md(t['title'])} | {md(t['owner'])} | {md(t['next_review'])} |",
                      "|---|---|---|---|"] + [f"| {link(r.id, f'{urls.slug(r.id)}.md')} | {cell(r.title)} | "
-                                             f"{cell(self.roles.get(r.owner, r.owner))} | {cell(r.next_review)} |"
+                                             f"{cell(self.roles.get(r.owner, r.owner))} | {dated(r.next_review)} |"
                                              for r in overdue] if overdue else [md(t["none"])])
         marker = '<div class="qms-print-footer">'
         head, _, tail = page.rpartition(marker)
@@ -614,7 +638,7 @@ class SiteBuilder:
         latest = self.release_pages[:LATEST_RELEASES]
         if latest:
             parts.append(md(t["latest_releases"]) + Markup(" ") + Markup(", ").join(
-                link(release.tag.name, f"../{path}") + Markup(" (") + md(release.day) + Markup(")")
+                link(release.tag.name, f"../{path}") + Markup(" (") + md(day(release.day)) + Markup(")")
                 for release, path in latest))
         return Markup("\n\n").join(parts)
 
@@ -625,12 +649,12 @@ class SiteBuilder:
         was effective on 15 March?" answered without a terminal (a date picker filters the table offline)."""
         t = self.t
         lines = [f"# {md(t['effective_on'])}", "",
-                 md(t["effective_on_intro"].format(day=self.site.today.isoformat())), "",
+                 md(t["effective_on_intro"].format(day=i18n.format_date(self.site.today))), "",
                  f"## {md(t['releases'])} {{#releases}}", "", md(t["releases_intro"]), ""]
         if self.release_pages:
             lines += [f"| {md(t['tag'])} | {md(t['date'])} | {md(t['tagged_by'])} | {md(t['commit'])} |",
                       "|---|---|---|---|"]
-            lines += [f"| {link(r.tag.name, path.removeprefix('asof/'))} | {cell(r.day)} | {cell(r.tag.tagger)} | "
+            lines += [f"| {link(r.tag.name, path.removeprefix('asof/'))} | {dated(r.day)} | {cell(r.tag.tagger)} | "
                       f"{code(r.tag.commit[:10])} |" for r, path in self.release_pages]
         else:
             lines.append(md(t["no_releases"]))
@@ -650,10 +674,11 @@ class SiteBuilder:
                 doc_id = shown.id if shown else line.file.path
                 rows.append(((doc_id, step.revision.number), [
                     self._document_link(doc_id, "asof/index.md"), cell(shown.title if shown else ""),
-                    cell(step.revision.number), cell(step.start), cell(self._until(step, line)),
+                    cell(step.revision.number), dated(step.start),
+                    dated(step.end) if step.end else cell(self._until(step, line)),
                     cell(", ".join(f"{v.person.name} ({self.level(v.label)})" for v in step.counted
                                    if v.person is not None)),
-                    cell(step.approved)]))
+                    dated(step.approved)]))
         lines += ["| " + " | ".join(row) + " |" for _, row in sorted(rows, key=lambda r: r[0])]
         lines += ["", "</div>", ""]
         return "---\ntitle: " + str(yamlstr(t["effective_on"])) + "\n---\n" + "\n".join(lines) + "\n"
@@ -672,7 +697,7 @@ class SiteBuilder:
         t = self.t
         here = next(path for r, path in self.release_pages if r is release)
         title = t["release_title"].format(tag=release.tag.name)
-        intro = md(t["release_intro"].format(tag=release.tag.name, tagger=release.tag.tagger, day=release.day,
+        intro = md(t["release_intro"].format(tag=release.tag.name, tagger=release.tag.tagger, day=day(release.day),
                                              commit=release.tag.commit[:10]))
         if release.position is None:
             intro = intro + Markup("\n\n") + md(t["release_off_mainline"].format(branch=self.site.history.branch))
@@ -695,7 +720,8 @@ class SiteBuilder:
         if found is None:
             found = self._release_rows[row, here] = "| " + " | ".join([self._document_link(row.id, here), *(
                 self._cell(value) for value in (
-                    row.title, row.type, self.roles.get(row.owner, row.owner), str(row.revision), row.effective,
+                    row.title, row.type, self.roles.get(row.owner, row.owner), str(row.revision))),
+                self._dated(row.effective), *(self._cell(value) for value in (
                     ", ".join(f"{name} ({self.level(level)})"
                               for name, level in zip(row.approved_by, row.evidence, strict=False)),
                     row.status, row.pending.removeprefix("pending approval: ")))]) + " |"
@@ -706,6 +732,13 @@ class SiteBuilder:
         found = self._cells.get(value)
         if found is None:
             found = self._cells[value] = cell(value)
+        return found
+
+    def _dated(self, value: str) -> Markup:
+        """A day in a cell, remembered like `_cell`."""
+        found = self._days.get(value)
+        if found is None:
+            found = self._days[value] = dated(value)
         return found
 
     def obsolete_register(self) -> str:
@@ -742,7 +775,7 @@ class SiteBuilder:
         records = sorted(self.manual.records, key=lambda r: (r.created_at, r.id), reverse=True)
         rows = [cells(self._record_link(r.id, "records/index.md"),
                       link(forms[r.form].title, f"../forms/{urls.slug(r.form)}.md") if r.form in forms else r.form,
-                      day(r.created_at[:10]), r.status, summary(forms.get(r.form), r))
+                      dated(r.created_at[:10]), r.status, summary(forms.get(r.form), r))
                 for r in records]
         return self.table(t["records"], [t["id"], t["form"], t["created"], t["status"], t["summary"]], rows,
                           sortable=True)
@@ -755,7 +788,7 @@ class SiteBuilder:
 
     def objectives(self) -> str:
         t = self.t
-        rows = [cells(o.id, o.title, o.target, self.roles.get(o.owner, o.owner), day(o.due),
+        rows = [cells(o.id, o.title, o.target, self.roles.get(o.owner, o.owner), dated(o.due),
                       self._process_link(o.process, "../processes/") if o.process else "")
                 for o in self.manual.objectives]
         return self.table(t["objectives"], [t["id"], t["title"], t["target"], t["owner"], t["due"],
@@ -837,7 +870,8 @@ class SiteBuilder:
         valued = [(names.get(a.customer, a.customer), a.value) for a in life.accounts if a.value][:MOST_BARS]
         if valued:
             section(t["customer_value"], year.name, charts.bar_chart(
-                f"{t['customer_value']}, {year.name}: {t['total']} {i18n.format_number(life.total_value, 0)}", valued))
+                f"{t['customer_value']}, {year.name}: {t['total']} "
+                f"{i18n.format_currency(life.total_value, life.currency)}", valued))
         if any(v is not None for _, v in life.curve):
             section(t["retention"], year.name, charts.line_chart(
                 f"{t['retention']} (%)", [(f"+{n}", v) for n, (_, v) in enumerate(life.curve, start=1)]))
@@ -895,6 +929,8 @@ class SiteBuilder:
             return md(self.t["yes"] if value else self.t["no"])
         if field is not None and field.type == "reference" and isinstance(value, str):
             return self._reference(str(field.spec.get("of", "")), value, here)
+        if field is not None and field.type == "date":  # a day for people: the language's form (ISO beside it)
+            return dated(value)
         return cell(value)
 
     def _reference(self, of: str, value: str, here: str) -> str:
@@ -953,7 +989,7 @@ class SiteBuilder:
                  f"(../../forms/{urls.slug(form.id)}.md)", "", '<div class="qms-sortable" markdown>', "",
                  f"| {md(t['id'])} | {md(t['created'])} | {md(t['status'])} | {md(t['summary'])} |",
                  "|---|---|---|---|"]
-        lines += [f"| [{md(r.id)}](#{urls.slug(r.id)}) | {cell(day(r.created_at[:10]))} | {cell(r.status)} | "
+        lines += [f"| [{md(r.id)}](#{urls.slug(r.id)}) | {dated(r.created_at[:10])} | {cell(r.status)} | "
                   f"{cell(summary(form, r, 80))} |" for r in records]
         lines += ["", "</div>", ""]
         for record in records:
@@ -979,11 +1015,10 @@ class SiteBuilder:
             form = forms.get(record.form)
             due_field = (form.binds.get("due") or str(form.workflow.get("due_field", ""))) if form else ""
             due_day = day_of(record.values.get(due_field)) if due_field else None
-            due = i18n.format_date(due_day) if due_day else ""
             overdue = due_day is not None and due_day < today
             rows.append([self._record_link(record.id, "registers/actions.md"),
                          cell(form.title if form else record.form), cell(record.status),
-                         cell(day(record.created_at[:10])), cell(age), cell(due) + (f" **{md(t['overdue'])}**"
+                         dated(record.created_at[:10]), cell(age), dated(due_day) + (f" **{md(t['overdue'])}**"
                                                                                if overdue else ""),
                          cell(self._name(assignee(form, record)) if form else ""),
                          cell(summary(form, record, 120))])
@@ -1006,7 +1041,7 @@ class SiteBuilder:
             late = f" **{md(t['overdue'])}**" if due is not None and due < today else ""
             rows.append([cell(item.what), cell(", ".join(names.get(w, w) for w in item.with_)), cell(item.how),
                          cell(names.get(item.who, item.who)), cell(t.get(f"when_{item.when}", item.when)),
-                         cell(day(last_held(item) or "")), cell(day(due or "")) + late])
+                         dated(last_held(item) or ""), dated(due or "") + late])
         return self.table(t["communication"], [t["what"], t["with_whom"], t["how"], t["who"], t["how_often"],
                                                 t["last_held"], t["next_due"]], rows, sortable=True)
 
@@ -1035,12 +1070,12 @@ class SiteBuilder:
 
         section("expired", t["expired"], [t["person"], t["competence_name"], t["level"], t["valid_until"],
                                           t["required"], t["planned_training"]],
-                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(day(c.until)),
+                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), dated(c.until),
                   cell(t["yes"] if c.required_level else t["no"]), training(c.person.id, c.competence)]
                  for c in sorted(expired, key=lambda c: (c.until or today, c.person.name))])
         section("expiring", t["expiring_within"].format(days=window),
                 [t["person"], t["competence_name"], t["level"], t["valid_until"], t["planned_training"]],
-                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), cell(day(c.until)),
+                [[cell(c.person.name), cell(names.get(c.competence, c.competence)), cell(c.level), dated(c.until),
                   training(c.person.id, c.competence)] for c in soon])
         section("gaps", t["gaps"], [t["person"], t["role"], t["competence_name"], t["required"], t["held"],
                                     t["problem"], t["planned_training"]],
@@ -1051,7 +1086,7 @@ class SiteBuilder:
         section("training", t["training_plan"], [t["person"], t["competence_name"], t["provider"], t["planned"],
                                                  t["status"], t["completed"], t["effectiveness"]],
                 [[cell(people.get(x.person, x.person)), cell(names.get(x.competence, x.competence)),
-                  cell(x.provider), cell(day(x.planned)), cell(x.status), cell(day(x.completed)),
+                  cell(x.provider), dated(x.planned), cell(x.status), dated(x.completed),
                   cell(x.effectiveness or (t["not_evaluated"] if x.status == "done" else ""))]
                  for x in sorted(self.manual.training, key=lambda x: (x.planned, x.person))])
         owed = unread(self.manual, {row.id: row.revision for row in self.rows.values()})
@@ -1167,15 +1202,20 @@ class SiteBuilder:
                            "toggle": {"icon": "material/brightness-4", "name": _("Light mode")}}]},
             "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}},
                                     "pymdownx.details", "pymdownx.superfences"],
-            # mkdocs-material's search stems words by the language (lunr-languages has Finnish)
-            "plugins": [{"search": {"lang": [self.language]}}],
+            # lunr stems words by the language (lunr-languages has Finnish), queries too (site/search.py)
+            "plugins": [search.plugin(self.language, self.search_worker)],
             "extra_css": ["assets/qms.css"],
             "extra_javascript": ["assets/qms-texts.js", "assets/qms-tables.js"]
             + ([] if self.external else ["assets/qms-forms.js"]),
             "nav": self.nav(),
         }
+        extra: dict[str, Any] = {}
         if self.site.alternates:  # mkdocs-material's language selector, in the order the languages were given
-            config["extra"] = {"alternate": languages.selector(tuple(sorted((self.language, *self.site.alternates))))}
+            extra["alternate"] = languages.selector(tuple(sorted((self.language, *self.site.alternates))))
+        if self.language != i18n.SOURCE_LANGUAGE:  # the theme's footer credit is English whatever the language
+            extra["generator"] = False
+        if extra:
+            config["extra"] = extra
         if absolute_url(manual.config.site_url) and not self.external:
             config["site_url"] = absolute_url(manual.config.site_url)
             if self.site.alternates:  # each language's pages live in its folder: canonical links and the sitemap

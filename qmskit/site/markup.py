@@ -6,10 +6,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
+from qmskit import i18n
 from qmskit.escape import code_span, markdown_text, one_line, printable
 
 
@@ -50,6 +52,20 @@ def link(text: Any, path: str) -> Markup:
     if not _SAFE_PATH.fullmatch(path):
         raise ValueError(f"unsafe page path {path!r}")  # a bug in the generator, not bad input
     return Markup(f"[{md(text)}]({path})")  # noqa: S704 - text escaped, path checked
+
+
+def dated(value: Any) -> Markup:
+    """A day in a table cell, as the site's language writes it (27.11.2026), inside `<time datetime>` that holds
+    the ISO day: the tables' script sorts and filters by that, never by the shown text. Anything that is no day
+    (a word such as "in effect", an empty value) is an escaped cell."""
+    text = str(value or "")
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return cell(text)
+    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), cell(i18n.format_date(day)))
 
 
 def cells(*values: Any) -> list[Markup]:

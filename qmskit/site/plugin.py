@@ -11,8 +11,9 @@ from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
+from qmskit.site import search
 from qmskit.site.build import generate, temporary_folder
 
 log = get_plugin_logger(__name__)
@@ -28,6 +29,7 @@ class QmsPluginConfig(Config):  # type: ignore[no-untyped-call]
 
 
 class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
+    @event_priority(50)  # before mkdocs-material's search plugin, which builds its index settings in its on_config
     def on_config(self, config: Any) -> Any:
         root = (Path(config.config_file_path).parent / self.config.manual).resolve()
         if not (root / "qms.yaml").is_file():
@@ -47,4 +49,15 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             config.nav = built.get("nav") if isinstance(built, dict) else None
         if "assets/qms.css" not in config.extra_css:
             config.extra_css.append("assets/qms.css")
+        _stem_the_index(config, generated.folder / "docs")
         return config
+
+
+def _stem_the_index(config: Any, docs: Path) -> None:
+    """The generated pages put the query stemmer in front of mkdocs-material's search worker (site/search.py):
+    the index must then be stemmed too, or no stemmed query would find anything."""
+    if not any((docs / search.WORKERS).glob("search.*.js")):
+        return
+    for name, engine in config.plugins.items():
+        if name.split("/")[-1] == "search" and "pipeline" in engine.config:
+            engine.config.pipeline = list(search.PIPELINE)

@@ -1,6 +1,7 @@
 // Registers on the published manual (qmskit): a filter box and sortable columns for tables inside
 // <div class="qms-sortable">, offline and keyboard accessible (the column headings become buttons).
-// Cells are read with textContent and rows are moved, never rebuilt from text: nothing becomes markup.
+// Cells are read with textContent (a day by its <time datetime>) and rows are moved, never rebuilt from text:
+// nothing becomes markup.
 // A register in <div class="qms-dated" data-from="N" data-to="M" data-label="..."> also gets a date picker that
 // keeps the rows in effect on that day: from <= day <= to, where a "to" that is no date means "still".
 (function () {
@@ -10,6 +11,14 @@
   function words() {
     var given = window.qmsTexts || {};
     return {filter: given.filter || "Filter", shown: given.shown || "shown", table: given.table || "Table"};
+  }
+
+  // What a cell sorts and filters by: a day's ISO form from its <time datetime> (the text is the language's
+  // 27.11.2026, which sorts by the day of the month), otherwise the text.
+  function key(cell) {
+    if (!cell) return "";
+    var time = cell.querySelector("time[datetime]");
+    return time ? time.getAttribute("datetime") : cell.textContent.trim();
   }
 
   function enhance(box, index) {
@@ -51,8 +60,7 @@
     }
     var iso = /^\d{4}-\d{2}-\d{2}$/;
     function cellText(row, attribute) {
-      var cell = row.cells[parseInt(box.getAttribute(attribute), 10)];
-      return cell ? cell.textContent.trim() : "";
+      return key(row.cells[parseInt(box.getAttribute(attribute), 10)]);
     }
     function inEffect(row, when) {
       var from = cellText(row, "data-from"), to = cellText(row, "data-to");
@@ -86,8 +94,7 @@
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         rows.sort(function (a, b) {
-          var x = a.cells[column] ? a.cells[column].textContent.trim() : "";
-          var y = b.cells[column] ? b.cells[column].textContent.trim() : "";
+          var x = key(a.cells[column]), y = key(b.cells[column]);
           var order = x.localeCompare(y, undefined, {numeric: true, sensitivity: "base"});
           return ascending ? order : -order;
         });
