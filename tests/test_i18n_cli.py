@@ -18,7 +18,9 @@ from qmskit import catalogues
 from qmskit.cli import load_commands
 from qmskit.cli.commands import COMMANDS
 from qmskit.cli.helptext import english, texts
+from qmskit.errors import ConfigError
 from qmskit.i18n import _, use
+from qmskit.site import languages
 from tests.conftest import EXAMPLE_MERGE, Result, commit_all, edit
 from tests.test_i18n_reports import english_left as english_in_document
 from tests.test_import import MAPPING, ROWS, SURVEY_FORM, export
@@ -281,6 +283,16 @@ def test_init_and_schemas_in_the_terminals_language(tmp_path: Path, qms: Qms, fi
     result = qms("schemas", "sync", folder)
     assert result.out.startswith("Päivitettiin 1 skeema kansioon ")
     assert "Wrote" in qms("init", tmp_path / "other", "--lang", "en").out
+    refused = qms("init", folder)  # not empty now
+    assert refused.code != 0 and f"{folder} ei ole tyhjä" in " ".join(refused.err.split()), refused.err
+    assert "--force" in refused.err and english_left(refused.err, folder) == {}
+
+
+def test_an_unknown_site_language_is_refused_in_the_readers_language() -> None:
+    with use("fi"), pytest.raises(ConfigError) as refused:
+        languages.parse("fi,xx")
+    assert refused.value.message == "qms build ei osaa kirjoittaa sivustoa kielellä 'xx'"
+    assert refused.value.hint.startswith("Käytä jotakin näistä: en, fi")
 
 
 # -- diagrams, sites, PDF -----------------------------------------------------------------------------------------

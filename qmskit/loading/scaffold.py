@@ -7,6 +7,7 @@ from pathlib import Path
 
 from qmskit.atomic import write_text
 from qmskit.errors import ConfigError
+from qmskit.i18n import _
 from qmskit.loading.story import STORY_FILE
 from qmskit.resources import example_dir, templates_dir
 
@@ -23,11 +24,12 @@ def starter(example: bool) -> Path:
 
 def scaffold(target: Path, source: Path, *, force: bool) -> ScaffoldResult:
     if target.exists() and not target.is_dir():
-        raise ConfigError(f"{target} exists and is not a folder", "Choose a new folder name.")
+        raise ConfigError(_("{folder} exists and is not a folder").format(folder=target),
+                          _("Choose a new folder name."))
     if target.is_dir() and any(target.iterdir()) and not force:
-        raise ConfigError(f"{target} is not empty",
-                          "Choose an empty folder, or pass --force to add the missing files (existing files are "
-                          "never overwritten).")
+        raise ConfigError(_("{folder} is not empty").format(folder=target),
+                          _("Choose an empty folder, or pass --force to add the missing files (existing files are "
+                            "never overwritten)."))
     result = ScaffoldResult()
     for path in sorted(source.rglob("*")):
         if path.is_dir() or "__pycache__" in path.parts:

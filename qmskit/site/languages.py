@@ -19,9 +19,9 @@ def parse(option: str) -> tuple[str, ...]:
     for part in option.split(","):
         code = i18n.supported(part.strip())
         if code is None:
-            raise ConfigError(f"qms build cannot write the site in '{part.strip()[:40]}'",
-                              f"Use one of: {', '.join(i18n.LANGUAGES)}, or several separated by commas (--lang "
-                              "fi,en).")
+            raise ConfigError(i18n._("qms build cannot write the site in '{language}'").format(
+                language=part.strip()[:40]), i18n._("Use one of: {languages}, or several separated by commas (--lang "
+                                                    "fi,en).").format(languages=", ".join(i18n.LANGUAGES)))
         if code not in found:
             found.append(code)
     return tuple(found)
