@@ -310,8 +310,11 @@ def test_the_register_lists_each_translation_after_its_document_with_its_state(t
     rows = {r["id"]: r for r in qms("register", manual, "-f", "json").json()}
     assert (rows["PRO-002 (fi)"]["translation_state"], rows["PRO-002 (fi)"]["translates"],
             rows["PRO-002 (fi)"]["source_revision"]) == ("behind", 1, 2)
-    text = qms("register", manual, "--lang", "fi").out
-    assert "PRO-002 (fi)" in text and "behind: translates" in text
+    text = qms("register", manual, "--lang", "fi", "-f", "markdown").out
+    assert "| jäljessä: kääntää revision 1, voimassa on 2 |" in text and "behind" not in text
+    assert "| voimassa |" in text and "active" not in text  # the documents' own statuses, in Finnish too
+    assert rows["PRO-002"]["status"] == "active"  # JSON keeps the English words tools read
+    assert rows["PRO-002 (fi)"]["status"] == "behind: translates revision 1 of 2"
 
 
 def test_the_translated_page_says_it_is_behind(built: Path) -> None:

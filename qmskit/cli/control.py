@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,10 +33,10 @@ from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
 from qmskit.control.register import FORGES, DocumentControl, Verdict
-from qmskit.control.translations import translation_states, with_translations
+from qmskit.control.translations import state_text, state_words, translation_states, with_translations
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
-from qmskit.i18n import N_, _, format_date
+from qmskit.i18n import N_, _, format_date, pgettext
 from qmskit.loading.load import load_manual
 from qmskit.model import Manual
 from qmskit.tables import TABLE_FORMATS, TableData
@@ -83,6 +83,9 @@ REGISTER_COLUMNS = (N_("ID"), N_("Title"), N_("Type"), N_("Owner"), N_("Rev"), N
                     N_("Evidence"), N_("Next review"), N_("Status"), N_("Pending approval"))
 REGISTER_KEYS = ("id", "title", "type", "owner", "revision", "effective", "approved_by", "evidence", "next_review",
                  "status", "pending")
+# A register row's status words (draft, active, obsolete; never committed, uncommitted changes), marked for the
+# catalogue with this context where the site shows them
+STATUS_WORDS = frozenset({"draft", "active", "obsolete", "never committed", "uncommitted changes"})
 
 
 @app.command()
@@ -106,9 +109,18 @@ def register(
     title = (_("Document register on {day} — {organisation}") if when else _("Document register — {organisation}")
              ).format(day=format_date(when) if when else "", organisation=manual.config.organisation)
     records = [r.as_dict() for r in rows]
+    said: dict[str, str] = {}
     if not when:  # translations after their documents, with their state (decision 0030)
-        records = with_translations(records, translation_states(manual, history, control), control)
-    show(TableData.of(title, REGISTER_COLUMNS, records, REGISTER_KEYS), output_format, output)
+        states = translation_states(manual, history, control)
+        records = with_translations(records, states, control)
+        said = {state_text(found): state_words(found) for found in states}
+
+    def status(value: Any) -> str:  # "active, uncommitted changes" for people; JSON and CSV keep the English
+        return said.get(str(value)) or ", ".join(pgettext("document status", part) if part in STATUS_WORDS else part
+                                                 for part in str(value).split(", "))
+
+    show(TableData.of(title, REGISTER_COLUMNS, records, REGISTER_KEYS, words={"status": status}), output_format,
+         output)
 
 
 @app.command()

@@ -8,6 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmskit.i18n import NP_, SOURCE_LANGUAGE, _, pgettext, use
 from qmskit.loading.markdown import headings, split_front_matter
 from qmskit.model import Document, Manual, Translation
 
@@ -62,6 +63,8 @@ def past_translation(text: str, document: Document) -> Document | None:
 # -- is a translation behind its document? ------------------------------------------------------------------------
 
 CURRENT, BEHIND, UNAPPROVED, UNJUDGED = "current", "behind", "not approved", "not judged"
+# the states that have no revision numbers to say, for the catalogue (shown by state_words)
+_STATE_WORDS = (NP_("translation state", "not approved"), NP_("translation state", "not judged"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +136,15 @@ def with_translations(rows: list[dict[str, Any]], states: list[TranslationState]
 def state_text(found: TranslationState) -> str:
     """A translation's state in the register's status column: English like the documents' statuses beside it
     (`active`), so that JSON and CSV read the same in every language."""
+    with use(SOURCE_LANGUAGE):
+        return state_words(found)
+
+
+def state_words(found: TranslationState) -> str:
+    """The same, in the current language, for people."""
     if found.state == BEHIND:
-        return f"behind: translates revision {found.translates} of {found.source_revision}"
+        return _("behind: translates revision {translates} of {revision}").format(
+            translates=found.translates, revision=found.source_revision)
     if found.state == CURRENT:
-        return f"current: translates revision {found.source_revision}"
-    return found.state
+        return _("current: translates revision {revision}").format(revision=found.source_revision)
+    return pgettext("translation state", found.state)
