@@ -245,3 +245,11 @@ def browser() -> Iterator[Any]:
             "--disable-sync", "--no-first-run"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh tab at a desktop size (1400x1000) in a context of its own; a test module may define its own."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()

@@ -88,13 +88,6 @@ def server(built: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
-
-
 # -- 1. days in registers ----------------------------------------------------------------------------------------
 
 @pytest.mark.browser

@@ -79,13 +79,6 @@ def server(built: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
-
-
 # -- no English left on a Finnish page --------------------------------------------------------------------------
 
 COUNTS = {"n", "count", "number", "total", "more"}  # placeholders that a number fills ("{n} documents")
