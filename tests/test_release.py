@@ -109,3 +109,14 @@ def test_release_of_a_manual_that_is_not_the_example(tmp_path: Path, qms: Qms) -
     accepts = [arg for rule in rules for arg in ("--accept", rule)]
     assert qms("release", "v2", root, *accepts, "--reason", "Role file follows", "--by", "first-person").code == 0
     assert "accepted by First Person (first-person)" in _tag(root, "v2")
+
+
+def test_a_refused_release_lists_its_findings_in_the_readers_language(example: Path, qms: Qms) -> None:
+    _broken(example)
+    finnish = qms("release", "manual-2026-12", example, "--lang", "fi")
+    assert finnish.code == 1
+    line = next(line for line in finnish.err.splitlines() if "QMS-REF-001" in line)
+    assert "ei ole tunnettu rooli" in line and "is not a known role" not in line
+    english = next(line for line in qms("release", "manual-2026-12", example).err.splitlines()
+                   if "QMS-REF-001" in line)
+    assert line.split()[-1] == english.split()[-1]  # the id --accept takes is the same in every language

@@ -78,10 +78,9 @@ def one_line(text: str) -> str:
 def located(finding: Diagnostic, for_people: bool = False) -> str:
     """One line per finding: where, how bad, what, which rule, and the id `--accept` takes. English for the tag
     (a record in Git reads the same everywhere); in the reader's language `for_people` on a terminal."""
-    if for_people:
-        return one_line(f"{finding.line()} {_('id')} {finding_id(finding)[:12]}")
-    return one_line(f"{finding.location} {finding.severity.label}: {finding.message} [{finding.rule}] "
-                    f"id {finding_id(finding)[:12]}")
+    severity, message, word = ((_(finding.severity.label), finding.text(), _("id")) if for_people
+                               else (finding.severity.label, finding.message, "id"))
+    return one_line(f"{finding.location} {severity}: {message} [{finding.rule}] {word} {finding_id(finding)[:12]}")
 
 
 def headline(tag: str, organisation: str) -> str:
