@@ -4,8 +4,7 @@ rendered by a worker process."""
 from __future__ import annotations
 
 import json
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -86,17 +85,16 @@ def test_bodies_from_a_worker_are_the_bodies_rendered_here(manual: str, request:
     assert _files(worker.folder / "docs") == _files(here.folder / "docs")
 
 
-def test_a_dead_worker_leaves_the_bodies_to_this_process(tmp_path: Path) -> None:
+def test_a_dead_worker_leaves_the_bodies_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     jobs = [(f"Text with a [link](b{n}.md) and <script>alert({n})</script>", f"a{n}.md", f"documents/a{n}.md")
             for n in range(6)]
     targets = {f"b{n}.md": f"documents/b{n}.md" for n in range(6)}
+    assert bodies._run_worker(jobs, targets) == bodies.render_all(jobs, targets)  # python -m qmskit.site.bodies
+    monkeypatch.setattr(bodies, "WORKER_FROM", 1)
+    monkeypatch.setattr(bodies, "_cores", lambda: 2)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # a worker that exits at once with an error
     dead = bodies.Bodies(jobs, targets)
-    dead.pending = ([jobs[5]], {jobs[5]}, _failed())
+    dead.start()
+    assert dead.pending is not None and dead.pending[2].result() is None
     assert [dead.get(job) for job in jobs] == bodies.render_all(jobs, targets)
     assert "script" not in bodies.render(jobs[0], targets) and "../b0/" in bodies.render(jobs[0], targets)
-
-
-def _failed() -> Future[list[str]]:
-    future: Future[list[str]] = Future()
-    future.set_exception(BrokenProcessPool("the worker died"))
-    return future

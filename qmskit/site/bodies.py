@@ -1,16 +1,20 @@
 """Document bodies for the site, part of them rendered in a second process while this one builds the other pages:
 rendering and sanitising Markdown is most of a large site's generation, and a machine's other core idles during
 it (DESIGN 0031). A body is a pure function of its text, its file, its page and the link targets, so it is the
-same HTML wherever it is rendered."""
+same HTML wherever it is rendered.
+
+The worker is `python -m qmskit.site.bodies`, given its jobs as JSON on stdin and answering with JSON on stdout:
+unlike multiprocessing, it never runs the parent's main script again (a script without a main guard, `python -c`
+or stdin would break or repeat), and it shares no locks with the parent's threads."""
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from qmskit.escape import markdown_body
 from qmskit.site.bodylinks import body_links
@@ -34,6 +38,25 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _run_worker(jobs: Sequence[Job], targets: Mapping[str, str | None]) -> list[str] | None:
+    """The bodies of `jobs` from a worker process, or None when it failed (this process then renders them)."""
+    payload = json.dumps({"jobs": list(jobs), "targets": dict(targets)}).encode("utf-8")
+    try:
+        done = subprocess.run([sys.executable, "-m", "qmskit.site.bodies"], input=payload, capture_output=True,
+                              check=False)
+    except OSError:
+        return None
+    if done.returncode != 0:
+        return None
+    try:
+        bodies = json.loads(done.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(bodies, list) or len(bodies) != len(jobs) or not all(isinstance(b, str) for b in bodies):
+        return None
+    return bodies
+
+
 class Bodies:
     """The bodies of `jobs` (in the order their pages are built): once started, the later ones are rendered by a
     worker process, the others here when asked for."""
@@ -42,30 +65,40 @@ class Bodies:
         self.jobs = list(jobs)
         self.targets = targets
         self.ready: dict[Job, str] = {}
-        self.pending: tuple[list[Job], set[Job], Future[list[str]]] | None = None
-        self.pool: ProcessPoolExecutor | None = None
+        self.pending: tuple[list[Job], set[Job], Future[list[str] | None]] | None = None
+        self.waiter: ThreadPoolExecutor | None = None
 
     def start(self) -> None:
         """Hand the later bodies to a worker process, when there are enough to pay for starting it."""
-        if self.pool is not None or len(self.jobs) < WORKER_FROM or _cores() < 2:
+        if self.waiter is not None or len(self.jobs) < WORKER_FROM or _cores() < 2:
             return
         later = self.jobs[int(len(self.jobs) * (1 - WORKER_SHARE)):]
-        # spawn, not fork: the parent may run threads (git readers, the progress bar) whose locks a fork would copy
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self.pending = (later, set(later), self.pool.submit(render_all, later, dict(self.targets)))
+        self.waiter = ThreadPoolExecutor(1, thread_name_prefix="qms-bodies")  # waits for the worker's answer
+        self.pending = (later, set(later), self.waiter.submit(_run_worker, later, self.targets))
 
     def get(self, job: Job) -> str:
         if self.pending is not None and job in self.pending[1]:
-            jobs, _, future = self.pending
+            jobs, _, answer = self.pending
             self.pending = None
-            # the worker died (e.g. out of memory): this process renders those bodies itself
-            with contextlib.suppress(BrokenProcessPool, OSError):
-                self.ready.update(zip(jobs, future.result(), strict=True))
+            bodies = answer.result()
+            if bodies is not None:
+                self.ready.update(zip(jobs, bodies, strict=True))
             self.close()
         found = self.ready.pop(job, None)
         return found if found is not None else render(job, self.targets)
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        if self.waiter is not None:
+            self.waiter.shutdown(wait=False)
+            self.waiter = None
+
+
+def _serve() -> None:
+    """The worker: jobs and link targets as JSON on stdin, their bodies as a JSON list on stdout."""
+    given = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    jobs = [(str(text), str(source), str(page)) for text, source, page in given["jobs"]]
+    sys.stdout.write(json.dumps(render_all(jobs, given["targets"])))
+
+
+if __name__ == "__main__":
+    _serve()
