@@ -8,6 +8,7 @@ This file is also loaded by mkdocs itself, as the `hooks:` of each share's confi
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -100,6 +101,20 @@ def on_files(files: Any, config: Any) -> Any:
 
 def on_post_build(config: Any) -> None:
     (Path(config.site_dir) / PAGE_ORDER).write_text(json.dumps(_order), encoding="utf-8")
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    """The pages another share renders get no content here instead of a Markdown pass of their own."""
+    for file in files.documentation_pages():
+        if file.src_uri not in _owned and file.page is not None:
+            file.page.render = functools.partial(_not_rendered, file.page)
+    return nav
+
+
+def _not_rendered(page: Any, config: Any, files: Any) -> None:
+    from mkdocs.structure.toc import get_toc  # noqa: PLC0415 - only inside mkdocs
+
+    page.content, page.toc, page.present_anchor_ids, page.links_to_anchors = "", get_toc([]), set(), {}
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
