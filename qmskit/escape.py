@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -217,6 +216,11 @@ def markdown_body(text: str, links: Callable[[str], str | None] | None = None) -
     return "\n\n".join(out) + "\n"
 
 
+# Unicode's control characters (category Cc) but TAB and LF, and the surrogates (Cs): one pattern, not a look-up
+# per character (a site build calls this for every value it shows)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def printable(value: object) -> str:
     """Text without control characters or unpaired surrogates: what YAML and HTML accept everywhere."""
-    return "".join(ch for ch in str(value) if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n")
+    return _UNPRINTABLE.sub("", str(value))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -15,7 +16,16 @@ from markdown_it import MarkdownIt
 
 from qmskit.analysis import charts
 from qmskit.control.changes import ChangedItem, render_markdown
-from qmskit.escape import code_fence, code_span, csv_cell, markdown_body, markdown_text, safe_url, terminal
+from qmskit.escape import (
+    code_fence,
+    code_span,
+    csv_cell,
+    markdown_body,
+    markdown_text,
+    printable,
+    safe_url,
+    terminal,
+)
 from qmskit.resources import templates_dir
 from qmskit.tables import TableData, to_csv, to_markdown
 from tests.conftest import EXAMPLE, TEMPLATE, Result, commit_all, edit, git, git_as
@@ -286,3 +296,9 @@ def test_markup_built_by_the_generator_is_not_escaped_twice(example: Path, tmp_p
     assert [path for path, text in pages.items() if re.search(r"&lt;/?(div|svg|table|details)\b", text)] == []
     assert '<div class="qms-diagram">' in pages["dashboards.md"]
     assert '<div class="qms-sortable" markdown>' in pages["records/nonconformity/2026.md"]
+
+
+def test_printable_drops_exactly_unicodes_control_characters_and_surrogates() -> None:
+    every = "".join(chr(code) for code in range(0x11000)) + "\U0001f600\U000e0001"
+    kept = "".join(ch for ch in every if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n")
+    assert printable(every) == kept
