@@ -208,6 +208,7 @@ class SiteBuilder:
         self._links: dict[tuple[str, str], Markup] = {}  # document links, the same on every release page
         self._cells: dict[str, Markup] = {}
         self._cards: dict[str, list[str]] = {}  # process id -> its card's DOT source in each layout
+        self._maps: dict[tuple[int, str], list[str]] = {}  # (depth, link base) -> the map's layouts
         self._days: dict[str, Markup] = {}
         self._release_rows: dict[tuple[RegisterRow, str], str] = {}  # rows unchanged from release to release
         self.titles = {doc_id: d.title for doc_id, d in site.translations.items()}  # in the site's language
@@ -253,9 +254,16 @@ class SiteBuilder:
                                                       **context)
 
     def pages(self) -> list[Page]:
-        self.bodies.start()  # a worker renders document bodies meanwhile, from the home page's map on
-        if self.site.fit_ahead is not None and not self.external:  # the process pages' cards
+        self.bodies.start()  # a worker renders the later document bodies meanwhile
+        if self.site.fit_ahead is not None and not self.external:  # maps and cards are drawn meanwhile, maps first
+            self.site.fit_ahead([self._map_variants(1, "")], PAGE_WIDTH)
+            if any(p.parent for p in self.manual.processes):
+                self.site.fit_ahead([self._map_variants(2, "../")], NARROW_PAGE_WIDTH)
             self.site.fit_ahead([self._card(p) for p in self.manual.processes], NARROW_PAGE_WIDTH)
+        try:  # the documents before the home page: its map is laid out in the meantime
+            documents = [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
+        finally:
+            self.bodies.close()
         pages = [Page("index.md", self.home()), Page("assets/qms.css",
                                                        (templates_dir() / "site" / "qms.css").read_text())]
         scripts = ("qms-tables.js",) if self.external else ("qms-tables.js", "qms-forms.js")
@@ -263,10 +271,7 @@ class SiteBuilder:
         pages.append(Page("assets/qms-texts.js", self.script_texts()))
         if self.search_worker is not None:
             pages.append(Page(*search.worker_page(self.search_worker)))
-        try:
-            pages += [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
-        finally:
-            self.bodies.close()
+        pages += documents
         pages.append(Page("documents/index.md", self.document_register()))
         if self.site.print_all:
             pages.append(Page("print.md", self.print_page()))
@@ -314,10 +319,19 @@ class SiteBuilder:
         return self.render("home.md.j2", description=self.manual.config.description, policy=policy_link,
                            dashboard=dashboard, map=diagram, chain=chain, source=self.site.source)
 
+    def _map_variants(self, depth: int, base: str) -> list[str]:
+        """The interaction map's layouts (render.fitted chooses), computed once: drawn ahead, then shown."""
+        found = self._maps.get((depth, base))
+        if found is None:
+            found = self._maps[(depth, base)] = views.map_variants(self.manual, depth, views.Links(base))
+        return found
+
     def _map(self, render_svg: RenderSvg, depth: int, links: views.Links, prefix: str, width: float) -> Markup:
         """The interaction map in the layout that fits the page column (rows that wrap; see render.fitted)."""
+        if self.site.render_fitted is not None:
+            return _svg(self.site.render_fitted(self._map_variants(depth, links.base), width), prefix)
         choose = self.site.choose_layout
-        source = (choose(views.map_variants(self.manual, depth, links), width) if choose is not None
+        source = (choose(self._map_variants(depth, links.base), width) if choose is not None
                   else views.interaction_map(self.manual, depth, links).source)
         return _svg(render_svg(source), prefix)
 
