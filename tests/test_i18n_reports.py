@@ -348,3 +348,12 @@ def test_command_messages_in_finnish(example: Path, qms: Qms) -> None:
     assert result.code == 2
     assert "qms: virhe: asiakirjaa 'NO-SUCH-1' ei ole" in result.err
     assert "vihje: Luettele asiakirjat komennolla `qms register`." in result.err
+
+
+def test_public_feedback_counts_and_the_retention_curve_in_finnish(itservices: Path, qms: Qms) -> None:
+    # "2 myönteinen" is wrong Finnish (a count above one takes the partitive), and the curve's points said "year 1"
+    report = qms("report", "customers", itservices, "--period", "2026", "--lang", "fi").out
+    assert "(2 myönteistä, 0 neutraalia, 2 kielteistä)" in report
+    assert f"vuosi 1: 100{NBSP}%, vuosi 2: 100{NBSP}%" in report and "year 1" not in report
+    english = qms("report", "customers", itservices, "--period", "2026").out
+    assert "(2 positive, 0 neutral, 2 negative)" in english and "year 1 100%, year 2 100%" in english
