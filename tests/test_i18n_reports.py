@@ -5,6 +5,7 @@ dates, money and plurals and no English message of the catalogue left; and which
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterator
@@ -357,3 +358,21 @@ def test_public_feedback_counts_and_the_retention_curve_in_finnish(itservices: P
     assert f"vuosi 1: 100{NBSP}%, vuosi 2: 100{NBSP}%" in report and "year 1" not in report
     english = qms("report", "customers", itservices, "--period", "2026").out
     assert "(2 positive, 0 neutral, 2 negative)" in english and "year 1 100%, year 2 100%" in english
+
+
+def test_the_register_says_what_waits_for_approval_and_the_evidence_in_finnish(itservices: Path, qms: Qms) -> None:
+    # the "pending approval" column and the evidence's strength were English in a Finnish register
+    document = itservices / "documents/PRO-001-documented-information.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nUusi kappale.\n", encoding="utf-8")
+    sha = commit_all(itservices, "Uusi kappale")[:10]
+    document.write_text(document.read_text(encoding="utf-8") + "\nVielä yksi.\n", encoding="utf-8")
+    row = next(line for line in qms("register", itservices, "--lang", "fi", "-f", "markdown").out.splitlines()
+               if line.startswith("| PRO-001 |"))
+    with i18n.use("fi"):
+        day = i18n.format_date(dt.date.fromisoformat(git(itservices, "log", "-1", "--format=%cs").strip()))
+    assert "| perustaso |" in row and "baseline" not in row
+    assert f"odottaa hyväksyntää: versio 2 \\({day}, {sha}\\) ja tallentamattomia muutoksia |" in row, row
+    data = qms("register", itservices, "--lang", "fi", "-f", "json").out
+    assert "pending approval: revision 2 (" in data and "and uncommitted changes" in data  # JSON stays English
+    on_a_day = qms("register", itservices, "--lang", "fi", "--at", "2099-01-01", "-f", "markdown").out
+    assert f"odottaa hyväksyntää: versio 2 \\({day}, {sha}\\) |" in on_a_day

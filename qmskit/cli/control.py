@@ -32,7 +32,7 @@ from qmskit.cli.tables import show
 from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
 from qmskit.control.changes import changes_since, render_markdown
-from qmskit.control.register import FORGES, DocumentControl, Verdict
+from qmskit.control.register import FORGES, LEVEL_LABELS, DocumentControl, Verdict
 from qmskit.control.translations import state_text, state_words, translation_states, with_translations
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
@@ -119,8 +119,17 @@ def register(
         return said.get(str(value)) or ", ".join(pgettext("document status", part) if part in STATUS_WORDS else part
                                                  for part in str(value).split(", "))
 
-    show(TableData.of(title, REGISTER_COLUMNS, records, REGISTER_KEYS, words={"status": status}), output_format,
-         output)
+    waiting = {r.pending: r.pending_said.text() for r in rows if r.pending_said is not None}
+
+    def pending(value: Any) -> str:  # "pending approval: revision 2 (...)" for people
+        return waiting.get(str(value), str(value))
+
+    def evidence(value: Any) -> str:  # how strong each approval's evidence is, in qmskit's words
+        labels = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(_(label) if label in LEVEL_LABELS.values() else str(label) for label in labels)
+
+    show(TableData.of(title, REGISTER_COLUMNS, records, REGISTER_KEYS,
+                      words={"status": status, "pending": pending, "evidence": evidence}), output_format, output)
 
 
 @app.command()
