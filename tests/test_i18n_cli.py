@@ -169,7 +169,7 @@ def test_record_new_and_update_in_finnish_on_the_example(example: Path, qms: Qms
     assert english_left(result.err, example) == {}
     result = qms("record", "new", "development-idea", example, "--set", "from=everyone", "--no-input", "--lang", "fi")
     assert result.code == 2 and "qms: virhe: from:" in result.err
-    assert "vihje: choice; yksi näistä: customer, employee, supplier" in result.err
+    assert "vihje: valinta; yksi näistä: customer, employee, supplier" in result.err
     result = qms("record", "update", "NO-SUCH-1", example, "--to", "closed", "--lang", "fi")
     assert result.code == 2
     assert "qms: virhe: tallennetta 'NO-SUCH-1' ei ole" in result.err
@@ -200,6 +200,18 @@ def test_records_forms_and_workflow_in_finnish_on_the_second_manual(finnish_itse
     assert result.code == 2 and "lomaketta 'no-such-form' ei ole" in result.err
     for output in (listing, result.err):
         assert english_left(output, manual) == {}
+
+
+def test_a_value_of_the_wrong_form_is_explained_in_finnish(finnish_itservices: Path, qms: Qms) -> None:
+    # a Finnish user types the day as Finns write it: the refusal and its hint were jsonschema's English
+    result = qms("record", "new", "incident-report", finnish_itservices, "--set", "occurred=30.11.2026", "--set",
+                 "service=service-desk", "--set", "what=Katko", "--by", "leena-maki", "--no-input")
+    assert result.code == 2
+    assert "qms: virhe: occurred: '30.11.2026' ei ole muotoa 'date'" in result.err
+    assert "vihje: päivämäärä; VVVV-KK-PP" in result.err
+    english = qms("record", "new", "incident-report", finnish_itservices, "--set", "occurred=30.11.2026", "--set",
+                  "service=service-desk", "--set", "what=Katko", "--by", "leena-maki", "--no-input", "--lang", "en")
+    assert "occurred: '30.11.2026' is not a 'date'" in english.err and "hint: date; YYYY-MM-DD" in english.err
 
 
 def test_a_survey_import_reports_its_rows_in_finnish(tmp_path: Path, qms: Qms) -> None:

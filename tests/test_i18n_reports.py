@@ -59,8 +59,8 @@ def _english_fragments() -> dict[str, str]:
     """Fragment -> message: the literal English parts of every catalogue message whose Finnish differs."""
     fragments: dict[str, str] = {}
     for message in catalogues.read("fi"):
-        if not message.id:
-            continue
+        if not message.id or message.context == "field type":  # a form's type names (text, date) are also its
+            continue  # YAML's words and output formats' names (`--format text`), which Finnish output may show
         ids = list(message.id) if isinstance(message.id, tuple | list) else [message.id]
         strings = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
         for english in ids:

@@ -33,7 +33,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError, QmsError
-from qmskit.i18n import N_, _
+from qmskit.i18n import N_, NP_, _, pgettext
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, FormField, Manual, Record
@@ -128,14 +128,23 @@ def _from_file(path: Path) -> dict[str, Any]:
     return data
 
 
+# A field's type as the prompt and the hint name it (a form's own type names stay the manual's words elsewhere)
+FIELD_TYPES = {"text": NP_("field type", "text"), "longtext": NP_("field type", "longtext"),
+               "number": NP_("field type", "number"), "integer": NP_("field type", "integer"),
+               "scale": NP_("field type", "scale"), "date": NP_("field type", "date"),
+               "datetime": NP_("field type", "datetime"), "boolean": NP_("field type", "boolean"),
+               "reference": NP_("field type", "reference"), "choice": NP_("field type", "choice"),
+               "multichoice": NP_("field type", "multichoice")}
+
+
 def _describe(field: FormField) -> str:
-    parts = [f"{field.type}"]
+    parts = [pgettext(*FIELD_TYPES[field.type]) if field.type in FIELD_TYPES else field.type]
     if field.spec.get("options"):
         parts.append(_("one of: {options}").format(options=", ".join(map(str, field.spec["options"]))))
     if "min" in field.spec or "max" in field.spec:
         parts.append(_("from {low} to {high}").format(low=field.spec.get("min", "…"), high=field.spec.get("max", "…")))
     if field.type == "date":
-        parts.append("YYYY-MM-DD")
+        parts.append(_("YYYY-MM-DD"))
     if isinstance(field.spec.get("pattern"), str):
         parts.append(example_of(field))
     return "; ".join(parts)

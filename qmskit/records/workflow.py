@@ -78,7 +78,7 @@ def check_value(field: FormField, value: Any) -> None:
                                                                                           example=example_of(field)))
     problem = next(schemas.problems(schemas.compiled(field_schema(field)), value), None)
     if problem is not None:
-        raise BadValue(problem.message)
+        raise BadValue(problem.said.text())
 
 
 def _fits(pattern: str, value: str) -> bool:
