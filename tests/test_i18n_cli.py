@@ -153,6 +153,15 @@ def test_usage_errors_in_finnish(qms: Qms, example: Path) -> None:
     assert "Try 'qms validate --help' for help." in english.err and "No such option: --frobnicate" in english.err
 
 
+def test_a_mistyped_command_is_guessed_in_finnish(qms: Qms) -> None:
+    # typer adds its guess in English after click's message, which the catalogue already translates
+    result = qms("--lang", "fi", "new", "procedure")
+    assert result.code == 2
+    assert "qms: virhe: Komentoa 'procedure' ei ole. Tarkoititko 'process'?" in result.err
+    assert "Did you mean" not in qms("--lang", "fi", "registr").err
+    assert "No such command 'registr'. Did you mean 'register'?" in qms("registr").err
+
+
 # -- records and forms --------------------------------------------------------------------------------------------
 
 def test_record_new_and_update_in_finnish_on_the_example(example: Path, qms: Qms) -> None:
