@@ -115,6 +115,20 @@ def test_every_command_shows_its_help_in_finnish(qms: Qms, tmp_path: Path) -> No
         assert "\nValitsimet:\n" in result.out, path
 
 
+def test_no_command_summary_stops_at_an_abbreviation(qms: Qms, monkeypatch: pytest.MonkeyPatch) -> None:
+    # click cuts a summary after the first word that ends in a full stop: "update  Move a workflow record (e.g."
+    monkeypatch.setenv("COLUMNS", "200")
+    for path, command in _tree():
+        if not isinstance(command, TyperGroup):
+            continue
+        for language, heading in (("en", "Commands:"), ("fi", "Komennot:")):
+            listing = qms(*path, "--help", "--lang", language).out.partition(f"\n{heading}\n")[2]
+            for line in listing.splitlines():
+                summary = line.strip().partition("  ")[2].strip()
+                assert summary.endswith((".", "...")), (path, language, line)
+                assert summary.count("(") <= summary.count(")") or summary.endswith("..."), (path, language, line)
+
+
 def test_help_follows_lang_wherever_it_stands_then_qms_lang_then_the_terminal(
         qms: Qms, monkeypatch: pytest.MonkeyPatch, finnish_terminal: None) -> None:
     finnish = "Täytä lomake (uusi tallenne) tai siirrä työnkulun tallennetta eteenpäin."

@@ -330,7 +330,7 @@ def record_update(
                                                         "it later, e.g. from paper.")] = None,
     today: TodayOption = None,
 ) -> None:
-    """Move a workflow record (e.g. a corrective action) to its next state, with the fields that state needs.
+    """Move a workflow record, such as a corrective action, to its next state, with the fields that state needs.
     Only the states the record passes through need their fields."""
     root, manual = _manual(path, manual_dir)
     record = next((r for r in manual.records if r.id == record_id), None)
