@@ -194,6 +194,10 @@ def test_the_pr_comment_in_finnish_on_the_second_manual(itservices: Path, qms: Q
     assert comment.startswith("### Laatukäsikirjan muutokset `main`:n jälkeen\n")
     assert "| muutettu | " in comment and " | prosessi | 1 → 2 | " in comment
     assert english_left(comment, itservices) == {}
+    # the text table named the change with git's letter and the kind in English ("M", "process")
+    row = next(line for line in qms("changes", "--base", "main", itservices).out.splitlines() if "→" in line)
+    assert re.match(r"│ muutettu +│ governance +│ .* │ prosessi +│ 1 → 2 ", row), row
+    assert " changed " in qms("changes", "--base", "main", itservices, "--lang", "en").out
     git(itservices, "switch", "-q", "main")
     assert qms("changes", "--base", "main", itservices, "--format", "markdown").out == (
         "Laatukäsikirjaan ei ole muutoksia `main`:n jälkeen.\n")

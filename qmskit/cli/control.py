@@ -31,7 +31,7 @@ from qmskit.cli.app import (
 from qmskit.cli.tables import show
 from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
-from qmskit.control.changes import changes_since, render_markdown
+from qmskit.control.changes import KIND_NAMES, STATUS_NAMES, changes_since, render_markdown
 from qmskit.control.register import FORGES, LEVEL_LABELS, DocumentControl, Verdict
 from qmskit.control.translations import state_text, state_words, translation_states, with_translations
 from qmskit.diagnostics import Diagnostic, Severity
@@ -294,7 +294,10 @@ def changes(
         columns = (N_("Status"), N_("ID"), N_("Title"), N_("Kind"), N_("Revision"), N_("File"))
         records = [{**i.as_dict(), "revision": f"{i.old_revision} → {i.new_revision or '—'}"} for i in items]
         keys = ("status", "id", "title", "kind", "revision", "path")
-        show(TableData.of(_("Changes since {base}").format(base=base), columns, records, keys), "text", output)
+        words = {"status": lambda letter: _(STATUS_NAMES.get(str(letter), str(letter))),  # "changed", not "M"
+                 "kind": lambda kind: _(KIND_NAMES.get(str(kind), str(kind)))}
+        show(TableData.of(_("Changes since {base}").format(base=base), columns, records, keys, words=words), "text",
+             output)
 
 
 @app.command()
