@@ -237,6 +237,14 @@ def test_a_value_of_the_wrong_form_is_explained_in_finnish(finnish_itservices: P
     assert "occurred: '30.11.2026' is not a 'date'" in english.err and "hint: date; YYYY-MM-DD" in english.err
 
 
+def test_a_records_summary_writes_its_days_as_the_language_does(finnish_itservices: Path, qms: Qms) -> None:
+    # the summary column showed a date field as ISO (aalto-games · 2026-11-15) beside Finnish days
+    listing = qms("records", "billing-entry", "-C", finnish_itservices, "-f", "markdown").out
+    assert "| aalto-games · 15.11.2026 · development |" in listing, listing
+    spreadsheet = qms("records", "billing-entry", "-C", finnish_itservices, "-f", "csv").out
+    assert ",aalto-games · 2026-11-15 · development\n" in spreadsheet  # CSV keeps the manual's days
+
+
 def test_a_survey_import_reports_its_rows_in_finnish(tmp_path: Path, qms: Qms) -> None:
     """A third manual, made with `qms init` and written in Finnish, importing a survey export."""
     root = tmp_path / "elintarvike"

@@ -373,3 +373,5 @@ def test_a_revision_waiting_for_approval_is_named_in_finnish_on_its_page(tmp_pat
         finnish_day = i18n.format_date(date.fromisoformat(day))
     assert f"(odottaa hyväksyntää: versio 2 \\({finnish_day}, {sha}\\))" in page, page  # Markdown-escaped
     assert "pending approval" not in page and "revision 2" not in page
+    billing = (generated.folder / "docs/records/billing-entry/2026.md").read_text(encoding="utf-8")
+    assert "aalto-games · 15.11.2026 · development" in billing and "2026-11-15 ·" not in billing  # a summary's day

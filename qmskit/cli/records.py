@@ -33,7 +33,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError, QmsError
-from qmskit.i18n import N_, NP_, _, pgettext
+from qmskit.i18n import N_, NP_, SOURCE_LANGUAGE, _, pgettext, use
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, FormField, Manual, Record
@@ -420,11 +420,16 @@ def records_list(
         emit(json.dumps([_as_dict(r) | {"date": _event(forms, r)} for r in chosen], indent=2, ensure_ascii=False)
              + "\n", output)
         return
+    with use(SOURCE_LANGUAGE):  # a spreadsheet gets the days as the manual writes them (ISO)
+        english = [summary(forms.get(r.form), r) for r in chosen]
+    said = {text: summary(forms.get(r.form), r) for text, r in zip(english, chosen, strict=True)}
     records = [{"id": r.id, "form": r.form, "date": _event(forms, r), "created": r.created_at[:10],
-                "by": r.created_by, "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
+                "by": r.created_by, "status": r.status, "summary": text}
+               for r, text in zip(chosen, english, strict=True)]
     columns = (N_("ID"), N_("Form"), N_("Date"), N_("Created"), N_("By"), N_("Status"), N_("Summary"))
     table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "date", "created", "by",
-                                                                            "status", "summary"))
+                                                                            "status", "summary"),
+                         words={"summary": lambda text: said.get(str(text), str(text))})
     show(table, output_format, output)
 
 
