@@ -4,6 +4,7 @@ linked to its English page, under the same document control as any revision."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -359,7 +360,7 @@ def test_the_mkdocs_plugin_takes_the_language_too(tmp_path: Path) -> None:
     assert "Etusivu" in home and "Tilanne" in home and "Status" not in home.split("<article", 1)[1]
 
 
-def test_a_revision_waiting_for_approval_is_named_in_finnish_on_its_page(tmp_path: Path) -> None:
+def test_finnish_pages_name_a_waiting_revision_a_summarys_day_and_a_review_span_in_finnish(tmp_path: Path) -> None:
     # the notice on the document's page quoted the register's English: "(pending approval: revision 2 (...))"
     manual = _manual(tmp_path, ITSERVICES)
     commit_all(manual, "IT services")
@@ -375,3 +376,5 @@ def test_a_revision_waiting_for_approval_is_named_in_finnish_on_its_page(tmp_pat
     assert "pending approval" not in page and "revision 2" not in page
     billing = (generated.folder / "docs/records/billing-entry/2026.md").read_text(encoding="utf-8")
     assert "aalto-games · 15.11.2026 · development" in billing and "2026-11-15 ·" not in billing  # a summary's day
+    review = html.unescape((generated.folder / "docs/registers/reviews/mrm-2026-0001.md").read_text(encoding="utf-8"))
+    assert "**Katselmoitu jakso:** 29.1.2025 \u2013 28.1.2026 ·" in review and "2025-01-29" not in review
