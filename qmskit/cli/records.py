@@ -138,13 +138,12 @@ FIELD_TYPES = {"text": NP_("field type", "text"), "longtext": NP_("field type", 
 
 
 def _describe(field: FormField) -> str:
-    parts = [pgettext(*FIELD_TYPES[field.type]) if field.type in FIELD_TYPES else field.type]
+    kind = pgettext(*FIELD_TYPES[field.type]) if field.type in FIELD_TYPES else field.type
+    parts = [_("{type}; YYYY-MM-DD").format(type=kind) if field.type == "date" else kind]  # päivämäärä; VVVV-KK-PP
     if field.spec.get("options"):
         parts.append(_("one of: {options}").format(options=", ".join(map(str, field.spec["options"]))))
     if "min" in field.spec or "max" in field.spec:
         parts.append(_("from {low} to {high}").format(low=field.spec.get("min", "…"), high=field.spec.get("max", "…")))
-    if field.type == "date":
-        parts.append(_("YYYY-MM-DD"))
     if isinstance(field.spec.get("pattern"), str):
         parts.append(example_of(field))
     return "; ".join(parts)
