@@ -21,7 +21,7 @@ from qmskit.cli.helptext import english, texts
 from qmskit.errors import ConfigError
 from qmskit.i18n import _, use
 from qmskit.site import languages
-from tests.conftest import EXAMPLE_MERGE, Result, commit_all, edit
+from tests.conftest import EXAMPLE_MERGE, Result, commit_all, edit, git
 from tests.test_i18n_reports import english_left as english_in_document
 from tests.test_import import MAPPING, ROWS, SURVEY_FORM, export
 
@@ -243,6 +243,20 @@ def test_a_records_summary_writes_its_days_as_the_language_does(finnish_itservic
     assert "| aalto-games · 15.11.2026 · development |" in listing, listing
     spreadsheet = qms("records", "billing-entry", "-C", finnish_itservices, "-f", "csv").out
     assert ",aalto-games · 2026-11-15 · development\n" in spreadsheet  # CSV keeps the manual's days
+
+
+def test_an_approval_that_will_not_count_says_why_in_finnish(finnish_itservices: Path, qms: Qms) -> None:
+    # `qms approve` warned with the judgement's English ("... is not a known person (no matching e-mail ...")
+    manual = finnish_itservices
+    edit(manual / "documents/PRO-001-documented-information.md", "## Purpose", "## Purpose\n\nUusi kappale.")
+    commit_all(manual, "Uusi kappale")
+    git(manual, "config", "user.email", "ghost@example.com")
+    result = qms("approve", "PRO-001", "-C", manual)
+    assert result.code == 0, result.err
+    assert re.search(r"varoitus: tämä hyväksyntä ei kelpaa: .* ei ole tunnettu henkilö \(tiedostossa "
+                     r"organisation/people\.yaml ei ole vastaavaa sähköpostiosoitetta tai käyttäjätunnusta; luettu: "
+                     r"käsikirjan ensimmäinen commit \([0-9a-f]{10}\)\)", " ".join(result.err.split())), result.err
+    assert "is not a known person" not in result.err
 
 
 def test_a_survey_import_reports_its_rows_in_finnish(tmp_path: Path, qms: Qms) -> None:

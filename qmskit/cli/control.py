@@ -234,7 +234,7 @@ def approve(
         if verdict.problem:
             warning = _("warning:")
             stderr().print(f"[yellow]{escape(warning)}[/] " + escape(_("this approval will not count: {problem}")
-                                                                   .format(problem=verdict.problem)))
+                                                                   .format(problem=str(verdict.problem_message()))))
     console.print(escape(_("Share the approvals: git push origin refs/notes/qms")))
 
 
