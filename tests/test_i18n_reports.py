@@ -380,3 +380,13 @@ def test_the_register_says_what_waits_for_approval_and_the_evidence_in_finnish(i
     assert "pending approval: revision 2 (" in data and "and uncommitted changes" in data  # JSON stays English
     on_a_day = qms("register", itservices, "--lang", "fi", "--at", "2099-01-01", "-f", "markdown").out
     assert f"odottaa hyväksyntää: versio 2 \\({day}, {sha}\\) |" in on_a_day
+
+
+def test_a_refused_release_in_finnish_names_each_findings_id_in_finnish(example: Path, qms: Qms) -> None:
+    # the word before the id --accept takes was marked for the catalogue but had no Finnish
+    edit(example / "documents/procedures/PRO-006-production.md", "owner: production-manager", "owner: nobody")
+    commit_all(example, "An owner nobody knows")  # unapproved too: the release lists every blocking finding
+    result = qms("release", "manual-2026-12", example, "--lang", "fi")
+    assert result.code == 1, result.err
+    line = next(line for line in result.err.splitlines() if "QMS-REF-001" in line)
+    assert re.search(r"virhe: .*'nobody'.* \[QMS-REF-001\] tunnus [0-9a-f]{12}", line), line
