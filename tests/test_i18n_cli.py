@@ -21,7 +21,7 @@ from qmskit.cli.helptext import english, texts
 from qmskit.errors import ConfigError
 from qmskit.i18n import _, use
 from qmskit.site import languages
-from tests.conftest import EXAMPLE_MERGE, Result, commit_all, edit
+from tests.conftest import EXAMPLE_MERGE, Result, commit_all, edit, git
 from tests.test_i18n_reports import english_left as english_in_document
 from tests.test_import import MAPPING, ROWS, SURVEY_FORM, export
 
@@ -115,6 +115,20 @@ def test_every_command_shows_its_help_in_finnish(qms: Qms, tmp_path: Path) -> No
         assert "\nValitsimet:\n" in result.out, path
 
 
+def test_no_command_summary_stops_at_an_abbreviation(qms: Qms, monkeypatch: pytest.MonkeyPatch) -> None:
+    # click cuts a summary after the first word that ends in a full stop: "update  Move a workflow record (e.g."
+    monkeypatch.setenv("COLUMNS", "200")
+    for path, command in _tree():
+        if not isinstance(command, TyperGroup):
+            continue
+        for language, heading in (("en", "Commands:"), ("fi", "Komennot:")):
+            listing = qms(*path, "--help", "--lang", language).out.partition(f"\n{heading}\n")[2]
+            for line in listing.splitlines():
+                summary = line.strip().partition("  ")[2].strip()
+                assert summary.endswith((".", "...")), (path, language, line)
+                assert summary.count("(") <= summary.count(")") or summary.endswith("..."), (path, language, line)
+
+
 def test_help_follows_lang_wherever_it_stands_then_qms_lang_then_the_terminal(
         qms: Qms, monkeypatch: pytest.MonkeyPatch, finnish_terminal: None) -> None:
     finnish = "Täytä lomake (uusi tallenne) tai siirrä työnkulun tallennetta eteenpäin."
@@ -153,6 +167,15 @@ def test_usage_errors_in_finnish(qms: Qms, example: Path) -> None:
     assert "Try 'qms validate --help' for help." in english.err and "No such option: --frobnicate" in english.err
 
 
+def test_a_mistyped_command_is_guessed_in_finnish(qms: Qms) -> None:
+    # typer adds its guess in English after click's message, which the catalogue already translates
+    result = qms("--lang", "fi", "new", "procedure")
+    assert result.code == 2
+    assert "qms: virhe: Komentoa 'procedure' ei ole. Tarkoititko 'process'?" in result.err
+    assert "Did you mean" not in qms("--lang", "fi", "registr").err
+    assert "No such command 'registr'. Did you mean 'register'?" in qms("registr").err
+
+
 # -- records and forms --------------------------------------------------------------------------------------------
 
 def test_record_new_and_update_in_finnish_on_the_example(example: Path, qms: Qms) -> None:
@@ -169,7 +192,7 @@ def test_record_new_and_update_in_finnish_on_the_example(example: Path, qms: Qms
     assert english_left(result.err, example) == {}
     result = qms("record", "new", "development-idea", example, "--set", "from=everyone", "--no-input", "--lang", "fi")
     assert result.code == 2 and "qms: virhe: from:" in result.err
-    assert "vihje: choice; yksi näistä: customer, employee, supplier" in result.err
+    assert "vihje: valinta; yksi näistä: customer, employee, supplier" in result.err
     result = qms("record", "update", "NO-SUCH-1", example, "--to", "closed", "--lang", "fi")
     assert result.code == 2
     assert "qms: virhe: tallennetta 'NO-SUCH-1' ei ole" in result.err
@@ -200,6 +223,40 @@ def test_records_forms_and_workflow_in_finnish_on_the_second_manual(finnish_itse
     assert result.code == 2 and "lomaketta 'no-such-form' ei ole" in result.err
     for output in (listing, result.err):
         assert english_left(output, manual) == {}
+
+
+def test_a_value_of_the_wrong_form_is_explained_in_finnish(finnish_itservices: Path, qms: Qms) -> None:
+    # a Finnish user types the day as Finns write it: the refusal and its hint were jsonschema's English
+    result = qms("record", "new", "incident-report", finnish_itservices, "--set", "occurred=30.11.2026", "--set",
+                 "service=service-desk", "--set", "what=Katko", "--by", "leena-maki", "--no-input")
+    assert result.code == 2
+    assert "qms: virhe: occurred: '30.11.2026' ei ole muotoa 'date'" in result.err
+    assert "vihje: päivämäärä; VVVV-KK-PP" in result.err
+    english = qms("record", "new", "incident-report", finnish_itservices, "--set", "occurred=30.11.2026", "--set",
+                  "service=service-desk", "--set", "what=Katko", "--by", "leena-maki", "--no-input", "--lang", "en")
+    assert "occurred: '30.11.2026' is not a 'date'" in english.err and "hint: date; YYYY-MM-DD" in english.err
+
+
+def test_a_records_summary_writes_its_days_as_the_language_does(finnish_itservices: Path, qms: Qms) -> None:
+    # the summary column showed a date field as ISO (aalto-games · 2026-11-15) beside Finnish days
+    listing = qms("records", "billing-entry", "-C", finnish_itservices, "-f", "markdown").out
+    assert "| aalto-games · 15.11.2026 · development |" in listing, listing
+    spreadsheet = qms("records", "billing-entry", "-C", finnish_itservices, "-f", "csv").out
+    assert ",aalto-games · 2026-11-15 · development\n" in spreadsheet  # CSV keeps the manual's days
+
+
+def test_an_approval_that_will_not_count_says_why_in_finnish(finnish_itservices: Path, qms: Qms) -> None:
+    # `qms approve` warned with the judgement's English ("... is not a known person (no matching e-mail ...")
+    manual = finnish_itservices
+    edit(manual / "documents/PRO-001-documented-information.md", "## Purpose", "## Purpose\n\nUusi kappale.")
+    commit_all(manual, "Uusi kappale")
+    git(manual, "config", "user.email", "ghost@example.com")
+    result = qms("approve", "PRO-001", "-C", manual)
+    assert result.code == 0, result.err
+    assert re.search(r"varoitus: tämä hyväksyntä ei kelpaa: .* ei ole tunnettu henkilö \(tiedostossa "
+                     r"organisation/people\.yaml ei ole vastaavaa sähköpostiosoitetta tai käyttäjätunnusta; luettu: "
+                     r"käsikirjan ensimmäinen commit \([0-9a-f]{10}\)\)", " ".join(result.err.split())), result.err
+    assert "is not a known person" not in result.err
 
 
 def test_a_survey_import_reports_its_rows_in_finnish(tmp_path: Path, qms: Qms) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from qmskit import i18n
+from qmskit import catalogues, i18n
 from qmskit.site.build import generate
 from qmskit.tables import TableData, to_csv, to_json, to_markdown
 from tests.conftest import ITSERVICES, Result, commit_all, edit, git, line_of, site_server
@@ -364,3 +364,16 @@ def test_a_records_date_fields_are_finnish_days_on_the_finnish_site(built: Path)
     english = next((built / "en/records").glob("billing-entry/*/index.html")).read_text()
     assert re.search(r'<td>Billed on</td>\s*<td><time datetime="(\d{4}-\d{2}-\d{2})">(&#\d+;)?\d*-\d{2}-\d{2}</time>',
                      english)
+
+
+def test_finnish_names_a_document_and_a_record_with_one_word_each() -> None:
+    # the site said "Dokumentit" and "tietue" where the command line says "asiakirja" and "tallenne"
+    def finnish(message: Any) -> str:
+        return " ".join(message.string) if isinstance(message.string, tuple | list) else str(message.string)
+
+    # a YAML document is "YAML-dokumentti": no document of the manual
+    mixed = {str(m.id): finnish(m) for m in catalogues.read("fi")
+             if m.id and re.search(r"(?<!YAML-)\b[Dd]okument(?!oi)|[Tt]ietue", finnish(m))}
+    assert mixed == {}, mixed
+    with i18n.use("fi"):
+        assert (i18n._("Documents"), i18n._("Download the record file")) == ("Asiakirjat", "Lataa tallennetiedosto")

@@ -4,6 +4,7 @@ linked to its English page, under the same document control as any revision."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -357,3 +358,23 @@ def test_the_mkdocs_plugin_takes_the_language_too(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     home = (tmp_path / "site" / "index.html").read_text()
     assert "Etusivu" in home and "Tilanne" in home and "Status" not in home.split("<article", 1)[1]
+
+
+def test_finnish_pages_name_a_waiting_revision_a_summarys_day_and_a_review_span_in_finnish(tmp_path: Path) -> None:
+    # the notice on the document's page quoted the register's English: "(pending approval: revision 2 (...))"
+    manual = _manual(tmp_path, ITSERVICES)
+    commit_all(manual, "IT services")
+    document = manual / "documents/PRO-001-documented-information.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nUusi kappale.\n", encoding="utf-8")
+    sha = commit_all(manual, "Uusi kappale")[:10]
+    day = git(manual, "log", "-1", "--format=%cs").strip()
+    generated = generate(manual, tmp_path / "pages", "internal", date.fromisoformat(TODAY), language="fi")
+    page = next((generated.folder / "docs").rglob("pro-001*.md")).read_text(encoding="utf-8")
+    with i18n.use("fi"):
+        finnish_day = i18n.format_date(date.fromisoformat(day))
+    assert f"(odottaa hyväksyntää: versio 2 \\({finnish_day}, {sha}\\))" in page, page  # Markdown-escaped
+    assert "pending approval" not in page and "revision 2" not in page
+    billing = (generated.folder / "docs/records/billing-entry/2026.md").read_text(encoding="utf-8")
+    assert "aalto-games · 15.11.2026 · development" in billing and "2026-11-15 ·" not in billing  # a summary's day
+    review = html.unescape((generated.folder / "docs/registers/reviews/mrm-2026-0001.md").read_text(encoding="utf-8"))
+    assert "**Katselmoitu jakso:** 29.1.2025 \u2013 28.1.2026 ·" in review and "2025-01-29" not in review

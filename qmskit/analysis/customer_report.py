@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -95,7 +96,7 @@ def life_markdown(life: CustomerLife, names: dict[str, str], heading: str = "###
                   + (", ".join(f"{_md(p)}: {format_number(n)} ({_fmt(share, True)})" for p, n, share in c.retained)
                      or "-") + " |" for c in life.cohorts]
         lines.append("")
-    curve = ", ".join(f"{_md(k)} {_fmt(v, True)}" for k, v in life.curve if v is not None) or _("no data")
+    curve = ", ".join(_curve_point(k, v) for k, v in life.curve if v is not None) or _("no data")
     lines.append((_("- Retention curve (share still ordering, years after being won): {curve}") if yearly else
                   _("- Retention curve (share still ordering, quarters after being won): {curve}")).format(curve=curve))
     lines.append(_("- Customers lost: {customers}").format(
@@ -141,9 +142,27 @@ WARNINGS = {"promoter score": N_("promoter score"), "detractor score": N_("detra
             "unanswered complaint": N_("unanswered complaint")}
 
 
+# "2 positive" takes the partitive in Finnish (2 myönteistä), so each count is a message with plural forms
+SENTIMENT_COUNTS: dict[str, Callable[[int], str]] = {
+    "positive": lambda n: ngettext("{n} positive", "{n} positive", n),
+    "neutral": lambda n: ngettext("{n} neutral", "{n} neutral", n),
+    "negative": lambda n: ngettext("{n} negative", "{n} negative", n),
+}
+# A retention curve's point ("year 2" in the JSON) for people: the period's word and its number
+CURVE_POINTS = {"year": N_("year {n} {share}"), "quarter": N_("quarter {n} {share}")}
+
+
 def life_counts(life: CustomerLife) -> str:
     sentiments = [m.sentiment for m in life.mentions]
-    return ", ".join(f"{format_number(sentiments.count(s))} {_(SENTIMENTS[s])}" for s in SENTIMENTS)
+    return ", ".join(SENTIMENT_COUNTS[s](sentiments.count(s)).format(n=format_number(sentiments.count(s)))
+                     for s in SENTIMENTS)
+
+
+def _curve_point(key: str, share: float) -> str:
+    grain, _space, step = key.rpartition(" ")
+    if grain in CURVE_POINTS and step.isdigit():
+        return _(CURVE_POINTS[grain]).format(n=format_number(int(step)), share=_fmt(share, True))
+    return f"{_md(key)} {_fmt(share, True)}"
 
 
 def life_data(life: CustomerLife) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from qmskit.analysis.measures import Period
+from qmskit.i18n import format_date
 from qmskit.model import Manual, Record
 from qmskit.records.meaning import Meanings
 
@@ -30,7 +31,8 @@ def held_reviews(manual: Manual, today: date, meaning: Meanings | None = None) -
     held, previous = [], None
     for day, record in dated:
         start = min(previous[0] + timedelta(days=1), day) if previous else day - timedelta(days=FIRST_SPAN_DAYS - 1)
-        span = Period(start, day, f"{start.isoformat()} \u2013 {day.isoformat()}")
+        # the span's name is only shown to people (the review pages), so its days are in the reader's language
+        span = Period(start, day, f"{format_date(start)} \u2013 {format_date(day)}")
         held.append(HeldReview(record, day, span, previous[1] if previous else None))
         previous = (day, record)
     return held

@@ -31,8 +31,8 @@ from qmskit.cli.app import (
 from qmskit.cli.tables import show
 from qmskit.control import release as releasing
 from qmskit.control.asof import register_at
-from qmskit.control.changes import changes_since, render_markdown
-from qmskit.control.register import FORGES, DocumentControl, Verdict
+from qmskit.control.changes import KIND_NAMES, STATUS_NAMES, changes_since, render_markdown
+from qmskit.control.register import FORGES, LEVEL_LABELS, DocumentControl, Verdict
 from qmskit.control.translations import state_text, state_words, translation_states, with_translations
 from qmskit.diagnostics import Diagnostic, Severity
 from qmskit.errors import ConfigError, ExitCode, RepoError
@@ -119,8 +119,17 @@ def register(
         return said.get(str(value)) or ", ".join(pgettext("document status", part) if part in STATUS_WORDS else part
                                                  for part in str(value).split(", "))
 
-    show(TableData.of(title, REGISTER_COLUMNS, records, REGISTER_KEYS, words={"status": status}), output_format,
-         output)
+    waiting = {r.pending: r.pending_said.text() for r in rows if r.pending_said is not None}
+
+    def pending(value: Any) -> str:  # "pending approval: revision 2 (...)" for people
+        return waiting.get(str(value), str(value))
+
+    def evidence(value: Any) -> str:  # how strong each approval's evidence is, in qmskit's words
+        labels = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(_(label) if label in LEVEL_LABELS.values() else str(label) for label in labels)
+
+    show(TableData.of(title, REGISTER_COLUMNS, records, REGISTER_KEYS,
+                      words={"status": status, "pending": pending, "evidence": evidence}), output_format, output)
 
 
 @app.command()
@@ -225,7 +234,7 @@ def approve(
         if verdict.problem:
             warning = _("warning:")
             stderr().print(f"[yellow]{escape(warning)}[/] " + escape(_("this approval will not count: {problem}")
-                                                                   .format(problem=verdict.problem)))
+                                                                   .format(problem=str(verdict.problem_message()))))
     console.print(escape(_("Share the approvals: git push origin refs/notes/qms")))
 
 
@@ -285,7 +294,10 @@ def changes(
         columns = (N_("Status"), N_("ID"), N_("Title"), N_("Kind"), N_("Revision"), N_("File"))
         records = [{**i.as_dict(), "revision": f"{i.old_revision} → {i.new_revision or '—'}"} for i in items]
         keys = ("status", "id", "title", "kind", "revision", "path")
-        show(TableData.of(_("Changes since {base}").format(base=base), columns, records, keys), "text", output)
+        words = {"status": lambda letter: _(STATUS_NAMES.get(str(letter), str(letter))),  # "changed", not "M"
+                 "kind": lambda kind: _(KIND_NAMES.get(str(kind), str(kind)))}
+        show(TableData.of(_("Changes since {base}").format(base=base), columns, records, keys, words=words), "text",
+             output)
 
 
 @app.command()

@@ -93,10 +93,16 @@ def texts(command: click.Command, ctx: click.Context | None = None) -> Iterator[
 _EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((?P<arguments>.*)\)", re.S)
 _NEEDS_VALUE = re.compile(r"Option '(?P<option>[^']*)' requires an argument\.")
 _TAKES_NO_VALUE = re.compile(r"Option '(?P<option>[^']*)' does not take a value\.")
+# typer appends its guess to click's (already translated) "No such command" in English
+_SUGGESTED = re.compile(r"(?P<said>.*)\. Did you mean (?P<suggestions>.+)\?", re.S)
 
 
 def usage_message(error: UsageError) -> str:
     """What went wrong with the command line, in the current language."""
+    suggested = _SUGGESTED.fullmatch(error.message)
+    if suggested:
+        return f"{suggested['said']}. " + _("Did you mean {suggestions}?").format(
+            suggestions=suggested["suggestions"])
     if isinstance(error, MissingParameter) and not error.message:
         name = _parameter(error) or ""
         kind = error.param_type or (error.param.param_type_name if error.param is not None else "")

@@ -33,7 +33,7 @@ from qmskit.cli.app import (
 )
 from qmskit.cli.tables import show
 from qmskit.errors import ConfigError, QmsError
-from qmskit.i18n import N_, _
+from qmskit.i18n import N_, NP_, SOURCE_LANGUAGE, _, pgettext, use
 from qmskit.loading.load import load_manual
 from qmskit.loading.yamlsource import parse_yaml
 from qmskit.model import Form, FormField, Manual, Record
@@ -128,14 +128,22 @@ def _from_file(path: Path) -> dict[str, Any]:
     return data
 
 
+# A field's type as the prompt and the hint name it (a form's own type names stay the manual's words elsewhere)
+FIELD_TYPES = {"text": NP_("field type", "text"), "longtext": NP_("field type", "longtext"),
+               "number": NP_("field type", "number"), "integer": NP_("field type", "integer"),
+               "scale": NP_("field type", "scale"), "date": NP_("field type", "date"),
+               "datetime": NP_("field type", "datetime"), "boolean": NP_("field type", "boolean"),
+               "reference": NP_("field type", "reference"), "choice": NP_("field type", "choice"),
+               "multichoice": NP_("field type", "multichoice")}
+
+
 def _describe(field: FormField) -> str:
-    parts = [f"{field.type}"]
+    kind = pgettext(*FIELD_TYPES[field.type]) if field.type in FIELD_TYPES else field.type
+    parts = [_("{type}; YYYY-MM-DD").format(type=kind) if field.type == "date" else kind]  # päivämäärä; VVVV-KK-PP
     if field.spec.get("options"):
         parts.append(_("one of: {options}").format(options=", ".join(map(str, field.spec["options"]))))
     if "min" in field.spec or "max" in field.spec:
         parts.append(_("from {low} to {high}").format(low=field.spec.get("min", "…"), high=field.spec.get("max", "…")))
-    if field.type == "date":
-        parts.append("YYYY-MM-DD")
     if isinstance(field.spec.get("pattern"), str):
         parts.append(example_of(field))
     return "; ".join(parts)
@@ -321,7 +329,7 @@ def record_update(
                                                         "it later, e.g. from paper.")] = None,
     today: TodayOption = None,
 ) -> None:
-    """Move a workflow record (e.g. a corrective action) to its next state, with the fields that state needs.
+    """Move a workflow record, such as a corrective action, to its next state, with the fields that state needs.
     Only the states the record passes through need their fields."""
     root, manual = _manual(path, manual_dir)
     record = next((r for r in manual.records if r.id == record_id), None)
@@ -411,11 +419,16 @@ def records_list(
         emit(json.dumps([_as_dict(r) | {"date": _event(forms, r)} for r in chosen], indent=2, ensure_ascii=False)
              + "\n", output)
         return
+    with use(SOURCE_LANGUAGE):  # a spreadsheet gets the days as the manual writes them (ISO)
+        english = [summary(forms.get(r.form), r) for r in chosen]
+    said = {text: summary(forms.get(r.form), r) for text, r in zip(english, chosen, strict=True)}
     records = [{"id": r.id, "form": r.form, "date": _event(forms, r), "created": r.created_at[:10],
-                "by": r.created_by, "status": r.status, "summary": summary(forms.get(r.form), r)} for r in chosen]
+                "by": r.created_by, "status": r.status, "summary": text}
+               for r, text in zip(chosen, english, strict=True)]
     columns = (N_("ID"), N_("Form"), N_("Date"), N_("Created"), N_("By"), N_("Status"), N_("Summary"))
     table = TableData.of(quantity(len(chosen), "record"), columns, records, ("id", "form", "date", "created", "by",
-                                                                            "status", "summary"))
+                                                                            "status", "summary"),
+                         words={"summary": lambda text: said.get(str(text), str(text))})
     show(table, output_format, output)
 
 

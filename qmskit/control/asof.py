@@ -16,7 +16,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from qmskit.control.lifecycle import Blobs, is_document, past_document
-from qmskit.control.register import DocumentControl, RegisterRow, Verdict, add_months, day_of
+from qmskit.control.register import (
+    DocumentControl,
+    RegisterRow,
+    Verdict,
+    add_months,
+    day_of,
+    pending_approval,
+    pending_revision,
+)
 from qmskit.control.release import accepted_section, is_release
 from qmskit.loading.markdown import split_front_matter
 from qmskit.model import Document, Manual
@@ -185,13 +193,14 @@ def register_on(timelines: Iterable[Timeline], control: DocumentControl, day: st
         counted = effective.counted_on(day) if effective else []
         begins = max(effective.committed, effective.approved) if effective else ""
         review = add_months(day_of(effective.approved), control.review_interval(current)) if effective else None
-        pending = "" if effective is latest else (f"pending approval: revision {latest.revision.number} "
-                                                  f"({latest.committed}, {latest.revision.commit.sha[:10]})")
+        waiting = None if effective is latest else pending_approval(
+            [pending_revision(latest.revision.number, latest.committed, latest.revision.commit.sha)])
         rows.append(RegisterRow(
             shown.id, shown.title, shown.type, shown.owner, effective.revision.number if effective else 0, begins,
             tuple(v.person.name for v in counted if v.person is not None),
             review.isoformat() if review else "", current.status, latest.revision.path,
-            tuple(v.label for v in counted), pending, effective.revision.commit.sha if effective else ""))
+            tuple(v.label for v in counted), waiting.english() if waiting else "",
+            effective.revision.commit.sha if effective else "", waiting))
     return sorted(rows, key=lambda r: r.id)
 
 

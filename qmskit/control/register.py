@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from qmskit.control.policy import Policy, of_manual
 from qmskit.i18n import N_
-from qmskit.messages import Article, Message, Word, say
+from qmskit.messages import Article, Day, Join, Message, Word, say
 from qmskit.model import Document, Manual, Person
 from qmskit.vcs.history import Approval, Commit, FileHistory, History, Identity, Revision
 
@@ -23,6 +23,16 @@ LEVEL_LABELS = {"forge": N_("forge review"), "signed": N_("signed"), "asserted":
 MEANINGS = (N_("approved"), N_("released"), N_("reviewed"))  # what an approval says it is
 SOURCES = (N_("trailer"), N_("note"))  # where approval evidence was recorded, in Git's words
 FORGES = ("github", "gitlab")
+
+
+def pending_revision(number: int, day: str, sha: str) -> Message:
+    """A newer revision waiting for approval: "revision 2 (2026-11-27, 1a2b3c4d5e)"."""
+    return say("revision {number} ({day}, {commit})", number=number, day=Day(day[:10]), commit=sha[:10])
+
+
+def pending_approval(parts: list[Message]) -> Message | None:
+    """A register row's pending column: its English is what JSON and CSV carry, its text what people read."""
+    return say("pending approval: {changes}", changes=Join(tuple(parts), "and")) if parts else None
 
 
 def level_label(approval: Approval) -> str:
@@ -93,6 +103,7 @@ class RegisterRow:
     evidence: tuple[str, ...] = ()  # per approver: how strong the evidence is ("signed", "forge review", ...)
     pending: str = ""  # a newer revision (or uncommitted change) waiting for approval: never the effective text
     commit: str = ""  # the commit of the effective revision
+    pending_said: Message | None = field(default=None, compare=False)  # `pending` as a template, for people
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "type": self.type, "owner": self.owner,
@@ -346,12 +357,13 @@ class DocumentControl:
         approved = self.last_approved(document, file) if file else None
         counted = self.counted(document, approved) if approved else []
         review = self.next_review(document, file) if file else None
+        waiting = self.pending(path, latest, approved)
         return RegisterRow(document.id, document.title, document.type, document.owner,
                            approved.number if approved else 0, self.effective_day(approved, counted),
                            tuple(v.person.name for v in counted if v.person is not None),
                            review.isoformat() if review else "", status, path,
-                           tuple(v.label for v in counted),
-                           self.pending(path, latest, approved), approved.commit.sha if approved else "")
+                           tuple(v.label for v in counted), waiting.english() if waiting else "",
+                           approved.commit.sha if approved else "", waiting)
 
     def counted(self, document: Document, revision: Revision) -> list[Verdict]:
         """The approvals that count for the revision, one per person."""
@@ -361,15 +373,15 @@ class DocumentControl:
                 found.setdefault(verdict.person.id, verdict)
         return list(found.values())
 
-    def pending(self, path: str, latest: Revision | None, approved: Revision | None) -> str:
-        parts = []
+    def pending(self, path: str, latest: Revision | None, approved: Revision | None) -> Message | None:
+        parts: list[Message] = []
         if latest is not None and latest is not approved:
-            parts.append(f"revision {latest.number} ({latest.date[:10]}, {latest.commit.sha[:10]})")
+            parts.append(pending_revision(latest.number, latest.date, latest.commit.sha))
         elif latest is None and self.history.usable:
-            parts.append("never committed")
+            parts.append(say("never committed"))
         if latest is not None and path in self.history.uncommitted:
-            parts.append("uncommitted changes")
-        return f"pending approval: {' and '.join(parts)}" if parts else ""
+            parts.append(say("uncommitted changes"))
+        return pending_approval(parts)
 
     @staticmethod
     def effective_day(approved: Revision | None, counted: list[Verdict]) -> str:

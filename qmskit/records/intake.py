@@ -40,7 +40,7 @@ class FormChecks:
     def value(self, form_field: FormField, value: Any) -> None:
         problem = next(schemas.problems(self.fields[form_field.id], value), None)
         if problem is not None:
-            raise BadValue(problem.message)
+            raise BadValue(problem.said.text())
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +134,7 @@ def _row_values(mapping: ImportMapping, form: Form, row: Any, references: Mappin
     if missing:
         return values, [RowProblem(row.where, "", _("required fields missing: {fields}").format(
             fields=", ".join(f.id for f in missing)))]
-    return values, [RowProblem(row.where, "", p.message) for p in schemas.problems(checks.values, values)]
+    return values, [RowProblem(row.where, "", p.said.text()) for p in schemas.problems(checks.values, values)]
 
 
 def reference_problems(form: Form, values: Mapping[str, Any], references: Mapping[str, Set[str]]) -> list[str]:
@@ -167,7 +167,7 @@ def provisional_problems(data: Mapping[str, Any], forms: Mapping[str, Form], peo
         problems.append(_("created_by '{person}' is not a person of this manual").format(
             person=data.get("created_by", "")))
     values = dict(data.get("values") or {})
-    problems += [p.message for p in values_problems(form, values)] + reference_problems(form, values, references)
+    problems += [p.said.text() for p in values_problems(form, values)] + reference_problems(form, values, references)
     return form, problems
 
 

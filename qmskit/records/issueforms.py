@@ -170,7 +170,7 @@ def issue_values(form: Form, number: str, body: str,
     missing = missing_required(form, values)
     if missing:
         return [RowProblem(where, "", "required answers missing: " + ", ".join(f.label for f in missing))]
-    found = [RowProblem(where, "", p.message) for p in schemas.problems(checks.values, values)]
+    found = [RowProblem(where, "", p.said.text()) for p in schemas.problems(checks.values, values)]
     return found or IssueRecord(number, values)
 
 

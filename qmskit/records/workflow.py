@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qmskit.i18n import _
+from qmskit.i18n import _, format_date
 from qmskit.loading import schemas
 from qmskit.model import Form, FormField, Record
 from qmskit.patterns import matches
@@ -78,7 +79,7 @@ def check_value(field: FormField, value: Any) -> None:
                                                                                           example=example_of(field)))
     problem = next(schemas.problems(schemas.compiled(field_schema(field)), value), None)
     if problem is not None:
-        raise BadValue(problem.message)
+        raise BadValue(problem.said.text())
 
 
 def _fits(pattern: str, value: str) -> bool:
@@ -134,6 +135,15 @@ def step_problem(flow: Workflow, current: str, target: str, values: Mapping[str,
     return None
 
 
+def _day(value: Any) -> str:
+    """A date field's value as the reader's language writes a day (27.11.2026); anything else as it is."""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_date(day)
+
+
 def summary(form: Form | None, record: Record, width: int = 60) -> str:
     """A one-line description of a record for lists: its first text-like values."""
     if form is None:
@@ -144,7 +154,8 @@ def summary(form: Form | None, record: Record, width: int = 60) -> str:
         value = record.values.get(field.id)
         if value in (None, "", []) or field.type in ("boolean",):
             continue
-        parts.append(", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        parts.append(", ".join(map(str, value)) if isinstance(value, list) else
+                     _day(value) if field.type == "date" else str(value))
         if len(parts) == 3:
             break
     text = " · ".join(p.replace("\n", " ") for p in parts)

@@ -393,8 +393,13 @@ class SiteBuilder:
                            obsolete=document.status == "obsolete", external=self.external,
                            body=Markup(self.bodies.get(self._body_job(document, page))),  # noqa: S704 - sanitized
                            revisions=revisions, pending_revisions=pending_rows,
-                           pending=row.pending if self.site.history.usable else "",
+                           pending=self._pending(row) if self.site.history.usable else "",
                            unapproved=unapproved, evidence=", ".join(self.level(e) for e in row.evidence))
+
+    @staticmethod
+    def _pending(row: RegisterRow) -> str:
+        """What waits for approval, in the site's language ("odottaa hyväksyntää: versio 2 (...)")."""
+        return row.pending_said.text() if row.pending_said is not None else row.pending
 
     def _text_of(self, document: Document) -> Document:
         """The text a document's page shows: its approved translation into the site's language, where there is
