@@ -38,7 +38,19 @@ def extract() -> Catalog:
             template.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
     _add_rules(template)
     _add_command_help(template)
+    _add_clauses(template)
     return template
+
+
+def _add_clauses(template: Catalog) -> None:
+    """The bundled standards' clause titles, documented information and topics: data in `schemas/*.clauses.json`
+    that people read in `qms coverage`, the site and findings (`clausetexts.py` translates them where shown)."""
+    from qmskit.clausetexts import bundled_texts  # noqa: PLC0415
+    from qmskit.resources import schemas_dir  # noqa: PLC0415
+
+    for context, text, name in bundled_texts(schemas_dir()):
+        template.add(text, locations=[(f"schemas/{name}", 0)], context=context,
+                     auto_comments=[f"Translators: {context} of a bundled standard"])
 
 
 def _add_command_help(template: Catalog) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
-from qmskit.i18n import N_, SOURCE_LANGUAGE, _, current, format_date, use
+from qmskit.i18n import N_, SOURCE_LANGUAGE, _, current, format_date, pgettext, use
 from qmskit.wording import article, quantity
 
 
@@ -53,6 +53,18 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
+class Phrase:
+    """Text from qmskit's own data with a message context (a bundled standard's clause title, `clausetexts.py`):
+    translated where the catalogue knows it, shown as written where it does not."""
+
+    context: str
+    english: str
+
+    def text(self) -> str:
+        return pgettext(self.context, self.english) if self.english else ""
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A word from the manual with the English article English needs before it ("a procedure", "an SOP"); other
     languages have no articles and take the word alone."""
@@ -86,7 +98,7 @@ class Join:
 CONJUNCTIONS = (N_("and"), N_("or"))
 
 
-Value = Union[str, int, Day, Count, Word, Article, Join, "Message"]
+Value = Union[str, int, Day, Count, Word, Phrase, Article, Join, "Message"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +155,8 @@ def to_data(value: Value) -> Any:  # noqa: PLR0911 - one return per kind of valu
         return ["count", value.number, value.noun]
     if isinstance(value, Word):
         return ["word", value.english]
+    if isinstance(value, Phrase):
+        return ["phrase", value.context, value.english]
     if isinstance(value, Article):
         return ["article", value.word]
     if isinstance(value, Join):
@@ -165,6 +179,8 @@ def from_data(data: Any) -> Value:  # noqa: PLR0911 - one return per kind of val
         return Count(rest[0], _text(rest[1]))
     if tag == "word" and len(rest) == 1:
         return Word(_text(rest[0]))
+    if tag == "phrase" and len(rest) == 2:
+        return Phrase(_text(rest[0]), _text(rest[1]))
     if tag == "article" and len(rest) == 1:
         return Article(_text(rest[0]))
     if tag == "join" and len(rest) == 4 and isinstance(rest[0], list):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from qmskit.analysis.coverage import Owner, StandardCoverage, coverage, transition
+from qmskit.clausetexts import title_text
 from qmskit.cli.app import (
     ManualOption,
     ManualPath,
@@ -70,7 +71,8 @@ def coverage_command(
     summary = "; ".join(f"{s.catalogue.label} {s.addressed}/{len(s.leaves)}" for s in chosen)
     show(TableData.of(_("Clause coverage — {organisation} ({summary} addressed or excluded)").format(
                           organisation=manual.config.organisation, summary=summary),
-                      COLUMNS, records, KEYS, words={"status": _coverage_status, "addressed_by": _addressed_by}),
+                      COLUMNS, records, KEYS, words={"title": title_text, "status": _coverage_status,
+                                                     "addressed_by": _addressed_by}),
          output_format, output)
 
 
@@ -139,4 +141,5 @@ def _transition_table(manual: Manual, target_edition: str) -> TableData:
     title = ngettext("From {old} to {new}: {count} clause change", "From {old} to {new}: {count} clause changes",
                      len(changes)).format(old=current.label, new=target.label, count=len(changes))
     return TableData.of(title, CHANGE_COLUMNS, records, CHANGE_KEYS,
-                        words={"change": _change, "addressed_by": _addressed_by})
+                        words={"change": _change, "was": title_text, "becomes": title_text,
+                               "addressed_by": _addressed_by})

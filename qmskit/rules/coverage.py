@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from qmskit import clausetexts
 from qmskit.analysis.coverage import StandardCoverage, counting_owners, coverage, covers, declared
 from qmskit.diagnostics import Diagnostic, Location
-from qmskit.messages import say
+from qmskit.messages import Phrase, say
 from qmskit.model import Catalogue, Clause, Topic, standard_pointer
 from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
+
+
+def _documented(what: str) -> Phrase:
+    """The documented information a bundled clause asks for, in the reader's language when the finding is shown."""
+    return Phrase(clausetexts.DOCUMENTED, what)
+
 
 UNCOVERED, NO_DOCUMENT, NO_RECORDS, EXCLUSION, TOPIC, PARTY_TOPIC = (rule(f"QMS-COV-00{n}") for n in range(1, 7))
 AMENDED = rule("QMS-STD-002")
@@ -46,24 +53,25 @@ def _standard(ctx: Context, standard: StandardCoverage) -> Iterator[Diagnostic]:
         if row.excluded:
             continue
         label = say("{standard} clause {number} {title}", standard=catalogue.label, number=clause.number,
-                    title=clause.title)
+                    title=Phrase(clausetexts.TITLE, clause.title))
         if clause.number in leaves and not row.addressed_by:
             yield UNCOVERED.at(_where(ctx, catalogue), say("{clause} is not addressed by any document, process or "
                                                            "form", clause=label))
         if clause.maintain and not any(covers(n, clause.number) for n in by_documents):
             yield NO_DOCUMENT.at(_where(ctx, catalogue), say("{clause} asks to maintain documented information "
                                                              "({what}), but no active document addresses it",
-                                                             clause=label, what=clause.maintain))
+                                                             clause=label, what=_documented(clause.maintain)))
         if clause.retain and not any(covers(n, clause.number) for n in by_forms):
             yield NO_RECORDS.at(_where(ctx, catalogue), say("{clause} asks to retain documented information "
                                                             "({what}), but no form keeps such records",
-                                                            clause=label, what=clause.retain))
+                                                            clause=label, what=_documented(clause.retain)))
         for topic in clause.topics:
             if not _considered(ctx, catalogue, clause, topic):
                 finding = TOPIC if topic.required else PARTY_TOPIC
                 yield finding.at(_where(ctx, catalogue),
                                  say("{clause} asks {asks}, but nothing that addresses {number} names '{topic}' "
-                                     "under `topics:`", clause=label, asks=topic.asks, number=clause.number,
+                                     "under `topics:`", clause=label, asks=Phrase(clausetexts.TOPIC, topic.asks),
+                                     number=clause.number,
                                      topic=topic.id))
     if catalogue.amended_by and catalogue.amended_by not in m.config.standards:
         yield AMENDED.at(_where(ctx, catalogue), say("{standard} has been amended: {amended} applies to "

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from qmskit import i18n, urls
+from qmskit import clausetexts, i18n, urls
 from qmskit.analysis import charts, measures
 from qmskit.analysis.communication import EVERYONE, last_held, next_due
 from qmskit.analysis.competence import (
@@ -822,8 +822,9 @@ class SiteBuilder:
         rows = []
         for number in numbers:
             found = [(s, s.row(number)) for s in standards]
-            title = next(r.clause.title for _, r in found if r is not None)
-            cells = [self._coverage_cell(row, title) for _, row in found]
+            first = next(r.clause for _, r in found if r is not None)
+            cells = [self._coverage_cell(row, first.title) for _, row in found]
+            title = clausetexts.title(first)
             rows.append([Markup(f"**{md(number)}**") if "." not in number else md(number),  # noqa: S704
                          cell(title), *cells])
         columns = [t["clause"], t["title"], *(md(s.catalogue.label) for s in standards)]
@@ -833,7 +834,7 @@ class SiteBuilder:
         """A standard's column of the coverage matrix: Markdown built from escaped parts and checked links."""
         if row is None:
             return Markup("—")  # the standard has no clause of this number
-        own = f"*{cell(row.clause.title)}*: " if row.clause.title != title else ""
+        own = f"*{cell(clausetexts.title(row.clause))}*: " if row.clause.title != title else ""
         if row.excluded:
             return Markup(f"{own}*{md(self.t['excluded'])}*")  # noqa: S704 - escaped parts
         return Markup(own + ", ".join(sorted({self._coverage_link(o) for o in row.addressed_by})))  # noqa: S704
