@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qmskit.messages import Message, say
-from qmskit.model import Catalogue, Clause, Document, Form, Manual, Objective, Process, Risk
+from qmskit.model import Catalogue, Clause, Document, Form, Manual, Objective, Process, Risk, Topic
 
 Owner = Document | Process | Form | Objective | Risk
 
@@ -138,8 +138,9 @@ class Change:
     kind: str  # "added", "removed", "retitled" or "topics"
     old_title: str
     new_title: str
-    detail: str
+    detail: str  # in English, for JSON and CSV: what the new topics ask
     addressed_by: tuple[Owner, ...]
+    topics: tuple[Topic, ...] = ()  # the topics the target edition adds (kind "topics")
 
 
 def transition(manual: Manual, current: Catalogue, target: Catalogue) -> tuple[Change, ...]:
@@ -162,7 +163,8 @@ def transition(manual: Manual, current: Catalogue, target: Catalogue) -> tuple[C
         if new_topics:
             detail = "; ".join(f"{'shall determine' if t.required else 'note:'} {t.asks} (topic {t.id})"
                                for t in new_topics)
-            changes.append(Change(clause.number, "topics", old.title, clause.title, detail, users(clause.number)))
+            changes.append(Change(clause.number, "topics", old.title, clause.title, detail, users(clause.number),
+                                  tuple(new_topics)))
     kept = {c.number for c in target.clauses}
     changes += [Change(c.number, "removed", c.title, "", "", users(c.number)) for c in current.clauses
                 if c.number not in kept]

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from qmskit.analysis.coverage import Owner, StandardCoverage, coverage, transition
+from qmskit import clausetexts
+from qmskit.analysis.coverage import Change, Owner, StandardCoverage, coverage, transition
 from qmskit.clausetexts import title_text
 from qmskit.cli.app import (
     ManualOption,
@@ -115,6 +116,13 @@ def _records(standard: StandardCoverage) -> list[dict[str, Any]]:
     return records
 
 
+def _asks(change: Change) -> str:
+    """What a change's new topics ask, as people read it (the same words as `Change.detail`, which JSON keeps)."""
+    return "; ".join((_("shall determine {asks} (topic {topic})") if t.required else
+                      _("note: {asks} (topic {topic})")).format(asks=clausetexts.asks(t), topic=t.id)
+                     for t in change.topics)
+
+
 def _name(owner: Owner) -> str:
     if isinstance(owner, Document | Process):
         return owner.id
@@ -138,8 +146,10 @@ def _transition_table(manual: Manual, target_edition: str) -> TableData:
     changes = transition(manual, current, target)
     records = [{"clause": c.number, "change": c.kind, "was": c.old_title, "becomes": c.new_title, "asks": c.detail,
                 "addressed_by": [_name(o) for o in c.addressed_by]} for c in changes]
+    said = {c.detail: _asks(c) for c in changes if c.detail}
     title = ngettext("From {old} to {new}: {count} clause change", "From {old} to {new}: {count} clause changes",
                      len(changes)).format(old=current.label, new=target.label, count=len(changes))
     return TableData.of(title, CHANGE_COLUMNS, records, CHANGE_KEYS,
                         words={"change": _change, "was": title_text, "becomes": title_text,
+                               "asks": lambda detail: said.get(detail, detail),
                                "addressed_by": _addressed_by})
