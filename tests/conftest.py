@@ -225,6 +225,21 @@ class QuietFiles(SimpleHTTPRequestHandler):
         pass
 
 
+
+def build_with_plugin(folder: Path, today: str) -> Path:
+    """A company's own mkdocs.yml next to `folder/manual`, with `plugins: [search, qms]` and a Finnish theme, built by
+    mkdocs itself (the plugin route, not `qms build`): the built site's folder."""
+    config = folder / "mkdocs.yml"
+    (folder / "docs").mkdir()  # mkdocs checks that its docs_dir exists before the plugin replaces it
+    config.write_text("site_name: Laatukäsikirja\ntheme: {name: material, language: fi}\nmarkdown_extensions: "
+                      "[admonition, attr_list, md_in_html, tables]\nplugins:\n  - search\n  - qms: {manual: manual, "
+                      "language: fi}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
+                           str(folder / "site")], capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QMS_TODAY": today})
+    assert done.returncode == 0, done.stderr
+    return folder / "site"
+
 @contextlib.contextmanager
 def site_server(folder: Path) -> Iterator[str]:
     """A built site served on a free loopback port; yields its base URL."""

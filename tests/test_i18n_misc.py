@@ -19,7 +19,7 @@ import pytest
 from qmskit import catalogues, i18n
 from qmskit.site.build import generate
 from qmskit.tables import TableData, to_csv, to_json, to_markdown
-from tests.conftest import ITSERVICES, Result, commit_all, edit, git, line_of, site_server
+from tests.conftest import ITSERVICES, Result, build_with_plugin, commit_all, edit, git, line_of, site_server
 
 TODAY = "2026-11-27"
 FINNISH_DAY = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
@@ -338,19 +338,10 @@ def test_the_mkdocs_plugin_stems_the_index_as_the_queries_are_stemmed(tmp_path: 
     """With `plugins: [search, qms]` in a mkdocs.yml of the company's own, the stemmed queries must meet a stemmed
     index: mkdocs-material's default pipeline would leave the stemmer out and find nothing."""
     import json
-    import os
 
     manual = _manual(tmp_path)
     commit_all(manual, "The second manual, with a Finnish PRO-002", date=BASELINE_DAY)
-    config = tmp_path / "mkdocs.yml"
-    (tmp_path / "docs").mkdir()  # mkdocs checks that its docs_dir exists before the plugin replaces it
-    config.write_text("site_name: Laatukäsikirja\ntheme: {name: material, language: fi}\nmarkdown_extensions: "
-                      "[admonition, attr_list, md_in_html, tables]\nplugins:\n  - search\n  - qms: {manual: manual, "
-                      "language: fi}\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
-                           str(tmp_path / "site")], capture_output=True, text=True, check=False,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QMS_TODAY": TODAY})
-    assert done.returncode == 0, done.stderr
+    build_with_plugin(tmp_path, TODAY)
     index = json.loads((tmp_path / "site/search/search_index.json").read_text())
     assert index["config"]["lang"] == ["fi"] and "stemmer" in index["config"]["pipeline"]
     worker = next((tmp_path / "site/assets/javascripts/workers").glob("search.*.min.js"))

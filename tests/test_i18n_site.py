@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import string
@@ -25,7 +24,7 @@ from qmskit.catalogues import read
 from qmskit.diagram import views
 from qmskit.loading.load import load_manual
 from qmskit.site.build import generate
-from tests.conftest import EXAMPLE, ITSERVICES, Result, commit_all, git, site_server
+from tests.conftest import EXAMPLE, ITSERVICES, Result, build_with_plugin, commit_all, git, site_server
 from tests.test_site import HOSTILE, PAGE_TYPES, _shot
 
 pytestmark = pytest.mark.browser
@@ -347,15 +346,7 @@ def test_a_hostile_translation_is_text_on_every_page_it_reaches(tmp_path: Path) 
 def test_the_mkdocs_plugin_takes_the_language_too(tmp_path: Path) -> None:
     manual = _manual(tmp_path, ITSERVICES)
     commit_all(manual, "A manual that is not the example")
-    config = tmp_path / "mkdocs.yml"
-    (tmp_path / "docs").mkdir()  # mkdocs checks that its docs_dir exists before the plugin replaces it
-    config.write_text("site_name: Laatukäsikirja\ntheme: {name: material, language: fi}\nmarkdown_extensions: "
-                      "[admonition, attr_list, md_in_html, tables]\nplugins:\n  - search\n  - qms: {manual: manual, "
-                      "language: fi}\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
-                           str(tmp_path / "site")], capture_output=True, text=True, check=False,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QMS_TODAY": TODAY})
-    assert done.returncode == 0, done.stderr
+    build_with_plugin(tmp_path, TODAY)
     home = (tmp_path / "site" / "index.html").read_text()
     assert "Etusivu" in home and "Tilanne" in home and "Status" not in home.split("<article", 1)[1]
 
