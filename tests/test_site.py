@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -462,3 +463,14 @@ def assert_no_serious_violations(page: Any, path: str) -> None:
     assert [v for v in ours if v["nodes"]] == [], path
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_every_table_header_on_every_page_names_its_column(built: dict[str, Path]) -> None:
+    """A screen reader reads a column's header before each cell: an empty <th> says nothing (process pages had a
+    header row of two empty cells)."""
+    empty = re.compile(r"<th(?: [^>]*)?>\s*</th>")
+    for audience, site in built.items():
+        pages = sorted(site.rglob("*.html"))
+        assert len(pages) > 5
+        offenders = [str(p.relative_to(site)) for p in pages if empty.search(p.read_text(encoding="utf-8"))]
+        assert offenders == [], (audience, offenders[:5])
