@@ -10,13 +10,13 @@ or stdin would break or repeat), and it shares no locks with the parent's thread
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from qmskit.escape import markdown_body
+from qmskit.site import shards
 from qmskit.site.bodylinks import body_links
 
 # A job: (the text without its title, the manual file it comes from, the page it is shown on)
@@ -34,8 +34,7 @@ def render_all(jobs: Sequence[Job], targets: Mapping[str, str | None]) -> list[s
     return [render(job, targets) for job in jobs]
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+_cores = shards.available_cores  # a name of this module's own, which tests can replace
 
 
 def _run_worker(jobs: Sequence[Job], targets: Mapping[str, str | None]) -> list[str] | None:

@@ -22,11 +22,14 @@ PAGE_ORDER = Path(".qms-page-order.json")  # the pages in mkdocs' order, for joi
 PAGES_PER_SHARE = 250  # below this a second process costs more (its start-up) than it saves
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container's share, not the machine's count where the OS says)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def shares_for(pages: int, cpus: int | None = None) -> int:
     """How many mkdocs processes build a site of `pages` pages: one per core that has enough pages to pay off."""
-    if cpus is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cpus, pages // PAGES_PER_SHARE))
+    return max(1, min(available_cores() if cpus is None else cpus, pages // PAGES_PER_SHARE))
 
 
 def parse_share(text: str) -> tuple[int, int]:
