@@ -55,20 +55,32 @@ def test_a_share_names_one_of_its_count(text: str) -> None:
 
 
 @pytest.mark.parametrize("manual", ["example", "itservices"])
-def test_bodies_from_a_worker_are_the_bodies_rendered_here(manual: str, request: pytest.FixtureRequest,
-                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_with_a_worker_are_the_pages_built_alone(manual: str, request: pytest.FixtureRequest,
+                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root: Path = request.getfixturevalue(manual)
     here = generate(root, tmp_path / "here", "internal", date(2026, 11, 27))
     monkeypatch.setattr(bodies, "WORKER_FROM", 1)
     monkeypatch.setattr(bodies, "_cores", lambda: 2)
-    started: list[int] = []
-    real_start = bodies.Bodies.start
+    workers: list[bodies.Worker | None] = []
+    real_start = bodies.start_worker
 
-    def start(self: bodies.Bodies) -> None:
-        real_start(self)
-        started.append(len(self.pending[0]) if self.pending else 0)
+    def start_worker(documents: int) -> bodies.Worker | None:
+        workers.append(real_start(documents))
+        return workers[-1]
 
-    monkeypatch.setattr(bodies.Bodies, "start", start)
+    monkeypatch.setattr(bodies, "start_worker", start_worker)
+    worker = generate(root, tmp_path / "worker", "internal", date(2026, 11, 27))
+    assert workers and workers[0] is not None and workers[0].process is None  # started, and stopped at the end
+    assert _files(worker.folder / "docs") == _files(here.folder / "docs")  # however the bodies were split
+
+
+def _jobs(count: int) -> tuple[list[bodies.Job], dict[str, str | None]]:
+    jobs = [(f"Text with a [link](b{n}.md) and <script>alert({n})</script>", f"a{n}.md", f"documents/a{n}.md")
+            for n in range(count)]
+    return jobs, {f"b{n}.md": f"documents/b{n}.md" for n in range(count)}
+
+
+def _counting_render(monkeypatch: pytest.MonkeyPatch) -> list[bodies.Job]:
     rendered_here: list[bodies.Job] = []
     real_render = bodies.render
 
@@ -77,24 +89,54 @@ def test_bodies_from_a_worker_are_the_bodies_rendered_here(manual: str, request:
         return real_render(job, targets)
 
     monkeypatch.setattr(bodies, "render", render)  # in this process only: the worker imports its own
-    worker = generate(root, tmp_path / "worker", "internal", date(2026, 11, 27))
-    documents = len([page for folder in ("documents", "obsolete") for page in (worker.folder / "docs" / folder).glob(
-        "*.md") if page.name != "index.md"])  # a document's page, current or obsolete, not a register
-    assert started and started[0] >= 3
-    assert len(rendered_here) == documents - started[0]  # the worker's bodies were not rendered again here
-    assert _files(worker.folder / "docs") == _files(here.folder / "docs")
+    return rendered_here
 
 
-def test_a_dead_worker_leaves_the_bodies_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    jobs = [(f"Text with a [link](b{n}.md) and <script>alert({n})</script>", f"a{n}.md", f"documents/a{n}.md")
-            for n in range(6)]
-    targets = {f"b{n}.md": f"documents/b{n}.md" for n in range(6)}
-    assert bodies._run_worker(jobs, targets) == bodies.render_all(jobs, targets)  # python -m qmskit.site.bodies
+def test_the_worker_answers_from_the_last_body_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs, targets = _jobs(6)
+    expected = bodies.render_all(jobs, targets)
+    assert "script" not in expected[0] and "../b0/" in expected[0]
     monkeypatch.setattr(bodies, "WORKER_FROM", 1)
     monkeypatch.setattr(bodies, "_cores", lambda: 2)
-    monkeypatch.setattr(sys, "executable", "/bin/false")  # a worker that exits at once with an error
-    dead = bodies.Bodies(jobs, targets)
-    dead.start()
-    assert dead.pending is not None and dead.pending[2].result() is None
-    assert [dead.get(job) for job in jobs] == bodies.render_all(jobs, targets)
-    assert "script" not in bodies.render(jobs[0], targets) and "../b0/" in bodies.render(jobs[0], targets)
+    worker = bodies.start_worker(len(jobs))
+    assert worker is not None and worker.process is not None
+    process = worker.process
+    both = bodies.Bodies(jobs, targets, worker)
+    both.start()
+    process.wait()  # let it answer everything before this process asks
+    assert worker.reader is not None
+    worker.reader.join()
+    assert list(worker.answers) == [5, 4, 3, 2, 1, 0]
+    rendered_here = _counting_render(monkeypatch)
+    assert [both.get(job) for job in jobs] == expected
+    assert rendered_here == []  # every body came from the worker
+
+
+@pytest.mark.parametrize("program", ["#!/bin/sh\nexit 3\n", "#!/bin/sh\necho '[0, 1]'; echo garbage\n",
+                                     "#!/bin/sh\nexec sleep 60\n"], ids=["dies", "garbage", "hangs"])
+def test_a_failing_worker_leaves_the_bodies_to_this_process(program: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs, targets = _jobs(4)
+    expected = bodies.render_all(jobs, targets)
+    script = tmp_path / "worker"
+    script.write_text(program)
+    script.chmod(0o755)
+    monkeypatch.setattr(bodies, "WORKER_FROM", 1)
+    monkeypatch.setattr(bodies, "_cores", lambda: 2)
+    monkeypatch.setattr(sys, "executable", str(script))  # run instead of `python -m qmskit.site.bodies`
+    worker = bodies.start_worker(len(jobs))
+    assert worker is not None and worker.process is not None
+    process = worker.process
+    failing = bodies.Bodies(jobs, targets, worker)
+    failing.start()
+    rendered_here = _counting_render(monkeypatch)
+    assert [failing.get(job) for job in jobs] == expected  # never waits for the worker
+    assert rendered_here == jobs
+    failing.close()
+    assert process.poll() is not None  # stopped, not left behind
+
+
+def test_no_worker_for_a_small_site_or_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert bodies.start_worker(bodies.WORKER_FROM - 1) is None
+    monkeypatch.setattr(bodies, "_cores", lambda: 1)
+    assert bodies.start_worker(bodies.WORKER_FROM) is None

@@ -1,19 +1,23 @@
-"""Document bodies for the site, part of them rendered in a second process while this one builds the other pages:
-rendering and sanitising Markdown is most of a large site's generation, and a machine's other core idles during
-it (DESIGN 0031). A body is a pure function of its text, its file, its page and the link targets, so it is the
-same HTML wherever it is rendered.
+"""Document bodies for the site, rendered from both ends at once: this process renders them from the first page
+on, a worker process from the last page back, until the two meet (DESIGN 0031). Rendering and sanitising
+Markdown is most of a large site's generation, and a machine's other core would idle during it. Neither side ever
+waits for the other, so the split follows the machine's load and the manual's mix of pages by itself, and a worker
+that is slow, hangs or dies costs nothing but its own core. A body is a pure function of its text, its file, its
+page and the link targets, so it is the same HTML wherever it is rendered.
 
-The worker is `python -m qmskit.site.bodies`, given its jobs as JSON on stdin and answering with JSON on stdout:
-unlike multiprocessing, it never runs the parent's main script again (a script without a main guard, `python -c`
-or stdin would break or repeat), and it shares no locks with the parent's threads."""
+The worker is `python -m qmskit.site.bodies`: its jobs as JSON on stdin, each body as one JSON line
+`[index, html]` on stdout, the last job first. Unlike multiprocessing, it never runs the parent's main script
+again (a script without a main guard, `python -c` or stdin would break or repeat), and it shares no locks with
+the parent's threads."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import IO
 
 from qmskit.escape import markdown_body
 from qmskit.site import shards
@@ -22,7 +26,6 @@ from qmskit.site.bodylinks import body_links
 # A job: (the text without its title, the manual file it comes from, the page it is shown on)
 Job = tuple[str, str, str]
 WORKER_FROM = 200  # documents; below this, starting a process costs more than it saves
-WORKER_SHARE = 0.5  # of the bodies: this process renders the rest, and every page's other parts
 
 
 def render(job: Job, targets: Mapping[str, str | None]) -> str:
@@ -37,66 +40,121 @@ def render_all(jobs: Sequence[Job], targets: Mapping[str, str | None]) -> list[s
 _cores = shards.available_cores  # a name of this module's own, which tests can replace
 
 
-def _run_worker(jobs: Sequence[Job], targets: Mapping[str, str | None]) -> list[str] | None:
-    """The bodies of `jobs` from a worker process, or None when it failed (this process then renders them)."""
-    payload = json.dumps({"jobs": list(jobs), "targets": dict(targets)}).encode("utf-8")
-    try:
-        done = subprocess.run([sys.executable, "-m", "qmskit.site.bodies"], input=payload, capture_output=True,
-                              check=False)
-    except OSError:
-        return None
-    if done.returncode != 0:
-        return None
-    try:
-        bodies = json.loads(done.stdout.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not isinstance(bodies, list) or len(bodies) != len(jobs) or not all(isinstance(b, str) for b in bodies):
-        return None
-    return bodies
+class Worker:
+    """A `python -m qmskit.site.bodies` process, started early so that its imports overlap this process's
+    loading, and given its jobs later (`give`). Its answers are read by a thread as they come."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.answers: dict[int, str] = {}
+        self.lock = threading.Lock()
+        self.reader: threading.Thread | None = None
+        try:
+            self.process = subprocess.Popen([sys.executable, "-m", "qmskit.site.bodies"], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            self.process = None  # no worker: this process renders every body
+
+    def give(self, jobs: Sequence[Job], targets: Mapping[str, str | None]) -> None:
+        if self.process is None or self.reader is not None:
+            return
+        payload = json.dumps({"jobs": list(jobs), "targets": dict(targets)}).encode("utf-8")
+        self.reader = threading.Thread(target=self._talk, args=(self.process, payload, len(jobs)),
+                                       name="qms-bodies", daemon=True)
+        self.reader.start()
+
+    def _talk(self, process: subprocess.Popen[bytes], payload: bytes, count: int) -> None:
+        if process.stdin is None or process.stdout is None:
+            return
+        try:
+            process.stdin.write(payload)
+            process.stdin.close()
+            for index, body in _answers(process.stdout, count):
+                with self.lock:
+                    self.answers[index] = body
+        except (OSError, ValueError):
+            pass  # the worker died or was stopped: what it answered stays usable, the rest is rendered here
+
+    def take(self, index: int) -> str | None:
+        with self.lock:
+            return self.answers.pop(index, None)
+
+    def stop(self) -> None:
+        """Stop the process (at once: what it has not answered is rendered here); its answers stay."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if self.reader is not None:
+            self.reader.join()  # it reads to the end of the dead process's output
+        for stream in (process.stdin, process.stdout):
+            if stream is not None and not stream.closed:
+                stream.close()
+
+
+def _answers(stream: IO[bytes], count: int) -> Iterator[tuple[int, str]]:
+    """The worker's `[index, html]` lines; the first line that is not one ends the answers."""
+    for line in stream:
+        try:
+            index, body = json.loads(line)
+        except (UnicodeDecodeError, ValueError, TypeError):
+            return
+        if not (isinstance(index, int) and 0 <= index < count and isinstance(body, str)):
+            return
+        yield index, body
 
 
 class Bodies:
-    """The bodies of `jobs` (in the order their pages are built): once started, the later ones are rendered by a
-    worker process, the others here when asked for."""
+    """The bodies of `jobs`, asked for in their order: this process renders each one the worker has not yet
+    answered; the worker renders from the last one back. Once this process reaches a body the worker answered,
+    every later one is answered too, and the worker is stopped."""
 
-    def __init__(self, jobs: Sequence[Job], targets: Mapping[str, str | None]) -> None:
+    def __init__(self, jobs: Sequence[Job], targets: Mapping[str, str | None], worker: Worker | None = None) -> None:
         self.jobs = list(jobs)
+        self.position = {job: index for index, job in enumerate(self.jobs)}
         self.targets = targets
-        self.ready: dict[Job, str] = {}
-        self.pending: tuple[list[Job], set[Job], Future[list[str] | None]] | None = None
-        self.waiter: ThreadPoolExecutor | None = None
+        self.worker = worker
+        self.started = False
 
     def start(self) -> None:
-        """Hand the later bodies to a worker process, when there are enough to pay for starting it."""
-        if self.waiter is not None or len(self.jobs) < WORKER_FROM or _cores() < 2:
+        """Give the worker its jobs, when there are enough to pay for it; else stop it."""
+        if self.started:
             return
-        later = self.jobs[int(len(self.jobs) * (1 - WORKER_SHARE)):]
-        self.waiter = ThreadPoolExecutor(1, thread_name_prefix="qms-bodies")  # waits for the worker's answer
-        self.pending = (later, set(later), self.waiter.submit(_run_worker, later, self.targets))
+        self.started = True
+        if self.worker is not None and (len(self.jobs) < WORKER_FROM or _cores() < 2):
+            self.close()
+        elif self.worker is not None:
+            self.worker.give(self.jobs, self.targets)
 
     def get(self, job: Job) -> str:
-        if self.pending is not None and job in self.pending[1]:
-            jobs, _, answer = self.pending
-            self.pending = None
-            bodies = answer.result()
-            if bodies is not None:
-                self.ready.update(zip(jobs, bodies, strict=True))
-            self.close()
-        found = self.ready.pop(job, None)
-        return found if found is not None else render(job, self.targets)
+        index = self.position.get(job)
+        if self.worker is not None and index is not None:
+            answered = self.worker.take(index)
+            if answered is not None:  # the two ends met: the worker now renders bodies this process has
+                self.worker.stop()  # and keeps its answers, every later body among them
+                return answered
+        return render(job, self.targets)
 
     def close(self) -> None:
-        if self.waiter is not None:
-            self.waiter.shutdown(wait=False)
-            self.waiter = None
+        if self.worker is not None:
+            self.worker.stop()
+
+
+def start_worker(documents: int) -> Worker | None:
+    """A worker for a site of `documents` documents, started now, when a worker pays off on this machine."""
+    return Worker() if documents >= WORKER_FROM and _cores() >= 2 else None
 
 
 def _serve() -> None:
-    """The worker: jobs and link targets as JSON on stdin, their bodies as a JSON list on stdout."""
+    """The worker: jobs and link targets as JSON on stdin; each body as a JSON line, the last job first."""
     given = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     jobs = [(str(text), str(source), str(page)) for text, source, page in given["jobs"]]
-    sys.stdout.write(json.dumps(render_all(jobs, given["targets"])))
+    targets = given["targets"]
+    for index in range(len(jobs) - 1, -1, -1):
+        sys.stdout.write(json.dumps([index, render(jobs[index], targets)]) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -23,11 +23,11 @@ from qmskit.control.translations import in_language, past_translation
 from qmskit.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from qmskit.diagram.render import fitted, render
 from qmskit.errors import QmsError, ToolMissingError
-from qmskit.loading.load import load_manual
+from qmskit.loading.load import LoadResult, load_manual
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Document, Manual
 from qmskit.safepaths import inside
-from qmskit.site import shards
+from qmskit.site import bodies, shards
 from qmskit.site.generate import Page, SiteInput, build_pages
 from qmskit.vcs.gitrepo import read_blobs, start_history
 from qmskit.vcs.history import History
@@ -86,7 +86,19 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     pending = start_history(root)
     loaded = load_manual(root, use_cache=True)
     manual = loaded.manual
-    history = pending()
+    worker = bodies.start_worker(len(manual.documents))  # its start-up overlaps reading Git
+    try:
+        return _generate(root, folder, audience, today, loaded=loaded, history=pending(), worker=worker,
+                         progress=progress, print_all=print_all, language=language, alternates=alternates)
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+def _generate(root: Path, folder: Path, audience: str, today: date, *, loaded: LoadResult, history: History,
+              worker: bodies.Worker | None, progress: Progress | None, print_all: bool, language: str | None,
+              alternates: tuple[str, ...]) -> Generated:
+    manual = loaded.manual
     renderer = _svg_renderer()
     control = control_of(root, manual, history)
     # one batch of past front matter for every revision: the document pages, the "effective on" table and the
@@ -101,7 +113,7 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
                      print_all=print_all, control=control, approved=approved_versions(root, manual, history, control),
                      timelines=timelines, releases=tags, language=chosen,
                      alternates=tuple(code for code in alternates if code != chosen),
-                     translations=approved_translations(root, manual, history, control, chosen))
+                     translations=approved_translations(root, manual, history, control, chosen), body_worker=worker)
     try:
         pages, config = build_pages(site)
     finally:

@@ -116,6 +116,8 @@ class SiteInput:
     alternates: tuple[str, ...] = ()  # other languages built beside this one, each in a sibling folder
     # documents as their approved translation into `language` reads (control/translations.py), by id
     translations: Mapping[str, Document] = dataclasses.field(default_factory=dict)
+    # a worker process started ahead, to render document bodies from the last page back (site/bodies.py)
+    body_worker: bodies.Worker | None = None
 
 
 def _sets_policy(document: Document) -> bool:
@@ -254,13 +256,18 @@ class SiteBuilder:
                                                       **context)
 
     def pages(self) -> list[Page]:
-        self.bodies.start()  # a worker renders the later document bodies meanwhile
+        """Every page, built in the order that keeps both cores busy: the pages that need neither document bodies
+        nor diagrams first (a worker renders bodies from the last document back meanwhile, and dot draws the maps
+        and cards), then the documents (this process renders bodies from the first one until it meets the
+        worker), then the pages with diagrams."""
+        self.bodies.start()
         if self.site.fit_ahead is not None and not self.external:  # maps and cards are drawn meanwhile, maps first
             self.site.fit_ahead([self._map_variants(1, "")], PAGE_WIDTH)
             if any(p.parent for p in self.manual.processes):
                 self.site.fit_ahead([self._map_variants(2, "../")], NARROW_PAGE_WIDTH)
             self.site.fit_ahead([self._card(p) for p in self.manual.processes], NARROW_PAGE_WIDTH)
-        try:  # the documents before the home page: its map is laid out in the meantime
+        try:
+            registers = self._register_pages()
             documents = [Page(self.doc_path(d), self.document(d)) for d in self.visible_documents()]
         finally:
             self.bodies.close()
@@ -271,33 +278,39 @@ class SiteBuilder:
         pages.append(Page("assets/qms-texts.js", self.script_texts()))
         if self.search_worker is not None:
             pages.append(Page(*search.worker_page(self.search_worker)))
-        pages += documents
-        pages.append(Page("documents/index.md", self.document_register()))
+        pages += documents + registers
         if self.site.print_all:
             pages.append(Page("print.md", self.print_page()))
         if not self.external:
-            pages.append(Page("asof/index.md", self.effective_page()))
-            pages += [Page(path, self.release_page(release)) for release, path in self.release_pages]
-            pages.append(Page("obsolete/index.md", self.obsolete_register()))
             pages += [Page(f"processes/{urls.slug(p.id)}.md", self.process(p)) for p in self.manual.processes]
             pages.append(Page("processes/index.md", self.process_register()))
-            pages += [Page(f"forms/{urls.slug(f.id)}.md", self.form(f.id)) for f in self.manual.forms]
-            pages.append(Page("forms/index.md", self.form_register()))
-            pages.append(Page("records/index.md", self.record_register()))
-            pages += self.record_pages()
-            pages.append(Page("registers/risks.md", self.risks()))
-            pages.append(Page("registers/objectives.md", self.objectives()))
-            pages.append(Page("coverage.md", self.coverage()))
-            pages.append(Page("dashboards.md", self.dashboards()))
-            pages.append(Page("competence.md", self.competence_page()))
-            pages.append(Page("registers/actions.md", self.actions_page()))
-            pages.append(Page("registers/communication.md", self.communication_page()))
-            pages += [Page(path, content) for path, content in evidence.review_pages(self)]
-            pages.append(Page(evidence.AUDITS, evidence.audits_page(self)))
-            pages.append(Page(evidence.COMPLAINTS, evidence.complaints_page(self)))
-            pages.append(Page(feedback.PAGE, feedback.feedback_page(self)))
-            pages.append(Page("auditor.md", self.render("auditor.md.j2", branch=self.site.history.branch,
-                                                        head=self.site.history.head[:10])))
+        return pages
+
+    def _register_pages(self) -> list[Page]:
+        """The pages that show no document body and no diagram: registers, forms, records, evidence."""
+        pages = [Page("documents/index.md", self.document_register())]
+        if self.external:
+            return pages
+        pages.append(Page("asof/index.md", self.effective_page()))
+        pages += [Page(path, self.release_page(release)) for release, path in self.release_pages]
+        pages.append(Page("obsolete/index.md", self.obsolete_register()))
+        pages += [Page(f"forms/{urls.slug(f.id)}.md", self.form(f.id)) for f in self.manual.forms]
+        pages.append(Page("forms/index.md", self.form_register()))
+        pages.append(Page("records/index.md", self.record_register()))
+        pages += self.record_pages()
+        pages.append(Page("registers/risks.md", self.risks()))
+        pages.append(Page("registers/objectives.md", self.objectives()))
+        pages.append(Page("coverage.md", self.coverage()))
+        pages.append(Page("dashboards.md", self.dashboards()))
+        pages.append(Page("competence.md", self.competence_page()))
+        pages.append(Page("registers/actions.md", self.actions_page()))
+        pages.append(Page("registers/communication.md", self.communication_page()))
+        pages += [Page(path, content) for path, content in evidence.review_pages(self)]
+        pages.append(Page(evidence.AUDITS, evidence.audits_page(self)))
+        pages.append(Page(evidence.COMPLAINTS, evidence.complaints_page(self)))
+        pages.append(Page(feedback.PAGE, feedback.feedback_page(self)))
+        pages.append(Page("auditor.md", self.render("auditor.md.j2", branch=self.site.history.branch,
+                                                    head=self.site.history.head[:10])))
         return pages
 
     def script_texts(self) -> str:
@@ -416,7 +429,8 @@ class SiteBuilder:
     @functools.cached_property
     def bodies(self) -> bodies.Bodies:
         """Every document page's body, the later ones rendered by a second process meanwhile (site/bodies.py)."""
-        return bodies.Bodies([self._body_job(d) for d in self.visible_documents()], self.link_targets)
+        return bodies.Bodies([self._body_job(d) for d in self.visible_documents()], self.link_targets,
+                             self.site.body_worker)
 
     def level(self, label: str) -> str:
         """An evidence level's label ("asserted, not verified") in the site's language."""
