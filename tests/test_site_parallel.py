@@ -34,6 +34,21 @@ def test_shares_build_the_same_site(manual: str, request: pytest.FixtureRequest,
     assert sorted(path.name for path in (tmp_path / "pages").iterdir()) == ["docs", "mkdocs.yml"]
 
 
+@pytest.mark.parametrize("manual", ["example", "itservices"])
+def test_pages_in_memory_build_the_site_a_folder_of_pages_builds(manual: str, request: pytest.FixtureRequest,
+                                                                 tmp_path: Path) -> None:
+    root: Path = request.getfixturevalue(manual)
+    on_disk = generate(root, tmp_path / "disk", "internal", date(2026, 11, 27))
+    in_memory = generate(root, tmp_path / "memory", "internal", date(2026, 11, 27), in_memory=True)
+    assert list((tmp_path / "memory" / "docs").iterdir()) == [] and len(in_memory.contents) == in_memory.pages
+    mkdocs_build(on_disk, tmp_path / "one", shares=1)
+    mkdocs_build(in_memory, tmp_path / "two", shares=2)
+    one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
+    assert sorted(two) == sorted(one)
+    assert [name for name in one if one[name] != two[name]] == []
+    assert sorted(path.name for path in (tmp_path / "memory").iterdir()) == ["docs", "mkdocs.yml"]  # bundle gone
+
+
 def test_a_failing_share_fails_the_build(example: Path, tmp_path: Path) -> None:
     generated = generate(example, tmp_path / "pages", "internal", date(2026, 11, 27))
     (generated.folder / "docs" / "index.md").write_text("[broken](missing-page.md)\n", encoding="utf-8")

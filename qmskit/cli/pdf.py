@@ -54,7 +54,7 @@ def pdf(
     try:
         generated = generate(root, folder / "pages", "external" if external else "internal",
                              parse_day(today) or date.today(), print_all=document is None,
-                             language=chosen_language())
+                             language=chosen_language(), in_memory=True)
         mkdocs_build(generated, folder / "site", strict=False)
         page = folder / "site" / (urls.document_page(document) if document else "print/") / "index.html"
         print_page(page, output)

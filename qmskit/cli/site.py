@@ -109,7 +109,8 @@ def _build_one(root: Path, output: Path, keep: Path | None, audience: str, day: 
             def advance(page: str, done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            generated = generate(root, folder, audience, day, advance, language=language, alternates=alternates)
+            generated = generate(root, folder, audience, day, advance, language=language, alternates=alternates,
+                                 in_memory=keep is None)  # pages nobody keeps are not written one by one
             progress.update(task, description="mkdocs build", total=None)
             mkdocs_build(generated, output, strict)
     finally:

@@ -27,7 +27,7 @@ from qmskit.loading.load import LoadResult, load_manual
 from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Document, Manual
 from qmskit.safepaths import inside
-from qmskit.site import bodies, shards
+from qmskit.site import bodies, pagebundle, shards
 from qmskit.site.generate import Page, SiteInput, build_pages
 from qmskit.vcs.gitrepo import read_blobs, start_history
 from qmskit.vcs.history import History
@@ -42,6 +42,9 @@ class Generated:
     diagrams: bool
     # errors in reading the manual (syntax, schema): their values were published escaped, the build goes on
     problems: tuple[Diagnostic, ...] = ()
+    # the pages, when they were kept in memory instead of written into docs/ (mkdocs_build hands them over in one
+    # file: site/pagebundle.py)
+    contents: tuple[Page, ...] = ()
 
 
 class SvgRenderer:
@@ -79,17 +82,21 @@ def _svg_renderer() -> SvgRenderer | None:
 
 
 def generate(root: Path, folder: Path, audience: str, today: date, progress: Progress | None = None, *,
-             print_all: bool = False, language: str | None = None, alternates: tuple[str, ...] = ()) -> Generated:
+             print_all: bool = False, language: str | None = None, alternates: tuple[str, ...] = (),
+             in_memory: bool = False) -> Generated:
     """Generate the site's pages from the manual at `root` into `folder` (never into the manual's sources: the
     command line checks `folder` with `outfolder.check_output_folder` first). `language` (else $QMS_LANG, else
-    the manual's) is the site's; `alternates` are the languages built beside it, in sibling folders."""
+    the manual's) is the site's; `alternates` are the languages built beside it, in sibling folders. With
+    `in_memory`, `folder` gets mkdocs.yml and an empty docs/, and the pages stay in `Generated.contents` for
+    mkdocs_build (faster for a folder nobody reads)."""
     pending = start_history(root)
     loaded = load_manual(root, use_cache=True)
     manual = loaded.manual
     worker = bodies.start_worker(len(manual.documents))  # its start-up overlaps reading Git
     try:
         return _generate(root, folder, audience, today, loaded=loaded, history=pending(), worker=worker,
-                         progress=progress, print_all=print_all, language=language, alternates=alternates)
+                         progress=progress, print_all=print_all, language=language, alternates=alternates,
+                         in_memory=in_memory)
     finally:
         if worker is not None:
             worker.stop()
@@ -97,7 +104,7 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
 
 def _generate(root: Path, folder: Path, audience: str, today: date, *, loaded: LoadResult, history: History,
               worker: bodies.Worker | None, progress: Progress | None, print_all: bool, language: str | None,
-              alternates: tuple[str, ...]) -> Generated:
+              alternates: tuple[str, ...], in_memory: bool) -> Generated:
     manual = loaded.manual
     renderer = _svg_renderer()
     control = control_of(root, manual, history)
@@ -122,13 +129,17 @@ def _generate(root: Path, folder: Path, audience: str, today: date, *, loaded: L
     docs = folder / "docs"
     if docs.exists():
         shutil.rmtree(docs)
+    docs.mkdir(parents=True)
     for index, page in enumerate(pages, start=1):
-        _write(docs, page)
+        if in_memory:
+            inside(docs, *page.path.split("/"))  # the same check as writing it
+        else:
+            _write(docs, page)
         if progress is not None:
             progress(page.path, index, len(pages))
-    write_text(folder / "mkdocs.yml", dump_yaml(config))
+    write_text(folder / "mkdocs.yml", dump_yaml(config), durable=False)  # generated again by any build
     problems = tuple(d for d in sorted_diagnostics(loaded.diagnostics) if d.severity is Severity.ERROR)
-    return Generated(folder, len(pages), renderer is not None, problems)
+    return Generated(folder, len(pages), renderer is not None, problems, tuple(pages) if in_memory else ())
 
 
 def approved_versions(root: Path, manual: Manual, history: History, control: DocumentControl) -> dict[str, Document]:
@@ -193,22 +204,27 @@ def mkdocs_build(generated: Generated, output: Path, strict: bool = True, shares
     # not --quiet: it hides the warnings --strict counts, and the build would never fail
     command = [sys.executable, "-m", "mkdocs", "build"] + (["--strict"] if strict else [])
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if count == 1:
+    if count == 1 and not generated.contents:
         _finish([_start([*command, "-f", str(generated.folder / "mkdocs.yml"), "-d", str(output.resolve())], env)])
         return
     work = Path(tempfile.mkdtemp(prefix="qms-shares-"))
+    bundle = generated.folder / pagebundle.BUNDLE_NAME
     try:
+        if generated.contents:
+            pagebundle.write_bundle(bundle, [(page.path, page.content) for page in generated.contents])
+            env[pagebundle.BUNDLE_VARIABLE] = str(bundle.resolve())
         sites = [output.resolve()] + [work / f"site-{share}" for share in range(1, count)]
         started = []
         for share, site in enumerate(sites):
             config = generated.folder / f".mkdocs-share-{share}.yml"  # beside mkdocs.yml: INHERIT is relative
-            write_text(config, dump_yaml(shards.share_config()))
+            write_text(config, dump_yaml(shards.share_config()), durable=False)  # read at once, then removed
             started.append(_start([*command, "-f", str(config), "-d", str(site)],
                                   {**env, shards.SHARE_VARIABLE: f"{share}/{count}"}))
         _finish(started)
         shards.join_shares(sites[0], sites[1:])
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        bundle.unlink(missing_ok=True)
         for share in range(count):
             (generated.folder / f".mkdocs-share-{share}.yml").unlink(missing_ok=True)
 

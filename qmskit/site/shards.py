@@ -40,8 +40,11 @@ def parse_share(text: str) -> tuple[int, int]:
 
 
 def share_config() -> dict[str, Any]:
-    """The mkdocs configuration of one share: the site's own, plus these hooks."""
-    return {"INHERIT": "mkdocs.yml", "hooks": [str(Path(__file__).resolve())]}
+    """The mkdocs configuration of one share: the site's own, plus the hooks that hand over the pages kept in
+    memory (site/pagebundle.py) and these."""
+    from qmskit.site import pagebundle  # noqa: PLC0415 - this module is loaded by mkdocs, which needs none of it
+
+    return {"INHERIT": "mkdocs.yml", "hooks": [str(Path(pagebundle.__file__).resolve()), str(Path(__file__).resolve())]}
 
 
 def join_shares(target: Path, others: list[Path]) -> None:
