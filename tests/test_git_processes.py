@@ -1,0 +1,130 @@
+"""No command leaves a process or a file descriptor behind: a long-lived process (the mkdocs plugin under
+`mkdocs serve`, which rebuilds the site in the same process on every edit; a test session) runs many of them.
+
+Python's cycle collector is switched off while the calls run: it would free some of gitpython's objects at a
+moment nobody chooses, and what is released must not depend on that moment."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from qmskit.loading import editorschemas
+from tests.conftest import ITSERVICES, Result, commit_all, git
+
+Qms = Callable[..., Result]
+REBUILDS = 3
+
+
+def children() -> list[str]:
+    """This process's child processes, also those that have ended but were not waited for (zombies):
+    "pid state command" of each, from /proc."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # it ended meanwhile
+        command, _, rest = stat.partition(" (")[2].rpartition(") ")
+        state, parent = rest.split()[:2]
+        if int(parent) == me:
+            found.append(f"{entry.name} {state} {command}")
+    return sorted(found)
+
+
+def open_descriptors() -> list[str]:
+    """What each of this process's open file descriptors points to (a file, a pipe, a socket)."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # the descriptor of the listing itself is gone by now
+            found.append(str(fd.readlink()))
+    return sorted(found)
+
+
+@pytest.fixture
+def no_cycle_collector() -> Iterator[None]:
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def assert_nothing_left(run: Callable[[], None], calls: int = REBUILDS) -> None:
+    """`run` once to warm up (imports, caches), then `calls` more times: after each, the same child processes
+    (none) and the same number of open file descriptors as after the first."""
+    run()
+    assert children() == []
+    settled = open_descriptors()
+    for call in range(calls):
+        run()
+        assert children() == [], f"after call {call + 2}"
+        now = open_descriptors()
+        assert len(now) == len(settled), f"after call {call + 2}: {sorted(set(now) - set(settled))}"
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_validate_leaves_no_git_process(itservices: Path, qms: Qms) -> None:
+    def validate() -> None:
+        assert qms("validate", itservices, "--format", "json").code in (0, 1)
+
+    assert children() == []
+    assert_nothing_left(validate)
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_validate_of_a_manual_in_a_sub_folder_leaves_no_git_process(tmp_path: Path, qms: Qms) -> None:
+    company = tmp_path / "company"
+    (company / "src").mkdir(parents=True)
+    (company / "src" / "main.c").write_text("int main(void) { return 0; }\n", encoding="utf-8")
+    manual = company / "quality"
+    shutil.copytree(ITSERVICES, manual)
+    editorschemas.sync(manual)
+    git(company, "init", "-q", "-b", "main")
+    commit_all(company, "Code and manual")
+
+    def validate() -> None:
+        assert qms("validate", manual, "--format", "json").code in (0, 1)
+
+    assert_nothing_left(validate)
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_site_rebuilds_through_the_mkdocs_plugin_leave_no_git_process(itservices: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `mkdocs serve` does on every edit: the configuration loaded again, the site built, in one process."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)  # mkdocs checks that its docs_dir exists before the plugin replaces it
+    config = project / "mkdocs.yml"
+    config.write_text(f"site_name: Manual\ntheme: {{name: material}}\nplugins:\n  - search\n"
+                      f"  - qms: {{manual: {itservices}}}\n", encoding="utf-8")
+    site = project / "site"
+
+    def rebuild() -> None:
+        build(load_config(str(config), site_dir=str(site)))
+        assert (site / "index.html").is_file()
+
+    assert_nothing_left(rebuild)
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_qms_build_leaves_no_git_process(itservices: Path, tmp_path: Path, qms: Qms) -> None:
+    def build() -> None:
+        done = qms("build", "-C", itservices, "-o", tmp_path / "site")
+        assert done.code == 0, done.err
+
+    assert_nothing_left(build, calls=1)
