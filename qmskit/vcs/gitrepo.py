@@ -108,8 +108,7 @@ def start_history(root: Path) -> Callable[[], History]:
         if info is None:
             return _ready(History(available=False, reason=say("{folder} is not in a Git repository",
                                                                    folder=str(root))))
-        shallow = _run(info, "rev-parse", "--is-shallow-repository").strip() == "true"
-        head = _head(info)
+        shallow, head = _shallow_and_head(info)
         if not head:
             return _ready(History(available=True, shallow=shallow, reason=say("the repository has no commits yet"),
                                   uncommitted=_uncommitted(info)))
@@ -180,24 +179,34 @@ def _git_binary() -> str:
     return str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
 
-def _quiet(info: RepoInfo, *args: str) -> str | None:
-    """git's output, or None when it answers no by its exit code (asked with --quiet: no is not an error)."""
+def _asked(info: RepoInfo, *args: str) -> tuple[bool, str]:
+    """git's answer to a yes-or-no question (asked with --quiet: no is not an error): (yes, what it printed)."""
     git = _gitpython()
     try:
         status, out, _err = info.runner.execute(["git", *args], with_exceptions=False, with_extended_output=True)
     except git.GitCommandNotFound as exc:
         raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
-    return str(out).strip() if status == 0 else None
+    return status == 0, str(out).strip()
 
 
 def _head(info: RepoInfo) -> str:
     """The commit HEAD names; "" in a repository without commits yet."""
-    return _quiet(info, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") or ""
+    found, head = _asked(info, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    return head if found else ""
+
+
+def _shallow_and_head(info: RepoInfo) -> tuple[bool, str]:
+    """Whether the clone is shallow, and `_head`: one `git rev-parse` for both (it says the first either way)."""
+    found, out = _asked(info, "rev-parse", "--is-shallow-repository", "--verify", "--quiet", "HEAD^{commit}")
+    shallow, _, head = out.partition("\n")
+    if shallow not in ("true", "false"):
+        raise RepoError(f"git rev-parse failed in {info.top}", "Check the repository's state (`git status`).")
+    return shallow == "true", head.strip() if found else ""
 
 
 def _branch(info: RepoInfo) -> str:
-    ref = _quiet(info, "symbolic-ref", "--quiet", "HEAD")
-    if ref is None:
+    on_branch, ref = _asked(info, "symbolic-ref", "--quiet", "HEAD")
+    if not on_branch:
         return ""  # detached HEAD (as in most CI checkouts)
     return ref.removeprefix("refs/heads/")
 
@@ -522,7 +531,7 @@ def create_tag(root: Path, name: str, message: str, *, target: str = "HEAD",
     """An annotated tag; `tagger` (name, e-mail, ISO 8601 time) dates it, as `qms init --example` does for the
     release its story tells."""
     info = _require(root)
-    if _quiet(info, "show-ref", "--verify", "--quiet", f"refs/tags/{name}") is not None:
+    if _asked(info, "show-ref", "--verify", "--quiet", f"refs/tags/{name}")[0]:
         raise RepoError(_("tag {tag} already exists").format(tag=name),
                         _("Release records are never replaced: choose a new name."))
     try:
