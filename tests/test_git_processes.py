@@ -10,6 +10,7 @@ import contextlib
 import gc
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -107,6 +108,8 @@ def test_site_rebuilds_through_the_mkdocs_plugin_leave_no_git_process(itservices
     from mkdocs.config import load_config
 
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the plugin's build folders, in here
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)  # mkdocs checks that its docs_dir exists before the plugin replaces it
     config = project / "mkdocs.yml"
