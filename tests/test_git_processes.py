@@ -23,10 +23,10 @@ Qms = Callable[..., Result]
 REBUILDS = 3
 
 
-def children() -> list[str]:
+def children() -> dict[int, str]:
     """This process's child processes, also those that have ended but were not waited for (zombies):
-    "pid state command" of each, from /proc."""
-    me, found = os.getpid(), []
+    {pid: "state command"}, from /proc."""
+    me, found = os.getpid(), {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -37,8 +37,8 @@ def children() -> list[str]:
         command, _, rest = stat.partition(" (")[2].rpartition(") ")
         state, parent = rest.split()[:2]
         if int(parent) == me:
-            found.append(f"{entry.name} {state} {command}")
-    return sorted(found)
+            found[int(entry.name)] = f"{state} {command}"
+    return found
 
 
 def open_descriptors() -> list[str]:
@@ -62,14 +62,15 @@ def no_cycle_collector() -> Iterator[None]:
 
 
 def assert_nothing_left(run: Callable[[], None], calls: int = REBUILDS) -> None:
-    """`run` once to warm up (imports, caches), then `calls` more times: after each, the same child processes
-    (none) and the same number of open file descriptors as after the first."""
+    """`run` once to warm up (imports, caches), then `calls` more times: after each, the child processes there
+    were before (none of its own) and as many open file descriptors as after the first."""
+    before = children().keys()
     run()
-    assert children() == []
+    assert children().keys() == before, f"after the first call: {children()}"
     settled = open_descriptors()
     for call in range(calls):
         run()
-        assert children() == [], f"after call {call + 2}"
+        assert children().keys() == before, f"after call {call + 2}: {children()}"
         now = open_descriptors()
         assert len(now) == len(settled), f"after call {call + 2}: {sorted(set(now) - set(settled))}"
 
@@ -79,7 +80,6 @@ def test_validate_leaves_no_git_process(itservices: Path, qms: Qms) -> None:
     def validate() -> None:
         assert qms("validate", itservices, "--format", "json").code in (0, 1)
 
-    assert children() == []
     assert_nothing_left(validate)
 
 
