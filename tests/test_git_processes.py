@@ -131,3 +131,45 @@ def test_qms_build_leaves_no_git_process(itservices: Path, tmp_path: Path, qms: 
         assert done.code == 0, done.err
 
     assert_nothing_left(build, calls=1)
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_every_question_to_git_leaves_no_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each function of the Git edge, on a manual in a sub-folder of a repository with history, tags and notes:
+    commands that are not `validate` or `build` (approve, record, release, changes) use them too."""
+    from qmskit.vcs import gitrepo
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    company = tmp_path / "company"
+    manual = company / "quality"
+    (manual / "documents").mkdir(parents=True)
+    (manual / "documents" / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    first = gitrepo.init_and_commit(company, "Start")
+    branch = git(company, "branch", "--show-current").strip()
+    git(company, "config", "user.email", "aino@example.com")
+    counter = iter(range(1_000_000))
+
+    def ask() -> None:
+        n = next(counter)
+        (manual / "documents" / "guide.md").write_text(f"# Guide {n}\n", encoding="utf-8")
+        with gitrepo.writer_lock(manual):
+            head = gitrepo.commit_files(manual, ["documents/guide.md"], f"Revision {n}")
+        gitrepo.add_note(manual, head, f"approved {n}")
+        tag = gitrepo.create_tag(manual, f"release-{n}", f"Release {n}")
+        assert tag == head == gitrepo.resolve_ref(manual, f"release-{n}")
+        history = gitrepo.read_history(manual)
+        assert (history.head, history.branch, history.first) == (head, branch, first)
+        assert gitrepo.texts_ever(manual, ["documents"])
+        assert gitrepo.read_blobs(manual, [(head, "documents/guide.md")])
+        assert gitrepo.read_file_at(manual, head, "quality/documents/guide.md") == f"# Guide {n}\n"
+        assert gitrepo.commit_exists(manual, head) and not gitrepo.commit_exists(manual, "f" * 40)
+        assert gitrepo.merge_base(manual, first) == first
+        assert gitrepo.changed_paths(manual, first) and gitrepo.diff_text(manual, first, "documents/guide.md")
+        assert head in (gitrepo.ancestry(manual, head) or ()) and head in gitrepo.reachable(manual, "HEAD")
+        tags = gitrepo.annotated_tags(manual)
+        assert gitrepo.tag_messages(manual, [t.object for t in tags])
+        assert gitrepo.is_head_or_its_merge(manual, head, head)
+        assert gitrepo.current_identity(manual).email == "aino@example.com"
+        assert gitrepo.enclosing_work_tree(manual) == company
+
+    assert_nothing_left(ask)
