@@ -1,6 +1,12 @@
 """The Git edge: everything qmskit asks of git goes through here (gitpython, with git's own CLI underneath).
 
 History is read in one pass (`git log` over the main line, parsed in Python), never one `git log` per file.
+
+Every question is one git process that ends before the answer is used (`rev-parse`, `cat-file -e`, a `git log`
+read to its end). gitpython's object model (`repo.head.commit`, trees, blobs) is never used: it starts
+`git cat-file --batch` processes that live as long as the `Repo`, and a `Repo` sits in a reference cycle, so
+they would live until Python's cycle collector happened to run, one set per call, in a test session or under
+`mkdocs serve` by the thousand. A `Repo` is opened only to find the work tree and closed at once.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ def _gitpython() -> ModuleType:
 
 @dataclass(frozen=True, slots=True)
 class RepoInfo:
-    repo: git.Repo
+    runner: git.Git  # gitpython's runner of one-shot git commands in the work tree (never a persistent one)
     top: Path  # the work tree's root
     prefix: str  # the manual folder relative to `top` ("" when they are the same)
 
@@ -63,17 +69,19 @@ def open_repo(root: Path) -> RepoInfo | None:
         return None
     except git.GitCommandNotFound as exc:
         raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
-    if repo.bare or repo.working_tree_dir is None:
-        return None
-    top = Path(repo.working_tree_dir).resolve()
+    with repo:  # closed here: only its command runner is kept (with the environment it set up for git)
+        if repo.bare or repo.working_tree_dir is None:
+            return None
+        top = Path(repo.working_tree_dir).resolve()
+        runner = repo.git
     prefix = root.resolve().relative_to(top).as_posix()
-    return RepoInfo(repo, top, "" if prefix == "." else prefix)
+    return RepoInfo(runner, top, "" if prefix == "." else prefix)
 
 
 def _run(info: RepoInfo, *args: str) -> str:
     git = _gitpython()
     try:
-        return str(info.repo.git.execute(["git", *args], strip_newline_in_stdout=False))
+        return str(info.runner.execute(["git", *args], strip_newline_in_stdout=False))
     except git.GitCommandNotFound as exc:
         raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     except git.GitCommandError as exc:
@@ -100,10 +108,8 @@ def start_history(root: Path) -> Callable[[], History]:
         if info is None:
             return _ready(History(available=False, reason=say("{folder} is not in a Git repository",
                                                                    folder=str(root))))
-        shallow = _run(info, "rev-parse", "--is-shallow-repository").strip() == "true"
-        try:
-            head = info.repo.head.commit.hexsha
-        except ValueError:
+        shallow, head = _shallow_and_head(info)
+        if not head:
             return _ready(History(available=True, shallow=shallow, reason=say("the repository has no commits yet"),
                                   uncommitted=_uncommitted(info)))
         return _BackgroundLog(info, head, shallow).result
@@ -173,11 +179,36 @@ def _git_binary() -> str:
     return str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
 
-def _branch(info: RepoInfo) -> str:
+def _asked(info: RepoInfo, *args: str) -> tuple[bool, str]:
+    """git's answer to a yes-or-no question (asked with --quiet: no is not an error): (yes, what it printed)."""
+    git = _gitpython()
     try:
-        return str(info.repo.active_branch.name)
-    except TypeError:
+        status, out, _err = info.runner.execute(["git", *args], with_exceptions=False, with_extended_output=True)
+    except git.GitCommandNotFound as exc:
+        raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
+    return status == 0, str(out).strip()
+
+
+def _head(info: RepoInfo) -> str:
+    """The commit HEAD names; "" in a repository without commits yet."""
+    found, head = _asked(info, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    return head if found else ""
+
+
+def _shallow_and_head(info: RepoInfo) -> tuple[bool, str]:
+    """Whether the clone is shallow, and `_head`: one `git rev-parse` for both (it says the first either way)."""
+    found, out = _asked(info, "rev-parse", "--is-shallow-repository", "--verify", "--quiet", "HEAD^{commit}")
+    shallow, _, head = out.partition("\n")
+    if shallow not in ("true", "false"):
+        raise RepoError(f"git rev-parse failed in {info.top}", "Check the repository's state (`git status`).")
+    return shallow == "true", head.strip() if found else ""
+
+
+def _branch(info: RepoInfo) -> str:
+    on_branch, ref = _asked(info, "symbolic-ref", "--quiet", "HEAD")
+    if not on_branch:
         return ""  # detached HEAD (as in most CI checkouts)
+    return ref.removeprefix("refs/heads/")
 
 
 def _uncommitted(info: RepoInfo) -> frozenset[str]:
@@ -230,9 +261,7 @@ def texts_ever(root: Path, folders: Iterable[str]) -> dict[str, str]:
     info = open_repo(root)
     if info is None:
         return {}
-    try:
-        info.repo.head.commit  # noqa: B018 - raises ValueError in a repository without commits
-    except ValueError:
+    if not _head(info):
         return {}
     # One plain pass over the manual (a pathspec per folder makes git slower than filtering here).
     pathspec = [info.prefix] if info.prefix else []
@@ -281,9 +310,10 @@ def current_identity(root: Path) -> Identity:
     if info is None:
         raise RepoError(_("{folder} is not in a Git repository").format(folder=root),
                         _("Run the command inside the manual's repository."))
-    reader = info.repo.config_reader()
-    name = str(reader.get_value("user", "name", "")) if reader.has_option("user", "name") else ""
-    email = str(reader.get_value("user", "email", "")) if reader.has_option("user", "email") else ""
+    with _gitpython().Repo(info.top) as repo:  # the configuration files, read by gitpython (no git process)
+        reader = repo.config_reader()
+        name = str(reader.get_value("user", "name", "")) if reader.has_option("user", "name") else ""
+        email = str(reader.get_value("user", "email", "")) if reader.has_option("user", "email") else ""
     if not email:
         raise RepoError(_("git does not know who you are"), _("Set `git config user.email` (and user.name)."))
     return Identity(name, email.lower())
@@ -304,7 +334,7 @@ def commit_exists(root: Path, sha: str) -> bool:
     if info is None or not re.fullmatch(r"[0-9a-fA-F]{4,64}", sha):
         return False
     try:
-        info.repo.git.cat_file("-e", f"{sha}^{{commit}}")
+        info.runner.cat_file("-e", f"{sha}^{{commit}}")
     except git.GitCommandError:
         return False
     return True
@@ -314,19 +344,21 @@ def enclosing_work_tree(folder: Path) -> Path | None:
     """The top of the Git work tree that contains `folder`, if any."""
     git = _gitpython()
     try:
-        return Path(git.Repo(folder, search_parent_directories=True).working_tree_dir or folder)
+        repo = git.Repo(folder, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
+    with repo:
+        return Path(repo.working_tree_dir or folder)
 
 
 def init_and_commit(folder: Path, message: str) -> str:
     """`git init` the folder, add everything, commit; return the commit hash."""
     git = _gitpython()
     try:
-        repo = git.Repo.init(folder)
-        repo.git.add(A=True)
-        repo.git.commit("-q", "-m", message)  # git itself: it honours the user's identity, hooks and signing
-        return str(repo.head.commit.hexsha)
+        with git.Repo.init(folder) as repo:
+            repo.git.add(A=True)
+            repo.git.commit("-q", "-m", message)  # git itself: it honours the user's identity, hooks and signing
+            return str(repo.git.rev_parse("--verify", "HEAD^{commit}")).strip()
     except git.GitCommandNotFound as exc:
         raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     except git.GitCommandError as exc:
@@ -347,7 +379,7 @@ def resolve_ref(root: Path, ref: str) -> str:
     git = _gitpython()
     info = _require(root)
     try:
-        return str(info.repo.git.rev_parse("--verify", "--end-of-options", f"{ref}^{{commit}}")).strip()
+        return str(info.runner.rev_parse("--verify", "--end-of-options", f"{ref}^{{commit}}")).strip()
     except git.GitCommandError as exc:
         raise RepoError(_("'{ref}' is not a commit in this repository").format(ref=ref),
                         _("Fetch it first (e.g. `git fetch origin main`) or name a branch, tag or commit.")) from exc
@@ -400,7 +432,7 @@ def ancestry(root: Path, sha: str) -> frozenset[str] | None:
     if info is None or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not commit_exists(root, sha):
         return None
     try:
-        info.repo.git.merge_base("--is-ancestor", sha, "HEAD")
+        info.runner.merge_base("--is-ancestor", sha, "HEAD")
     except git.GitCommandError:
         return None
     pathspec = [info.prefix] if info.prefix else []
@@ -499,7 +531,7 @@ def create_tag(root: Path, name: str, message: str, *, target: str = "HEAD",
     """An annotated tag; `tagger` (name, e-mail, ISO 8601 time) dates it, as `qms init --example` does for the
     release its story tells."""
     info = _require(root)
-    if name in {t.name for t in info.repo.tags}:
+    if _asked(info, "show-ref", "--verify", "--quiet", f"refs/tags/{name}")[0]:
         raise RepoError(_("tag {tag} already exists").format(tag=name),
                         _("Release records are never replaced: choose a new name."))
     try:
@@ -513,7 +545,7 @@ def create_tag(root: Path, name: str, message: str, *, target: str = "HEAD",
         env = {"GIT_COMMITTER_NAME": tagger[0], "GIT_COMMITTER_EMAIL": tagger[1], "GIT_COMMITTER_DATE": tagger[2]}
         _git(info.top, "-c", "tag.gpgSign=false", "tag", "-a", name, "-m", message, "--end-of-options", target,
              env=env)
-    return str(info.repo.tags[name].commit.hexsha)
+    return _run(info, "rev-parse", "--verify", f"refs/tags/{name}^{{commit}}").strip()
 
 
 def _git(folder: Path, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> str:
@@ -554,7 +586,7 @@ def commit_files(root: Path, paths: Iterable[str], message: str) -> str:
     files = [info.path(p) for p in paths]
     _retry_locked(info, "add", "--", *files)
     _retry_locked(info, "commit", "-q", "-m", message, "--only", "--", *files)
-    return str(info.repo.head.commit.hexsha)
+    return _run(info, "rev-parse", "--verify", "HEAD^{commit}").strip()
 
 
 def unstage(root: Path, paths: Iterable[str]) -> None:
@@ -620,7 +652,7 @@ SIGNING_NAMESPACE = "qms-approval"
 def _config(info: RepoInfo, key: str) -> str:
     git = _gitpython()
     try:
-        return str(info.repo.git.config("--get", key)).strip()
+        return str(info.runner.config("--get", key)).strip()
     except git.GitCommandError:
         return ""
 
