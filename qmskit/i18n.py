@@ -1,7 +1,7 @@
 """The language of everything qmskit writes for people: one gettext catalogue per language, plural rules from
 the catalogue, dates, numbers, percentages and money in the language's own form.
 
-Source strings are English and are the message ids (`_("Open corrective actions")`); `qmskit/locale/<code>/
+Source strings are English and are the message ids (`_("Open actions")`); `qmskit/locale/<code>/
 LC_MESSAGES/qmskit.po` holds each other language. The current language is a context variable: a command sets it
 once (`use(code)`), and text built anywhere below reads it, so a test or a bilingual build can run two languages
 side by side. Catalogues are compiled from the `.po` text when first used, so no compiled file can go stale."""

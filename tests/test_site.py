@@ -112,9 +112,9 @@ def test_every_home_tile_links_to_the_list_it_counts(page: Any, server: str) -> 
         assert page.evaluate(_LISTED) == count, (label, page.url)
 
 
-def test_auditor_finds_open_corrective_actions_in_one_click_and_the_count_agrees(page: Any, server: str) -> None:
+def test_auditor_finds_open_actions_in_one_click_and_the_count_agrees(page: Any, server: str) -> None:
     page.goto(server + "/")
-    count, tile = _tile(page, "Open corrective actions")
+    count, tile = _tile(page, "Open actions")
     tile.click()
     page.wait_for_url("**/registers/actions/")
     rows = page.locator(".md-content table tbody tr")

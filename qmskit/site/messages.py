@@ -39,7 +39,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "dashboard": NP_("home section", "Status"),
     "documents_count": N_("Controlled documents"),
     "processes_count": NP_("count tile", "Processes"),
-    "open_actions": N_("Open corrective actions"),
+    "open_actions": N_("Open actions"),  # every open workflow record: corrective actions, complaints, findings
     "overdue_reviews": N_("Reviews overdue"),
     "expiring": N_("Qualifications expiring within 60 days"),
     "records_count": NP_("count tile", "Records"),
