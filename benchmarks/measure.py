@@ -47,3 +47,12 @@ def measure(command: list[str], repeat: int = 3, ok_codes: tuple[int, ...] = (0,
             raise SystemExit(f"{' '.join(command)} exited {code}:\n{err[-2000:]}")
         peak = max(peak, kib / 1024)
     return Measurement(statistics.median(times), peak, code, statistics.median(cpu))
+
+
+def interleaved(commands: list[list[str]], repeat: int) -> list[Measurement]:
+    """Measure each command `repeat` times, taking turns (A B A B ...), so that a change in the machine's load
+    during the runs weighs on every command alike; medians as `measure`."""
+    rounds = [[measure(command, 1) for command in commands] for _ in range(repeat)]
+    return [Measurement(statistics.median(run[index].seconds for run in rounds),
+                        max(run[index].peak_mb for run in rounds), rounds[-1][index].exit_code,
+                        statistics.median(run[index].cpu_seconds for run in rounds)) for index in range(len(commands))]
