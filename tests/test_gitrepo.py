@@ -3,6 +3,8 @@ without commits, a shallow clone, a detached HEAD, a manual in a sub-folder of a
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,100 @@ def test_the_user_as_git_knows_them(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     git(manual, "config", "--unset", "user.email")
     with pytest.raises(RepoError, match="does not know who you are"):
         gitrepo.current_identity(manual)
+
+
+def test_the_user_as_git_knows_them_follows_gits_own_configuration(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG_NOSYSTEM and configuration given in the environment
+    decide who commits; they decide who approves too."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\tname = Home Person\n\temail = home@example.com\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    manual = manual_files(tmp_path / "manual")
+    git(manual, "init", "-q", "-b", "main")
+    chosen = tmp_path / "chosen.gitconfig"
+    chosen.write_text("[user]\n\tname = Aino Lahtinen\n\temail = Aino@Example.COM\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(chosen))  # instead of ~/.gitconfig
+    assert gitrepo.current_identity(manual) == Identity("Aino Lahtinen", "aino@example.com")
+
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")  # no global configuration, whatever ~/.gitconfig says
+    with pytest.raises(RepoError, match="does not know who you are"):
+        gitrepo.current_identity(manual)
+
+    system = tmp_path / "system.gitconfig"
+    system.write_text("[user]\n\tname = System Person\n\temail = system@example.com\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_SYSTEM", str(system))  # the conftest sets GIT_CONFIG_NOSYSTEM: not read
+    with pytest.raises(RepoError, match="does not know who you are"):
+        gitrepo.current_identity(manual)
+    monkeypatch.delenv("GIT_CONFIG_NOSYSTEM")
+    assert gitrepo.current_identity(manual) == Identity("System Person", "system@example.com")
+
+    for name, value in {"COUNT": "1", "KEY_0": "user.email", "VALUE_0": "env@example.com"}.items():
+        monkeypatch.setenv(f"GIT_CONFIG_{name}", value)  # configuration in the environment, over every file
+    assert gitrepo.current_identity(manual) == Identity("System Person", "env@example.com")
+
+
+def _batch_answer(manual: Path, request: str) -> bytes:
+    """What the real `git cat-file --batch` answers."""
+    return subprocess.run(["git", "-C", str(manual), "cat-file", "--batch"], input=request.encode(),
+                          capture_output=True, check=True).stdout
+
+
+def test_a_batch_answer_is_read_whole_or_refused(tmp_path: Path) -> None:
+    manual = manual_files(tmp_path / "manual", "# Guide\n\nwith a blank line\n")
+    git(manual, "init", "-q", "-b", "main")
+    head = commit_all(manual, "First")
+    out = _batch_answer(manual, f"{head}:{DOCUMENT}\n{head}:gone.md\n{head}:qms.yaml\n")
+    assert gitrepo.parse_batch(out, 3) == [("blob", b"# Guide\n\nwith a blank line\n"), None,
+                                           ("blob", b"name: Somewhere\n")]
+    for cut in range(len(out)):  # an answer cut anywhere, even just before its last line break, is refused
+        with pytest.raises(RepoError, match="incomplete") as refused:
+            gitrepo.parse_batch(out[:cut], 3)
+        assert "git fsck" in refused.value.hint
+    blob = git(manual, "rev-parse", f"{head}:{DOCUMENT}").strip()
+    for broken in (b"not an object header\n", f"{blob} blob 99999999999999999999\n".encode(),
+                   f"{blob} blob -1\n".encode(), f"{blob} file 8\n# Guide\n\n".encode()):
+        with pytest.raises(RepoError, match="incomplete"):
+            gitrepo.parse_batch(broken, 1)
+
+
+def _git_cutting_batches(tmp_path: Path, keep: int) -> Path:
+    """A git that answers `cat-file --batch` with only its first `keep` bytes, as a git stopped half-way
+    would; every other command is the real git's."""
+    script = tmp_path / "bin" / "git-cut"
+    script.parent.mkdir(exist_ok=True)
+    real = shutil.which("git")
+    script.write_text(f'#!/bin/sh\ncase " $* " in *" cat-file --batch "*) "{real}" "$@" | head -c {keep}; exit 0;; '
+                      f'esac\nexec "{real}" "$@"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_blobs_are_read_with_the_git_gitpython_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_blobs and texts_ever run the git configured for gitpython (GIT_PYTHON_GIT_EXECUTABLE), as every
+    other question does; an answer it cuts short is an error with a hint, never a traceback or a wrong text."""
+    import git as gitpython
+
+    manual = manual_files(tmp_path / "manual")
+    git(manual, "init", "-q", "-b", "main")
+    head = commit_all(manual, "First")
+    monkeypatch.setattr(gitpython.Git, "GIT_PYTHON_GIT_EXECUTABLE", str(_git_cutting_batches(tmp_path, 50)))
+    with pytest.raises(RepoError, match="incomplete"):
+        gitrepo.read_blobs(manual, [(head, DOCUMENT)])
+    with pytest.raises(RepoError, match="incomplete"):
+        gitrepo.texts_ever(manual, ["documents"])
+    monkeypatch.setattr(gitpython.Git, "GIT_PYTHON_GIT_EXECUTABLE", str(_git_cutting_batches(tmp_path, 1 << 20)))
+    assert gitrepo.read_blobs(manual, [(head, DOCUMENT)]) == {(head, DOCUMENT): "# Guide\n"}
+
+
+def test_a_path_with_a_line_break_is_not_asked_for(tmp_path: Path) -> None:
+    """The request is one line per file: such a path would split into two requests and shift every answer
+    after it onto the wrong file."""
+    manual = manual_files(tmp_path / "manual")
+    (manual / "documents" / "odd\nname.md").write_text("# Odd\n", encoding="utf-8")
+    git(manual, "init", "-q", "-b", "main")
+    head = commit_all(manual, "First")
+    assert gitrepo.read_blobs(manual, [(head, "documents/odd\nname.md"), (head, DOCUMENT)]) == {
+        (head, DOCUMENT): "# Guide\n"}

@@ -81,7 +81,7 @@ def open_repo(root: Path) -> RepoInfo | None:
 def _run(info: RepoInfo, *args: str) -> str:
     git = _gitpython()
     try:
-        return str(info.runner.execute(["git", *args], strip_newline_in_stdout=False))
+        return str(info.runner.execute([_git_binary(), *args], strip_newline_in_stdout=False))
     except git.GitCommandNotFound as exc:
         raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     except git.GitCommandError as exc:
@@ -183,7 +183,8 @@ def _asked(info: RepoInfo, *args: str) -> tuple[bool, str]:
     """git's answer to a yes-or-no question (asked with --quiet: no is not an error): (yes, what it printed)."""
     git = _gitpython()
     try:
-        status, out, _err = info.runner.execute(["git", *args], with_exceptions=False, with_extended_output=True)
+        status, out, _err = info.runner.execute([_git_binary(), *args], with_exceptions=False,
+                                                with_extended_output=True)
     except git.GitCommandNotFound as exc:
         raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
     return status == 0, str(out).strip()
@@ -232,24 +233,64 @@ def _uncommitted(info: RepoInfo) -> frozenset[str]:
 
 
 def read_blobs(root: Path, specs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """File contents at commits, in one `git cat-file --batch` process: {(commit, manual path): text}."""
+    """File contents at commits, in one `git cat-file --batch` process: {(commit, manual path): text}. A file
+    git does not have at that commit is left out; so is a path with a line break, which the request (one line
+    per file) cannot carry."""
     info = open_repo(root)
-    wanted = list(dict.fromkeys(specs))
+    wanted = [spec for spec in dict.fromkeys(specs) if "\n" not in spec[0] + spec[1]]
     if info is None or not wanted:
         return {}
     request = "".join(f"{commit}:{info.path(path)}\n" for commit, path in wanted).encode("utf-8")
-    done = subprocess.run(["git", "-C", str(info.top), "cat-file", "--batch"], input=request, capture_output=True,
-                          check=False)
-    out, results, offset = done.stdout, {}, 0
-    for spec in wanted:
-        end = out.index(b"\n", offset)
-        header = out[offset:end].split()
-        offset = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            results[spec] = out[offset:offset + size].decode("utf-8", "replace")
-            offset += size + 1
-    return results
+    answers = parse_batch(_cat_file_batch(info, request), len(wanted))
+    return {spec: answer[1].decode("utf-8", "replace") for spec, answer in zip(wanted, answers, strict=True)
+            if answer is not None and answer[0] == "blob"}
+
+
+def _cat_file_batch(info: RepoInfo, request: bytes) -> bytes:
+    """`git cat-file --batch`'s whole answer to these requests (one object name a line)."""
+    try:
+        done = subprocess.run([_git_binary(), "-C", str(info.top), "cat-file", "--batch"], input=request,
+                              capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise ToolMissingError(_("git is not installed"), _("Install git, e.g. `apt-get install git`.")) from exc
+    if done.returncode != 0:
+        raise RepoError(f"git cat-file failed: {done.stderr.decode('utf-8', 'replace').strip()[:500]}",
+                        "Check the repository (`git fsck`), then run the command again.")
+    return done.stdout
+
+
+# An object as `git cat-file --batch` announces it: its id, type and size (bounded: a size is a 64-bit number).
+_OBJECT_HEADER = re.compile(rb"([0-9a-f]{40}|[0-9a-f]{64}) (blob|tree|commit|tag) ([0-9]{1,19})")
+
+
+def parse_batch(out: bytes, count: int) -> list[tuple[str, bytes] | None]:
+    """`git cat-file --batch`'s answer to `count` requests, in their order: each object's (type, content), or
+    None for one git does not have (missing, ambiguous). An answer cut short or out of form raises RepoError:
+    reading on would hand one file's text to another, or a file that is there would seem missing."""
+    found: list[tuple[str, bytes] | None] = []
+    offset = 0
+    for number in range(count):
+        end = out.find(b"\n", offset)
+        if end < 0:
+            raise _batch_broken(f"it ended after {number} of {count} objects")
+        header, offset = out[offset:end], end + 1
+        if header.endswith((b" missing", b" ambiguous")):
+            found.append(None)
+            continue
+        match = _OBJECT_HEADER.fullmatch(header)
+        if match is None:
+            raise _batch_broken(f"object {number + 1} of {count} has no id, type and size")
+        size = int(match[3])
+        if len(out) <= offset + size or out[offset + size] != ord("\n"):
+            raise _batch_broken(f"object {number + 1} of {count} is shorter than its size")
+        found.append((match[2].decode("ascii"), out[offset:offset + size]))
+        offset += size + 1
+    return found
+
+
+def _batch_broken(what: str) -> RepoError:
+    return RepoError(f"git cat-file's answer is incomplete: {what}",
+                     "Check the repository (`git fsck`) and that git was not stopped, then run the command again.")
 
 
 def texts_ever(root: Path, folders: Iterable[str]) -> dict[str, str]:
@@ -290,18 +331,10 @@ def texts_ever(root: Path, folders: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     request = "".join(f"{blob}\n" for blob in wanted).encode("ascii")
-    done = subprocess.run(["git", "-C", str(info.top), "cat-file", "--batch"], input=request, capture_output=True,
-                          check=False)
-    texts, data, offset = {}, done.stdout, 0
-    for blob, path in wanted.items():
-        end = data.index(b"\n", offset)
-        header = data[offset:end].split()
-        offset = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            texts[f"{path}@{blob}"] = data[offset:offset + size].decode("utf-8", "replace")
-            offset += size + 1
-    return texts
+    answers = parse_batch(_cat_file_batch(info, request), len(wanted))
+    return {f"{path}@{blob}": answer[1].decode("utf-8", "replace")
+            for (blob, path), answer in zip(wanted.items(), answers, strict=True)
+            if answer is not None and answer[0] == "blob"}
 
 
 def current_identity(root: Path) -> Identity:
@@ -310,10 +343,9 @@ def current_identity(root: Path) -> Identity:
     if info is None:
         raise RepoError(_("{folder} is not in a Git repository").format(folder=root),
                         _("Run the command inside the manual's repository."))
-    with _gitpython().Repo(info.top) as repo:  # the configuration files, read by gitpython (no git process)
-        reader = repo.config_reader()
-        name = str(reader.get_value("user", "name", "")) if reader.has_option("user", "name") else ""
-        email = str(reader.get_value("user", "email", "")) if reader.has_option("user", "email") else ""
+    # git's own answer (one process each): it follows GIT_CONFIG_GLOBAL, GIT_CONFIG_NOSYSTEM, includes and
+    # GIT_CONFIG_COUNT as every commit does; gitpython's reader of the files does not.
+    name, email = _config(info, "user.name"), _config(info, "user.email")
     if not email:
         raise RepoError(_("git does not know who you are"), _("Set `git config user.email` (and user.name)."))
     return Identity(name, email.lower())
@@ -650,11 +682,9 @@ SIGNING_NAMESPACE = "qms-approval"
 
 
 def _config(info: RepoInfo, key: str) -> str:
-    git = _gitpython()
-    try:
-        return str(info.runner.config("--get", key)).strip()
-    except git.GitCommandError:
-        return ""
+    """A configuration value as git reads it (its last value), "" when it is not set."""
+    found, value = _asked(info, "config", "--get", key)
+    return value if found else ""
 
 
 def sign(root: Path, payload: str) -> str:
