@@ -93,9 +93,9 @@ def check_manual(root: Path, selection: Selection = Selection(), today: date | N
 def _check_manual(root: Path, selection: Selection, today: date | None, history: History | None, use_cache: bool,
                   *, base: str | None, request: int | None) -> CheckResult:
     if history is None:
-        pending = start_history(root)  # git reads the history while the manual loads
-        loaded = load_manual(root, use_cache)
-        known = pending()
+        with start_history(root) as pending:  # git reads the history while the manual loads
+            loaded = load_manual(root, use_cache)
+            known = pending()
     else:
         loaded, known = load_manual(root, use_cache), history
     findings = list(loaded.diagnostics) + editorschemas.findings(root)

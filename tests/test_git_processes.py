@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,54 @@ def test_every_question_to_git_leaves_no_process(tmp_path: Path, monkeypatch: py
         assert gitrepo.enclosing_work_tree(manual) == company
 
     assert_nothing_left(ask)
+
+
+class Interrupted(Exception):
+    """A failure between starting to read the history and waiting for it (Ctrl-C, a bug, a full disk)."""
+
+
+def _interrupt(*args: object, **kwargs: object) -> None:
+    raise Interrupted
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+@pytest.mark.parametrize("caller", ["check", "build", "control"])
+def test_a_failure_while_the_history_is_read_leaves_no_git_process(caller: str, itservices: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each caller of start_history loads the manual while git reads; loading fails here, so the history is
+    never waited for: its git processes must end all the same."""
+    from qmskit import check
+    from qmskit.cli import control
+    from qmskit.site import build
+
+    module = {"check": check, "build": build, "control": control}[caller]
+    monkeypatch.setattr(module, "load_manual", _interrupt)
+    calls: dict[str, Callable[[], object]] = {
+        "check": lambda: check.check_manual(itservices),
+        "build": lambda: build.generate(itservices, tmp_path / "pages", "internal", date(2026, 11, 27)),
+        "control": lambda: control._load(itservices, None)}
+
+    def fail() -> None:
+        with pytest.raises(Interrupted):
+            calls[caller]()
+
+    assert_nothing_left(fail)
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_a_history_closed_unread_leaves_no_git_process(itservices: Path) -> None:
+    """Closed while git is still writing a long log (it is killed, not waited for to the end)."""
+    from qmskit.vcs import gitrepo
+
+    for n in range(300):
+        (itservices / "notes.md").write_text(f"{n}\n" * 200, encoding="utf-8")
+        git(itservices, "add", "notes.md")
+        git(itservices, "commit", "-q", "-m", f"Note {n}")
+
+    def close_unread() -> None:
+        with gitrepo.start_history(itservices):
+            pass
+
+    assert_nothing_left(close_unread)
+    with gitrepo.start_history(itservices) as pending:
+        assert len(pending().commits) == 301  # read to its end, it is the whole history

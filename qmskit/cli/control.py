@@ -66,10 +66,10 @@ def _control(root: Path, manual: Manual, history: History) -> DocumentControl:
 
 def _load(path: Path | None, manual_dir: Path | None, documents: bool = False) -> tuple[Path, Manual, History]:
     root = resolve_manual(path, manual_dir)
-    pending = gitrepo.start_history(root)  # git reads the history while the manual loads
-    manual = load_manual(root, use_cache=True).manual
-    speak(manual, documents=documents)  # the PR comment is a document
-    history = pending()
+    with gitrepo.start_history(root) as pending:  # git reads the history while the manual loads
+        manual = load_manual(root, use_cache=True).manual
+        speak(manual, documents=documents)  # the PR comment is a document
+        history = pending()
     if not history.available:
         raise RepoError(_("no Git history: {reason}").format(reason=history.reason),
                         _("Document control reads revisions from Git."))

@@ -89,17 +89,17 @@ def generate(root: Path, folder: Path, audience: str, today: date, progress: Pro
     the manual's) is the site's; `alternates` are the languages built beside it, in sibling folders. With
     `in_memory`, `folder` gets mkdocs.yml and an empty docs/, and the pages stay in `Generated.contents` for
     mkdocs_build (faster for a folder nobody reads)."""
-    pending = start_history(root)
-    loaded = load_manual(root, use_cache=True)
-    manual = loaded.manual
-    worker = bodies.start_worker(len(manual.documents))  # its start-up overlaps reading Git
-    try:
-        return _generate(root, folder, audience, today, loaded=loaded, history=pending(), worker=worker,
-                         progress=progress, print_all=print_all, language=language, alternates=alternates,
-                         in_memory=in_memory)
-    finally:
-        if worker is not None:
-            worker.stop()
+    with start_history(root) as pending:  # closed also when loading fails: no git process is left running
+        loaded = load_manual(root, use_cache=True)
+        manual = loaded.manual
+        worker = bodies.start_worker(len(manual.documents))  # its start-up overlaps reading Git
+        try:
+            return _generate(root, folder, audience, today, loaded=loaded, history=pending(), worker=worker,
+                             progress=progress, print_all=print_all, language=language, alternates=alternates,
+                             in_memory=in_memory)
+        finally:
+            if worker is not None:
+                worker.stop()
 
 
 def _generate(root: Path, folder: Path, audience: str, today: date, *, loaded: LoadResult, history: History,

@@ -11,6 +11,7 @@ they would live until Python's cycle collector happened to run, one set per call
 
 from __future__ import annotations
 
+import abc
 import codecs
 import contextlib
 import fcntl
@@ -94,10 +95,29 @@ def read_history(root: Path) -> History:
     Without git or outside a repository the history is unavailable (with the reason), never an error: the rest
     of the manual can still be checked.
     """
-    return start_history(root)()
+    with start_history(root) as pending:
+        return pending()
 
 
-def start_history(root: Path) -> Callable[[], History]:
+class PendingHistory(abc.ABC):
+    """The history as it is being read: call it to wait for it. Use it as a context manager (or `close` it), so
+    that git's processes end also when the caller fails before it calls it."""
+
+    @abc.abstractmethod
+    def __call__(self) -> History: ...
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Stop reading: nothing of it is left running."""
+
+    def __enter__(self) -> PendingHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_history(root: Path) -> PendingHistory:
     """Start reading the history in the background; call the result to wait for it.
 
     `git log` over a long history is the slowest step of most commands, and it runs in git's own process: the
@@ -106,24 +126,41 @@ def start_history(root: Path) -> Callable[[], History]:
     try:
         info = open_repo(root)
         if info is None:
-            return _ready(History(available=False, reason=say("{folder} is not in a Git repository",
-                                                                   folder=str(root))))
+            return _Ready(History(available=False, reason=say("{folder} is not in a Git repository",
+                                                              folder=str(root))))
         shallow, head = _shallow_and_head(info)
         if not head:
-            return _ready(History(available=True, shallow=shallow, reason=say("the repository has no commits yet"),
+            return _Ready(History(available=True, shallow=shallow, reason=say("the repository has no commits yet"),
                                   uncommitted=_uncommitted(info)))
-        return _BackgroundLog(info, head, shallow).result
+        return _BackgroundLog(info, head, shallow)
     except ToolMissingError as missing:
-        return _ready(History(available=False, reason=missing.message))
+        return _Ready(History(available=False, reason=missing.message))
 
 
-def _ready(history: History) -> Callable[[], History]:
-    return lambda: history
+class _Ready(PendingHistory):
+    def __init__(self, history: History) -> None:
+        self.history = history
+
+    def __call__(self) -> History:
+        return self.history
+
+    def close(self) -> None:
+        pass  # no git process was started
 
 
-class _BackgroundLog:
+class _BackgroundLog(PendingHistory):
     def __init__(self, info: RepoInfo, head: str, shallow: bool) -> None:
         self.info, self.head, self.shallow = info, head, shallow
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.reader: threading.Thread | None = None
+        try:
+            self._start()
+        except BaseException:
+            self.close()  # a git that failed to start leaves none of the others running
+            raise
+
+    def _start(self) -> None:
+        info, head = self.info, self.head
         pathspec = [info.prefix] if info.prefix else []
         self.parser = LogParser(info.prefix)
         self.log = self._spawn("-c", "core.quotepath=off", "log", "--first-parent", "--reverse", "-M",
@@ -139,8 +176,10 @@ class _BackgroundLog:
         self.reader.start()
 
     def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([_git_binary(), "-C", str(self.info.top), *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL)
+        process = subprocess.Popen([_git_binary(), "-C", str(self.info.top), *args], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+        self.processes.append(process)
+        return process
 
     def _read(self) -> None:
         stream = self.log.stdout
@@ -158,8 +197,15 @@ class _BackgroundLog:
             raise RepoError(f"git failed reading the history of {self.head[:10]}", "Check the repository.")
         return out.decode("utf-8", "replace")
 
-    def result(self) -> History:
-        self.reader.join()
+    def __call__(self) -> History:
+        try:
+            return self._result()
+        finally:
+            self.close()  # also when one of the answers failed: the others' processes end too
+
+    def _result(self) -> History:
+        if self.reader is not None:
+            self.reader.join()
         if self.log.wait() != 0:
             raise RepoError("git log failed", "Check the repository (`git log` should work in it).")
         commits = self.parser.close()
@@ -172,6 +218,19 @@ class _BackgroundLog:
                        first=commits[0].sha if commits else "", branch=_branch(self.info), files=files,
                        deleted=tuple(gone), uncommitted=_uncommitted(self.info),
                        commits=tuple(commits), note_writers=writers, mainline=tuple(reversed(mainline.split())))
+
+    def close(self) -> None:
+        """Kill the git processes still running, then wait for each and for the reader: none is left, not even as
+        a zombie, and no pipe stays open. Killing first lets the reader see the log's end rather than block."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+        if self.reader is not None:
+            self.reader.join()
+        for process in self.processes:
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
 
 
 def _git_binary() -> str:
