@@ -1,10 +1,16 @@
 """A thin mkdocs plugin: `plugins: [qms: {manual: example_manual}]` generates the pages of a manual and lets
 mkdocs build (or `mkdocs serve`) them. The same generator as `qms build`; nothing else depends on mkdocs' plugin
-API, which MkDocs 2 drops."""
+API, which MkDocs 2 drops.
+
+The pages are generated into a temporary folder on every build; `mkdocs serve` builds again on every change, in
+the same process and with the same plugin object (mkdocs keeps it because it has `on_shutdown`). So each build
+removes the folder of the build before it, and shutdown the last one: one folder at most, none afterwards."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,14 +35,20 @@ class QmsPluginConfig(Config):  # type: ignore[no-untyped-call]
 
 
 class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder: Path | None = None  # the pages of the last build (mkdocs copied them into its site)
+
     @event_priority(50)  # before mkdocs-material's search plugin, which builds its index settings in its on_config
     def on_config(self, config: Any) -> Any:
+        self._remove_folder()  # the build before this one is done: mkdocs serves the site it wrote, not these pages
         root = (Path(config.config_file_path).parent / self.config.manual).resolve()
         if not (root / "qms.yaml").is_file():
             log.warning(f"no qms.yaml in {root}: nothing generated")  # a warning fails `mkdocs build --strict`
             return config
         today = os.environ.get("QMS_TODAY")  # as for `qms build --today`
-        generated = generate(root, temporary_folder(), self.config.audience,
+        self.folder = temporary_folder()  # kept before generating: a generation that fails is removed too
+        generated = generate(root, self.folder, self.config.audience,
                              date.fromisoformat(today) if today else date.today(),
                              language=self.config.language or None)
         if not generated.diagrams:
@@ -51,6 +63,21 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             config.extra_css.append("assets/qms.css")
         _stem_the_index(config, generated.folder / "docs")
         return config
+
+    def on_serve(self, server: Any, *, config: Any, builder: Callable[..., Any]) -> Any:
+        """`mkdocs serve` watches the first build's pages for edits; nobody edits them, and removing them at the
+        next build would start one more build for nothing."""
+        if self.folder is not None and Path(config.docs_dir).is_relative_to(self.folder):
+            server.unwatch(config.docs_dir)
+        return server
+
+    def on_shutdown(self) -> None:
+        self._remove_folder()
+
+    def _remove_folder(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
 
 
 def _stem_the_index(config: Any, docs: Path) -> None:
