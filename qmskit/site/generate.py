@@ -166,7 +166,8 @@ def page_url(page: str) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(templates_dir() / "site"), autoescape=True,
+    # auto_reload off: a build asks for a template once per page, and each ask would stat its files again
+    env = Environment(loader=FileSystemLoader(templates_dir() / "site"), autoescape=True, auto_reload=False,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
     env.filters.update(md=md, cell=cell, code=code, yamlstr=yamlstr, tile_href=page_url, day=day, word=word,
                        words=words)
