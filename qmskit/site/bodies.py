@@ -12,7 +12,10 @@ the parent's threads."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -22,6 +25,7 @@ from typing import IO
 from qmskit.escape import markdown_body
 from qmskit.site import shards
 from qmskit.site.bodylinks import body_links
+from qmskit.site.children import python_module
 
 # A job: (the text without its title, the manual file it comes from, the page it is shown on)
 Job = tuple[str, str, str]
@@ -38,6 +42,9 @@ def render_all(jobs: Sequence[Job], targets: Mapping[str, str | None]) -> list[s
 
 
 _cores = shards.available_cores  # a name of this module's own, which tests can replace
+# The worker's answers are read up to this many bytes per byte of its jobs (plus 1 MiB): Markdown and escaping make
+# HTML a few times longer than its source, never by this much. What is past it is rendered here.
+ANSWER_GROWTH = 64
 
 
 class Worker:
@@ -49,9 +56,9 @@ class Worker:
         self.answers: dict[int, str] = {}
         self.lock = threading.Lock()
         self.reader: threading.Thread | None = None
-        try:
-            self.process = subprocess.Popen([sys.executable, "-m", "qmskit.site.bodies"], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:  # in a process group of its own: stopping it stops whatever it started that holds its output open
+            self.process = subprocess.Popen(python_module("qmskit.site.bodies"), stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError:
             self.process = None  # no worker: this process renders every body
 
@@ -59,17 +66,18 @@ class Worker:
         if self.process is None or self.reader is not None:
             return
         payload = json.dumps({"jobs": list(jobs), "targets": dict(targets)}).encode("utf-8")
-        self.reader = threading.Thread(target=self._talk, args=(self.process, payload, len(jobs)),
+        limit = ANSWER_GROWTH * len(payload) + (1 << 20)
+        self.reader = threading.Thread(target=self._talk, args=(self.process, payload, len(jobs), limit),
                                        name="qms-bodies", daemon=True)
         self.reader.start()
 
-    def _talk(self, process: subprocess.Popen[bytes], payload: bytes, count: int) -> None:
+    def _talk(self, process: subprocess.Popen[bytes], payload: bytes, count: int, limit: int) -> None:
         if process.stdin is None or process.stdout is None:
             return
         try:
             process.stdin.write(payload)
             process.stdin.close()
-            for index, body in _answers(process.stdout, count):
+            for index, body in _answers(process.stdout, count, limit):
                 with self.lock:
                     self.answers[index] = body
         except (OSError, ValueError):
@@ -84,8 +92,9 @@ class Worker:
         process, self.process = self.process, None
         if process is None:
             return
-        if process.poll() is None:
-            process.kill()
+        if process.returncode is None:  # not reaped (alive, or a zombie): its id and its group's are still its own
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         if self.reader is not None:
             self.reader.join()  # it reads to the end of the dead process's output
@@ -94,9 +103,14 @@ class Worker:
                 stream.close()
 
 
-def _answers(stream: IO[bytes], count: int) -> Iterator[tuple[int, str]]:
-    """The worker's `[index, html]` lines; the first line that is not one ends the answers."""
-    for line in stream:
+def _answers(stream: IO[bytes], count: int, limit: int) -> Iterator[tuple[int, str]]:
+    """The worker's `[index, html]` lines, at most `limit` bytes of them; the first line that is not one, or that
+    would pass the limit, ends the answers."""
+    while limit > 0:
+        line = stream.readline(limit)
+        if not line.endswith(b"\n"):
+            return  # the end of its output, or more than bodies can be
+        limit -= len(line)
         try:
             index, body = json.loads(line)
         except (UnicodeDecodeError, ValueError, TypeError):

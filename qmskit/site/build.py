@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
+import signal
 import subprocess
-import sys
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +31,7 @@ from qmskit.loading.yamlsource import dump_yaml
 from qmskit.model import Document, Manual
 from qmskit.safepaths import inside
 from qmskit.site import bodies, pagebundle, shards
+from qmskit.site.children import python_module
 from qmskit.site.generate import Page, SiteInput, build_pages
 from qmskit.vcs.gitrepo import read_blobs, start_history
 from qmskit.vcs.history import History
@@ -132,7 +136,7 @@ def _generate(root: Path, folder: Path, audience: str, today: date, *, loaded: L
     docs.mkdir(parents=True)
     for index, page in enumerate(pages, start=1):
         if in_memory:
-            inside(docs, *page.path.split("/"))  # the same check as writing it
+            _checked(docs, page)  # the same checks as writing it
         else:
             _write(docs, page)
         if progress is not None:
@@ -192,41 +196,149 @@ def approved_translations(root: Path, manual: Manual, history: History, control:
 
 
 def _write(docs: Path, page: Page) -> None:
+    target = _checked(docs, page)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.content, encoding="utf-8")
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise _name_too_long(page) from error  # a file system with shorter names than NAME_MAX
+
+
+NAME_MAX = 255  # bytes in a file name on the file systems sites are built on (ext4, xfs, btrfs, tmpfs, APFS, NTFS)
+
+
+def _checked(docs: Path, page: Page) -> Path:
+    """Where `page` goes in `docs`: inside it, and in names a file system takes (mkdocs makes a folder of the
+    page's name, so the same check holds for the pages kept in memory)."""
     target = inside(docs, *page.path.split("/"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page.content, encoding="utf-8")
+    if any(len(part.encode("utf-8")) > NAME_MAX for part in page.path.split("/")):
+        raise _name_too_long(page)
+    return target
+
+
+def _name_too_long(page: Page) -> QmsError:
+    # a page is named after an id, which the schemas keep short, but the build publishes manuals with errors
+    return QmsError(f"the site's page {page.path[:60]}... has a longer name than the file system allows",
+                    "An id is longer than the 80 characters ids may have: `qms validate` says which.")
+
+
+BUILDING = ".qms-build-"  # the folder a build writes into, inside the output folder: hidden, as mkdocs keeps those
 
 
 def mkdocs_build(generated: Generated, output: Path, strict: bool = True, shares: int | None = None) -> None:
     """Build the generated pages with mkdocs-material into `output`: in `shares` processes at once (default: as
-    many as the machine's cores and the site's size pay for; DESIGN 0031)."""
+    many as the machine's cores and the site's size pay for; DESIGN 0031). The site is built in a folder of its
+    own and replaces the one in `output` only when every process succeeded: a failed or interrupted build leaves
+    the previous site as it was, and no process of its own running."""
     count = shards.shares_for(generated.pages) if shares is None else max(1, shares)
     # not --quiet: it hides the warnings --strict counts, and the build would never fail
-    command = [sys.executable, "-m", "mkdocs", "build"] + (["--strict"] if strict else [])
+    command = python_module("mkdocs", "build", *(["--strict"] if strict else []))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if count == 1 and not generated.contents:
-        _finish([_start([*command, "-f", str(generated.folder / "mkdocs.yml"), "-d", str(output.resolve())], env)])
-        return
-    work = Path(tempfile.mkdtemp(prefix="qms-shares-"))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=BUILDING, dir=output.resolve()))  # one file system: moved, not copied
+    except OSError as error:
+        raise QmsError(f"cannot build the site in {output}: {error.strerror or error}",
+                       "Give a folder you may write in.") from error
+    sites = [work / f"share-{share}" for share in range(count)]
+    # beside mkdocs.yml (INHERIT is relative to it), in the folder qms generated: no name the manual can take
+    # (and the hooks that read the pages kept in memory from one file: site/pagebundle.py)
+    hooked = count > 1 or bool(generated.contents)
+    configs = [generated.folder / f".mkdocs-share-{share}.yml" for share in range(count)] if hooked else []
     bundle = generated.folder / pagebundle.BUNDLE_NAME
+    env.pop(pagebundle.BUNDLE_VARIABLE, None)  # only the pages of this build, never a bundle named elsewhere
     try:
         if generated.contents:
             pagebundle.write_bundle(bundle, [(page.path, page.content) for page in generated.contents])
             env[pagebundle.BUNDLE_VARIABLE] = str(bundle.resolve())
-        sites = [output.resolve()] + [work / f"site-{share}" for share in range(1, count)]
-        started = []
-        for share, site in enumerate(sites):
-            config = generated.folder / f".mkdocs-share-{share}.yml"  # beside mkdocs.yml: INHERIT is relative
-            write_text(config, dump_yaml(shards.share_config()), durable=False)  # read at once, then removed
-            started.append(_start([*command, "-f", str(config), "-d", str(site)],
-                                  {**env, shards.SHARE_VARIABLE: f"{share}/{count}"}))
-        _finish(started)
-        shards.join_shares(sites[0], sites[1:])
+        with _terminated_as_interrupted():
+            _build_sites(generated, command, env, configs, sites)
+        _replace_site(output, sites[0], work / "previous")
     finally:
         shutil.rmtree(work, ignore_errors=True)
         bundle.unlink(missing_ok=True)
-        for share in range(count):
-            (generated.folder / f".mkdocs-share-{share}.yml").unlink(missing_ok=True)
+        for config in configs:
+            config.unlink(missing_ok=True)
+
+
+def _build_sites(generated: Generated, command: list[str], env: dict[str, str], configs: list[Path],
+                 sites: list[Path]) -> None:
+    """mkdocs with the site's configuration, or in one process per share (each with a configuration that adds the
+    hooks); the shares joined in the first."""
+    if not configs:
+        _run_all([([*command, "-f", str(generated.folder / "mkdocs.yml"), "-d", str(sites[0])], env)])
+        return
+    for config in configs:
+        write_text(config, dump_yaml(shards.share_config()), durable=False)  # read at once, then removed
+    _run_all([([*command, "-f", str(config), "-d", str(site)], {**env, shards.SHARE_VARIABLE: f"{share}/{len(sites)}"})
+              for share, (config, site) in enumerate(zip(configs, sites, strict=True))])
+    shards.join_shares(sites[0], sites[1:])
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM (a CI runner cancelling the job, a service manager stopping it) as if it were Ctrl-C while mkdocs
+    runs: by default it ends this process at once, leaving the mkdocs processes running and their folder behind.
+    Only the main thread can set a signal handler; elsewhere the default stays."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _replace_site(output: Path, built: Path, attic: Path) -> None:
+    """Put the built site in place of the old one as mkdocs fills its folder: the folder's hidden entries (the qms
+    marker, a deployment's .git) stay, every other entry is the new site's. Renames only, on one file system: the
+    old entries go to `attic` (removed with the build folder), so the site is incomplete for as long as a few
+    renames take, not for as long as deleting a large site takes; if a rename fails, what moved is moved back."""
+    attic.mkdir()
+    moved: list[tuple[Path, Path]] = []  # (where it is now, where it was)
+
+    def move(entry: Path, target: Path) -> None:
+        entry.rename(target)
+        moved.append((target, entry))
+
+    try:
+        for entry in sorted(output.iterdir()):
+            if not entry.name.startswith("."):
+                move(entry, attic / entry.name)
+        for entry in sorted(built.iterdir()):
+            if (output / entry.name).exists() or (output / entry.name).is_symlink():  # a hidden name mkdocs wrote
+                move(output / entry.name, attic / entry.name)
+            move(entry, output / entry.name)
+    except OSError as error:
+        for now, was in reversed(moved):
+            with contextlib.suppress(OSError):
+                now.rename(was)
+        raise QmsError(f"could not put the new site into {output}: {error.strerror or error}",
+                       "Check that you may change the folder and what is in it; the previous site is as it "
+                       "was.") from error
+
+
+def _run_all(jobs: list[tuple[list[str], dict[str, str]]]) -> None:
+    """Run the mkdocs processes at once and wait for them; when one fails or this process is interrupted
+    (Ctrl-C), the others are stopped: none outlives the build."""
+    started: list[subprocess.Popen[str]] = []
+    try:
+        for command, env in jobs:
+            started.append(_start(command, env))
+        _finish(started)
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+            with process:  # closes the pipes nobody read and reaps it
+                pass
 
 
 def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
@@ -237,15 +349,27 @@ def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def _finish(started: list[subprocess.Popen[str]]) -> None:
-    """Wait for every mkdocs process; the first that failed says why."""
-    results = [(process.returncode, out, err) for process in started
-               for out, err in [process.communicate()]]
-    for code, out, err in results:
-        if code != 0:
-            lines = (err or out).strip().splitlines()
-            detail = [line for line in lines if line.startswith(("WARNING", "ERROR"))] or lines[-5:]
-            raise QmsError("mkdocs build failed: " + ("; ".join(detail[:5]) or str(code)),
+    """Wait for the mkdocs processes in turn; the first that failed says why (and the rest are not waited for)."""
+    for process in started:
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise QmsError("mkdocs build failed: " + _failure(process.returncode, err or out),
                            "Run `qms validate`; if it is clean, this is a bug in qmskit's site generator.")
+
+
+def _failure(code: int, output: str) -> str:
+    """Why mkdocs failed, in a line: its warnings and errors, else the exception it ended with, without the
+    traceback that led there; or the signal that stopped it."""
+    if code < 0:
+        try:
+            return f"stopped by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"stopped by signal {-code}"
+    lines = output.strip().splitlines()
+    detail = [line for line in lines if line.startswith(("WARNING", "ERROR"))]
+    if not detail:  # an exception: its last line says what, the lines above it are the traceback
+        detail = [line for line in lines if line.strip() and not line.startswith((" ", "Traceback"))][-1:]
+    return "; ".join(line.strip() for line in detail[:5]) or f"exit code {code}"
 
 
 def temporary_folder() -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -23,8 +24,58 @@ PAGES_PER_SHARE = 250  # below this a second process costs more (its start-up) t
 
 
 def available_cores() -> int:
-    """The cores this process may run on (a container's share, not the machine's count where the OS says)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """The cores this process may run on: its affinity mask (taskset, a container's cpuset), lowered to the CPU
+    quota of its control group (`docker --cpus`, a CI runner's limit), which neither the mask nor the machine's
+    count of cores shows."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = cpu_quota(Path("/proc/self/cgroup"), Path("/sys/fs/cgroup"))
+    return max(1, min(cores, quota)) if quota is not None else cores
+
+
+def cpu_quota(membership: Path, mount: Path) -> int | None:
+    """The whole cores (rounded up) the tightest CPU quota on this process's control group and the groups above it
+    allows, or None without one. `membership` is /proc/self/cgroup, `mount` where cgroups are mounted: version 2
+    says `cpu.max` ("max 100000", "150000 100000"), version 1 `cpu.cfs_quota_us` (-1: none) per `cpu.cfs_period_us`.
+    In a container the group's path may not exist under the mount (no cgroup namespace): its root then holds the
+    container's own limit."""
+    try:
+        lines = membership.read_text(encoding="utf-8", errors="replace").splitlines()[:64]
+    except OSError:
+        return None
+    limits = []
+    for line in lines:
+        _, controllers, path = [*line.split(":", 2), "", ""][:3]
+        names = controllers.split(",")
+        if controllers == "":
+            folders = [mount, mount / "unified"]
+        elif "cpu" in names:
+            folders = [mount / controllers, mount / "cpu"]
+        else:
+            continue
+        for folder in folders:
+            limits += [limit for group in _groups(folder, path) if (limit := _group_quota(group)) is not None]
+    return math.ceil(min(limits)) if limits else None
+
+
+def _groups(folder: Path, path: str) -> list[Path]:
+    """The folder of the group at `path` and of every group above it, inside `folder` (never outside it)."""
+    parts = [part for part in path.split("/") if part and part not in (".", "..")][:32]
+    return [folder.joinpath(*parts[:depth]) for depth in range(len(parts), -1, -1)]
+
+
+def _group_quota(group: Path) -> float | None:
+    try:
+        if (group / "cpu.max").is_file():
+            quota, _, period = (group / "cpu.max").read_text(encoding="ascii").partition(" ")
+        elif (group / "cpu.cfs_quota_us").is_file():
+            quota = (group / "cpu.cfs_quota_us").read_text(encoding="ascii")
+            period = (group / "cpu.cfs_period_us").read_text(encoding="ascii")
+        else:
+            return None
+        cores = int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None  # "max", -1, or a file we cannot read: no quota we know of
+    return cores if cores > 0 else None
 
 
 def shares_for(pages: int, cpus: int | None = None) -> int:
