@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from qmskit.errors import QmsError
-from qmskit.site import bodies, build, shards
+from qmskit.site import bodies, build, pagebundle, shards
 from qmskit.site.build import generate, mkdocs_build
 from qmskit.site.generate import Page
 from tests.conftest import Result
@@ -137,6 +137,16 @@ def _one_page(folder: Path) -> build.Generated:
     (folder / "docs" / "index.md").write_text("# New\n", encoding="utf-8")
     (folder / "mkdocs.yml").write_text("site_name: New\ntheme: {name: material}\n", encoding="utf-8")
     return build.Generated(folder, 1, False)
+
+
+def test_a_page_bundle_named_in_the_environment_is_never_built(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # left over from another build, or set by whoever starts qms: the hooks read the bundle the variable names
+    pagebundle.write_bundle(tmp_path / "elsewhere.json", [("index.md", "# Not this manual's page\n")])
+    monkeypatch.setenv(pagebundle.BUNDLE_VARIABLE, str(tmp_path / "elsewhere.json"))
+    mkdocs_build(_one_page(tmp_path / "pages"), tmp_path / "site", shares=2)
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "New" in page and "this manual" not in page
 
 
 def test_an_output_folder_nobody_may_write_in_is_an_error_not_a_traceback(tmp_path: Path) -> None:
