@@ -92,9 +92,11 @@ class Worker:
         process, self.process = self.process, None
         if process is None:
             return
-        if process.returncode is None:  # not reaped (alive, or a zombie): its id and its group's are still its own
-            with contextlib.suppress(ProcessLookupError):
+        if process.returncode is None and hasattr(os, "killpg"):  # not reaped (alive, or a zombie): its id and
+            with contextlib.suppress(ProcessLookupError):  # its group's are still its own
                 os.killpg(process.pid, signal.SIGKILL)
+        elif process.returncode is None:
+            process.kill()  # a system without process groups
         process.wait()
         if self.reader is not None:
             self.reader.join()  # it reads to the end of the dead process's output
