@@ -247,18 +247,40 @@ def test_a_stopped_build_ends_every_share_and_leaves_the_previous_site(stop: sig
     assert sorted(path.name for path in generated.folder.iterdir()) == ["docs", "mkdocs.yml"]
 
 
-def test_a_share_that_crashes_or_is_killed_is_said_in_one_line() -> None:
-    def run(*command: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def test_a_share_that_crashes_or_is_killed_is_said_in_one_line(tmp_path: Path) -> None:
+    def run(*command: str) -> list[tuple[list[str], dict[str, str], Path]]:
+        return [(list(command), dict(os.environ), tmp_path / "share.log")]
 
     with pytest.raises(QmsError) as crashed:  # a hook's exception: mkdocs prints its traceback
-        build._finish([run(sys.executable, "-c", "def hook():\n raise RuntimeError('no page <x>')\nhook()")])
+        build._run_all(run(sys.executable, "-c", "print('INFO    -  Building')\ndef hook():\n raise RuntimeError("
+                           "'no page <x>')\nhook()"))
     assert crashed.value.message == "mkdocs build failed: RuntimeError: no page <x>"
     assert "qms validate" in crashed.value.hint
     with pytest.raises(QmsError, match=r"^mkdocs build failed: stopped by signal SIGKILL$"):
-        build._finish([run("sh", "-c", "kill -9 $$")])  # the kernel's OOM killer, or an operator
+        build._run_all(run("sh", "-c", "kill -9 $$"))  # the kernel's OOM killer, or an operator
     with pytest.raises(QmsError, match=r"^mkdocs build failed: exit code 3$"):
-        build._finish([run("sh", "-c", "exit 3")])
+        build._run_all(run("sh", "-c", "echo 'INFO    -  Building'; exit 3"))
+
+
+def test_the_first_share_to_fail_ends_the_build_at_once(tmp_path: Path) -> None:
+    # one share still building; another fails after more output than a pipe holds (mkdocs lists every page that is
+    # not in the navigation, in every share)
+    slow = [sys.executable, "-c", "import time; time.sleep(120)"]
+    loud = [sys.executable, "-c", "import sys; sys.stderr.write('INFO    -  - records/a/2026.md\\n' * 20000); "
+                                  "sys.stderr.write('WARNING -  a broken link\\n'); sys.exit(1)"]
+    failed: list[str] = []
+
+    def build_both() -> None:
+        with pytest.raises(QmsError) as caught:
+            build._run_all([(slow, dict(os.environ), tmp_path / "slow.log"),
+                            (loud, dict(os.environ), tmp_path / "loud.log")])
+        failed.append(caught.value.message)
+
+    building = threading.Thread(target=build_both, daemon=True)
+    building.start()
+    building.join(timeout=30)  # a bound for the test: the slow share takes minutes
+    assert not building.is_alive(), "the build waits for a share that has not failed"
+    assert failed == ["mkdocs build failed: WARNING -  a broken link"]
 
 
 def test_cores_follow_the_affinity_mask() -> None:

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -268,12 +269,13 @@ def _build_sites(generated: Generated, command: list[str], env: dict[str, str], 
     """mkdocs with the site's configuration, or in one process per share (each with a configuration that adds the
     hooks); the shares joined in the first."""
     if not configs:
-        _run_all([([*command, "-f", str(generated.folder / "mkdocs.yml"), "-d", str(sites[0])], env)])
+        _run_all([([*command, "-f", str(generated.folder / "mkdocs.yml"), "-d", str(sites[0])], env,
+                   sites[0].with_suffix(".log"))])
         return
     for config in configs:
         write_text(config, dump_yaml(shards.share_config()), durable=False)  # read at once, then removed
-    _run_all([([*command, "-f", str(config), "-d", str(site)], {**env, shards.SHARE_VARIABLE: f"{share}/{len(sites)}"})
-              for share, (config, site) in enumerate(zip(configs, sites, strict=True))])
+    _run_all([([*command, "-f", str(config), "-d", str(site)], {**env, shards.SHARE_VARIABLE: f"{share}/{len(sites)}"},
+               site.with_suffix(".log")) for share, (config, site) in enumerate(zip(configs, sites, strict=True))])
     shards.join_shares(sites[0], sites[1:])
 
 
@@ -325,51 +327,62 @@ def _replace_site(output: Path, built: Path, attic: Path) -> None:
                        "was.") from error
 
 
-def _run_all(jobs: list[tuple[list[str], dict[str, str]]]) -> None:
-    """Run the mkdocs processes at once and wait for them; when one fails or this process is interrupted
-    (Ctrl-C), the others are stopped: none outlives the build."""
-    started: list[subprocess.Popen[str]] = []
+def _run_all(jobs: list[tuple[list[str], dict[str, str], Path]]) -> None:
+    """Run the mkdocs processes (command, environment, the file their output goes to) at once and wait for them;
+    when one fails or this process is interrupted (Ctrl-C), the others are stopped: none outlives the build."""
+    started: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
-        for command, env in jobs:
-            started.append(_start(command, env))
+        for command, env, log in jobs:
+            started.append((_start(command, env, log), log))
         _finish(started)
     finally:
-        for process in started:
+        for process, _ in started:
             if process.poll() is None:
                 process.kill()
-            with process:  # closes the pipes nobody read and reaps it
-                pass
+            process.wait()
 
 
-def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """mkdocs, its output into `log`: a file never fills up as a pipe nobody reads yet does (mkdocs lists every
+    page outside the navigation, and a process blocked on that would wait for the others to finish)."""
     try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        with log.open("wb") as output:
+            return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
     except FileNotFoundError as exc:  # pragma: no cover - sys.executable always exists
         raise ToolMissingError("Python cannot run mkdocs", "pip install mkdocs-material") from exc
 
 
-def _finish(started: list[subprocess.Popen[str]]) -> None:
-    """Wait for the mkdocs processes in turn; the first that failed says why (and the rest are not waited for)."""
-    for process in started:
-        out, err = process.communicate()
-        if process.returncode != 0:
-            raise QmsError("mkdocs build failed: " + _failure(process.returncode, err or out),
-                           "Run `qms validate`; if it is clean, this is a bug in qmskit's site generator.")
+def _finish(started: list[tuple[subprocess.Popen[bytes], Path]]) -> None:
+    """Wait for the mkdocs processes; the first to fail, whichever it is, says why at once."""
+    waiting = list(started)
+    while waiting:
+        ended = [(process, log) for process, log in waiting if process.poll() is not None]
+        for process, log in ended:
+            if process.returncode != 0:
+                raise QmsError("mkdocs build failed: " + _failure(process.returncode, log),
+                               "Run `qms validate`; if it is clean, this is a bug in qmskit's site generator.")
+        waiting = [entry for entry in waiting if entry not in ended]
+        if waiting and not ended:
+            time.sleep(0.05)
 
 
-def _failure(code: int, output: str) -> str:
-    """Why mkdocs failed, in a line: its warnings and errors, else the exception it ended with, without the
-    traceback that led there; or the signal that stopped it."""
+def _failure(code: int, log: Path) -> str:
+    """Why mkdocs failed, in a line: its first warnings and errors, else the exception it ended with, without the
+    traceback that led there; or the signal that stopped it. The output is read a line at a time."""
     if code < 0:
         try:
             return f"stopped by signal {signal.Signals(-code).name}"
         except ValueError:
             return f"stopped by signal {-code}"
-    lines = output.strip().splitlines()
-    detail = [line for line in lines if line.startswith(("WARNING", "ERROR"))]
-    if not detail:  # an exception: its last line says what, the lines above it are the traceback
-        detail = [line for line in lines if line.strip() and not line.startswith((" ", "Traceback"))][-1:]
-    return "; ".join(line.strip() for line in detail[:5]) or f"exit code {code}"
+    detail: list[str] = []
+    last = ""
+    with log.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if line.startswith(("WARNING", "ERROR")) and len(detail) < 5:
+                detail.append(line.strip()[:500])
+            elif line.strip() and not line.startswith((" ", "Traceback", "INFO")):
+                last = line.strip()[:500]  # an exception's last line; the lines above it are its traceback
+    return "; ".join(detail or [last]) or f"exit code {code}"
 
 
 def temporary_folder() -> Path:
