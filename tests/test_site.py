@@ -383,8 +383,14 @@ def test_serve(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # run where a manual's author could have committed modules that mkdocs imports: none of them may run
+    marker = tmp_path / "ran"
+    for name in ("json.py", "yaml.py", "markdown.py", "mkdocs/__init__.py"):
+        (tmp_path / "cwd" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "cwd" / name).write_text(f"open({str(marker)!r}, 'a').write(__name__)\n", encoding="utf-8")
     server = subprocess.Popen([str(Path(sys.executable).parent / "qms"), "serve", str(EXAMPLE), "-a",
-                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              cwd=tmp_path / "cwd")
     try:
         deadline, body = time.monotonic() + 60, ""
         while time.monotonic() < deadline and not body:
@@ -403,6 +409,7 @@ def test_serve(tmp_path: Path) -> None:
         server.wait(timeout=20)
     assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
     assert [folder for folder in folders if folder.exists()] == []
+    assert not marker.exists()
 
 
 def _children(pid: int) -> list[int]:

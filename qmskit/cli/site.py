@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -35,7 +34,7 @@ from qmskit.errors import ConfigError
 from qmskit.i18n import N_, _, ngettext
 from qmskit.loading.load import load_manual
 from qmskit.outfolder import MARKER, check_apart, check_output_folder, mark_output_folder
-from qmskit.site import languages
+from qmskit.site import children, languages
 from qmskit.site.build import Generated, generate, mkdocs_build, temporary_folder
 from qmskit.site.generate import AUDIENCES
 from qmskit.vcs import gitrepo
@@ -180,8 +179,9 @@ def serve(
         stdout().print(escape(_("Serving {count} pages on {address} (Ctrl-C to stop)").format(
             count=generated.pages, address=f"http://{address}/")))
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        _serve_until_stopped([sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / "mkdocs.yml"),
-                              "-a", address], env)
+        # -P: never import from the folder qms runs in, which the manual's author may control (site/children.py)
+        _serve_until_stopped(children.python_module("mkdocs", "serve", "-f", str(folder / "mkdocs.yml"),
+                                                    "-a", address), env)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
