@@ -1228,8 +1228,11 @@ class SiteBuilder:
                                if manual.config.organisation else _("Quality manual")),
             "docs_dir": "docs",
             "theme": {"name": "material", "language": self.language,
+                      # no navigation.indexes: on every page it walks the children of every section shown (a
+                      # thousand documents of one type, on each of their pages: a fifth of mkdocs' page time); a
+                      # section's own page is its first entry instead of its title's link
                       "features": ["navigation.tabs", "navigation.sections", "navigation.prune", "navigation.top",
-                                   "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
+                                   "search.suggest", "search.highlight", "content.code.copy"],
                       "palette": [
                           {"media": "(prefers-color-scheme: light)", "scheme": "default",
                            "toggle": {"icon": "material/brightness-7", "name": _("Dark mode")}},
