@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from qmskit import i18n
 from qmskit.atomic import write_text
@@ -47,9 +48,10 @@ class Generated:
     diagrams: bool
     # errors in reading the manual (syntax, schema): their values were published escaped, the build goes on
     problems: tuple[Diagnostic, ...] = ()
-    # the pages, when they were kept in memory instead of written into docs/ (mkdocs_build hands them over in one
-    # file: site/pagebundle.py)
+    # the pages, when they were kept in memory instead of written into docs/, and the navigation, kept out of
+    # mkdocs.yml then (mkdocs_build hands both over in one file: site/pagebundle.py)
     contents: tuple[Page, ...] = ()
+    nav: list[Any] | None = None
 
 
 class SvgRenderer:
@@ -142,9 +144,13 @@ def _generate(root: Path, folder: Path, audience: str, today: date, *, loaded: L
             _write(docs, page)
         if progress is not None:
             progress(page.path, index, len(pages))
-    write_text(folder / "mkdocs.yml", dump_yaml(config), durable=False)  # generated again by any build
+    # generated again by any build; in memory, without the navigation, which goes with the pages
+    written = {key: value for key, value in config.items() if key != "nav"} if in_memory else config
+    write_text(folder / "mkdocs.yml", dump_yaml(written), durable=False)
     problems = tuple(d for d in sorted_diagnostics(loaded.diagnostics) if d.severity is Severity.ERROR)
-    return Generated(folder, len(pages), renderer is not None, problems, tuple(pages) if in_memory else ())
+    if in_memory:
+        return Generated(folder, len(pages), renderer is not None, problems, tuple(pages), config.get("nav"))
+    return Generated(folder, len(pages), renderer is not None, problems)
 
 
 def approved_versions(root: Path, manual: Manual, history: History, control: DocumentControl) -> dict[str, Document]:
@@ -252,7 +258,7 @@ def mkdocs_build(generated: Generated, output: Path, strict: bool = True, shares
     env.pop(pagebundle.BUNDLE_VARIABLE, None)  # only the pages of this build, never a bundle named elsewhere
     try:
         if generated.contents:
-            pagebundle.write_bundle(bundle, [(page.path, page.content) for page in generated.contents])
+            pagebundle.write_bundle(bundle, [(page.path, page.content) for page in generated.contents], generated.nav)
             env[pagebundle.BUNDLE_VARIABLE] = str(bundle.resolve())
         with _terminated_as_interrupted():
             _build_sites(generated, command, env, configs, sites)
