@@ -130,7 +130,7 @@ def _build_languages(root: Path, output: Path, keep: Path | None, audience: str,
         site = replacing.enter_context(replacing_site(output))  # put in place first: if that fails, the pages stay too
         built = [_build_one(root, site / code, pages / code if pages else None, audience, day, strict, code, chosen)
                  for code in chosen]
-        write_text(site / "index.html", languages.index_page(chosen, root.name))
+        write_text(site / "index.html", languages.index_page(chosen, root.name), overwrite=False)
     return Generated(output, sum(g.pages for g in built), all(g.diagrams for g in built), built[0].problems)
 
 
