@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 
-from qmskit.cli import site as site_cli
 from qmskit.site import build
 from qmskit.site.generate import Page
 from tests.conftest import ITSERVICES, Result, commit_all, git
 
+# qmskit.cli.site is patched by name, never imported here: importing it before any command ran would bind
+# `qmskit.cli.app` to the module, where other test files' `from qmskit.cli import app` means the typer app
 Qms = Callable[..., Result]
 TODAY = "2026-11-27"
 BROKEN = "[broken](missing-page.md)\n"  # mkdocs --strict fails on a link to a page that does not exist
@@ -81,14 +82,14 @@ def test_a_failing_second_language_leaves_the_previous_site_and_pages(
         with_pages: bool, previous: tuple[Path, Path, Path], qms: Qms, monkeypatch: pytest.MonkeyPatch) -> None:
     manual, site, pages = previous
     before_site, before_pages = _files(site), _files(pages)
-    real = site_cli.mkdocs_build
+    real = build.mkdocs_build
 
     def english_broken(generated: build.Generated, output: Path, strict: bool = True,
                        shares: int | None = None) -> None:
         # the second language only: Finnish builds and is complete when English fails in mkdocs itself
         real(_broken(generated) if output.name == "en" else generated, output, strict, shares)
 
-    monkeypatch.setattr(site_cli, "mkdocs_build", english_broken)
+    monkeypatch.setattr("qmskit.cli.site.mkdocs_build", english_broken)
     result = qms("build", manual, "-o", site, *(["--pages", pages] if with_pages else []), "--lang", "fi,en",
                  "--today", TODAY)
     assert result.code == 2 and "missing-page.md" in result.err, result.err
@@ -100,7 +101,7 @@ def test_an_interrupted_second_language_leaves_the_previous_site_and_pages(
         previous: tuple[Path, Path, Path], qms: Qms, monkeypatch: pytest.MonkeyPatch) -> None:
     manual, site, pages = previous
     before_site, before_pages = _files(site), _files(pages)
-    real = site_cli.generate
+    real = build.generate
     written: list[str] = []
 
     def interrupted_in_english(root: Path, folder: Path, audience: str, today: date, progress: Any = None,
@@ -113,7 +114,7 @@ def test_an_interrupted_second_language_leaves_the_previous_site_and_pages(
         return real(root, folder, audience, today, ctrl_c if options.get("language") == "en" else progress,
                     **options)
 
-    monkeypatch.setattr(site_cli, "generate", interrupted_in_english)
+    monkeypatch.setattr("qmskit.cli.site.generate", interrupted_in_english)
     result = qms("build", manual, "-o", site, "--pages", pages, "--lang", "fi,en", "--today", TODAY)
     assert result.code == 130, result.err
     assert len(written) == 10  # the interruption came where the test put it
