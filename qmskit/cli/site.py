@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -33,9 +34,9 @@ from qmskit.diagnostics import Diagnostic
 from qmskit.errors import ConfigError
 from qmskit.i18n import N_, _, ngettext
 from qmskit.loading.load import load_manual
-from qmskit.outfolder import MARKER, check_apart, check_output_folder, mark_output_folder
+from qmskit.outfolder import check_apart, check_output_folder, mark_output_folder
 from qmskit.site import children, languages
-from qmskit.site.build import Generated, generate, mkdocs_build, temporary_folder
+from qmskit.site.build import Generated, generate, mkdocs_build, replacing_site, temporary_folder
 from qmskit.site.generate import AUDIENCES
 from qmskit.vcs import gitrepo
 
@@ -121,19 +122,15 @@ def _build_one(root: Path, output: Path, keep: Path | None, audience: str, day: 
 def _build_languages(root: Path, output: Path, keep: Path | None, audience: str, day: date, strict: bool,
                      chosen: tuple[str, ...]) -> Generated:
     """Each language into OUTPUT/<language>/ (and --pages into PAGES/<language>/), then a page at OUTPUT that
-    leads to them. The folders were checked as qms's own: what an earlier build left there goes first."""
-    for folder in (output, keep):
-        if folder is not None:
-            for child in folder.iterdir():
-                if child.name == MARKER:
-                    continue
-                if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()
-    built = [_build_one(root, output / code, keep / code if keep else None, audience, day, strict, code, chosen)
-             for code in chosen]
-    write_text(output / "index.html", languages.index_page(chosen, root.name))
+    leads to them. All of it is built beside the previous site and pages, which it replaces only when every
+    language built (decision 0035): a failure or Ctrl-C in any language leaves both as they were, and the
+    folders' hidden entries (the marker, a deployment's .git) stay."""
+    with contextlib.ExitStack() as replacing:
+        pages = replacing.enter_context(replacing_site(keep)) if keep is not None else None
+        site = replacing.enter_context(replacing_site(output))  # put in place first: if that fails, the pages stay too
+        built = [_build_one(root, site / code, pages / code if pages else None, audience, day, strict, code, chosen)
+                 for code in chosen]
+        write_text(site / "index.html", languages.index_page(chosen, root.name), overwrite=False)
     return Generated(output, sum(g.pages for g in built), all(g.diagrams for g in built), built[0].problems)
 
 

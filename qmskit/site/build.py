@@ -243,31 +243,47 @@ def mkdocs_build(generated: Generated, output: Path, strict: bool = True, shares
     # not --quiet: it hides the warnings --strict counts, and the build would never fail
     command = python_module("mkdocs", "build", *(["--strict"] if strict else []))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=BUILDING, dir=output.resolve()))  # one file system: moved, not copied
-    except OSError as error:
-        raise QmsError(f"cannot build the site in {output}: {error.strerror or error}",
-                       "Give a folder you may write in.") from error
-    sites = [work / f"share-{share}" for share in range(count)]
     # beside mkdocs.yml (INHERIT is relative to it), in the folder qms generated: no name the manual can take
     # (and the hooks that read the pages kept in memory from one file: site/pagebundle.py)
     hooked = count > 1 or bool(generated.contents)
     configs = [generated.folder / f".mkdocs-share-{share}.yml" for share in range(count)] if hooked else []
     bundle = generated.folder / pagebundle.BUNDLE_NAME
     env.pop(pagebundle.BUNDLE_VARIABLE, None)  # only the pages of this build, never a bundle named elsewhere
-    try:
-        if generated.contents:
-            pagebundle.write_bundle(bundle, [(page.path, page.content) for page in generated.contents], generated.nav)
-            env[pagebundle.BUNDLE_VARIABLE] = str(bundle.resolve())
-        with _terminated_as_interrupted():
+    with replacing_site(output) as site:
+        sites = [site, *(site.parent / f"share-{share}" for share in range(1, count))]
+        try:
+            if generated.contents:
+                pagebundle.write_bundle(bundle, [(page.path, page.content) for page in generated.contents],
+                                        generated.nav)
+                env[pagebundle.BUNDLE_VARIABLE] = str(bundle.resolve())
             _build_sites(generated, command, env, configs, sites)
-        _replace_site(output, sites[0], work / "previous")
+        finally:
+            bundle.unlink(missing_ok=True)
+            for config in configs:
+                config.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def replacing_site(output: Path) -> Iterator[Path]:
+    """An empty folder to build a site in, which replaces the site in `output` when the block ends without an
+    exception (_replace_site); on any exception, Ctrl-C included, `output` stays as it was. The folder is hidden
+    inside `output` (made by mkdtemp: a name nobody can take in advance; on the output's file system, so that the
+    site is moved in, never copied) and removed afterwards, with the old site. Meanwhile SIGTERM is taken as
+    Ctrl-C, so that a cancelled build also cleans up."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=BUILDING, dir=output.resolve()))
+    except OSError as error:
+        raise QmsError(f"cannot build the site in {output}: {error.strerror or error}",
+                       "Give a folder you may write in.") from error
+    try:
+        with _terminated_as_interrupted():
+            site = work / "site"
+            site.mkdir()
+            yield site
+            _replace_site(output, site, work / "previous")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        bundle.unlink(missing_ok=True)
-        for config in configs:
-            config.unlink(missing_ok=True)
 
 
 def _build_sites(generated: Generated, command: list[str], env: dict[str, str], configs: list[Path],
@@ -324,10 +340,12 @@ def _replace_site(output: Path, built: Path, attic: Path) -> None:
             if (output / entry.name).exists() or (output / entry.name).is_symlink():  # a hidden name mkdocs wrote
                 move(output / entry.name, attic / entry.name)
             move(entry, output / entry.name)
-    except OSError as error:
+    except BaseException as error:  # also Ctrl-C: the old entries in `attic` are deleted with the build folder
         for now, was in reversed(moved):
             with contextlib.suppress(OSError):
                 now.rename(was)
+        if not isinstance(error, OSError):
+            raise
         raise QmsError(f"could not put the new site into {output}: {error.strerror or error}",
                        "Check that you may change the folder and what is in it; the previous site is as it "
                        "was.") from error
