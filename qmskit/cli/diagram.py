@@ -69,7 +69,7 @@ def diagram(
     if base and not safe_url(base):
         stderr().print(f"[yellow]{warning}[/] " + escape(_(
             "{address} is not a plain http(s) address or path: the diagrams have no links.").format(address=base)))
-    links = views.Links(base)
+    links = views.Links.site(manual, base)
     if every:
         if output is None:
             raise ConfigError(_("--all needs a folder to write into"), _("Add -o DIR."))

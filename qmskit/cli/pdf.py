@@ -56,7 +56,8 @@ def pdf(
                              parse_day(today) or date.today(), print_all=document is None,
                              language=chosen_language(), in_memory=True)
         mkdocs_build(generated, folder / "site", strict=False)
-        page = folder / "site" / (urls.document_page(document) if document else "print/") / "index.html"
+        names = urls.PageNames.of(d.id for d in manual.documents)  # as the site names them
+        page = folder / "site" / (urls.document_page(document, names) if document else "print/") / "index.html"
         print_page(page, output)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

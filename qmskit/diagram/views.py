@@ -46,12 +46,22 @@ class Links:
     """Prefix for node links: the site's root URL, or a relative path from the page that shows the diagram."""
 
     base: str = ""
+    # the site's page names (urls.distinct_names); empty: every id by its slug
+    processes: urls.PageNames = urls.SLUGS
+    documents: urls.PageNames = urls.SLUGS
+
+    @classmethod
+    def site(cls, manual: Manual, base: str = "") -> Links:
+        """Links to the pages `qms build` makes of this manual, named as it names them."""
+        return cls(base, urls.PageNames.of(p.id for p in manual.processes),
+                   urls.PageNames.of(d.id for d in manual.documents))
 
     def process(self, process_id: str) -> str:
-        return safe_url(self.base + urls.process_page(process_id))  # dot writes URLs into the SVG unescaped
+        # dot writes URLs into the SVG unescaped
+        return safe_url(self.base + urls.process_page(process_id, self.processes))
 
     def document(self, document_id: str) -> str:
-        return safe_url(self.base + urls.document_page(document_id))
+        return safe_url(self.base + urls.document_page(document_id, self.documents))
 
 
 def _graph(name: str, title: str, rankdir: str = "LR") -> graphviz.Digraph:
@@ -466,6 +476,7 @@ def all_views(manual: Manual, links: Links = Links()) -> dict[str, graphviz.Digr
     """Every view, keyed by a file name stem: map, chain, and process-<id> for each process."""
     views = {"map": interaction_map(manual, 1, links), "map-detailed": interaction_map(manual, 2, links),
              "chain": value_chain(manual, links)}
+    names = urls.PageNames.of(p.id for p in manual.processes)  # one file per process, however their ids slug
     for process in sorted(manual.processes, key=lambda p: p.id):
-        views.setdefault(f"process-{urls.slug(process.id)}", process_card(manual, process.id, 1, links))
+        views.setdefault(f"process-{names(process.id)}", process_card(manual, process.id, 1, links))
     return views

@@ -60,6 +60,10 @@ _RULES = (
     Rule("QMS-REF-004", E, "Unknown topic",
          "Use a topic that a clause of a declared standard asks about, e.g. climate-change (ISO 9001:2015/Amd 1:2024 "
          "4.1 and 4.2)."),
+    Rule("QMS-REF-005", E, "Ids that differ only in case or in characters the site drops",
+         "Rename one of the two: ids of one kind must differ in more than upper and lower case, spaces or "
+         "punctuation, because they name one page on the site (only a-z, 0-9, '.', '_' and '-' remain) and one "
+         "file on case-insensitive file systems."),
     Rule("QMS-PROC-001", E, "Process lacks owner, input, output or customer",
          "Every process needs an owner, at least one input and output, and a customer (ISO 9001 4.4.1)."),
     Rule("QMS-PROC-002", E, "Process interfaces disagree",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from qmskit import urls
 from qmskit.analysis.coverage import resolve
 from qmskit.diagnostics import Diagnostic
 from qmskit.i18n import N_
@@ -13,7 +15,7 @@ from qmskit.rules.catalog import rule
 from qmskit.rules.context import Context
 
 UNRESOLVED, DUPLICATE, CLAUSE = rule("QMS-REF-001"), rule("QMS-REF-002"), rule("QMS-REF-003")
-TOPIC = rule("QMS-REF-004")
+TOPIC, ALIKE = rule("QMS-REF-004"), rule("QMS-REF-005")
 
 # The kinds of thing an id names, as findings say them (`Word`s: written in the reader's language). A form's
 # reference field may also say `customer`.
@@ -129,6 +131,28 @@ def check_unique(ctx: Context) -> Iterator[Diagnostic]:
                                        id=item.id, path=where.path, line=ctx.at(where, 'id').line))
             else:
                 first[item.id] = item.origin
+        yield from _alike(ctx, kind, items)
+
+def _alike(ctx: Context, kind: str, items: tuple[Any, ...]) -> Iterator[Diagnostic]:
+    """Ids of one kind that are not equal but name the same page (`urls.slug`) or the same file where case does
+    not count (`urls.folded`): the later one, naming the first. Equal ids are QMS-REF-002's."""
+    by_fold: dict[str, Any] = {}
+    by_slug: dict[str, Any] = {}
+    for item in items:
+        fold, page = urls.folded(item.id), urls.slug(item.id)
+        same_fold, same_page = by_fold.setdefault(fold, item), by_slug.setdefault(page, item)
+        if same_fold.id != item.id:
+            where = same_fold.origin
+            yield ALIKE.at(ctx.at(item.origin, "id"),
+                           say("{kind} id '{id}' differs only in case from '{other}' in {path}:{line}",
+                               kind=Word(kind), id=item.id, other=same_fold.id, path=where.path,
+                               line=ctx.at(where, "id").line))
+        elif same_page.id != item.id:
+            where = same_page.origin
+            yield ALIKE.at(ctx.at(item.origin, "id"),
+                           say("{kind} id '{id}' gets the same site page '{page}' as '{other}' in {path}:{line}",
+                               kind=Word(kind), id=item.id, page=page, other=same_page.id, path=where.path,
+                               line=ctx.at(where, "id").line))
     for party in ctx.manual.parties:
         if ctx.has("process", party.id):
             yield DUPLICATE.at(ctx.at(party.origin, "id"),

@@ -153,8 +153,8 @@ def day(value: Any) -> str:
         return text
 
 
-def record_page(form_id: str, year: str) -> str:
-    return f"records/{urls.slug(form_id)}/{year}.md"
+def record_page(form_id: str, year: str, forms: urls.PageNames) -> str:
+    return f"records/{forms(form_id)}/{year}.md"
 
 
 def page_url(page: str) -> str:
@@ -194,6 +194,11 @@ class SiteBuilder:
         self.people = {p.id: p for p in self.manual.people}
         self.records_by_id = {r.id: r for r in self.manual.records}
         self.forms = {f.id: f for f in self.manual.forms}
+        # page names, distinct even when ids slug alike: no page is published over another (decision 0036)
+        self.process_names = urls.PageNames.of(self.processes)
+        self.document_names = urls.PageNames.of(self.documents)
+        self.form_names = urls.PageNames.of(self.forms)
+        self.record_anchors = urls.PageNames.of(self.records_by_id)
         self.children: dict[str, list[str]] = {}
         for item in self.manual.processes:
             self.children.setdefault(item.parent, []).append(item.id)
@@ -241,14 +246,28 @@ class SiteBuilder:
         targets: dict[str, str | None] = {d.origin.path: self.doc_path(d) if d.id in shown else None
                                           for d in self.manual.documents}
         for process in self.manual.processes:
-            targets[process.origin.path] = None if self.external else f"processes/{urls.slug(process.id)}.md"
+            targets[process.origin.path] = None if self.external else self.process_path(process.id)
         for form in self.manual.forms:
-            targets[form.origin.path] = None if self.external else f"forms/{urls.slug(form.id)}.md"
+            targets[form.origin.path] = None if self.external else self.form_path(form.id)
         return targets
 
     def doc_path(self, document: Document) -> str:
         folder = "obsolete" if document.status == "obsolete" else "documents"
-        return f"{folder}/{urls.slug(document.id)}.md"
+        return f"{folder}/{self.document_names(document.id)}.md"
+
+    def process_path(self, process_id: str) -> str:
+        return f"processes/{self.process_names(process_id)}.md"
+
+    def form_path(self, form_id: str) -> str:
+        return f"forms/{self.form_names(form_id)}.md"
+
+    def record_path(self, record: Record) -> str:
+        """The page of a record's form and year (its section there is `record_anchors(record.id)`)."""
+        return record_page(record.form, record_year(record, self.forms.get(record.form)), self.form_names)
+
+    def _diagram_links(self, base: str) -> views.Links:
+        """Diagram node links from a page `base` leads from to the site root, to the pages named here."""
+        return views.Links(base, self.process_names, self.document_names)
 
     # -- pages ----------------------------------------------------------------------------------------------
 
@@ -283,7 +302,7 @@ class SiteBuilder:
         if self.site.print_all:
             pages.append(Page("print.md", self.print_page()))
         if not self.external:
-            pages += [Page(f"processes/{urls.slug(p.id)}.md", self.process(p)) for p in self.manual.processes]
+            pages += [Page(self.process_path(p.id), self.process(p)) for p in self.manual.processes]
             pages.append(Page("processes/index.md", self.process_register()))
         return pages
 
@@ -295,7 +314,7 @@ class SiteBuilder:
         pages.append(Page("asof/index.md", self.effective_page()))
         pages += [Page(path, self.release_page(release)) for release, path in self.release_pages]
         pages.append(Page("obsolete/index.md", self.obsolete_register()))
-        pages += [Page(f"forms/{urls.slug(f.id)}.md", self.form(f.id)) for f in self.manual.forms]
+        pages += [Page(self.form_path(f.id), self.form(f.id)) for f in self.manual.forms]
         pages.append(Page("forms/index.md", self.form_register()))
         pages.append(Page("records/index.md", self.record_register()))
         pages += self.record_pages()
@@ -328,8 +347,9 @@ class SiteBuilder:
         if not self.external:
             dashboard = self.dashboard()
             if self.site.render_svg is not None:
-                diagram = self._map(self.site.render_svg, 1, views.Links(""), "map", PAGE_WIDTH)
-                chain = _svg(self.site.render_svg(views.value_chain(self.manual, views.Links("")).source), "chain")
+                diagram = self._map(self.site.render_svg, 1, self._diagram_links(""), "map", PAGE_WIDTH)
+                chain_source = views.value_chain(self.manual, self._diagram_links("")).source
+                chain = _svg(self.site.render_svg(chain_source), "chain")
         return self.render("home.md.j2", description=self.manual.config.description, policy=policy_link,
                            dashboard=dashboard, map=diagram, chain=chain, source=self.site.source)
 
@@ -337,7 +357,7 @@ class SiteBuilder:
         """The interaction map's layouts (render.fitted chooses), computed once: drawn ahead, then shown."""
         found = self._maps.get((depth, base))
         if found is None:
-            found = self._maps[(depth, base)] = views.map_variants(self.manual, depth, views.Links(base))
+            found = self._maps[(depth, base)] = views.map_variants(self.manual, depth, self._diagram_links(base))
         return found
 
     def _map(self, render_svg: RenderSvg, depth: int, links: views.Links, prefix: str, width: float) -> Markup:
@@ -533,13 +553,14 @@ class SiteBuilder:
         if process is None:
             party = next((p for p in self.manual.parties if p.id == process_id), None)
             return md(party.name if party else process_id)
-        return link(process.name, f"{prefix}{urls.slug(process_id)}.md")
+        return link(process.name, f"{prefix}{self.process_names(process_id)}.md")
 
     def _card(self, process: Process) -> list[str]:
         """A process page's card in each layout, most preferred first (computed once: drawn ahead, then shown)."""
         found = self._cards.get(process.id)
         if found is None:
-            found = self._cards[process.id] = views.card_variants(self.manual, process.id, 1, views.Links("../../"))
+            found = self._cards[process.id] = views.card_variants(self.manual, process.id, 1,
+                                                                  self._diagram_links("../../"))
         return found
 
     def _card_svg(self, process: Process) -> Markup:
@@ -567,7 +588,7 @@ class SiteBuilder:
             kpis=self._kpi_rows(process), naming=self._naming(process), risks=self._risks(process),
             documents=[link(f"{d} {self.title(documents[d])}", f"../{self.doc_path(documents[d])}")
                        for d in process.documents if d in documents],
-            forms=[link(f.title, f"../forms/{urls.slug(f.id)}.md") for f in self.manual.forms
+            forms=[link(f.title, f"../{self.form_path(f.id)}") for f in self.manual.forms
                    if f.id in process.forms],
             children=[self._process_link(c.id) for c in children])
 
@@ -585,7 +606,7 @@ class SiteBuilder:
         still open: nonconformities and complaints about it, its audits, whatever the forms are called."""
         family = {process.id, *self._below(process.id)}
         flows = {f.id: flow for f in self.manual.forms if (flow := workflow(f)) is not None}
-        here = f"processes/{urls.slug(process.id)}.md"
+        here = self.process_path(process.id)
         found: dict[str, list[list[Markup]]] = {"open": [], "latest": []}
         latest: dict[str, Record] = {}
         for record in self.manual.records:
@@ -642,7 +663,7 @@ class SiteBuilder:
 
     def _register_rows(self, rows: Iterable[RegisterRow], folder: str) -> list[list[Markup]]:
         documents = {d.id: d for d in self.manual.documents}
-        return [cells(link(r.id, f"{urls.slug(r.id)}.md") if folder else r.id, self.title(r), r.type,
+        return [cells(link(r.id, f"{self.document_names(r.id)}.md") if folder else r.id, self.title(r), r.type,
                       self.roles.get(r.owner, r.owner), r.revision, dated(r.effective), ", ".join(r.approved_by),
                       dated(r.next_review), words(r.status))
                 for r in rows if r.id in self.visible_ids
@@ -657,7 +678,7 @@ class SiteBuilder:
                           intro="" if self.external else self._asof_links())
         section = [f"## {md(t['overdue_reviews'])} ({len(overdue)}) {{#overdue}}", ""]
         section += ([f"| {md(t['id'])} | {md(t['title'])} | {md(t['owner'])} | {md(t['next_review'])} |",
-                     "|---|---|---|---|"] + [f"| {link(r.id, f'{urls.slug(r.id)}.md')} | {cell(r.title)} | "
+                     "|---|---|---|---|"] + [f"| {link(r.id, f'{self.document_names(r.id)}.md')} | {cell(r.title)} | "
                                              f"{cell(self.roles.get(r.owner, r.owner))} | {dated(r.next_review)} |"
                                              for r in overdue] if overdue else [md(t["none"])])
         marker = '<div class="qms-print-footer">'
@@ -786,19 +807,19 @@ class SiteBuilder:
     def process_register(self) -> str:
         t = self.t
         ordered = sorted(self.manual.processes, key=lambda p: (p.category, p.id))
-        rows = [cells(link(p.name, f"{urls.slug(p.id)}.md"), word(p.category), self.roles.get(p.owner, p.owner),
-                      p.parent, p.purpose) for p in ordered]
+        rows = [cells(link(p.name, f"{self.process_names(p.id)}.md"), word(p.category),
+                      self.roles.get(p.owner, p.owner), p.parent, p.purpose) for p in ordered]
         page = self.table(t["processes"], [t["title"], t["category"], t["owner"], _("Parent"), t["purpose"]], rows)
         if self.site.render_svg is None or not any(p.parent for p in self.manual.processes):
             return page
         # the map with sub-processes, each framed by its parent
         return page + self.render("map.md.j2", heading=t["process_map_detailed"],
-                                  map=self._map(self.site.render_svg, 2, views.Links("../"), "map-detailed",
+                                  map=self._map(self.site.render_svg, 2, self._diagram_links("../"), "map-detailed",
                                                 NARROW_PAGE_WIDTH))
 
     def form_register(self) -> str:
         t = self.t
-        rows = [cells(link(f.title, f"{urls.slug(f.id)}.md"), code(f.id), f.record_prefix,
+        rows = [cells(link(f.title, f"{self.form_names(f.id)}.md"), code(f.id), f.record_prefix,
                       sum(1 for r in self.manual.records if r.form == f.id))
                 for f in sorted(self.manual.forms, key=lambda f: f.title)]
         return self.table(t["forms"], [t["title"], t["id"], _("Prefix"), t["records"]], rows)
@@ -808,7 +829,7 @@ class SiteBuilder:
         forms = {f.id: f for f in self.manual.forms}
         records = sorted(self.manual.records, key=lambda r: (r.created_at, r.id), reverse=True)
         rows = [cells(self._record_link(r.id, "records/index.md"),
-                      link(forms[r.form].title, f"../forms/{urls.slug(r.form)}.md") if r.form in forms else r.form,
+                      link(forms[r.form].title, f"../{self.form_path(r.form)}") if r.form in forms else r.form,
                       dated(r.created_at[:10]), r.status, summary(forms.get(r.form), r))
                 for r in records]
         return self.table(t["records"], [t["id"], t["form"], t["created"], t["status"], t["summary"]], rows,
@@ -933,7 +954,8 @@ class SiteBuilder:
             if record.form in forms:
                 by_page.setdefault((record.form, record_year(record, forms[record.form])), []).append(record)
         referrers = self._referrers()
-        return [Page(record_page(form_id, year), self._record_page(forms[form_id], year, records, referrers))
+        return [Page(record_page(form_id, year, self.form_names),
+                     self._record_page(forms[form_id], year, records, referrers))
                 for (form_id, year), records in sorted(by_page.items())]
 
     def _referrers(self) -> dict[str, list[Record]]:
@@ -953,9 +975,9 @@ class SiteBuilder:
         record = self.records_by_id.get(record_id)
         if record is None:
             return md(record_id)
-        target = record_page(record.form, record_year(record, self.forms.get(record.form)))
+        target = self.record_path(record)
         relative = "" if target == here else posixpath.relpath(target, posixpath.dirname(here))
-        return Markup(f"[{md(record.id)}]({relative}#{urls.slug(record.id)})")  # noqa: S704 - built from escaped parts
+        return Markup(f"[{md(record.id)}]({relative}#{self.record_anchors(record.id)})")  # noqa: S704 - built from escaped parts
 
     def _value(self, field: Any, value: Any, here: str) -> str:
         if isinstance(value, list):
@@ -973,7 +995,7 @@ class SiteBuilder:
         if of == "record":
             return self._record_link(value, here)
         if of == "process" and value in self.processes:
-            return link(self.processes[value].name, f"../../processes/{urls.slug(value)}.md")
+            return link(self.processes[value].name, f"../../{self.process_path(value)}")
         if of == "document" and value in self.documents:
             return link(value, f"../../{self.doc_path(self.documents[value])}")
         return cell(self._name(value) if of == "person" else self.party_names.get(value, value))
@@ -984,8 +1006,8 @@ class SiteBuilder:
     def _record_section(self, record: Record, fields: dict[str, Any], here: str, pointing: list[Record]) -> list[str]:
         t = self.t
         created = f"{cell(record.created_at)} · {cell(self._name(record.created_by))}"
-        lines = [f"## {md(record.id)} {{#{urls.slug(record.id)}}}", "", f"| {md(t['field'])} | {md(t['value'])} |",
-                 "|---|---|", f"| {md(t['created'])} | {created} |"]
+        lines = [f"## {md(record.id)} {{#{self.record_anchors(record.id)}}}", "",
+                 f"| {md(t['field'])} | {md(t['value'])} |", "|---|---|", f"| {md(t['created'])} | {created} |"]
         if record.status:
             lines.append(f"| {md(t['status'])} | {cell(record.status)} |")
         for field_id, value in record.values.items():
@@ -1013,7 +1035,7 @@ class SiteBuilder:
 
     def _record_page(self, form: Form, year: str, records: list[Record], referrers: dict[str, list[Record]]) -> str:
         t = self.t
-        here = record_page(form.id, year)
+        here = record_page(form.id, year, self.form_names)
         records = sorted(records, key=lambda r: (r.created_at, r.id))
         fields = {f.id: f for f in form.fields}
         lines = [f"# {md(form.title)} {md(year)}", "",
@@ -1021,10 +1043,10 @@ class SiteBuilder:
                              "sort.", "{count} records. Type in the filter to narrow the list; select a column "
                              "heading to sort.", len(records)).format(count=i18n.format_number(len(records))))
                  + f" [{md(t['blank_form'])}]"
-                 f"(../../forms/{urls.slug(form.id)}.md)", "", '<div class="qms-sortable" markdown>', "",
+                 f"(../../{self.form_path(form.id)})", "", '<div class="qms-sortable" markdown>', "",
                  f"| {md(t['id'])} | {md(t['created'])} | {md(t['status'])} | {md(t['summary'])} |",
                  "|---|---|---|---|"]
-        lines += [f"| [{md(r.id)}](#{urls.slug(r.id)}) | {dated(r.created_at[:10])} | {cell(r.status)} | "
+        lines += [f"| [{md(r.id)}](#{self.record_anchors(r.id)}) | {dated(r.created_at[:10])} | {cell(r.status)} | "
                   f"{cell(summary(form, r, 80))} |" for r in records]
         lines += ["", "</div>", ""]
         for record in records:
@@ -1140,9 +1162,9 @@ class SiteBuilder:
         if isinstance(owner, Document):
             return link(owner.id, self.doc_path(owner))
         if isinstance(owner, Process):
-            return link(owner.name, f"processes/{urls.slug(owner.id)}.md")
+            return link(owner.name, self.process_path(owner.id))
         if owner in self.manual.forms:
-            return link(owner.title, f"forms/{urls.slug(owner.id)}.md")
+            return link(owner.title, self.form_path(owner.id))
         return md(owner.id)
 
     # -- configuration --------------------------------------------------------------------------------------
@@ -1156,7 +1178,7 @@ class SiteBuilder:
         nav: list[Any] = [{t["home"]: "index.md"},
                           {t["documents"]: [{t["documents"]: "documents/index.md"}, *past, *self._document_nav()]}]
         if not self.external:
-            forms = bounded([(label(f.title), label(f.title), f"forms/{urls.slug(f.id)}.md")
+            forms = bounded([(label(f.title), label(f.title), self.form_path(f.id))
                              for f in sorted(self.manual.forms, key=lambda f: f.title)])
             obsolete = bounded([(label(d.id), label(f"{d.id} {self.title(d)}"), self.doc_path(d))
                                 for d in self.visible_documents() if d.status == "obsolete"])
@@ -1207,9 +1229,9 @@ class SiteBuilder:
         def entries(processes: list[Process]) -> list[Any]:
             result: list[Any] = []
             for process in processes:
-                page = f"processes/{urls.slug(process.id)}.md"
+                page = self.process_path(process.id)
                 below = descendants(process)
-                leaves = [(label(p.name), label(p.name), f"processes/{urls.slug(p.id)}.md") for p in below]
+                leaves = [(label(p.name), label(p.name), self.process_path(p.id)) for p in below]
                 result.append({label(process.name): [{label(process.name): page}, *bounded(leaves)]} if below
                               else {label(process.name): page})
             return result
