@@ -183,6 +183,15 @@ def test_qms_approve_records_a_note_that_counts_only_as_asserted(example: Path, 
                                      "(approvals.merge_identities)"]
 
 
+def test_a_mistyped_id_approves_nothing_and_is_named_before_the_git_user_is_asked(example: Path, qms: Qms) -> None:
+    change(example)
+    merged(example, "Change")  # the example's repository has no user.email of its own: git does not know who
+    result = qms("approve", "PRO-009", "NO-SUCH-1", "-C", example)
+    assert result.code == 2
+    assert "no document 'NO-SUCH-1'" in result.err and "who you are" not in result.err
+    assert git(example, "notes", "--ref=qms", "list").strip() == ""  # PRO-009 was not approved before the error
+
+
 def test_approving_your_own_change_warns(example: Path, qms: Qms) -> None:
     change(example)
     merged(example, "Change", author=MIKKO)

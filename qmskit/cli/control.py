@@ -202,15 +202,14 @@ def approve(
                           _("Pass the manual's folder with --manual {folder}, or run the command inside it.").format(
                               folder=folders[0]))
     root, manual, log = _load(None, manual_dir)
-    me = gitrepo.current_identity(root)
     control = _control(root, manual, log)
-    when = datetime.now(UTC).isoformat(timespec="seconds")
-    console = stdout()
     deleted = {w.document.id: w for w in document_withdrawals(root, manual, log) if w.kind == "deleted"}
+    # every id is checked before anything is approved, and before asking git who approves: a mistyped id says so
+    targets = []
     for document_id in documents:
         doc = next((d for d in manual.documents if d.id == document_id), None)
         if doc is None and document_id in deleted:  # approving a deletion: a change like any other
-            doc, latest = deleted[document_id].document, deleted[document_id].revision
+            targets.append((deleted[document_id].document, deleted[document_id].revision))
         elif doc is None:
             raise ConfigError(_("no document '{document}'").format(document=document_id),
                               _("List the documents with `qms register`."))
@@ -219,7 +218,11 @@ def approve(
             if file is None or file.latest is None:
                 raise RepoError(_("{document} has never been committed").format(document=document_id),
                                 _("Commit it first, then approve."))
-            latest = file.latest
+            targets.append((doc, file.latest))
+    me = gitrepo.current_identity(root)
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    console = stdout()
+    for doc, latest in targets:
         signature = ""
         if sign:
             fields = note_fields(me, meaning, when, "qms approve", doc.id)
