@@ -43,20 +43,6 @@ def _table(columns: list[str], rows: Sequence[Sequence[str]], empty: str) -> lis
             *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
-def _anchors(ids: list[str], prefix: str) -> dict[str, str]:
-    """A heading anchor per id, unique on the page even when two ids make the same slug."""
-    found: dict[str, str] = {}
-    used: set[str] = set()
-    for item in ids:
-        anchor, n = f"{prefix}{urls.slug(item)}", 1
-        while anchor in used:
-            n += 1
-            anchor = f"{prefix}{urls.slug(item)}-{n}"
-        used.add(anchor)
-        found[item] = anchor
-    return found
-
-
 # -- management reviews (9.3) ------------------------------------------------------------------------------------
 
 
@@ -67,8 +53,8 @@ def reviews(site: SiteBuilder) -> list[HeldReview]:
 
 def review_paths(held: list[HeldReview]) -> dict[str, str]:
     """Record id -> its review page, one per review however the ids slug."""
-    anchors = _anchors([h.record.id for h in sorted(held, key=lambda h: h.record.id)], "")
-    return {record_id: f"registers/reviews/{anchor}.md" for record_id, anchor in anchors.items()}
+    names = urls.distinct_names(h.record.id for h in held)  # never `index`: the register of reviews is that page
+    return {record_id: f"registers/reviews/{name}.md" for record_id, name in names.items()}
 
 
 def review_pages(site: SiteBuilder) -> list[tuple[str, str]]:
@@ -211,7 +197,7 @@ def complaints_page(site: SiteBuilder) -> str:
                       cell(p.other), cell(f"{p.days_late:g}"), cell(p.open)] for p in pairs(every)], t["none"])
     involved = sorted({*(c.receiver for c in every), *(c.supplier for c in every)},
                       key=lambda p: (site.processes[p].name if p in site.processes else p, p))
-    anchors = _anchors(involved, "process-")
+    anchors = {process_id: f"process-{name}" for process_id, name in urls.distinct_names(involved, frozenset()).items()}
     lines += [f"## {md(t['by_process'])} {{#by-process}}", ""]
     for process_id in involved:
         name = site.processes[process_id].name if process_id in site.processes else process_id
